@@ -1,0 +1,243 @@
+"""Load the curated dataset into a database: validated first, one transaction, exact diff.
+
+``load_dataset`` validates the whole file (``db.dataset``), then inside a single transaction
+brings every table to exactly the rows the file describes: new rows are inserted, changed rows
+updated and rows the file no longer has deleted. Loading the same file twice changes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, and_, delete, insert, select, update
+
+from db.dataset import DEFAULT_DATASET_PATH, LoadedDataset, read_dataset
+from db.models import (
+    Country,
+    DataQualityNote,
+    DataQualityNoteSubject,
+    DatasetVersion,
+    Institution,
+    InstitutionKind,
+    Language,
+    LeadershipUnit,
+    OfficeCountry,
+    OfficeInstitutionLink,
+    Organisation,
+    Provenance,
+    RegionalOffice,
+    RelationshipKind,
+    SearchTerm,
+    Translation,
+)
+from db.rows import DesiredRows, desired_rows, search_terms
+
+Progress = Callable[[str], None]
+
+# Table, natural key columns, and the DesiredRows attribute holding its rows, parents first.
+ENTITY_TABLES: list[tuple[Any, tuple[str, ...], str, str | None]] = [
+    (Language, ("code",), "languages", None),
+    (RelationshipKind, ("slug",), "relationship_kinds", None),
+    (InstitutionKind, ("slug",), "institution_kinds", None),
+    (Country, ("alpha3",), "countries", "country"),
+    (Organisation, ("slug",), "organisations", "organisation"),
+    (LeadershipUnit, ("slug",), "leadership", "leadership"),
+    (RegionalOffice, ("slug",), "offices", "office"),
+    (OfficeCountry, ("country_id",), "coverage", None),
+    (Institution, ("slug",), "institutions", "institution"),
+    (OfficeInstitutionLink, ("slug",), "links", "link"),
+    (DataQualityNote, ("slug",), "notes", "data_quality_note"),
+]
+SELF_REFERENCES = {"leadership_unit": "reports_to_id", "institution": "parent_id"}
+
+
+@dataclass
+class TableChanges:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+
+@dataclass
+class LoadReport:
+    """What a load did, table by table, and the dataset version it left."""
+
+    content_hash: str
+    previous_hash: str | None
+    changes: dict[str, TableChanges] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.total for c in self.changes.values())
+
+    def summary(self) -> str:
+        lines = [
+            f"  {name:<28} +{c.inserted:<5} ~{c.updated:<5} -{c.deleted}"
+            for name, c in self.changes.items()
+            if c.total
+        ]
+        if not lines:
+            return f"no change; dataset version {self.content_hash[:12]} kept"
+        head = f"dataset version {(self.previous_hash or 'none')[:12]} -> {self.content_hash[:12]}"
+        return "\n".join([head, *lines])
+
+
+def load_dataset(
+    engine: Engine,
+    path: Path = DEFAULT_DATASET_PATH,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Validate ``path`` and make the database hold exactly its content, atomically."""
+    say = progress or (lambda _message: None)
+    say(f"validating {path.name}")
+    loaded = read_dataset(path)
+    rows = desired_rows(loaded.dataset)
+    say("writing (one transaction)")
+    with engine.begin() as connection:
+        return _write(connection, loaded, rows, say)
+
+
+def _write(
+    connection: Connection, loaded: LoadedDataset, rows: DesiredRows, say: Progress
+) -> LoadReport:
+    previous = connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload]
+    report = LoadReport(content_hash=loaded.content_hash, previous_hash=previous)
+    ids: dict[tuple[str, str], int] = {}
+    stale: list[tuple[Table, list[dict[str, Any]]]] = []
+
+    for model, keys, attribute, subject_type in ENTITY_TABLES:
+        table: Table = model.__table__
+        self_reference = SELF_REFERENCES.get(table.name)
+        raw_rows = [dict(row) for row in getattr(rows, attribute)]
+        deferred: dict[str, Any] = {}
+        if self_reference:
+            # Insert first without the self-reference, then point rows at their parents.
+            deferred = {row["slug"]: row.pop(self_reference) for row in raw_rows}
+        desired = [_resolve(row, ids) for row in raw_rows]
+        changes, removed = _sync(connection, table, keys, desired)
+        if subject_type:
+            for row_id, natural_key in connection.execute(select(table.c.id, table.c[keys[0]])):
+                ids[(subject_type, natural_key)] = row_id
+        if self_reference:
+            changes.updated += _set_self_references(
+                connection, table, self_reference, deferred, subject_type or "", ids
+            )
+        report.changes[table.name] = changes
+        stale.append((table, removed))
+        say(f"  {table.name}: {len(desired)} rows")
+
+    translations = [_resolve_subject(row, ids) for row in rows.translations]
+    provenance = [_resolve_subject(row, ids) for row in rows.provenance]
+    note_subjects = [_resolve(_resolve_subject(row, ids), ids) for row in rows.note_subjects]
+    terms = [
+        {"subject_type": t, "subject_id": i, "term": term}
+        for t, i, term in sorted(set(search_terms(translations)))
+    ]
+    subject_key = ("subject_type", "subject_id")
+    for model, keys, desired in (
+        (Translation, (*subject_key, "field", "language"), translations),
+        (Provenance, (*subject_key, "fact"), provenance),
+        (DataQualityNoteSubject, ("note_id", *subject_key), note_subjects),
+        (SearchTerm, (*subject_key, "term"), terms),
+    ):
+        table = model.__table__
+        changes, removed = _sync(connection, table, keys, desired)
+        report.changes[table.name] = changes
+        stale.append((table, removed))
+        say(f"  {table.name}: {len(desired)} rows")
+
+    # Children before parents, so foreign keys hold at every statement.
+    for table, removed in reversed(stale):
+        self_reference = SELF_REFERENCES.get(table.name)
+        for key in removed if self_reference else ():
+            connection.execute(
+                update(table).where(_match(table, key)).values({self_reference: None})
+            )
+        for key in removed:
+            connection.execute(delete(table).where(_match(table, key)))
+        report.changes[table.name].deleted = len(removed)
+
+    if report.changed or previous != loaded.content_hash:
+        version_table: Table = DatasetVersion.__table__  # type: ignore[attr-defined]
+        connection.execute(delete(version_table))
+        connection.execute(
+            insert(version_table).values(
+                id=1,
+                content_hash=loaded.content_hash,
+                loaded_at=datetime.now(UTC),
+                source_file=loaded.path.name,
+            )
+        )
+    return report
+
+
+def _resolve(row: dict[str, Any], ids: dict[tuple[str, str], int]) -> dict[str, Any]:
+    """Swap natural-key references such as ``("country", "KEN")`` for ids."""
+    return {k: ids[v] if isinstance(v, tuple) else v for k, v in row.items()}
+
+
+def _resolve_subject(row: dict[str, Any], ids: dict[tuple[str, str], int]) -> dict[str, Any]:
+    resolved = {k: v for k, v in row.items() if k != "subject"}
+    subject_type, key = row["subject"]
+    resolved["subject_type"] = str(subject_type)
+    resolved["subject_id"] = ids[(str(subject_type), key)]
+    return resolved
+
+
+def _match(table: Table, key: dict[str, Any]) -> Any:
+    return and_(*(table.c[name] == value for name, value in key.items()))
+
+
+def _sync(
+    connection: Connection, table: Table, keys: tuple[str, ...], desired: list[dict[str, Any]]
+) -> tuple[TableChanges, list[dict[str, Any]]]:
+    """Insert and update ``desired`` rows; return the changes and the keys of stale rows."""
+    changes = TableChanges()
+    columns = [table.c[name] for name in desired[0]] if desired else list(table.c)
+    existing = {
+        tuple(row[k] for k in keys): row
+        for row in connection.execute(select(*columns, *(table.c[k] for k in keys))).mappings()
+    }
+    to_insert = []
+    for row in desired:
+        key = tuple(row[k] for k in keys)
+        current = existing.pop(key, None)
+        if current is None:
+            to_insert.append(row)
+        elif any(current[name] != value for name, value in row.items()):
+            connection.execute(
+                update(table).where(_match(table, dict(zip(keys, key, strict=True)))).values(row)
+            )
+            changes.updated += 1
+    if to_insert:
+        connection.execute(insert(table), to_insert)
+        changes.inserted = len(to_insert)
+    removed = [dict(zip(keys, key, strict=True)) for key in existing]
+    return changes, removed
+
+
+def _set_self_references(
+    connection: Connection,
+    table: Table,
+    column: str,
+    parents: dict[str, Any],
+    subject_type: str,
+    ids: dict[tuple[str, str], int],
+) -> int:
+    """Point each row at its parent; count the rows whose parent changed."""
+    current = dict(connection.execute(select(table.c.slug, table.c[column])).tuples().all())
+    changed = 0
+    for slug, parent in parents.items():
+        parent_id = ids[parent] if isinstance(parent, tuple) else None
+        if current.get(slug) != parent_id:
+            connection.execute(
+                update(table).where(table.c.slug == slug).values({column: parent_id})
+            )
+            changed += 1
+    return changed

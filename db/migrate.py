@@ -1,0 +1,49 @@
+"""Schema migrations (Alembic) and the first-start bootstrap: migrate, then seed if empty."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, func, select
+
+from db.loader import LoadReport, Progress, load_dataset
+from db.models import DatasetVersion
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (default: the latest)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database schema is at the latest migration."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def bootstrap(engine: Engine, progress: Progress | None = None) -> LoadReport | None:
+    """Migrate to the latest schema; load the dataset when the database holds none yet."""
+    say = progress or (lambda _message: None)
+    if not is_current(engine):
+        say("migrating the database schema")
+        upgrade(engine)
+    with engine.connect() as connection:
+        loaded = connection.execute(select(func.count()).select_from(DatasetVersion)).scalar_one()
+    if loaded:
+        return None
+    say("empty database: loading the curated dataset")
+    return load_dataset(engine, progress=say)

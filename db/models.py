@@ -1,0 +1,292 @@
+"""Every table of iom-graph, as SQLModel classes.
+
+Texts (names, titles, acronyms, regions) live in ``translation`` rows keyed by subject, field and
+language, so a new language is new rows, not a new column. ``provenance`` rows carry the source of
+each fact; ``data_quality_note_subject`` attaches the reference's data-quality notes to what they
+concern. Natural keys (slugs, ISO codes) are unique and indexed; foreign keys are declared so both
+SQLite (``PRAGMA foreign_keys=ON``, see ``db.engine``) and PostgreSQL enforce them.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+
+class SubjectType(StrEnum):
+    """What a translation, provenance or data-quality row is about."""
+
+    ORGANISATION = "organisation"
+    LEADERSHIP = "leadership"
+    OFFICE = "office"
+    COUNTRY = "country"
+    INSTITUTION = "institution"
+    LINK = "link"
+    DATA_QUALITY_NOTE = "data_quality_note"
+
+
+SUBJECT_TYPES = tuple(t.value for t in SubjectType)
+CONFIDENCE_LEVELS = ("high", "medium", "low")
+
+
+def _subject_check(name: str) -> CheckConstraint:
+    allowed = ", ".join(f"'{t}'" for t in SUBJECT_TYPES)
+    return CheckConstraint(f"subject_type IN ({allowed})", name=name)
+
+
+class Language(SQLModel, table=True):
+    """A language texts may be written in (ISO 639-1 code)."""
+
+    code: str = Field(primary_key=True, max_length=8)
+    name_en: str
+
+
+class RelationshipKind(SQLModel, table=True):
+    """The closed vocabulary of office-to-institution relationships."""
+
+    __tablename__ = "relationship_kind"
+    slug: str = Field(primary_key=True, max_length=64)
+    description_fr: str
+
+
+class InstitutionKind(SQLModel, table=True):
+    """The closed vocabulary of institution kinds."""
+
+    __tablename__ = "institution_kind"
+    slug: str = Field(primary_key=True, max_length=64)
+
+
+class Country(SQLModel, table=True):
+    """An ISO 3166-1 country, or a user-assigned code the reference lists (Kosovo)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    alpha2: str = Field(max_length=2, unique=True, index=True)
+    alpha3: str = Field(max_length=3, unique=True, index=True)
+    numeric: str | None = Field(default=None, max_length=3)
+    is_iso: bool = True
+    note: str | None = None
+
+
+class Organisation(SQLModel, table=True):
+    """The organisation itself (one row: IOM)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    founded_year: int
+    member_states: int
+    countries_present: int
+    un_system_member: bool
+    un_status_en: str | None = None
+    un_joined: str | None = Field(default=None, max_length=16)
+    headquarters_country_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("country.id"), nullable=False)
+    )
+
+
+class LeadershipUnit(SQLModel, table=True):
+    """A leadership position (Director General, deputies) or an office of the DG's cabinet."""
+
+    __tablename__ = "leadership_unit"
+    __table_args__ = (CheckConstraint("kind IN ('position', 'office')", name="ck_leadership_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    kind: str = Field(max_length=16)
+    rank: int
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisation.id"), nullable=False)
+    )
+    reports_to_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("leadership_unit.id"), nullable=True, index=True),
+    )
+    holder_name: str | None = None
+    holder_interim: bool = False
+    holder_source_url: str | None = None
+    holder_note: str | None = None
+    notes: str | None = None
+
+
+class RegionalOffice(SQLModel, table=True):
+    """One of the regional offices the seed page describes."""
+
+    __tablename__ = "regional_office"
+    __table_args__ = (
+        CheckConstraint(
+            "coverage_confidence IN ('high', 'medium', 'low')", name="ck_office_confidence"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    rank: int
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisation.id"), nullable=False)
+    )
+    host_country_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("country.id"), nullable=False, index=True)
+    )
+    seed_heading: str
+    coverage_confidence: str = Field(max_length=8)
+    coverage_source_url: str | None = None
+    coverage_method: str
+    status_note: str | None = None
+    status_note_source_url: str | None = None
+    notes: str | None = None
+
+
+class OfficeCountry(SQLModel, table=True):
+    """Coverage: the office that supports a country (a country has at most one: the primary key)."""
+
+    __tablename__ = "office_country"
+    country_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("country.id"), primary_key=True, autoincrement=False)
+    )
+    office_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("regional_office.id"), nullable=False, index=True)
+    )
+    inferred: bool = False
+
+
+class Institution(SQLModel, table=True):
+    """A body, process or initiative the seed page names."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "confidence IS NULL OR confidence IN ('high', 'medium', 'low')",
+            name="ck_institution_confidence",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    kind: str = Field(
+        sa_column=Column(
+            String(64), ForeignKey("institution_kind.slug"), nullable=False, index=True
+        )
+    )
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("institution.id"), nullable=True, index=True),
+    )
+    acronym_in_seed: str | None = None
+    generic: bool = False
+    iom_internal: bool = False
+    confidence: str | None = Field(default=None, max_length=8)
+    notes: str | None = None
+
+
+class OfficeInstitutionLink(SQLModel, table=True):
+    """A relationship the seed page states between an office and an institution."""
+
+    __tablename__ = "office_institution_link"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    rank: int
+    office_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("regional_office.id"), nullable=False, index=True)
+    )
+    institution_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("institution.id"), nullable=False, index=True)
+    )
+    relationship_kind: str = Field(
+        sa_column=Column(String(64), ForeignKey("relationship_kind.slug"), nullable=False)
+    )
+    phrase_fr: str
+    governing_phrase_fr: str | None = None
+
+
+class Translation(SQLModel, table=True):
+    """One text of one subject in one language (name, title, acronym, city, region...)."""
+
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "field", "language", name="uq_translation"),
+        Index("ix_translation_subject", "subject_type", "subject_id"),
+        _subject_check("ck_translation_subject"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    subject_type: str = Field(max_length=32)
+    subject_id: int
+    field: str = Field(max_length=32)
+    language: str = Field(sa_column=Column(String(8), ForeignKey("language.code"), nullable=False))
+    text: str
+    source_url: str | None = None
+    basis: str | None = None
+
+
+class Provenance(SQLModel, table=True):
+    """Where one fact about a subject comes from: a URL, and the seed phrase when it is the seed."""
+
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "fact", name="uq_provenance"),
+        Index("ix_provenance_subject", "subject_type", "subject_id"),
+        _subject_check("ck_provenance_subject"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    subject_type: str = Field(max_length=32)
+    subject_id: int
+    fact: str = Field(max_length=64)
+    source_url: str | None = None
+    seed_phrase: str | None = None
+    note: str | None = None
+
+
+class DataQualityNote(SQLModel, table=True):
+    """An inconsistency or stale fact of the seed page, as the reference records it."""
+
+    __tablename__ = "data_quality_note"
+    __table_args__ = (
+        CheckConstraint("severity IN ('high', 'medium', 'low')", name="ck_note_severity"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    rank: int
+    severity: str = Field(max_length=8)
+    text: str
+    seed_phrase: str | None = None
+
+
+class DataQualityNoteSubject(SQLModel, table=True):
+    """Attaches a data-quality note to one entity it concerns."""
+
+    __tablename__ = "data_quality_note_subject"
+    __table_args__ = (
+        Index("ix_note_subject_subject", "subject_type", "subject_id"),
+        _subject_check("ck_note_subject_subject"),
+    )
+    note_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("data_quality_note.id"), primary_key=True, autoincrement=False
+        )
+    )
+    subject_type: str = Field(primary_key=True, max_length=32)
+    subject_id: int = Field(primary_key=True)
+
+
+class SearchTerm(SQLModel, table=True):
+    """A normalised (accent- and case-folded) term under which a subject can be found."""
+
+    __tablename__ = "search_term"
+    __table_args__ = (
+        Index("ix_search_term_term", "term"),
+        _subject_check("ck_search_term_subject"),
+    )
+    subject_type: str = Field(primary_key=True, max_length=32)
+    subject_id: int = Field(primary_key=True)
+    term: str = Field(primary_key=True, max_length=512)
+
+
+class DatasetVersion(SQLModel, table=True):
+    """The loaded dataset: a content hash that caches and ETags key on."""
+
+    __tablename__ = "dataset_version"
+    id: int = Field(default=1, primary_key=True)
+    content_hash: str = Field(max_length=64)
+    loaded_at: datetime
+    source_file: str

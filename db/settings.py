@@ -1,0 +1,48 @@
+"""Process settings, read once from the environment (prefix ``IOM_GRAPH_``).
+
+Every layer reads its settings here; ``db`` is the bottom layer, so this module lives in it.
+The README's configuration table documents each field.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "iom-graph.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Settings of one iom-graph process."""
+
+    model_config = SettingsConfigDict(env_prefix="IOM_GRAPH_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    port: int = Field(default=8000, description="Port the HTTP server binds.")
+    workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    environment: Literal["production", "development"] = Field(
+        default="production",
+        description="development turns on field suggestions in validation errors.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS (JSON list, or '*')."
+    )
+    max_body_bytes: int = Field(default=100_000, description="Largest request body (413 above).")
+    max_page_size: int = Field(default=100, description="Largest first/last on a connection.")
+    default_page_size: int = Field(default=20, description="Page size when first/last is absent.")
+    auto_migrate: bool = Field(
+        default=True, description="Migrate and seed an empty database at start-up."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
