@@ -200,6 +200,7 @@ class OfficeInstitutionLink(SQLModel, table=True):
     )
     phrase_fr: str
     governing_phrase_fr: str | None = None
+    source_url: str
 
 
 class Translation(SQLModel, table=True):

@@ -270,6 +270,7 @@ def desired_rows(dataset: Dataset) -> DesiredRows:
                 "relationship_kind": link.relationship,
                 "phrase_fr": link.phrase_fr,
                 "governing_phrase_fr": link.governing_phrase_fr,
+                "source_url": seed_url,
             }
         )
 

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=100_000, description="Largest request body (413 above).")
     max_page_size: int = Field(default=100, description="Largest first/last on a connection.")
-    default_page_size: int = Field(default=20, description="Page size when first/last is absent.")
+    default_page_size: int = Field(default=50, description="Page size when first/last is absent.")
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )

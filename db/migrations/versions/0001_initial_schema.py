@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:55:41.263432
+Create Date: 2026-11-27 10:59:08.808483
 """
 
 from collections.abc import Sequence
@@ -219,6 +219,7 @@ def upgrade() -> None:
     sa.Column('relationship_kind', sa.String(length=64), nullable=False),
     sa.Column('phrase_fr', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('governing_phrase_fr', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('source_url', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], ),
     sa.ForeignKeyConstraint(['office_id'], ['regional_office.id'], ),
     sa.ForeignKeyConstraint(['relationship_kind'], ['relationship_kind.slug'], ),

@@ -1,0 +1,1 @@
+"""Query logic: list/get functions, filters, ordering, pagination and batch loads. No GraphQL."""

@@ -1,0 +1,130 @@
+"""Institutions (bodies, processes, initiatives): batch loads and the filtered root list."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, select
+
+from db.models import (
+    Institution,
+    OfficeInstitutionLink,
+    RegionalOffice,
+    SearchTerm,
+    SubjectType,
+    Translation,
+)
+from db.text import fold
+from resolvers.database import Database
+from resolvers.texts import Texts, group_texts, pick, with_texts
+
+_institution = Institution.__table__  # type: ignore[attr-defined]
+_link = OfficeInstitutionLink.__table__  # type: ignore[attr-defined]
+_office = RegionalOffice.__table__  # type: ignore[attr-defined]
+_terms = SearchTerm.__table__  # type: ignore[attr-defined]
+_translation = Translation.__table__  # type: ignore[attr-defined]
+INSTITUTION_COLUMNS = tuple(_institution.c)
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionRecord:
+    id: int
+    slug: str
+    kind: str
+    parent_id: int | None
+    acronym_in_seed: str | None
+    generic: bool
+    iom_internal: bool
+    confidence: str | None
+    notes: str | None
+    texts: Texts
+
+
+def institution_query(*extra_columns: object) -> Select[tuple[object, ...]]:
+    base = select(*INSTITUTION_COLUMNS, *extra_columns)  # type: ignore[call-overload]
+    return with_texts(base, SubjectType.INSTITUTION, _institution.c.id)
+
+
+def institution_from_row(row: object, texts: Texts) -> InstitutionRecord:
+    values = row._mapping  # type: ignore[attr-defined]
+    return InstitutionRecord(**{c.name: values[c] for c in INSTITUTION_COLUMNS}, texts=texts)
+
+
+def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[InstitutionRecord]:
+    return [
+        institution_from_row(row, texts)
+        for row, texts in group_texts(db.fetch(query), len(INSTITUTION_COLUMNS))
+    ]
+
+
+def institutions_by_ids(db: Database, ids: Sequence[int]) -> dict[int, InstitutionRecord]:
+    return {i.id: i for i in _fetch(db, institution_query().where(_institution.c.id.in_(ids)))}
+
+
+def institutions_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, InstitutionRecord]:
+    query = institution_query().where(_institution.c.slug.in_(slugs))
+    return {i.slug: i for i in _fetch(db, query)}
+
+
+def institutions_by_acronym(db: Database, acronym: str) -> list[InstitutionRecord]:
+    """Institutions whose acronym in any language is ``acronym`` (case-insensitive)."""
+    matching = select(_translation.c.subject_id).where(
+        _translation.c.subject_type == SubjectType.INSTITUTION,
+        _translation.c.field == "acronym",
+        _translation.c.text.ilike(acronym.strip().replace("%", "").replace("_", "")),
+    )
+    query = institution_query().where(_institution.c.id.in_(matching)).order_by(_institution.c.slug)
+    return _fetch(db, query)
+
+
+def institutions_by_parent_ids(db: Database, ids: Sequence[int]) -> dict[int, list[InstitutionRecord]]:
+    grouped: dict[int, list[InstitutionRecord]] = {key: [] for key in ids}
+    query = institution_query().where(_institution.c.parent_id.in_(ids)).order_by(_institution.c.slug)
+    for institution in _fetch(db, query):
+        if institution.parent_id is not None:
+            grouped[institution.parent_id].append(institution)
+    return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionFilter:
+    slugs: Sequence[str] | None = None
+    kinds: Sequence[str] | None = None
+    office_slugs: Sequence[str] | None = None
+    relationship_kinds: Sequence[str] | None = None
+    text: str | None = None
+
+
+def list_institutions(
+    db: Database, where: InstitutionFilter, order_by: str, descending: bool, languages: Sequence[str]
+) -> list[InstitutionRecord]:
+    """Institutions matching every criterion, ordered by ``name``, ``acronym`` or ``slug``."""
+    query = institution_query()
+    if where.slugs is not None:
+        query = query.where(_institution.c.slug.in_(where.slugs))
+    if where.kinds is not None:
+        query = query.where(_institution.c.kind.in_(where.kinds))
+    if where.office_slugs is not None or where.relationship_kinds is not None:
+        linked = select(_link.c.institution_id).join(_office, _office.c.id == _link.c.office_id)
+        conditions = []
+        if where.office_slugs is not None:
+            conditions.append(_office.c.slug.in_(where.office_slugs))
+        if where.relationship_kinds is not None:
+            conditions.append(_link.c.relationship_kind.in_(where.relationship_kinds))
+        query = query.where(_institution.c.id.in_(linked.where(and_(*conditions))))
+    if where.text:
+        matching = select(_terms.c.subject_id).where(
+            _terms.c.subject_type == SubjectType.INSTITUTION,
+            _terms.c.term.contains(fold(where.text), autoescape=True),
+        )
+        query = query.where(_institution.c.id.in_(matching))
+    institutions = _fetch(db, query)
+
+    def sort_key(record: InstitutionRecord) -> str:
+        if order_by == "slug":
+            return record.slug
+        value = pick(record.texts, order_by, languages)
+        # Institutions without an acronym sort after those with one, by name.
+        return fold(value) if value else "\uffff" + fold(pick(record.texts, "name", languages) or "")
+
+    institutions.sort(key=sort_key, reverse=descending)
+    return institutions

@@ -1,0 +1,62 @@
+"""Leadership positions and offices, and who reports to whom."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.models import LeadershipUnit, SubjectType
+from resolvers.database import Database
+from resolvers.texts import Texts, group_texts, with_texts
+
+_unit = LeadershipUnit.__table__  # type: ignore[attr-defined]
+_COLUMNS = tuple(_unit.c)
+
+
+@dataclass(frozen=True, slots=True)
+class LeadershipRecord:
+    id: int
+    slug: str
+    kind: str
+    rank: int
+    organisation_id: int
+    reports_to_id: int | None
+    holder_name: str | None
+    holder_interim: bool
+    holder_source_url: str | None
+    holder_note: str | None
+    notes: str | None
+    texts: Texts
+
+
+def _fetch(db: Database, where: object) -> list[LeadershipRecord]:
+    query = with_texts(select(*_COLUMNS), SubjectType.LEADERSHIP, _unit.c.id)
+    query = query.where(where).order_by(_unit.c.rank)  # type: ignore[arg-type]
+    return [
+        LeadershipRecord(**{c.name: row._mapping[c] for c in _COLUMNS}, texts=texts)
+        for row, texts in group_texts(db.fetch(query), len(_COLUMNS))
+    ]
+
+
+def units_by_organisation_ids(db: Database, ids: Sequence[int]) -> dict[int, list[LeadershipRecord]]:
+    grouped: dict[int, list[LeadershipRecord]] = {key: [] for key in ids}
+    for unit in _fetch(db, _unit.c.organisation_id.in_(ids)):
+        grouped[unit.organisation_id].append(unit)
+    return grouped
+
+
+def units_by_ids(db: Database, ids: Sequence[int]) -> dict[int, LeadershipRecord]:
+    return {u.id: u for u in _fetch(db, _unit.c.id.in_(ids))}
+
+
+def units_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, LeadershipRecord]:
+    return {u.slug: u for u in _fetch(db, _unit.c.slug.in_(slugs))}
+
+
+def units_by_manager_ids(db: Database, ids: Sequence[int]) -> dict[int, list[LeadershipRecord]]:
+    """The units reporting directly to each unit."""
+    grouped: dict[int, list[LeadershipRecord]] = {key: [] for key in ids}
+    for unit in _fetch(db, _unit.c.reports_to_id.in_(ids)):
+        if unit.reports_to_id is not None:
+            grouped[unit.reports_to_id].append(unit)
+    return grouped

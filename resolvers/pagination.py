@@ -1,0 +1,95 @@
+"""Cursor pagination over an ordered list (Relay connection arguments).
+
+Cursors are opaque (base64 of ``offset:N``). ``first``/``last`` above the maximum page size is
+refused with a message naming the limit, never silently cut.
+"""
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from db.settings import get_settings
+from resolvers.errors import UserInputError
+
+T = TypeVar("T")
+_PREFIX = "offset:"
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str, argument: str) -> int:
+    try:
+        text = base64.b64decode(cursor.encode(), validate=True).decode()
+        if not text.startswith(_PREFIX):
+            raise ValueError(text)
+        offset = int(text[len(_PREFIX) :])
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise UserInputError(f"`{argument}` is not a cursor this API issued", argument) from None
+    if offset < 0:
+        raise UserInputError(f"`{argument}` is not a cursor this API issued", argument)
+    return offset
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of an ordered list: its items with their offsets, and where it stands."""
+
+    items: Sequence[T]
+    start: int
+    total_count: int
+    has_previous_page: bool
+    has_next_page: bool
+
+    def cursor(self, index: int) -> str:
+        return encode_cursor(self.start + index)
+
+
+def check_page_size(value: int | None, argument: str) -> None:
+    maximum = get_settings().max_page_size
+    if value is None:
+        return
+    if value < 0:
+        raise UserInputError(f"`{argument}` must be zero or more (got {value})", argument)
+    if value > maximum:
+        raise UserInputError(
+            f"`{argument}` is {value}, above the maximum page size of {maximum}: "
+            f"ask for at most {maximum} and page with `after`/`before`",
+            argument,
+        )
+
+
+def paginate(items: Sequence[T], request: PageRequest) -> Page[T]:
+    """Apply Relay's slicing rules (after/before first, then first/last) to ``items``."""
+    check_page_size(request.first, "first")
+    check_page_size(request.last, "last")
+    total = len(items)
+    start, end = 0, total
+    if request.after is not None:
+        start = min(max(decode_cursor(request.after, "after") + 1, 0), total)
+    if request.before is not None:
+        end = max(min(decode_cursor(request.before, "before"), total), start)
+    if request.first is None and request.last is None:
+        end = min(end, start + get_settings().default_page_size)
+    if request.first is not None:
+        end = min(end, start + request.first)
+    if request.last is not None:
+        start = max(start, end - request.last)
+    return Page(
+        items=items[start:end],
+        start=start,
+        total_count=total,
+        has_previous_page=start > 0,
+        has_next_page=end < total,
+    )

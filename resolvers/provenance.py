@@ -1,0 +1,111 @@
+"""Sources of facts and the data-quality notes attached to each entity."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import String, and_, literal, or_, select, tuple_
+
+from db.models import (
+    DataQualityNote,
+    DataQualityNoteSubject,
+    Provenance,
+    SubjectType,
+    Translation,
+)
+from resolvers.database import Database
+
+Subject = tuple[str, int]  # (subject type, id)
+_provenance = Provenance.__table__  # type: ignore[attr-defined]
+_translation = Translation.__table__  # type: ignore[attr-defined]
+_note = DataQualityNote.__table__  # type: ignore[attr-defined]
+_note_subject = DataQualityNoteSubject.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """Where one fact comes from: a URL and, for the seed page, the exact phrase."""
+
+    fact: str
+    url: str | None
+    seed_phrase: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRecord:
+    id: int
+    slug: str
+    rank: int
+    severity: str
+    text: str
+    seed_phrase: str | None
+
+
+def _subjects_filter(table: object, subjects: Sequence[Subject]) -> object:
+    columns = (table.c.subject_type, table.c.subject_id)  # type: ignore[attr-defined]
+    return tuple_(*columns).in_(list(subjects))
+
+
+def sources_by_subjects(db: Database, subjects: Sequence[Subject]) -> dict[Subject, list[SourceRecord]]:
+    """Provenance rows, then the sources of the subject's texts (``name (fr)`` and so on)."""
+    grouped: dict[Subject, list[SourceRecord]] = {s: [] for s in subjects}
+    facts = select(
+        _provenance.c.subject_type, _provenance.c.subject_id, _provenance.c.fact,
+        _provenance.c.source_url, _provenance.c.seed_phrase, _provenance.c.note,
+    ).where(_subjects_filter(_provenance, subjects))  # type: ignore[arg-type]
+    texts = select(
+        _translation.c.subject_type, _translation.c.subject_id,
+        (_translation.c.field + " (" + _translation.c.language + ")").label("fact"),
+        _translation.c.source_url, literal(None, String), _translation.c.basis,
+    ).where(
+        and_(_subjects_filter(_translation, subjects),  # type: ignore[arg-type]
+             or_(_translation.c.source_url.is_not(None), _translation.c.basis.is_not(None)))
+    )
+    statement = facts.union_all(texts).order_by("subject_type", "subject_id", "fact")
+    for row in db.fetch(statement):
+        grouped[(row[0], row[1])].append(SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5]))
+    return grouped
+
+
+def notes_by_subjects(db: Database, subjects: Sequence[Subject]) -> dict[Subject, list[NoteRecord]]:
+    grouped: dict[Subject, list[NoteRecord]] = {s: [] for s in subjects}
+    statement = (
+        select(_note_subject.c.subject_type, _note_subject.c.subject_id, *_note.c)
+        .join(_note, _note.c.id == _note_subject.c.note_id)
+        .where(_subjects_filter(_note_subject, subjects))  # type: ignore[arg-type]
+        .order_by(_note.c.rank)
+    )
+    for row in db.fetch(statement):
+        grouped[(row[0], row[1])].append(NoteRecord(*row[2:]))
+    return grouped
+
+
+def subjects_by_note_ids(db: Database, ids: Sequence[int]) -> dict[int, list[Subject]]:
+    grouped: dict[int, list[Subject]] = {key: [] for key in ids}
+    statement = (
+        select(_note_subject.c.note_id, _note_subject.c.subject_type, _note_subject.c.subject_id)
+        .where(_note_subject.c.note_id.in_(ids))
+        .order_by(_note_subject.c.subject_type, _note_subject.c.subject_id)
+    )
+    for note_id, subject_type, subject_id in db.fetch(statement):
+        grouped[note_id].append((subject_type, subject_id))
+    return grouped
+
+
+def list_notes(db: Database, severities: Sequence[str] | None = None) -> list[NoteRecord]:
+    statement = select(*_note.c).order_by(_note.c.rank)
+    if severities is not None:
+        statement = statement.where(_note.c.severity.in_(severities))
+    return [NoteRecord(*row) for row in db.fetch(statement)]
+
+
+def notes_by_ids(db: Database, ids: Sequence[int]) -> dict[int, NoteRecord]:
+    return {row[0]: NoteRecord(*row) for row in db.fetch(select(*_note.c).where(_note.c.id.in_(ids)))}
+
+
+def notes_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, NoteRecord]:
+    statement = select(*_note.c).where(_note.c.slug.in_(slugs))
+    return {row[1]: NoteRecord(*row) for row in db.fetch(statement)}
+
+
+SUBJECT_TYPES = tuple(t.value for t in SubjectType)

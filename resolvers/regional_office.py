@@ -1,0 +1,121 @@
+"""Regional offices: batch loads by id, slug, organisation, host country and supported country."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+
+from db.models import Country, OfficeCountry, RegionalOffice, SearchTerm, SubjectType
+from db.text import fold
+from resolvers.database import Database
+from resolvers.texts import Texts, group_texts, pick, with_texts
+
+_office = RegionalOffice.__table__  # type: ignore[attr-defined]
+_coverage = OfficeCountry.__table__  # type: ignore[attr-defined]
+_country = Country.__table__  # type: ignore[attr-defined]
+_terms = SearchTerm.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeRecord:
+    id: int
+    slug: str
+    rank: int
+    organisation_id: int
+    host_country_id: int
+    seed_heading: str
+    coverage_confidence: str
+    coverage_source_url: str | None
+    coverage_method: str
+    status_note: str | None
+    status_note_source_url: str | None
+    notes: str | None
+    texts: Texts
+
+
+OFFICE_COLUMNS = tuple(_office.c)
+
+
+def office_query(*extra_columns: object) -> Select[tuple[object, ...]]:
+    """Offices with their texts; ``extra_columns`` (e.g. a join key) follow the office's."""
+    base = select(*OFFICE_COLUMNS, *extra_columns)  # type: ignore[call-overload]
+    return with_texts(base, SubjectType.OFFICE, _office.c.id)
+
+
+def office_from_row(row: object, texts: Texts) -> OfficeRecord:
+    values = row._mapping  # type: ignore[attr-defined]
+    return OfficeRecord(**{column.name: values[column] for column in OFFICE_COLUMNS}, texts=texts)
+
+
+def _fetch(db: Database, query: Select[tuple[object, ...]], extra: int = 0) -> list[tuple[OfficeRecord, object]]:
+    width = len(OFFICE_COLUMNS) + extra
+    return [
+        (office_from_row(row, texts), row[len(OFFICE_COLUMNS)] if extra else None)
+        for row, texts in group_texts(db.fetch(query), width)
+    ]
+
+
+def offices_by_ids(db: Database, ids: Sequence[int]) -> dict[int, OfficeRecord]:
+    return {o.id: o for o, _ in _fetch(db, office_query().where(_office.c.id.in_(ids)))}
+
+
+def offices_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, OfficeRecord]:
+    return {o.slug: o for o, _ in _fetch(db, office_query().where(_office.c.slug.in_(slugs)))}
+
+
+def offices_by_organisation_ids(db: Database, ids: Sequence[int]) -> dict[int, list[OfficeRecord]]:
+    query = office_query().where(_office.c.organisation_id.in_(ids)).order_by(_office.c.rank)
+    grouped: dict[int, list[OfficeRecord]] = {key: [] for key in ids}
+    for office, _ in _fetch(db, query):
+        grouped[office.organisation_id].append(office)
+    return grouped
+
+
+def offices_by_host_country_ids(db: Database, ids: Sequence[int]) -> dict[int, list[OfficeRecord]]:
+    query = office_query().where(_office.c.host_country_id.in_(ids)).order_by(_office.c.rank)
+    grouped: dict[int, list[OfficeRecord]] = {key: [] for key in ids}
+    for office, _ in _fetch(db, query):
+        grouped[office.host_country_id].append(office)
+    return grouped
+
+
+def offices_by_supported_country_ids(db: Database, ids: Sequence[int]) -> dict[int, OfficeRecord]:
+    """The office supporting each country; countries no office supports are absent."""
+    query = office_query(_coverage.c.country_id).join(
+        _coverage, _coverage.c.office_id == _office.c.id
+    ).where(_coverage.c.country_id.in_(ids))
+    return {country_id: office for office, country_id in _fetch(db, query, extra=1)}  # type: ignore[misc]
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeFilter:
+    slugs: Sequence[str] | None = None
+    confidence: Sequence[str] | None = None
+    host_country_codes: Sequence[str] | None = None
+    text: str | None = None
+
+
+def list_offices(
+    db: Database, where: OfficeFilter, order_by: str, descending: bool, languages: Sequence[str]
+) -> list[OfficeRecord]:
+    """Offices matching every given criterion, ordered by ``rank`` (the seed page's), name or slug."""
+    query = office_query()
+    if where.slugs is not None:
+        query = query.where(_office.c.slug.in_(where.slugs))
+    if where.confidence is not None:
+        query = query.where(_office.c.coverage_confidence.in_(where.confidence))
+    if where.host_country_codes is not None:
+        codes = [code.upper() for code in where.host_country_codes]
+        hosts = select(_country.c.id).where(or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes)))
+        query = query.where(_office.c.host_country_id.in_(hosts))
+    if where.text:
+        matching = select(_terms.c.subject_id).where(
+            _terms.c.subject_type == SubjectType.OFFICE, _terms.c.term.contains(fold(where.text), autoescape=True)
+        )
+        query = query.where(_office.c.id.in_(matching))
+    offices = [office for office, _ in _fetch(db, query)]
+    if order_by == "name":
+        offices.sort(key=lambda o: fold(pick(o.texts, "name", languages) or o.slug), reverse=descending)
+    else:
+        offices.sort(key=lambda o: getattr(o, order_by), reverse=descending)
+    return offices

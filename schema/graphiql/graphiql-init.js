@@ -1,0 +1,125 @@
+/*
+ * iom-graph: boots the vendored GraphiQL 3 UMD bundle (see vendor/VERSIONS.md).
+ *
+ * Loaded with <script src defer> after vendor/react.production.min.js,
+ * vendor/react-dom.production.min.js and vendor/graphiql.min.js, which define the
+ * globals React, ReactDOM and GraphiQL. The page runs under a CSP without
+ * 'unsafe-inline', so everything that runs in the page lives in this file.
+ *
+ * The examples come from /graphiql/examples.json: a JSON list of
+ * {"name": string, "query": string, "variables"?: object}. Each one opens as a
+ * GraphiQL tab, the first one active. GraphiQL keeps its tabs in localStorage,
+ * so a browser that has visited the page before gets its own tabs back instead.
+ */
+(function () {
+  "use strict";
+
+  var EXAMPLES_URL = "/graphiql/examples.json";
+  var DEFAULT_ENDPOINT = "/graphql";
+  var STORAGE_PREFIX = "graphiql:"; // GraphiQL 3's default localStorage namespace
+  var FALLBACK_EXAMPLES = [{ name: "Hello", query: "# Hello\n{ __typename }\n" }];
+
+  // GraphiQL's dialogs (settings, keyboard shortcuts) use react-remove-scroll, which
+  // injects a <style> element and tags it with the global __webpack_nonce__ when that
+  // is set. If the server gives this script tag a per-response nonce and adds the same
+  // 'nonce-…' to style-src, those styles are allowed; without it the browser refuses
+  // them (a CSP report, nothing breaks: the page never scrolls anyway).
+  var currentScript = document.currentScript;
+  if (currentScript && currentScript.nonce) {
+    window.__webpack_nonce__ = currentScript.nonce;
+  }
+
+  function isExample(value) {
+    return (
+      value !== null &&
+      typeof value === "object" &&
+      typeof value.query === "string" &&
+      (value.variables === undefined ||
+        (value.variables !== null &&
+          typeof value.variables === "object" &&
+          !Array.isArray(value.variables)))
+    );
+  }
+
+  function loadExamples() {
+    return fetch(EXAMPLES_URL, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        var examples = Array.isArray(body) ? body.filter(isExample) : [];
+        if (examples.length === 0) {
+          throw new Error("no usable example");
+        }
+        return examples;
+      })
+      .catch(function (error) {
+        console.warn("GraphiQL: could not load " + EXAMPLES_URL + " (" + error + ")");
+        return FALLBACK_EXAMPLES;
+      });
+  }
+
+  function hasVariables(example) {
+    return example.variables !== undefined && Object.keys(example.variables).length > 0;
+  }
+
+  function toTab(example) {
+    var tab = { query: example.query };
+    if (hasVariables(example)) {
+      tab.variables = JSON.stringify(example.variables, null, 2);
+    }
+    return tab;
+  }
+
+  // GraphiQL 3.9 fills the editors of the first tab from its `query`/`variables` props
+  // or from localStorage, not from defaultTabs[0], so the first example's variables
+  // would not show. On the next load it activates the stored tab whose contents match
+  // the stored query and variables, and adds a new tab when none does. So on a first
+  // visit (no stored tabs) write the first tab's query and variables where GraphiQL
+  // reads them: they show, and later loads find the tab instead of duplicating it.
+  // Returns false if localStorage cannot be used.
+  function seedStorage(firstTab) {
+    try {
+      var storage = window.localStorage;
+      if (storage.getItem(STORAGE_PREFIX + "tabState") === null) {
+        storage.setItem(STORAGE_PREFIX + "query", firstTab.query);
+        if (firstTab.variables === undefined) {
+          storage.removeItem(STORAGE_PREFIX + "variables");
+        } else {
+          storage.setItem(STORAGE_PREFIX + "variables", firstTab.variables);
+        }
+      }
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function render(examples) {
+    var container = document.getElementById("graphiql");
+    var endpoint = container.getAttribute("data-endpoint") || DEFAULT_ENDPOINT;
+    var tabs = examples.map(toTab);
+    var props = {
+      fetcher: GraphiQL.createFetcher({ url: endpoint }),
+      defaultQuery: tabs[0].query,
+      defaultTabs: tabs,
+      shouldPersistHeaders: false,
+    };
+    if (tabs[0].variables !== undefined) {
+      props.defaultEditorToolsVisibility = "variables";
+    }
+    if (!seedStorage(tabs[0]) && tabs[0].variables !== undefined) {
+      // No storage, so nothing persists across loads: the prop is safe here.
+      props.variables = tabs[0].variables;
+    }
+    ReactDOM.createRoot(container).render(React.createElement(GraphiQL, props));
+  }
+
+  loadExamples().then(render);
+})();

@@ -1,0 +1,181 @@
+"""The Institution type: bodies, processes and initiatives, and the offices linked to them."""
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from db.models import SubjectType
+from resolvers.institution import InstitutionRecord
+from resolvers.link import LinkRecord
+from resolvers.pagination import PageRequest
+from schema.context import Info
+from schema.language import LangArgument, localized, required_text
+from schema.link import Evidence, RelationshipKind, evidence_of, relationship_of
+from schema.pagination import After, Before, First, Last, PageInfo, connection
+from schema.provenance import (
+    NOTES_DESCRIPTION,
+    SOURCES_DESCRIPTION,
+    Confidence,
+    DataQualityNote,
+    Source,
+    notes_of,
+    sources_of,
+)
+from schema.regional_office import RegionalOffice
+
+
+@strawberry.enum(description="What sort of body an institution is.")
+class InstitutionKind(Enum):
+    DEVELOPMENT_BANK = strawberry.enum_value("development_bank", description="A development bank or fund.")
+    INITIATIVE = strawberry.enum_value("initiative", description="An initiative or programme.")
+    INTER_AGENCY_MECHANISM = strawberry.enum_value(
+        "inter_agency_mechanism", description="A group or task force of several agencies."
+    )
+    INTERGOVERNMENTAL_ORGANIZATION = strawberry.enum_value(
+        "intergovernmental_organization", description="An organisation of states."
+    )
+    MILITARY_ALLIANCE = strawberry.enum_value("military_alliance", description="A military alliance.")
+    OTHER = strawberry.enum_value("other", description="An agreement, office or data system.")
+    REGIONAL_CONSULTATIVE_PROCESS = strawberry.enum_value(
+        "regional_consultative_process", description="A regional consultative process on migration."
+    )
+    REGIONAL_ECONOMIC_COMMUNITY = strawberry.enum_value(
+        "regional_economic_community", description="A regional economic community."
+    )
+    UN_ENTITY = strawberry.enum_value("un_entity", description="A United Nations entity.")
+
+
+@strawberry.type(description="An institution's relationship with a regional office.")
+class InstitutionRegionalOfficeEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this edge.")
+    node: RegionalOffice = strawberry.field(description="The regional office.")
+    link_id: str = strawberry.field(description="Natural key of the relationship, e.g. `link-038`.")
+    relationship: RelationshipKind = strawberry.field(description="How the office relates to it.")
+    evidence: Evidence = strawberry.field(description="The seed page's words that state it.")
+
+
+@strawberry.type(description="A page of an institution's office relationships (one edge each).")
+class InstitutionRegionalOfficeConnection:
+    edges: list[InstitutionRegionalOfficeEdge] = strawberry.field(
+        description="The relationships, with cursors."
+    )
+    nodes: list[RegionalOffice] = strawberry.field(
+        description="The offices of the page's edges (an office linked twice appears twice)."
+    )
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
+    total_count: int = strawberry.field(description="Number of relationships in the whole list.")
+
+
+def office_connection(
+    links: list[LinkRecord], request: PageRequest
+) -> InstitutionRegionalOfficeConnection:
+    page = connection(links, request, lambda link: link)
+    edges = [
+        InstitutionRegionalOfficeEdge(
+            cursor=edge.cursor,
+            node=RegionalOffice.from_record(edge.node.office),  # type: ignore[arg-type]
+            link_id=edge.node.slug,
+            relationship=relationship_of(edge.node),
+            evidence=evidence_of(edge.node),
+        )
+        for edge in page.edges
+    ]
+    return InstitutionRegionalOfficeConnection(
+        edges=edges, nodes=[e.node for e in edges], page_info=page.page_info,
+        total_count=page.total_count,
+    )
+
+
+@strawberry.type(
+    description="A body, process or initiative the seed page names (75 in all, 3 of them generic "
+    "mentions and 2 IOM's own programmes)."
+)
+class Institution(relay.Node):
+    slug: str = strawberry.field(description="Natural key, e.g. `escwa`.")
+    kind: InstitutionKind = strawberry.field(description="What sort of body it is.")
+    acronym_in_seed: str | None = strawberry.field(
+        description="The acronym exactly as the seed page gives it, when it does."
+    )
+    generic: bool = strawberry.field(
+        description="True for a generic or unnamed mention rather than a named body."
+    )
+    iom_internal: bool = strawberry.field(description="True for IOM's own programmes (DTM, PLACMI).")
+    notes: str | None = strawberry.field(description="What to know about the entry (English).")
+    record: strawberry.Private[InstitutionRecord]
+
+    @classmethod
+    def resolve_id(cls, root: "Institution", *, info: Info) -> str:
+        return root.slug
+
+    @classmethod
+    def from_record(cls, record: InstitutionRecord) -> "Institution":
+        return cls(slug=record.slug, kind=InstitutionKind(record.kind),
+                   acronym_in_seed=record.acronym_in_seed, generic=record.generic,
+                   iom_internal=record.iom_internal, notes=record.notes, record=record)
+
+    @strawberry.field(description="Name; the French name is the seed page's own wording.")
+    def name(self, info: Info, lang: LangArgument = None) -> str:
+        return required_text(self.record.texts, "name", lang, info)
+
+    @strawberry.field(description="Acronym in the language asked for, when one is known.")
+    def acronym(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.record.texts, "acronym", lang, info)
+
+    @strawberry.field(description="Short name, where a source gives one (e.g. `Bali Process`).")
+    def short_name(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.record.texts, "short_name", lang, info)
+
+    @strawberry.field(description="Current name, when the body was renamed after the seed page.")
+    def current_name(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.record.texts, "current_name", lang, info)
+
+    @strawberry.field(description="Confidence in the entry's identification, where recorded.")
+    def confidence(self) -> Confidence | None:
+        return Confidence(self.record.confidence) if self.record.confidence else None
+
+    @strawberry.field(description="The body this one belongs to (e.g. MIDWA -> ECOWAS).")
+    async def parent(self, info: Info) -> "Institution | None":
+        if self.record.parent_id is None:
+            return None
+        record = await info.context.loaders.institution_by_id.load(self.record.parent_id)
+        return Institution.from_record(record) if record else None
+
+    @strawberry.field(description="Bodies that belong to this one.")
+    async def children(self, info: Info) -> list["Institution"]:
+        records = await info.context.loaders.institutions_by_parent.load(self.record.id)
+        return [Institution.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="The regional offices working with this institution: one edge per "
+        "relationship the seed page states."
+    )
+    async def regional_offices(
+        self,
+        info: Info,
+        relationship: Annotated[
+            RelationshipKind | None,
+            strawberry.argument(description="Only relationships of this kind."),
+        ] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> InstitutionRegionalOfficeConnection:
+        links = await info.context.loaders.links_by_institution.load(self.record.id)
+        if relationship is not None:
+            links = [link for link in links if link.relationship_kind == relationship.value]
+        return office_connection(links, PageRequest(first, after, last, before))
+
+    @strawberry.field(description=SOURCES_DESCRIPTION)
+    async def sources(self, info: Info) -> list[Source]:
+        return await sources_of(info, SubjectType.INSTITUTION, self.record.id)
+
+    @strawberry.field(description=NOTES_DESCRIPTION)
+    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
+        return await notes_of(info, SubjectType.INSTITUTION, self.record.id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list["Institution | None"]:
+        records = await info.context.loaders.institution_by_slug.load_many(list(node_ids))
+        return [cls.from_record(r) if r else None for r in records]

@@ -1,0 +1,67 @@
+"""Edges between offices and institutions: each carries one relationship the seed page states."""
+
+from enum import Enum
+
+import strawberry
+
+from resolvers.link import LinkRecord
+
+@strawberry.enum(description="How an office relates to an institution (the reference's vocabulary).")
+class RelationshipKind(Enum):
+    COOPERATES_WITH = strawberry.enum_value("cooperates_with", description="coopère (étroitement) avec")
+    SUPPORTS = strawberry.enum_value("supports", description="apporte un appui/soutien à; appuie; soutient")
+    LIAISON = strawberry.enum_value(
+        "liaison", description="rôle de liaison; assure la liaison; sert de trait d’union"
+    )
+    NEGOTIATION_CONSULTATION = strawberry.enum_value(
+        "negotiation_consultation", description="rôle de négociation et de consultation"
+    )
+    RELATIONS = strawberry.enum_value(
+        "relations",
+        description="entretient des relations/contacts avec; est chargé des relations avec; "
+        "coordonne les relations et les contacts",
+    )
+    TECHNICAL_SECRETARIAT = strawberry.enum_value(
+        "technical_secretariat", description="assure le secrétariat technique"
+    )
+    CO_CHAIRS = strawberry.enum_value("co_chairs", description="copréside")
+    REPRESENTS_IOM_AT = strawberry.enum_value(
+        "represents_iom_at", description="représente l’OIM à / au sein du"
+    )
+    CAPACITY_BUILDING = strawberry.enum_value(
+        "capacity_building", description="soutien en matière de renforcement des capacités"
+    )
+    COLLABORATES_WITH = strawberry.enum_value("collaborates_with", description="collabore avec")
+    TECHNICAL_SUPPORT = strawberry.enum_value(
+        "technical_support", description="apporte un soutien technique"
+    )
+    TECHNICAL_SUPPORT_THROUGH = strawberry.enum_value(
+        "technical_support_through", description="soutien technique ... au titre du"
+    )
+    HOSTS = strawberry.enum_value("hosts", description="en hébergeant")
+    ACTS_ON_BEHALF_OF = strawberry.enum_value("acts_on_behalf_of", description="pour le compte de")
+    PROMOTES = strawberry.enum_value("promotes", description="promeut / en promouvant")
+    CONVENES = strawberry.enum_value("convenes", description="en formant un groupe")
+    COVERS_MEMBER_STATES_OF = strawberry.enum_value(
+        "covers_member_states_of",
+        description="appui aux bureaux situés dans les États membres de",
+    )
+
+
+@strawberry.type(description="The words of the seed page that state a relationship.")
+class Evidence:
+    phrase: str = strawberry.field(description="The exact phrase of the seed page.")
+    governing_phrase: str | None = strawberry.field(
+        description="The exact clause with the governing verb, when `phrase` is a list item."
+    )
+    language: str = strawberry.field(description="Language of the phrases (ISO 639-1: `fr`).")
+    source_url: str = strawberry.field(description="The seed page the phrases are taken from.")
+
+
+def relationship_of(record: LinkRecord) -> RelationshipKind:
+    return RelationshipKind(record.relationship_kind)
+
+
+def evidence_of(record: LinkRecord) -> Evidence:
+    return Evidence(phrase=record.phrase_fr, governing_phrase=record.governing_phrase_fr,
+                    language="fr", source_url=record.source_url)

@@ -1,0 +1,108 @@
+"""The Organisation type: IOM itself, its figures, headquarters, leadership and offices."""
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from db.models import SubjectType
+from resolvers.organisation import OrganisationRecord
+from resolvers.pagination import PageRequest
+from schema.context import Info
+from schema.country import Country
+from schema.language import LangArgument, localized, required_text
+from schema.leadership import LeadershipPosition
+from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.provenance import (
+    NOTES_DESCRIPTION,
+    SOURCES_DESCRIPTION,
+    DataQualityNote,
+    Source,
+    notes_of,
+    sources_of,
+)
+from schema.regional_office import RegionalOffice
+
+
+@strawberry.type(description="Where the organisation's headquarters are.")
+class Headquarters:
+    country_id: strawberry.Private[int]
+    texts: strawberry.Private[Any]
+
+    @strawberry.field(description="The city (Geneva).")
+    def city(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.texts, "headquarters_city", lang, info)
+
+    @strawberry.field(description="The country (Switzerland).")
+    async def country(self, info: Info) -> Country:
+        return Country.from_record(await info.context.loaders.country_by_id.load(self.country_id))
+
+
+@strawberry.type(description="The International Organization for Migration (IOM / OIM).")
+class Organisation(relay.Node):
+    slug: str = strawberry.field(description="Natural key: `iom`.")
+    founded_year: int = strawberry.field(description="Year founded (seed: « depuis 1951 »).")
+    member_states: int = strawberry.field(description="Member states (seed: 175).")
+    countries_present: int = strawberry.field(description="Countries with a presence (seed: 171).")
+    part_of_un_system: bool = strawberry.field(
+        description="Part of the United Nations system (seed: « fait partie du système des "
+        "Nations Unies »)."
+    )
+    un_status: str | None = strawberry.field(description="Status in the UN system (English).")
+    un_system_joined: str | None = strawberry.field(
+        description="When it joined the UN system (YYYY-MM)."
+    )
+    record: strawberry.Private[OrganisationRecord]
+
+    @classmethod
+    def resolve_id(cls, root: "Organisation", *, info: Info) -> str:
+        return root.slug
+
+    @classmethod
+    def from_record(cls, record: OrganisationRecord) -> "Organisation":
+        return cls(slug=record.slug, founded_year=record.founded_year,
+                   member_states=record.member_states, countries_present=record.countries_present,
+                   part_of_un_system=record.un_system_member, un_status=record.un_status_en,
+                   un_system_joined=record.un_joined, record=record)
+
+    @strawberry.field(description="Name of the organisation.")
+    def name(self, info: Info, lang: LangArgument = None) -> str:
+        return required_text(self.record.texts, "name", lang, info)
+
+    @strawberry.field(description="Acronym: IOM in English, OIM in French and Spanish.")
+    def acronym(self, info: Info, lang: LangArgument = None) -> str:
+        return required_text(self.record.texts, "acronym", lang, info)
+
+    @strawberry.field(description="Headquarters.")
+    def headquarters(self) -> Headquarters:
+        return Headquarters(country_id=self.record.headquarters_country_id, texts=self.record.texts)
+
+    @strawberry.field(description="Leadership positions and offices, in the seed page's order.")
+    async def leadership(self, info: Info) -> list[LeadershipPosition]:
+        records = await info.context.loaders.leadership_by_organisation.load(self.record.id)
+        info.context.loaders.leadership_by_id.prime_many({r.id: r for r in records})
+        return [LeadershipPosition.from_record(r) for r in records]
+
+    @strawberry.field(description="Regional offices, in the seed page's order.")
+    async def regional_offices(
+        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        before: Before = None,
+    ) -> Connection[RegionalOffice]:
+        records = await info.context.loaders.offices_by_organisation.load(self.record.id)
+        info.context.loaders.office_by_id.prime_many({r.id: r for r in records})
+        return connection(records, PageRequest(first, after, last, before), RegionalOffice.from_record)
+
+    @strawberry.field(description=SOURCES_DESCRIPTION)
+    async def sources(self, info: Info) -> list[Source]:
+        return await sources_of(info, SubjectType.ORGANISATION, self.record.id)
+
+    @strawberry.field(description=NOTES_DESCRIPTION)
+    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
+        return await notes_of(info, SubjectType.ORGANISATION, self.record.id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list["Organisation | None"]:
+        records = await info.context.loaders.organisation_by_slug.load_many(list(node_ids))
+        return [cls.from_record(r) if r else None for r in records]

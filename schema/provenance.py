@@ -1,0 +1,110 @@
+"""Provenance on every entity: the sources of its facts and the data-quality notes about it."""
+
+import asyncio
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from resolvers.provenance import NoteRecord, SourceRecord
+from schema.context import Info
+
+
+@strawberry.enum(description="How well a list is supported by IOM's own pages.")
+class Confidence(Enum):
+    HIGH = strawberry.enum_value("high", description="The list is stated on an IOM page.")
+    MEDIUM = strawberry.enum_value(
+        "medium", description="An IOM count or partial IOM list plus a documented inference."
+    )
+    LOW = strawberry.enum_value(
+        "low", description="Best-supported derivation; no IOM list was found."
+    )
+
+
+@strawberry.enum(description="How much a data-quality note matters.")
+class Severity(Enum):
+    HIGH = strawberry.enum_value("high", description="Changes what a reader should conclude.")
+    MEDIUM = strawberry.enum_value("medium", description="A naming or modelling choice to know.")
+    LOW = strawberry.enum_value("low", description="Cosmetic or minor.")
+
+
+@strawberry.type(description="Where one fact the service states comes from.")
+class Source:
+    fact: str = strawberry.field(
+        description="The fact it supports, e.g. `founded`, `coverage`, `name (fr)`."
+    )
+    url: str | None = strawberry.field(
+        description="The page the fact is taken from; null for ISO data from pycountry."
+    )
+    seed_phrase: str | None = strawberry.field(
+        description="The exact French phrase of the seed page, when the seed states the fact."
+    )
+    note: str | None = strawberry.field(
+        description="How the fact was established, or what the source says, when recorded."
+    )
+
+    @classmethod
+    def from_record(cls, record: SourceRecord) -> "Source":
+        return cls(fact=record.fact, url=record.url, seed_phrase=record.seed_phrase,
+                   note=record.note)
+
+
+@strawberry.type(
+    description="An inconsistency or stale fact in the seed page, and what it concerns."
+)
+class DataQualityNote(relay.Node):
+    slug: str = strawberry.field(description="Natural key, e.g. `count-eight-vs-nine`.")
+    severity: Severity = strawberry.field(description="How much the note matters.")
+    text: str = strawberry.field(description="The note (English).")
+    seed_phrase: str | None = strawberry.field(
+        description="The seed page's phrase the note is about, when there is one."
+    )
+    note_id: strawberry.Private[int]
+
+    @classmethod
+    def resolve_id(cls, root: "DataQualityNote", *, info: Info) -> str:
+        return root.slug
+
+    @classmethod
+    def from_record(cls, record: NoteRecord) -> "DataQualityNote":
+        return cls(slug=record.slug, severity=Severity(record.severity), text=record.text,
+                   seed_phrase=record.seed_phrase, note_id=record.id)
+
+    @strawberry.field(description="The entities the note concerns.")
+    async def concerns(self, info: Info) -> list[relay.Node]:
+        from schema.node import node_for_subject
+
+        subjects = await info.context.loaders.subjects_by_note.load(self.note_id)
+        found = await asyncio.gather(
+            *(node_for_subject(info, subject_type, key) for subject_type, key in subjects)
+        )
+        return [node for node in found if node is not None]
+
+    @strawberry.field(description="The pages the note rests on.")
+    async def sources(self, info: Info) -> list[Source]:
+        records = await info.context.loaders.sources_by_subject.load(
+            ("data_quality_note", self.note_id)
+        )
+        return [Source.from_record(r) for r in records]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list["DataQualityNote | None"]:
+        records = await info.context.loaders.note_by_slug.load_many(list(node_ids))
+        return [cls.from_record(r) if r else None for r in records]
+
+
+async def sources_of(info: Info, subject_type: str, subject_id: int) -> list[Source]:
+    records = await info.context.loaders.sources_by_subject.load((subject_type, subject_id))
+    return [Source.from_record(r) for r in records]
+
+
+async def notes_of(info: Info, subject_type: str, subject_id: int) -> list[DataQualityNote]:
+    records = await info.context.loaders.notes_by_subject.load((subject_type, subject_id))
+    return [DataQualityNote.from_record(r) for r in records]
+
+
+SOURCES_DESCRIPTION = "Where each fact about this entity comes from."
+NOTES_DESCRIPTION = "Data-quality notes of the reference that concern this entity."

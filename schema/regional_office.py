@@ -1,0 +1,198 @@
+"""The RegionalOffice type: the hub of the graph (countries, institutions, host, organisation)."""
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from db.models import SubjectType
+from resolvers.link import LinkRecord
+from resolvers.pagination import PageRequest
+from resolvers.regional_office import OfficeRecord
+from schema.context import Info
+from schema.country import Country
+from schema.language import LangArgument, required_text
+from schema.link import Evidence, RelationshipKind, evidence_of, relationship_of
+from schema.pagination import After, Before, Connection, First, Last, PageInfo, connection
+from schema.provenance import (
+    NOTES_DESCRIPTION,
+    SOURCES_DESCRIPTION,
+    Confidence,
+    DataQualityNote,
+    Source,
+    notes_of,
+    sources_of,
+)
+
+if TYPE_CHECKING:
+    from schema.institution import Institution
+    from schema.organisation import Organisation
+
+InstitutionRef = Annotated["Institution", strawberry.lazy("schema.institution")]
+OrganisationRef = Annotated["Organisation", strawberry.lazy("schema.organisation")]
+
+
+@strawberry.type(description="Which countries an office supports, and how sure that list is.")
+class Coverage:
+    confidence: Confidence = strawberry.field(description="How well IOM's pages support the list.")
+    source_url: str | None = strawberry.field(
+        description="The IOM page the list (or count) comes from; null when none was found."
+    )
+    method: str = strawberry.field(description="How the list was established.")
+
+
+@strawberry.type(description="What has changed for an office since the seed page was written.")
+class OfficeStatus:
+    text: str = strawberry.field(description="The change (e.g. the 2024 reorganisation).")
+    source_url: str = strawberry.field(description="The page that states it.")
+
+
+@strawberry.type(description="A regional office's relationship with an institution.")
+class RegionalOfficeInstitutionEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this edge.")
+    node: InstitutionRef = strawberry.field(description="The institution.")
+    link_id: str = strawberry.field(description="Natural key of the relationship, e.g. `link-038`.")
+    relationship: RelationshipKind = strawberry.field(description="How the office relates to it.")
+    evidence: Evidence = strawberry.field(description="The seed page's words that state it.")
+
+
+@strawberry.type(description="A page of an office's institution relationships (one edge each).")
+class RegionalOfficeInstitutionConnection:
+    edges: list[RegionalOfficeInstitutionEdge] = strawberry.field(
+        description="The relationships, with cursors."
+    )
+    nodes: list[InstitutionRef] = strawberry.field(
+        description="The institutions of the page's edges (an institution linked twice appears "
+        "twice)."
+    )
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
+    total_count: int = strawberry.field(description="Number of relationships in the whole list.")
+
+
+def institution_connection(
+    links: list[LinkRecord], request: PageRequest
+) -> RegionalOfficeInstitutionConnection:
+    from schema.institution import Institution
+
+    page = connection(links, request, lambda link: link)
+    edges = [
+        RegionalOfficeInstitutionEdge(
+            cursor=edge.cursor,
+            node=Institution.from_record(edge.node.institution),  # type: ignore[arg-type]
+            link_id=edge.node.slug,
+            relationship=relationship_of(edge.node),
+            evidence=evidence_of(edge.node),
+        )
+        for edge in page.edges
+    ]
+    return RegionalOfficeInstitutionConnection(
+        edges=edges, nodes=[e.node for e in edges], page_info=page.page_info,
+        total_count=page.total_count,
+    )
+
+
+@strawberry.type(
+    description="A regional office of IOM as the seed page describes it (nine offices; see the "
+    "data-quality notes for the 2024 reorganisation)."
+)
+class RegionalOffice(relay.Node):
+    slug: str = strawberry.field(description="Natural key, e.g. `nairobi`.")
+    seed_heading: str = strawberry.field(
+        description="The office's heading on the seed page, e.g. `Nairobi (Kenya)`."
+    )
+    record: strawberry.Private[OfficeRecord]
+
+    @classmethod
+    def resolve_id(cls, root: "RegionalOffice", *, info: Info) -> str:
+        return root.slug
+
+    @classmethod
+    def from_record(cls, record: OfficeRecord) -> "RegionalOffice":
+        return cls(slug=record.slug, seed_heading=record.seed_heading, record=record)
+
+    @strawberry.field(description="Name of the office, e.g. `Bureau régional de Nairobi`.")
+    def name(self, info: Info, lang: LangArgument = None) -> str:
+        return required_text(self.record.texts, "name", lang, info)
+
+    @strawberry.field(description="City the office is in, e.g. `Le Caire` in French.")
+    def city(self, info: Info, lang: LangArgument = None) -> str:
+        return required_text(self.record.texts, "city", lang, info)
+
+    @strawberry.field(description="The region the office covers, as its sources word it.")
+    def region(self, info: Info, lang: LangArgument = None) -> str:
+        return required_text(self.record.texts, "region", lang, info)
+
+    @strawberry.field(description="Position of the office on the seed page (1 to 9).")
+    def rank(self) -> int:
+        return self.record.rank
+
+    @strawberry.field(description="The country the office is located in.")
+    async def host_country(self, info: Info) -> Country:
+        record = await info.context.loaders.country_by_id.load(self.record.host_country_id)
+        return Country.from_record(record)
+
+    @strawberry.field(description="The organisation the office belongs to.")
+    async def organisation(self, info: Info) -> OrganisationRef:
+        from schema.organisation import Organisation
+
+        record = await info.context.loaders.organisation_by_id.load(self.record.organisation_id)
+        return Organisation.from_record(record)
+
+    @strawberry.field(description="How sure the list of supported countries is, and why.")
+    def coverage(self) -> Coverage:
+        return Coverage(
+            confidence=Confidence(self.record.coverage_confidence),
+            source_url=self.record.coverage_source_url,
+            method=self.record.coverage_method,
+        )
+
+    @strawberry.field(description="Change since the seed page (2024 reorganisation); else null.")
+    def status(self) -> OfficeStatus | None:
+        if self.record.status_note is None or self.record.status_note_source_url is None:
+            return None
+        return OfficeStatus(text=self.record.status_note, source_url=self.record.status_note_source_url)
+
+    @strawberry.field(description="A note on the seed page's text about this office, if any.")
+    def notes(self) -> str | None:
+        return self.record.notes
+
+    @strawberry.field(description="The countries this office supports, by alpha-3 code.")
+    async def countries(
+        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        before: Before = None,
+    ) -> Connection[Country]:
+        records = await info.context.loaders.countries_by_office.load(self.record.id)
+        return connection(records, PageRequest(first, after, last, before), Country.from_record)
+
+    @strawberry.field(
+        description="The institutions the office works with: one edge per relationship the seed "
+        "page states, in the page's order."
+    )
+    async def institutions(
+        self,
+        info: Info,
+        relationship: Annotated[
+            RelationshipKind | None,
+            strawberry.argument(description="Only relationships of this kind."),
+        ] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> RegionalOfficeInstitutionConnection:
+        links = await info.context.loaders.links_by_office.load(self.record.id)
+        if relationship is not None:
+            links = [link for link in links if link.relationship_kind == relationship.value]
+        return institution_connection(links, PageRequest(first, after, last, before))
+
+    @strawberry.field(description=SOURCES_DESCRIPTION)
+    async def sources(self, info: Info) -> list[Source]:
+        return await sources_of(info, SubjectType.OFFICE, self.record.id)
+
+    @strawberry.field(description=NOTES_DESCRIPTION)
+    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
+        return await notes_of(info, SubjectType.OFFICE, self.record.id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list["RegionalOffice | None"]:
+        records = await info.context.loaders.office_by_slug.load_many(list(node_ids))
+        return [cls.from_record(r) if r else None for r in records]
