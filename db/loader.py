@@ -231,7 +231,7 @@ def _set_self_references(
     ids: dict[tuple[str, str], int],
 ) -> int:
     """Point each row at its parent; count the rows whose parent changed."""
-    current = dict(connection.execute(select(table.c.slug, table.c[column])).tuples().all())
+    current = dict(connection.execute(select(table.c.slug, table.c[column])).all())
     changed = 0
     for slug, parent in parents.items():
         parent_id = ids[parent] if isinstance(parent, tuple) else None

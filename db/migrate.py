@@ -1,12 +1,15 @@
 """Schema migrations (Alembic) and the first-start bootstrap: migrate, then seed if empty."""
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from db.loader import LoadReport, Progress, load_dataset
 from db.models import DatasetVersion
@@ -47,3 +50,31 @@ def bootstrap(engine: Engine, progress: Progress | None = None) -> LoadReport | 
         return None
     say("empty database: loading the curated dataset")
     return load_dataset(engine, progress=say)
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise start-up migrations of several workers on one database."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    lock_path = Path(f"{database}.lock")
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_LOCK_KEY = 0x10_6_2A9  # arbitrary, constant: "iom-graph migrations"

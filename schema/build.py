@@ -6,15 +6,26 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from db.settings import get_settings
-from schema.errors import ErrorCodes, log_unexpected
+from schema.errors import coded, log_unexpected
 from schema.query import Query
 
 
 class IomSchema(strawberry.Schema):
-    """Logs only unexpected errors, with the request id; client errors are answered, not logged."""
+    """Codes every error of every result (``schema.errors``) and logs only unexpected ones.
+
+    Coding happens here rather than in an extension: with the parser cache, a syntax error
+    leaves the extensions' operation hook before any result exists.
+    """
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            request_id = getattr(kwargs.get("context_value"), "request_id", "")
+            result.errors = [coded(error, request_id) for error in result.errors]
+        return result
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -30,5 +41,5 @@ def build_schema(*, development: bool | None = None) -> IomSchema:
     return IomSchema(
         query=Query,
         config=StrawberryConfig(disable_field_suggestions=not development),
-        extensions=[ErrorCodes, ParserCache, ValidationCache],
+        extensions=[ParserCache, ValidationCache],
     )

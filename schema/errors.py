@@ -5,13 +5,11 @@ client as "Internal server error" with the request id, and are logged in full se
 """
 
 import logging
-from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeoutError
-from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
 from resolvers.errors import UserInputError
@@ -105,18 +103,6 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
         message, nodes=error.nodes, source=error.source, positions=error.positions,
         path=error.path, extensions=extensions,
     )
-
-
-class ErrorCodes(SchemaExtension):
-    """Give every error of the result a stable ``extensions.code``; mask unexpected ones."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if errors:
-            request_id = getattr(self.execution_context.context, "request_id", "")
-            result.errors = [coded(error, request_id) for error in errors]  # type: ignore[union-attr]
 
 
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:

@@ -1,0 +1,286 @@
+"""The iom-graph HTTP service: ``uvicorn server:app`` or ``python server.py``.
+
+Wires the process: settings, engine and first-start bootstrap (lifespan), middleware (request
+ids, JSON access logs, metrics, body-size limit, gzip, CORS), and routes: ``/graphql`` (API and
+GraphiQL), ``/graphiql/*`` (GraphiQL's own assets), ``/healthz``, ``/readyz``, ``/metrics``.
+"""
+
+import json
+import logging
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import uvicorn
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import generate_latest
+from sqlalchemy import Engine, select, text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from db.engine import build_engine
+from db.migrate import bootstrap, migration_lock
+from db.models import DatasetVersion
+from db.settings import Settings, get_settings
+from resolvers.database import Database
+from schema import graphiql
+from schema.build import build_schema
+from schema.http import GraphQLEndpoint, RequestOutcome
+
+logger = logging.getLogger("iom_graph")
+access_logger = logging.getLogger("iom_graph.access")
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line; ``extra=`` fields are kept."""
+
+    _standard = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in self._standard})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonLogFormatter())
+    root = logging.getLogger("iom_graph")
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    root.propagate = False
+
+
+class Metrics:
+    """Prometheus metrics of one app (own registry, so several apps can live in one process)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "iom_graph_requests", "GraphQL requests by operation name and outcome.",
+            ["operation", "outcome"], registry=self.registry,
+        )
+        self.latency = Histogram(
+            "iom_graph_request_duration_seconds", "GraphQL request latency.",
+            ["operation"], registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
+        self.statements = Histogram(
+            "iom_graph_sql_statements_per_request", "SQL statements run by one GraphQL request.",
+            registry=self.registry, buckets=(0, 1, 2, 4, 8, 12, 16, 24, 32, 64, 128),
+        )
+        self.dataset = Gauge(
+            "iom_graph_dataset_info", "The loaded dataset version (label), always 1.",
+            ["version"], registry=self.registry,
+        )
+
+
+class BodySizeLimit:
+    """Refuse request bodies above ``max_bytes`` with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"errors": [{"message": f"request body above the limit of {self.max_bytes} bytes",
+                         "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
+            status_code=413,
+        )
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class RequestContext:
+    """Request id (``X-Request-ID`` honoured or generated), JSON access log and metrics."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self._record(scope, request_id, status, time.perf_counter() - started)
+
+    def _record(self, scope: Scope, request_id: str, status: int, duration: float) -> None:
+        outcome: RequestOutcome | None = scope.get("state", {}).get("graphql")
+        entry: dict[str, Any] = {
+            "request_id": request_id, "method": scope["method"], "path": scope["path"],
+            "status": status, "duration_ms": round(duration * 1000, 2),
+        }
+        if outcome is not None:
+            entry.update(operation=outcome.operation_name, outcome=outcome.outcome,
+                         sql_statements=outcome.statements, error_codes=outcome.error_codes)
+            self.metrics.requests.labels(outcome.operation_name, outcome.outcome).inc()
+            self.metrics.latency.labels(outcome.operation_name).observe(duration)
+            self.metrics.statements.observe(outcome.statements)
+        access_logger.info("request", extra=entry)
+
+
+def dataset_version(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload, no-any-return]
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
+    """The application; ``engine`` defaults to the configured database."""
+    settings = settings or get_settings()
+    engine = engine or build_engine(settings.database_url)
+    database = Database(engine)
+    metrics = Metrics()
+    schema = build_schema(development=settings.environment == "development")
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+            def prepare() -> None:
+                with migration_lock(engine):
+                    bootstrap(engine, progress=lambda message: logger.info(message))
+
+            await anyio.to_thread.run_sync(prepare)
+        version = await anyio.to_thread.run_sync(dataset_version, engine)
+        metrics.dataset.labels(version or "none").set(1)
+        logger.info("ready", extra={"dataset_version": version, "graphql_path": "/graphql"})
+        yield
+        engine.dispose()
+
+    async def graphiql_page(_request: Request) -> Response:
+        return FileResponse(graphiql.INDEX_HTML, media_type="text/html; charset=utf-8",
+                            headers={"Content-Security-Policy": graphiql.CONTENT_SECURITY_POLICY,
+                                     "Cache-Control": "no-cache"})
+
+    async def graphiql_init(_request: Request) -> Response:
+        return FileResponse(graphiql.GRAPHIQL_DIR / "graphiql-init.js",
+                            media_type="text/javascript; charset=utf-8")
+
+    async def graphiql_examples(_request: Request) -> Response:
+        return Response(graphiql.examples_json(), media_type="application/json")
+
+    async def healthz(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(_request: Request) -> Response:
+        def check() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        try:
+            with anyio.fail_after(5):
+                await anyio.to_thread.run_sync(check, abandon_on_cancel=True)
+        except Exception as error:  # noqa: BLE001 - any failure means not ready
+            logger.warning("not ready", extra={"reason": type(error).__name__})
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ready", "database": "ok"})
+
+    async def metrics_endpoint(_request: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    endpoint = GraphQLEndpoint(schema, database, graphiql=graphiql_page)
+    routes = [
+        Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+        Route("/graphiql/graphiql-init.js", graphiql_init),
+        Route("/graphiql/examples.json", graphiql_examples),
+        Mount("/graphiql/vendor", StaticFiles(directory=graphiql.GRAPHIQL_DIR / "vendor")),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
+    ]
+    middleware = [
+        Middleware(RequestContext, metrics=metrics),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    if settings.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                                     allow_methods=["GET", "POST"],
+                                     allow_headers=["content-type", "accept", "x-request-id"]))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
+    return app
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    print(f"iom-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql", flush=True)
+    uvicorn.run(
+        "server:app", host=settings.host, port=settings.port, workers=settings.workers,
+        log_level=settings.log_level, timeout_graceful_shutdown=10, access_log=False,
+    )
+
+
+configure_logging(get_settings().log_level)
+app = create_app()
+
+if __name__ == "__main__":
+    main()

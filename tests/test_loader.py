@@ -1,0 +1,206 @@
+"""Loading validates everything first, writes in one transaction, and applies exact diffs."""
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine, MetaData, select
+
+import db.loader
+from db.dataset import DEFAULT_DATASET_PATH, DatasetError
+from db.loader import load_dataset
+from db.models import Institution, OfficeInstitutionLink, Translation
+
+ROOT = Path(__file__).resolve().parent.parent
+Dataset = dict[str, Any]
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, sorted: two equal snapshots mean nothing changed."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: sorted(connection.execute(select(table)).all(), key=repr)
+            for name, table in metadata.tables.items()
+        }
+
+
+def write_variant(directory: Path, change: Callable[[Dataset], None]) -> Path:
+    """A copy of the curated dataset (and its seed page) with ``change`` applied."""
+    data = yaml.safe_load(DEFAULT_DATASET_PATH.read_text(encoding="utf-8"))
+    change(data)
+    shutil.copytree(DEFAULT_DATASET_PATH.parent / "seed", directory / "seed", dirs_exist_ok=True)
+    path = directory / "iom.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def entry(entries: list[Dataset], slug: str) -> Dataset:
+    return next(e for e in entries if e["slug"] == slug)
+
+
+@pytest.fixture
+def loaded_engine(empty_engine: Engine) -> Engine:
+    load_dataset(empty_engine)
+    return empty_engine
+
+
+def test_second_load_changes_nothing(loaded_engine: Engine) -> None:
+    before = snapshot(loaded_engine)
+    report = load_dataset(loaded_engine)
+    assert report.changed is False
+    assert report.previous_hash == report.content_hash
+    assert report.summary() == f"no change; dataset version {report.content_hash[:12]} kept"
+    assert snapshot(loaded_engine) == before
+
+
+def _unknown_iso_code(data: Dataset) -> None:
+    entry(data["offices"], "nairobi")["coverage"]["countries"].append("ZZZ")
+
+
+def _duplicate_slug(data: Dataset) -> None:
+    data["institutions"].append(dict(entry(data["institutions"], "escwa")))
+
+
+def _unknown_institution(data: Dataset) -> None:
+    entry(data["links"], "link-038")["institution"] = "no-such-body"
+
+
+def _relationship_outside_vocabulary(data: Dataset) -> None:
+    entry(data["links"], "link-038")["relationship"] = "admires"
+
+
+def _phrase_not_in_seed(data: Dataset) -> None:
+    entry(data["links"], "link-038")["phrase_fr"] = "et la Commission inventée"
+
+
+def _country_in_two_offices(data: Dataset) -> None:
+    entry(data["offices"], "pretoria")["coverage"]["countries"].append("TZA")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_unknown_iso_code, "office 'nairobi' coverage: unknown ISO 3166-1 alpha-3 code 'ZZZ'"),
+        (_duplicate_slug, "institution 'escwa': duplicate slug"),
+        (_unknown_institution, "link 'link-038': unknown institution 'no-such-body'"),
+        (_relationship_outside_vocabulary,
+         "link 'link-038': relationship 'admires' is not in relationship_kinds"),
+        (_phrase_not_in_seed,
+         "link 'link-038' phrase_fr: phrase not found in the seed page: "
+         "'et la Commission inventée'"),
+        (_country_in_two_offices,
+         "office 'pretoria' coverage: TZA is already supported by office 'nairobi'"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_changes(
+    loaded_engine: Engine, tmp_path: Path, change: Callable[[Dataset], None], message: str
+) -> None:
+    before = snapshot(loaded_engine)
+    with pytest.raises(DatasetError) as refused:
+        load_dataset(loaded_engine, write_variant(tmp_path, change))
+    assert refused.value.problems == [message]
+    assert snapshot(loaded_engine) == before
+
+
+def test_schema_errors_name_the_entry(loaded_engine: Engine, tmp_path: Path) -> None:
+    def no_kind(data: Dataset) -> None:
+        del entry(data["institutions"], "escwa")["kind"]
+
+    with pytest.raises(DatasetError) as refused:
+        load_dataset(loaded_engine, write_variant(tmp_path, no_kind))
+    assert refused.value.problems == ["institutions 'escwa': kind: Field required"]
+
+
+def test_a_failure_while_writing_rolls_everything_back(
+    loaded_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def rename(data: Dataset) -> None:
+        entry(data["institutions"], "escwa")["names"]["en"]["text"] = "ESCWA (renamed)"
+        data["links"] = [link for link in data["links"] if link["slug"] != "link-084"]
+
+    before = snapshot(loaded_engine)
+    real_sync = db.loader._sync
+    calls = 0
+
+    def failing_sync(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 12:  # after every entity table is written, inside the same transaction
+            raise RuntimeError("disk full")
+        return real_sync(*args)
+
+    monkeypatch.setattr(db.loader, "_sync", failing_sync)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load_dataset(loaded_engine, write_variant(tmp_path, rename))
+    assert snapshot(loaded_engine) == before
+
+
+def test_an_edited_file_applies_exactly_the_difference(loaded_engine: Engine, tmp_path: Path) -> None:
+    def edit(data: Dataset) -> None:
+        entry(data["institutions"], "escwa")["names"]["en"]["text"] = "ESCWA, renamed"
+        data["links"] = [link for link in data["links"] if link["slug"] != "link-084"]
+        data["institutions"] = [i for i in data["institutions"] if i["slug"] != "paho"]
+        for note in data["data_quality_notes"]:
+            note["concerns"] = [c for c in note["concerns"] if c != "institution:paho"]
+
+    first_version = load_dataset(loaded_engine).content_hash
+    report = load_dataset(loaded_engine, write_variant(tmp_path, edit))
+    assert report.previous_hash == first_version
+    assert report.content_hash != first_version
+    changes = {name: (c.inserted, c.updated, c.deleted) for name, c in report.changes.items() if c.total}
+    assert changes["office_institution_link"] == (0, 0, 1)
+    assert changes["institution"] == (0, 0, 1)
+    assert changes["translation"][1] == 1  # the one renamed text
+    with loaded_engine.connect() as connection:
+        slugs = set(connection.execute(select(Institution.slug)).scalars())
+        links = connection.execute(select(OfficeInstitutionLink.slug)).scalars().all()
+        escwa = connection.execute(
+            select(Translation.text)
+            .join(Institution, (Institution.id == Translation.subject_id) & (Translation.subject_type == "institution"))  # type: ignore[arg-type]
+            .where(Institution.slug == "escwa", Translation.field == "name", Translation.language == "en")
+        ).scalar_one()
+    assert len(slugs) == 74
+    assert "paho" not in slugs
+    assert len(links) == 83
+    assert escwa == "ESCWA, renamed"
+    # and back again: the original file restores the original rows
+    restore = load_dataset(loaded_engine)
+    assert restore.content_hash == first_version
+    assert restore.changes["institution"].inserted == 1
+
+
+def test_cli_check_and_load(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    check = subprocess.run([sys.executable, "-m", "db", "check"], cwd=ROOT, capture_output=True,
+                           text=True, check=False)
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.startswith(
+        "iom.yaml: valid: 9 offices, 75 institutions, 84 links, 190 supported countries, "
+        "18 data-quality notes; version "
+    )
+    first = subprocess.run([sys.executable, "-m", "db", "--database-url", url, "load"], cwd=ROOT,
+                           capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "  office_institution_link: 84 rows" in first.stdout
+    assert "  institution                  +75" in first.stdout
+    second = subprocess.run([sys.executable, "-m", "db", "--database-url", url, "load"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert "no change; dataset version" in second.stdout
+
+
+def test_cli_reports_bad_files(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, _relationship_outside_vocabulary)
+    result = subprocess.run([sys.executable, "-m", "db", "check", str(path)], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "invalid dataset:\n"
+        "  - link 'link-038': relationship 'admires' is not in relationship_kinds\n"
+    )
