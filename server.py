@@ -12,12 +12,18 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio
 import uvicorn
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client import generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from sqlalchemy import Engine, select, text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -45,7 +51,7 @@ access_logger = logging.getLogger("iom_graph.access")
 class JsonLogFormatter(logging.Formatter):
     """One JSON object per line; ``extra=`` fields are kept."""
 
-    _standard = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+    _standard: ClassVar[set[str]] = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -75,21 +81,29 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "iom_graph_requests", "GraphQL requests by operation name and outcome.",
-            ["operation", "outcome"], registry=self.registry,
+            "iom_graph_requests",
+            "GraphQL requests by operation name and outcome.",
+            ["operation", "outcome"],
+            registry=self.registry,
         )
         self.latency = Histogram(
-            "iom_graph_request_duration_seconds", "GraphQL request latency.",
-            ["operation"], registry=self.registry,
+            "iom_graph_request_duration_seconds",
+            "GraphQL request latency.",
+            ["operation"],
+            registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
         self.statements = Histogram(
-            "iom_graph_sql_statements_per_request", "SQL statements run by one GraphQL request.",
-            registry=self.registry, buckets=(0, 1, 2, 4, 8, 12, 16, 24, 32, 64, 128),
+            "iom_graph_sql_statements_per_request",
+            "SQL statements run by one GraphQL request.",
+            registry=self.registry,
+            buckets=(0, 1, 2, 4, 8, 12, 16, 24, 32, 64, 128),
         )
         self.dataset = Gauge(
-            "iom_graph_dataset_info", "The loaded dataset version (label), always 1.",
-            ["version"], registry=self.registry,
+            "iom_graph_dataset_info",
+            "The loaded dataset version (label), always 1.",
+            ["version"],
+            registry=self.registry,
         )
 
 
@@ -116,7 +130,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _BodyTooLarge
+                    raise _BodyTooLargeError
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -126,20 +140,26 @@ class BodySizeLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
+        except _BodyTooLargeError:
             if not started:
                 await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
-            {"errors": [{"message": f"request body above the limit of {self.max_bytes} bytes",
-                         "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
+            {
+                "errors": [
+                    {
+                        "message": f"request body above the limit of {self.max_bytes} bytes",
+                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                    }
+                ]
+            },
             status_code=413,
         )
         await response(scope, receive, send)
 
 
-class _BodyTooLarge(Exception):
+class _BodyTooLargeError(Exception):
     pass
 
 
@@ -154,7 +174,9 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else uuid.uuid4().hex
+        request_id = (
+            incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else uuid.uuid4().hex
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         started = time.perf_counter()
@@ -163,8 +185,10 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-request-id", request_id.encode("latin-1"))]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
             await send(message)
 
         try:
@@ -175,12 +199,19 @@ class RequestContext:
     def _record(self, scope: Scope, request_id: str, status: int, duration: float) -> None:
         outcome: RequestOutcome | None = scope.get("state", {}).get("graphql")
         entry: dict[str, Any] = {
-            "request_id": request_id, "method": scope["method"], "path": scope["path"],
-            "status": status, "duration_ms": round(duration * 1000, 2),
+            "request_id": request_id,
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "duration_ms": round(duration * 1000, 2),
         }
         if outcome is not None:
-            entry.update(operation=outcome.operation_name, outcome=outcome.outcome,
-                         sql_statements=outcome.statements, error_codes=outcome.error_codes)
+            entry.update(
+                operation=outcome.operation_name,
+                outcome=outcome.outcome,
+                sql_statements=outcome.statements,
+                error_codes=outcome.error_codes,
+            )
             self.metrics.requests.labels(outcome.operation_name, outcome.outcome).inc()
             self.metrics.latency.labels(outcome.operation_name).observe(duration)
             self.metrics.statements.observe(outcome.statements)
@@ -189,7 +220,7 @@ class RequestContext:
 
 def dataset_version(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload, no-any-return]
+        return connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload]
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
@@ -203,6 +234,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if settings.auto_migrate:
+
             def prepare() -> None:
                 with migration_lock(engine):
                     bootstrap(engine, progress=lambda message: logger.info(message))
@@ -215,13 +247,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         engine.dispose()
 
     async def graphiql_page(_request: Request) -> Response:
-        return FileResponse(graphiql.INDEX_HTML, media_type="text/html; charset=utf-8",
-                            headers={"Content-Security-Policy": graphiql.CONTENT_SECURITY_POLICY,
-                                     "Cache-Control": "no-cache"})
+        return FileResponse(
+            graphiql.INDEX_HTML,
+            media_type="text/html; charset=utf-8",
+            headers={
+                "Content-Security-Policy": graphiql.CONTENT_SECURITY_POLICY,
+                "Cache-Control": "no-cache",
+            },
+        )
 
     async def graphiql_init(_request: Request) -> Response:
-        return FileResponse(graphiql.GRAPHIQL_DIR / "graphiql-init.js",
-                            media_type="text/javascript; charset=utf-8")
+        return FileResponse(
+            graphiql.GRAPHIQL_DIR / "graphiql-init.js", media_type="text/javascript; charset=utf-8"
+        )
 
     async def graphiql_examples(_request: Request) -> Response:
         return Response(graphiql.examples_json(), media_type="application/json")
@@ -237,9 +275,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         try:
             with anyio.fail_after(5):
                 await anyio.to_thread.run_sync(check, abandon_on_cancel=True)
-        except Exception as error:  # noqa: BLE001 - any failure means not ready
+        except Exception as error:
             logger.warning("not ready", extra={"reason": type(error).__name__})
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"}, status_code=503
+            )
         return JSONResponse({"status": "ready", "database": "ok"})
 
     async def metrics_endpoint(_request: Request) -> Response:
@@ -261,9 +301,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
     if settings.cors_origins:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                                     allow_methods=["GET", "POST"],
-                                     allow_headers=["content-type", "accept", "x-request-id"]))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "accept", "x-request-id"],
+            )
+        )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
     return app
@@ -274,8 +319,13 @@ def main() -> None:
     configure_logging(settings.log_level)
     print(f"iom-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql", flush=True)
     uvicorn.run(
-        "server:app", host=settings.host, port=settings.port, workers=settings.workers,
-        log_level=settings.log_level, timeout_graceful_shutdown=10, access_log=False,
+        "server:app",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=10,
+        access_log=False,
     )
 
 

@@ -146,7 +146,7 @@ def _write(
         (DataQualityNoteSubject, ("note_id", *subject_key), note_subjects),
         (SearchTerm, (*subject_key, "term"), terms),
     ):
-        table = model.__table__
+        table = model.__table__  # type: ignore[union-attr]
         changes, removed = _sync(connection, table, keys, desired)
         report.changes[table.name] = changes
         stale.append((table, removed))

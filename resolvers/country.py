@@ -79,7 +79,9 @@ def countries_by_codes(db: Database, codes: Sequence[str]) -> dict[str, CountryR
     return found
 
 
-def countries_by_office_ids(db: Database, office_ids: Sequence[int]) -> dict[int, list[CountryRecord]]:
+def countries_by_office_ids(
+    db: Database, office_ids: Sequence[int]
+) -> dict[int, list[CountryRecord]]:
     """The countries each office supports, in alpha-3 order."""
     query = _query().where(_coverage.c.office_id.in_(office_ids)).order_by(_country.c.alpha3)
     grouped: dict[int, list[CountryRecord]] = {office_id: [] for office_id in office_ids}
@@ -110,19 +112,27 @@ def list_countries(
         query = query.where(_coverage.c.office_id.in_(offices))
     if where.supported is not None:
         query = query.where(
-            _coverage.c.office_id.is_not(None) if where.supported else _coverage.c.office_id.is_(None)
+            _coverage.c.office_id.is_not(None)
+            if where.supported
+            else _coverage.c.office_id.is_(None)
         )
     if where.text:
         matching = select(_terms.c.subject_id).where(
-            _terms.c.subject_type == SubjectType.COUNTRY, _terms.c.term.contains(fold(where.text), autoescape=True)
+            _terms.c.subject_type == SubjectType.COUNTRY,
+            _terms.c.term.contains(fold(where.text), autoescape=True),
         )
         query = query.where(
-            or_(_country.c.id.in_(matching), _country.c.alpha2 == where.text.strip().upper(),
-                _country.c.alpha3 == where.text.strip().upper())
+            or_(
+                _country.c.id.in_(matching),
+                _country.c.alpha2 == where.text.strip().upper(),
+                _country.c.alpha3 == where.text.strip().upper(),
+            )
         )
     records = _fetch(db, query)
     if order_by == "name":
-        records.sort(key=lambda r: fold(pick(r.texts, "name", languages) or r.alpha3), reverse=descending)
+        records.sort(
+            key=lambda r: fold(pick(r.texts, "name", languages) or r.alpha3), reverse=descending
+        )
     else:
         records.sort(key=lambda r: getattr(r, order_by), reverse=descending)
     return records

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, Row, event
 from sqlalchemy.sql import Executable
 
+AnyRow = Row[*tuple[Any, ...]]
+
 
 class StatementCounter:
     """Counts the SQL statements run while it is active (see ``count_statements``)."""
@@ -54,7 +56,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = instrument(engine)
 
-    def fetch(self, statement: Executable) -> Sequence[Row[Any]]:
+    def fetch(self, statement: Executable) -> Sequence[AnyRow]:
         with self.engine.connect() as connection:
             return connection.execute(statement).all()
 

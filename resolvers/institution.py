@@ -40,7 +40,7 @@ class InstitutionRecord:
 
 
 def institution_query(*extra_columns: object) -> Select[tuple[object, ...]]:
-    base = select(*INSTITUTION_COLUMNS, *extra_columns)  # type: ignore[call-overload]
+    base = select(*INSTITUTION_COLUMNS, *extra_columns)
     return with_texts(base, SubjectType.INSTITUTION, _institution.c.id)
 
 
@@ -76,9 +76,13 @@ def institutions_by_acronym(db: Database, acronym: str) -> list[InstitutionRecor
     return _fetch(db, query)
 
 
-def institutions_by_parent_ids(db: Database, ids: Sequence[int]) -> dict[int, list[InstitutionRecord]]:
+def institutions_by_parent_ids(
+    db: Database, ids: Sequence[int]
+) -> dict[int, list[InstitutionRecord]]:
     grouped: dict[int, list[InstitutionRecord]] = {key: [] for key in ids}
-    query = institution_query().where(_institution.c.parent_id.in_(ids)).order_by(_institution.c.slug)
+    query = (
+        institution_query().where(_institution.c.parent_id.in_(ids)).order_by(_institution.c.slug)
+    )
     for institution in _fetch(db, query):
         if institution.parent_id is not None:
             grouped[institution.parent_id].append(institution)
@@ -95,7 +99,11 @@ class InstitutionFilter:
 
 
 def list_institutions(
-    db: Database, where: InstitutionFilter, order_by: str, descending: bool, languages: Sequence[str]
+    db: Database,
+    where: InstitutionFilter,
+    order_by: str,
+    descending: bool,
+    languages: Sequence[str],
 ) -> list[InstitutionRecord]:
     """Institutions matching every criterion, ordered by ``name``, ``acronym`` or ``slug``."""
     query = institution_query()
@@ -124,7 +132,9 @@ def list_institutions(
             return record.slug
         value = pick(record.texts, order_by, languages)
         # Institutions without an acronym sort after those with one, by name.
-        return fold(value) if value else "\uffff" + fold(pick(record.texts, "name", languages) or "")
+        return (
+            fold(value) if value else "\uffff" + fold(pick(record.texts, "name", languages) or "")
+        )
 
     institutions.sort(key=sort_key, reverse=descending)
     return institutions

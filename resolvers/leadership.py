@@ -38,7 +38,9 @@ def _fetch(db: Database, where: object) -> list[LeadershipRecord]:
     ]
 
 
-def units_by_organisation_ids(db: Database, ids: Sequence[int]) -> dict[int, list[LeadershipRecord]]:
+def units_by_organisation_ids(
+    db: Database, ids: Sequence[int]
+) -> dict[int, list[LeadershipRecord]]:
     grouped: dict[int, list[LeadershipRecord]] = {key: [] for key in ids}
     for unit in _fetch(db, _unit.c.organisation_id.in_(ids)):
         grouped[unit.organisation_id].append(unit)

@@ -57,7 +57,9 @@ def links_by_office_ids(db: Database, office_ids: Sequence[int]) -> dict[int, li
     return grouped
 
 
-def links_by_institution_ids(db: Database, institution_ids: Sequence[int]) -> dict[int, list[LinkRecord]]:
+def links_by_institution_ids(
+    db: Database, institution_ids: Sequence[int]
+) -> dict[int, list[LinkRecord]]:
     """Each institution's links in the seed page's order, each with its office."""
     query = (
         office_query(*_LINK_COLUMNS)

@@ -67,5 +67,3 @@ class Loaders:
         self.note_by_id = _loader(db, provenance.notes_by_ids)
         self.note_by_slug = _loader(db, provenance.notes_by_slugs)
         self.subjects_by_note = _list_loader(db, provenance.subjects_by_note_ids)
-
-

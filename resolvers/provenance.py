@@ -46,24 +46,37 @@ def _subjects_filter(table: object, subjects: Sequence[Subject]) -> object:
     return tuple_(*columns).in_(list(subjects))
 
 
-def sources_by_subjects(db: Database, subjects: Sequence[Subject]) -> dict[Subject, list[SourceRecord]]:
+def sources_by_subjects(
+    db: Database, subjects: Sequence[Subject]
+) -> dict[Subject, list[SourceRecord]]:
     """Provenance rows, then the sources of the subject's texts (``name (fr)`` and so on)."""
     grouped: dict[Subject, list[SourceRecord]] = {s: [] for s in subjects}
     facts = select(
-        _provenance.c.subject_type, _provenance.c.subject_id, _provenance.c.fact,
-        _provenance.c.source_url, _provenance.c.seed_phrase, _provenance.c.note,
+        _provenance.c.subject_type,
+        _provenance.c.subject_id,
+        _provenance.c.fact,
+        _provenance.c.source_url,
+        _provenance.c.seed_phrase,
+        _provenance.c.note,
     ).where(_subjects_filter(_provenance, subjects))  # type: ignore[arg-type]
     texts = select(
-        _translation.c.subject_type, _translation.c.subject_id,
+        _translation.c.subject_type,
+        _translation.c.subject_id,
         (_translation.c.field + " (" + _translation.c.language + ")").label("fact"),
-        _translation.c.source_url, literal(None, String), _translation.c.basis,
+        _translation.c.source_url,
+        literal(None, String),
+        _translation.c.basis,
     ).where(
-        and_(_subjects_filter(_translation, subjects),  # type: ignore[arg-type]
-             or_(_translation.c.source_url.is_not(None), _translation.c.basis.is_not(None)))
+        and_(
+            _subjects_filter(_translation, subjects),  # type: ignore[arg-type]
+            or_(_translation.c.source_url.is_not(None), _translation.c.basis.is_not(None)),
+        )
     )
     statement = facts.union_all(texts).order_by("subject_type", "subject_id", "fact")
     for row in db.fetch(statement):
-        grouped[(row[0], row[1])].append(SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5]))
+        grouped[(row[0], row[1])].append(
+            SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5])
+        )
     return grouped
 
 
@@ -100,7 +113,9 @@ def list_notes(db: Database, severities: Sequence[str] | None = None) -> list[No
 
 
 def notes_by_ids(db: Database, ids: Sequence[int]) -> dict[int, NoteRecord]:
-    return {row[0]: NoteRecord(*row) for row in db.fetch(select(*_note.c).where(_note.c.id.in_(ids)))}
+    return {
+        row[0]: NoteRecord(*row) for row in db.fetch(select(*_note.c).where(_note.c.id.in_(ids)))
+    }
 
 
 def notes_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, NoteRecord]:

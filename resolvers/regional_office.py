@@ -38,7 +38,7 @@ OFFICE_COLUMNS = tuple(_office.c)
 
 def office_query(*extra_columns: object) -> Select[tuple[object, ...]]:
     """Offices with their texts; ``extra_columns`` (e.g. a join key) follow the office's."""
-    base = select(*OFFICE_COLUMNS, *extra_columns)  # type: ignore[call-overload]
+    base = select(*OFFICE_COLUMNS, *extra_columns)
     return with_texts(base, SubjectType.OFFICE, _office.c.id)
 
 
@@ -47,7 +47,9 @@ def office_from_row(row: object, texts: Texts) -> OfficeRecord:
     return OfficeRecord(**{column.name: values[column] for column in OFFICE_COLUMNS}, texts=texts)
 
 
-def _fetch(db: Database, query: Select[tuple[object, ...]], extra: int = 0) -> list[tuple[OfficeRecord, object]]:
+def _fetch(
+    db: Database, query: Select[tuple[object, ...]], extra: int = 0
+) -> list[tuple[OfficeRecord, object]]:
     width = len(OFFICE_COLUMNS) + extra
     return [
         (office_from_row(row, texts), row[len(OFFICE_COLUMNS)] if extra else None)
@@ -81,9 +83,11 @@ def offices_by_host_country_ids(db: Database, ids: Sequence[int]) -> dict[int, l
 
 def offices_by_supported_country_ids(db: Database, ids: Sequence[int]) -> dict[int, OfficeRecord]:
     """The office supporting each country; countries no office supports are absent."""
-    query = office_query(_coverage.c.country_id).join(
-        _coverage, _coverage.c.office_id == _office.c.id
-    ).where(_coverage.c.country_id.in_(ids))
+    query = (
+        office_query(_coverage.c.country_id)
+        .join(_coverage, _coverage.c.office_id == _office.c.id)
+        .where(_coverage.c.country_id.in_(ids))
+    )
     return {country_id: office for office, country_id in _fetch(db, query, extra=1)}  # type: ignore[misc]
 
 
@@ -98,7 +102,7 @@ class OfficeFilter:
 def list_offices(
     db: Database, where: OfficeFilter, order_by: str, descending: bool, languages: Sequence[str]
 ) -> list[OfficeRecord]:
-    """Offices matching every given criterion, ordered by ``rank`` (the seed page's), name or slug."""
+    """Offices matching every criterion, ordered by ``rank`` (the seed page's), name or slug."""
     query = office_query()
     if where.slugs is not None:
         query = query.where(_office.c.slug.in_(where.slugs))
@@ -106,16 +110,21 @@ def list_offices(
         query = query.where(_office.c.coverage_confidence.in_(where.confidence))
     if where.host_country_codes is not None:
         codes = [code.upper() for code in where.host_country_codes]
-        hosts = select(_country.c.id).where(or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes)))
+        hosts = select(_country.c.id).where(
+            or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes))
+        )
         query = query.where(_office.c.host_country_id.in_(hosts))
     if where.text:
         matching = select(_terms.c.subject_id).where(
-            _terms.c.subject_type == SubjectType.OFFICE, _terms.c.term.contains(fold(where.text), autoescape=True)
+            _terms.c.subject_type == SubjectType.OFFICE,
+            _terms.c.term.contains(fold(where.text), autoescape=True),
         )
         query = query.where(_office.c.id.in_(matching))
     offices = [office for office, _ in _fetch(db, query)]
     if order_by == "name":
-        offices.sort(key=lambda o: fold(pick(o.texts, "name", languages) or o.slug), reverse=descending)
+        offices.sort(
+            key=lambda o: fold(pick(o.texts, "name", languages) or o.slug), reverse=descending
+        )
     else:
         offices.sort(key=lambda o: getattr(o, order_by), reverse=descending)
     return offices

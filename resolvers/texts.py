@@ -7,9 +7,10 @@ translation table onto a query and ``group_texts`` folds the repeated rows back 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_
+from sqlalchemy import ColumnElement, Select, and_
 
 from db.models import Translation
+from resolvers.database import AnyRow
 
 Texts = dict[str, dict[str, str]]  # field -> language -> text
 LANGUAGES = ("en", "fr", "es")
@@ -18,7 +19,9 @@ _translation = Translation.__table__  # type: ignore[attr-defined]
 TEXT_COLUMNS = (_translation.c.field, _translation.c.language, _translation.c.text)
 
 
-def with_texts(query: Select[Any], subject_type: str, subject_id: ColumnElement[Any]) -> Select[Any]:
+def with_texts(
+    query: Select[Any], subject_type: str, subject_id: ColumnElement[Any]
+) -> Select[Any]:
     """Add every translation of the subject identified by ``subject_id`` to ``query``'s rows."""
     return query.add_columns(*TEXT_COLUMNS).outerjoin(
         _translation,
@@ -26,9 +29,9 @@ def with_texts(query: Select[Any], subject_type: str, subject_id: ColumnElement[
     )
 
 
-def group_texts(rows: Sequence[Row[Any]], width: int) -> list[tuple[Row[Any], Texts]]:
+def group_texts(rows: Sequence[AnyRow], width: int) -> list[tuple[AnyRow, Texts]]:
     """Fold rows of ``with_texts`` (``width`` entity columns, then field/language/text)."""
-    grouped: dict[tuple[Any, ...], tuple[Row[Any], Texts]] = {}
+    grouped: dict[tuple[Any, ...], tuple[AnyRow, Texts]] = {}
     for row in rows:
         key = tuple(row[:width])
         entry = grouped.get(key)

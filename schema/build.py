@@ -20,7 +20,7 @@ class IomSchema(strawberry.Schema):
     leaves the extensions' operation hook before any result exists.
     """
 
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         result = await super().execute(*args, **kwargs)
         if result.errors:
             request_id = getattr(kwargs.get("context_value"), "request_id", "")

@@ -29,9 +29,7 @@ RegionalOfficeRef = Annotated["RegionalOffice", strawberry.lazy("schema.regional
     "country exists, supported by an office or not."
 )
 class Country(relay.Node):
-    alpha3: str = strawberry.field(
-        description="ISO 3166-1 alpha-3 code (natural key), e.g. `KEN`."
-    )
+    alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code (natural key), e.g. `KEN`.")
     alpha2: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. `KE`.")
     numeric: str | None = strawberry.field(description="ISO 3166-1 numeric code; null for Kosovo.")
     is_iso: bool = strawberry.field(
@@ -46,8 +44,14 @@ class Country(relay.Node):
 
     @classmethod
     def from_record(cls, record: CountryRecord) -> "Country":
-        return cls(alpha3=record.alpha3, alpha2=record.alpha2, numeric=record.numeric,
-                   is_iso=record.is_iso, note=record.note, record=record)
+        return cls(
+            alpha3=record.alpha3,
+            alpha2=record.alpha2,
+            numeric=record.numeric,
+            is_iso=record.is_iso,
+            note=record.note,
+            record=record,
+        )
 
     @strawberry.field(description="Name of the country (ISO 3166-1 names from pycountry).")
     def name(self, info: Info, lang: LangArgument = None) -> str:

@@ -9,7 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
-from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from strawberry.relay.types import GlobalIDValueError
 
 from resolvers.errors import UserInputError
@@ -65,7 +66,7 @@ def coded_error(message: str, code: ErrorCode, **extensions: Any) -> GraphQLErro
 def classify(error: GraphQLError) -> ErrorCode:
     """The code of an error produced anywhere in parsing, validation or execution."""
     existing = (error.extensions or {}).get("code")
-    if existing in ErrorCode.__members__:
+    if isinstance(existing, str) and existing in ErrorCode.__members__:
         return ErrorCode(existing)
     original = error.original_error
     if isinstance(original, UserInputError | GlobalIDValueError):
@@ -74,7 +75,7 @@ def classify(error: GraphQLError) -> ErrorCode:
         return ErrorCode.SERVICE_UNAVAILABLE
     if original is not None:
         original_code = (getattr(original, "extensions", None) or {}).get("code")
-        if original_code in ErrorCode.__members__:
+        if isinstance(original_code, str) and original_code in ErrorCode.__members__:
             return ErrorCode(original_code)
         return ErrorCode.INTERNAL_SERVER_ERROR
     if error.path is not None:
@@ -100,8 +101,12 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
     elif code is ErrorCode.SERVICE_UNAVAILABLE:
         message, extensions = UNAVAILABLE_MESSAGE, {"code": code.value, "requestId": request_id}
     return GraphQLError(
-        message, nodes=error.nodes, source=error.source, positions=error.positions,
-        path=error.path, extensions=extensions,
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
     )
 
 
@@ -111,7 +116,9 @@ def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
         code = classify(error)
         if code in (ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE):
             logger.error(
-                "unexpected error in %s: %s", ".".join(map(str, error.path or [])) or "operation",
-                error.message, exc_info=error.original_error,
+                "unexpected error in %s: %s",
+                ".".join(map(str, error.path or [])) or "operation",
+                error.message,
+                exc_info=error.original_error,
                 extra={"request_id": request_id, "code": code.value},
             )

@@ -48,8 +48,9 @@ class RequestOutcome:
 class HTTPError(Exception):
     """A request refused before execution: status, code and an actionable message."""
 
-    def __init__(self, status: int, code: ErrorCode, message: str,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.headers = status, code, headers or {}
 
@@ -118,26 +119,40 @@ def _object_param(value: Any, name: str) -> dict[str, Any] | None:
 
 def _params(query: Any, variables: Any, operation_name: Any, extensions: Any) -> GraphQLParams:
     if not isinstance(query, str) or not query.strip():
-        raise HTTPError(400, ErrorCode.BAD_REQUEST,
-                        "the request needs a `query` parameter holding a GraphQL document")
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            "the request needs a `query` parameter holding a GraphQL document",
+        )
     if operation_name is not None and not isinstance(operation_name, str):
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "`operationName` must be a string")
-    return GraphQLParams(query, _object_param(variables, "variables"), operation_name,
-                         _object_param(extensions, "extensions"))
+    return GraphQLParams(
+        query,
+        _object_param(variables, "variables"),
+        operation_name,
+        _object_param(extensions, "extensions"),
+    )
 
 
 async def read_params(request: Request) -> GraphQLParams:
     """The GraphQL parameters of a GET or POST request, or an HTTPError saying what is wrong."""
     if request.method == "GET":
         args = request.query_params
-        return _params(args.get("query"), _json_param(args.get("variables"), "variables"),
-                       args.get("operationName"), _json_param(args.get("extensions"), "extensions"))
+        return _params(
+            args.get("query"),
+            _json_param(args.get("variables"), "variables"),
+            args.get("operationName"),
+            _json_param(args.get("extensions"), "extensions"),
+        )
     content_type = request.headers.get("content-type", "")
     media, *params = (piece.strip().lower() for piece in content_type.split(";"))
     if media != JSON:
-        raise HTTPError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                        "POST bodies must be `application/json` (GraphQL over HTTP); "
-                        "forms and text bodies are refused")
+        raise HTTPError(
+            415,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            "POST bodies must be `application/json` (GraphQL over HTTP); "
+            "forms and text bodies are refused",
+        )
     charset = next((p[8:] for p in params if p.startswith("charset=")), "utf-8")
     if charset.strip('"') not in ("utf-8", "utf8"):
         raise HTTPError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request bodies must be UTF-8")
@@ -149,12 +164,19 @@ async def read_params(request: Request) -> GraphQLParams:
     except orjson.JSONDecodeError:
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is not valid JSON") from None
     if isinstance(payload, list):
-        raise HTTPError(400, ErrorCode.BATCH_TOO_LARGE,
-                        "batched requests (a JSON array) are not accepted: send one operation")
+        raise HTTPError(
+            400,
+            ErrorCode.BATCH_TOO_LARGE,
+            "batched requests (a JSON array) are not accepted: send one operation",
+        )
     if not isinstance(payload, dict):
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body must be a JSON object")
-    return _params(payload.get("query"), payload.get("variables"),
-                   payload.get("operationName"), payload.get("extensions"))
+    return _params(
+        payload.get("query"),
+        payload.get("variables"),
+        payload.get("operationName"),
+        payload.get("extensions"),
+    )
 
 
 def operation_label(params: GraphQLParams | None) -> str:
@@ -173,10 +195,15 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     return formatted
 
 
-def encode(payload: dict[str, Any], status: int, media: str,
-           headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(payload), status_code=status,
-                    media_type=f"{media}; charset=utf-8", headers=headers)
+def encode(
+    payload: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        orjson.dumps(payload),
+        status_code=status,
+        media_type=f"{media}; charset=utf-8",
+        headers=headers,
+    )
 
 
 def error_response(error: HTTPError, media: str) -> Response:
@@ -208,8 +235,12 @@ def result_response(result: ExecutionResult, media: str) -> tuple[Response, list
 class GraphQLEndpoint:
     """The ``/graphql`` route: parameters, execution, status codes and media types."""
 
-    def __init__(self, schema: IomSchema, db: Database,
-                 graphiql: Callable[[Request], Awaitable[Response]] | None = None) -> None:
+    def __init__(
+        self,
+        schema: IomSchema,
+        db: Database,
+        graphiql: Callable[[Request], Awaitable[Response]] | None = None,
+    ) -> None:
         self.schema = schema
         self.db = db
         self.graphiql = graphiql
@@ -223,9 +254,14 @@ class GraphQLEndpoint:
         media = negotiate(request.headers.get("accept"))
         if media is None:
             outcome.outcome = "refused"
-            return error_response(HTTPError(
-                406, ErrorCode.NOT_ACCEPTABLE,
-                f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`"), JSON)
+            return error_response(
+                HTTPError(
+                    406,
+                    ErrorCode.NOT_ACCEPTABLE,
+                    f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`",
+                ),
+                JSON,
+            )
         params: GraphQLParams | None = None
         try:
             params = await read_params(request)
@@ -236,34 +272,50 @@ class GraphQLEndpoint:
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
             return error_response(error, media)
         outcome.error_codes = codes
-        outcome.outcome = "ok" if not codes else ("error" if response.status_code >= 500 else "client_error")
+        outcome.outcome = (
+            "ok" if not codes else ("error" if response.status_code >= 500 else "client_error")
+        )
         return response
 
-    async def execute(self, request: Request, params: GraphQLParams, media: str,
-                      outcome: RequestOutcome) -> tuple[Response, list[str]]:
+    async def execute(
+        self, request: Request, params: GraphQLParams, media: str, outcome: RequestOutcome
+    ) -> tuple[Response, list[str]]:
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
         request_id = getattr(request.state, "request_id", "") or uuid.uuid4().hex
-        context = Context(db=self.db, request_id=request_id,
-                          languages=parse_accept_language(request.headers.get("accept-language")))
+        context = Context(
+            db=self.db,
+            request_id=request_id,
+            languages=parse_accept_language(request.headers.get("accept-language")),
+        )
         with count_statements() as counter:
             try:
                 result = await self.schema.execute(
-                    params.query, variable_values=params.variables, context_value=context,
-                    operation_name=params.operation_name, allowed_operation_types=allowed,
+                    params.query,
+                    variable_values=params.variables,
+                    context_value=context,
+                    operation_name=params.operation_name,
+                    allowed_operation_types=allowed,
                     operation_extensions=params.extensions,
                 )
             except InvalidOperationTypeError:
-                raise HTTPError(405, ErrorCode.OPERATION_NOT_ALLOWED,
-                                "GET requests may only run queries; use POST",
-                                {"Allow": "POST"}) from None
+                raise HTTPError(
+                    405,
+                    ErrorCode.OPERATION_NOT_ALLOWED,
+                    "GET requests may only run queries; use POST",
+                    {"Allow": "POST"},
+                ) from None
             except CannotGetOperationTypeError:
-                raise HTTPError(400, ErrorCode.BAD_REQUEST,
-                                "`operationName` does not name an operation of the document, "
-                                "or the document has several and none is named") from None
+                raise HTTPError(
+                    400,
+                    ErrorCode.BAD_REQUEST,
+                    "`operationName` does not name an operation of the document, "
+                    "or the document has several and none is named",
+                ) from None
             except MissingQueryError:
-                raise HTTPError(400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request") from None
+                raise HTTPError(
+                    400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request"
+                ) from None
         outcome.statements = counter.count
         return result_response(result, media)
-

@@ -28,7 +28,9 @@ from schema.regional_office import RegionalOffice
 
 @strawberry.enum(description="What sort of body an institution is.")
 class InstitutionKind(Enum):
-    DEVELOPMENT_BANK = strawberry.enum_value("development_bank", description="A development bank or fund.")
+    DEVELOPMENT_BANK = strawberry.enum_value(
+        "development_bank", description="A development bank or fund."
+    )
     INITIATIVE = strawberry.enum_value("initiative", description="An initiative or programme.")
     INTER_AGENCY_MECHANISM = strawberry.enum_value(
         "inter_agency_mechanism", description="A group or task force of several agencies."
@@ -36,7 +38,9 @@ class InstitutionKind(Enum):
     INTERGOVERNMENTAL_ORGANIZATION = strawberry.enum_value(
         "intergovernmental_organization", description="An organisation of states."
     )
-    MILITARY_ALLIANCE = strawberry.enum_value("military_alliance", description="A military alliance.")
+    MILITARY_ALLIANCE = strawberry.enum_value(
+        "military_alliance", description="A military alliance."
+    )
     OTHER = strawberry.enum_value("other", description="An agreement, office or data system.")
     REGIONAL_CONSULTATIVE_PROCESS = strawberry.enum_value(
         "regional_consultative_process", description="A regional consultative process on migration."
@@ -83,7 +87,9 @@ def office_connection(
         for edge in page.edges
     ]
     return InstitutionRegionalOfficeConnection(
-        edges=edges, nodes=[e.node for e in edges], page_info=page.page_info,
+        edges=edges,
+        nodes=[e.node for e in edges],
+        page_info=page.page_info,
         total_count=page.total_count,
     )
 
@@ -101,7 +107,9 @@ class Institution(relay.Node):
     generic: bool = strawberry.field(
         description="True for a generic or unnamed mention rather than a named body."
     )
-    iom_internal: bool = strawberry.field(description="True for IOM's own programmes (DTM, PLACMI).")
+    iom_internal: bool = strawberry.field(
+        description="True for IOM's own programmes (DTM, PLACMI)."
+    )
     notes: str | None = strawberry.field(description="What to know about the entry (English).")
     record: strawberry.Private[InstitutionRecord]
 
@@ -111,9 +119,15 @@ class Institution(relay.Node):
 
     @classmethod
     def from_record(cls, record: InstitutionRecord) -> "Institution":
-        return cls(slug=record.slug, kind=InstitutionKind(record.kind),
-                   acronym_in_seed=record.acronym_in_seed, generic=record.generic,
-                   iom_internal=record.iom_internal, notes=record.notes, record=record)
+        return cls(
+            slug=record.slug,
+            kind=InstitutionKind(record.kind),
+            acronym_in_seed=record.acronym_in_seed,
+            generic=record.generic,
+            iom_internal=record.iom_internal,
+            notes=record.notes,
+            record=record,
+        )
 
     @strawberry.field(description="Name; the French name is the seed page's own wording.")
     def name(self, info: Info, lang: LangArgument = None) -> str:
@@ -158,11 +172,14 @@ class Institution(relay.Node):
             RelationshipKind | None,
             strawberry.argument(description="Only relationships of this kind."),
         ] = None,
-        first: First = None, after: After = None, last: Last = None, before: Before = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> InstitutionRegionalOfficeConnection:
         links = await info.context.loaders.links_by_institution.load(self.record.id)
         if relationship is not None:
-            links = [link for link in links if link.relationship_kind == relationship.value]
+            links = [link for link in links if link.relationship_kind == str(relationship.value)]
         return office_connection(links, PageRequest(first, after, last, before))
 
     @strawberry.field(description=SOURCES_DESCRIPTION)

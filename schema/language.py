@@ -26,7 +26,7 @@ LangArgument = Annotated[Language | None, strawberry.argument(description=LANG_D
 
 def localized(texts: Texts, field: str, lang: Language | None, info: Info) -> str | None:
     """The text of ``field`` in the language the request asks for, with fallbacks."""
-    chain = languages_for(lang.value if lang else None, info.context.languages)
+    chain = languages_for(str(lang.value) if lang else None, info.context.languages)
     return pick(texts, field, chain)
 
 

@@ -46,9 +46,7 @@ class LeadershipPosition(relay.Node):
     slug: str = strawberry.field(description="Natural key, e.g. `director-general`.")
     kind: LeadershipKind = strawberry.field(description="A post or an office.")
     notes: str | None = strawberry.field(description="What to know about the entry (English).")
-    holder_note: str | None = strawberry.field(
-        description="Why no holder is given, when none is."
-    )
+    holder_note: str | None = strawberry.field(description="Why no holder is given, when none is.")
     record: strawberry.Private[LeadershipRecord]
 
     @classmethod
@@ -57,8 +55,13 @@ class LeadershipPosition(relay.Node):
 
     @classmethod
     def from_record(cls, record: LeadershipRecord) -> "LeadershipPosition":
-        return cls(slug=record.slug, kind=LeadershipKind(record.kind), notes=record.notes,
-                   holder_note=record.holder_note, record=record)
+        return cls(
+            slug=record.slug,
+            kind=LeadershipKind(record.kind),
+            notes=record.notes,
+            holder_note=record.holder_note,
+            record=record,
+        )
 
     @strawberry.field(description="Title; the French title is the seed page's own wording.")
     def title(self, info: Info, lang: LangArgument = None) -> str:
@@ -77,8 +80,11 @@ class LeadershipPosition(relay.Node):
         record = self.record
         if record.holder_name is None or record.holder_source_url is None:
             return None
-        return Holder(name=record.holder_name, interim=record.holder_interim,
-                      source_url=record.holder_source_url)
+        return Holder(
+            name=record.holder_name,
+            interim=record.holder_interim,
+            source_url=record.holder_source_url,
+        )
 
     @strawberry.field(description="The position this one reports to; null for the top.")
     async def reports_to(self, info: Info) -> "LeadershipPosition | None":

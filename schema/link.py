@@ -6,10 +6,17 @@ import strawberry
 
 from resolvers.link import LinkRecord
 
-@strawberry.enum(description="How an office relates to an institution (the reference's vocabulary).")
+
+@strawberry.enum(
+    description="How an office relates to an institution (the reference's vocabulary)."
+)
 class RelationshipKind(Enum):
-    COOPERATES_WITH = strawberry.enum_value("cooperates_with", description="coopère (étroitement) avec")
-    SUPPORTS = strawberry.enum_value("supports", description="apporte un appui/soutien à; appuie; soutient")
+    COOPERATES_WITH = strawberry.enum_value(
+        "cooperates_with", description="coopère (étroitement) avec"
+    )
+    SUPPORTS = strawberry.enum_value(
+        "supports", description="apporte un appui/soutien à; appuie; soutient"
+    )
     LIAISON = strawberry.enum_value(
         "liaison", description="rôle de liaison; assure la liaison; sert de trait d’union"
     )
@@ -63,5 +70,9 @@ def relationship_of(record: LinkRecord) -> RelationshipKind:
 
 
 def evidence_of(record: LinkRecord) -> Evidence:
-    return Evidence(phrase=record.phrase_fr, governing_phrase=record.governing_phrase_fr,
-                    language="fr", source_url=record.source_url)
+    return Evidence(
+        phrase=record.phrase_fr,
+        governing_phrase=record.governing_phrase_fr,
+        language="fr",
+        source_url=record.source_url,
+    )

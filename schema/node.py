@@ -18,8 +18,14 @@ from schema.regional_office import RegionalOffice
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
     cls.__name__: cls
-    for cls in (Organisation, LeadershipPosition, RegionalOffice, Country, Institution,
-                DataQualityNote)
+    for cls in (
+        Organisation,
+        LeadershipPosition,
+        RegionalOffice,
+        Country,
+        Institution,
+        DataQualityNote,
+    )
 }
 
 
@@ -34,12 +40,14 @@ def parse_global_id(value: str, argument: str) -> relay.GlobalID:
     return global_id
 
 
-async def resolve_global_ids(info: Info, ids: list[strawberry.ID], argument: str) -> list[relay.Node | None]:
+async def resolve_global_ids(
+    info: Info, ids: list[strawberry.ID], argument: str
+) -> list[relay.Node | None]:
     parsed = [parse_global_id(str(value), argument) for value in ids]
 
     async def resolve(global_id: relay.GlobalID) -> relay.Node | None:
         node_type = NODE_TYPES[global_id.type_name]
-        found = await node_type.resolve_nodes(  # type: ignore[call-overload, misc]
+        found = await node_type.resolve_nodes(  # type: ignore[misc]
             info=info, node_ids=[global_id.node_id], required=False
         )
         return found[0]  # type: ignore[no-any-return]

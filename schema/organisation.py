@@ -60,10 +60,16 @@ class Organisation(relay.Node):
 
     @classmethod
     def from_record(cls, record: OrganisationRecord) -> "Organisation":
-        return cls(slug=record.slug, founded_year=record.founded_year,
-                   member_states=record.member_states, countries_present=record.countries_present,
-                   part_of_un_system=record.un_system_member, un_status=record.un_status_en,
-                   un_system_joined=record.un_joined, record=record)
+        return cls(
+            slug=record.slug,
+            founded_year=record.founded_year,
+            member_states=record.member_states,
+            countries_present=record.countries_present,
+            part_of_un_system=record.un_system_member,
+            un_status=record.un_status_en,
+            un_system_joined=record.un_joined,
+            record=record,
+        )
 
     @strawberry.field(description="Name of the organisation.")
     def name(self, info: Info, lang: LangArgument = None) -> str:
@@ -85,12 +91,18 @@ class Organisation(relay.Node):
 
     @strawberry.field(description="Regional offices, in the seed page's order.")
     async def regional_offices(
-        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
         before: Before = None,
     ) -> Connection[RegionalOffice]:
         records = await info.context.loaders.offices_by_organisation.load(self.record.id)
         info.context.loaders.office_by_id.prime_many({r.id: r for r in records})
-        return connection(records, PageRequest(first, after, last, before), RegionalOffice.from_record)
+        return connection(
+            records, PageRequest(first, after, last, before), RegionalOffice.from_record
+        )
 
     @strawberry.field(description=SOURCES_DESCRIPTION)
     async def sources(self, info: Info) -> list[Source]:

@@ -18,14 +18,18 @@ PAGE_ARGUMENTS_NOTE = (
 )
 First = Annotated[
     int | None,
-    strawberry.argument(description="Return the first n items after `after`. " + PAGE_ARGUMENTS_NOTE),
+    strawberry.argument(
+        description="Return the first n items after `after`. " + PAGE_ARGUMENTS_NOTE
+    ),
 ]
 After = Annotated[
     str | None, strawberry.argument(description="Cursor: return items after this one.")
 ]
 Last = Annotated[
     int | None,
-    strawberry.argument(description="Return the last n items before `before`. " + PAGE_ARGUMENTS_NOTE),
+    strawberry.argument(
+        description="Return the last n items before `before`. " + PAGE_ARGUMENTS_NOTE
+    ),
 ]
 Before = Annotated[
     str | None, strawberry.argument(description="Cursor: return items before this one.")

@@ -2,7 +2,7 @@
 
 import asyncio
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -46,8 +46,9 @@ class Source:
 
     @classmethod
     def from_record(cls, record: SourceRecord) -> "Source":
-        return cls(fact=record.fact, url=record.url, seed_phrase=record.seed_phrase,
-                   note=record.note)
+        return cls(
+            fact=record.fact, url=record.url, seed_phrase=record.seed_phrase, note=record.note
+        )
 
 
 @strawberry.type(
@@ -68,8 +69,13 @@ class DataQualityNote(relay.Node):
 
     @classmethod
     def from_record(cls, record: NoteRecord) -> "DataQualityNote":
-        return cls(slug=record.slug, severity=Severity(record.severity), text=record.text,
-                   seed_phrase=record.seed_phrase, note_id=record.id)
+        return cls(
+            slug=record.slug,
+            severity=Severity(record.severity),
+            text=record.text,
+            seed_phrase=record.seed_phrase,
+            note_id=record.id,
+        )
 
     @strawberry.field(description="The entities the note concerns.")
     async def concerns(self, info: Info) -> list[relay.Node]:

@@ -63,7 +63,9 @@ class RegionalOfficeOrder:
     field: RegionalOfficeOrderField = strawberry.field(
         default=RegionalOfficeOrderField.RANK, description="What to sort by."
     )
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="Direction.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Direction."
+    )
 
 
 @strawberry.input(description="Order of countries.")
@@ -71,7 +73,9 @@ class CountryOrder:
     field: CountryOrderField = strawberry.field(
         default=CountryOrderField.NAME, description="What to sort by."
     )
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="Direction.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Direction."
+    )
 
 
 @strawberry.input(description="Order of institutions.")
@@ -79,7 +83,9 @@ class InstitutionOrder:
     field: InstitutionOrderField = strawberry.field(
         default=InstitutionOrderField.NAME, description="What to sort by."
     )
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="Direction.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Direction."
+    )
 
 
 @strawberry.input(description="Criteria on regional offices; all given criteria must hold.")
@@ -155,7 +161,8 @@ class Query:
 
     @strawberry.field(description="A regional office by slug (e.g. `nairobi`); null if unknown.")
     async def regional_office(
-        self, info: Info,
+        self,
+        info: Info,
         slug: Annotated[str, strawberry.argument(description="The office's slug.")],
     ) -> RegionalOffice | None:
         record = await info.context.loaders.office_by_slug.load(slug.strip().lower())
@@ -163,10 +170,18 @@ class Query:
 
     @strawberry.field(description="Regional offices, filtered and ordered.")
     async def regional_offices(
-        self, info: Info,
-        filter: Annotated[RegionalOfficeFilter | None, strawberry.argument(description="Criteria.")] = None,  # noqa: A002
-        order_by: Annotated[RegionalOfficeOrder | None, strawberry.argument(description="Order.")] = None,
-        first: First = None, after: After = None, last: Last = None, before: Before = None,
+        self,
+        info: Info,
+        filter: Annotated[
+            RegionalOfficeFilter | None, strawberry.argument(description="Criteria.")
+        ] = None,
+        order_by: Annotated[
+            RegionalOfficeOrder | None, strawberry.argument(description="Order.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[RegionalOffice]:
         where = filter or RegionalOfficeFilter()
         order = order_by or RegionalOfficeOrder()
@@ -178,27 +193,42 @@ class Query:
                 host_country_codes=_bounded(where.host_country_codes, "filter.hostCountryCodes"),
                 text=where.text,
             ),
-            order.field.value, order.direction is OrderDirection.DESC, info.context.languages,
+            str(order.field.value),
+            order.direction is OrderDirection.DESC,
+            info.context.languages,
         )
-        return connection(records, PageRequest(first, after, last, before), RegionalOffice.from_record)
+        return connection(
+            records, PageRequest(first, after, last, before), RegionalOffice.from_record
+        )
 
     @strawberry.field(
         description="A country by ISO 3166-1 alpha-2 or alpha-3 code, any case (`ke`, `KEN`); "
         "null if unknown."
     )
     async def country(
-        self, info: Info,
+        self,
+        info: Info,
         code: Annotated[str, strawberry.argument(description="Alpha-2 or alpha-3 code.")],
     ) -> Country | None:
-        record = await info.context.loaders.country_by_code.load(country_queries.normalise_code(code))
+        record = await info.context.loaders.country_by_code.load(
+            country_queries.normalise_code(code)
+        )
         return Country.from_record(record) if record else None
 
-    @strawberry.field(description="Countries (all of ISO 3166-1 plus Kosovo), filtered and ordered.")
+    @strawberry.field(
+        description="Countries (all of ISO 3166-1 plus Kosovo), filtered and ordered."
+    )
     async def countries(
-        self, info: Info,
-        filter: Annotated[CountryFilter | None, strawberry.argument(description="Criteria.")] = None,  # noqa: A002
+        self,
+        info: Info,
+        filter: Annotated[
+            CountryFilter | None, strawberry.argument(description="Criteria.")
+        ] = None,
         order_by: Annotated[CountryOrder | None, strawberry.argument(description="Order.")] = None,
-        first: First = None, after: After = None, last: Last = None, before: Before = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Country]:
         where = filter or CountryFilter()
         order = order_by or CountryOrder()
@@ -210,7 +240,9 @@ class Query:
                 supported=where.supported,
                 text=where.text,
             ),
-            order.field.value, order.direction is OrderDirection.DESC, info.context.languages,
+            str(order.field.value),
+            order.direction is OrderDirection.DESC,
+            info.context.languages,
         )
         return connection(records, PageRequest(first, after, last, before), Country.from_record)
 
@@ -219,8 +251,11 @@ class Query:
         "give exactly one. An acronym shared by several institutions is an error naming them."
     )
     async def institution(
-        self, info: Info,
-        slug: Annotated[str | None, strawberry.argument(description="The institution's slug.")] = None,
+        self,
+        info: Info,
+        slug: Annotated[
+            str | None, strawberry.argument(description="The institution's slug.")
+        ] = None,
         acronym: Annotated[
             str | None, strawberry.argument(description="An acronym, any language, any case.")
         ] = None,
@@ -242,10 +277,18 @@ class Query:
 
     @strawberry.field(description="Institutions, filtered and ordered.")
     async def institutions(
-        self, info: Info,
-        filter: Annotated[InstitutionFilter | None, strawberry.argument(description="Criteria.")] = None,  # noqa: A002
-        order_by: Annotated[InstitutionOrder | None, strawberry.argument(description="Order.")] = None,
-        first: First = None, after: After = None, last: Last = None, before: Before = None,
+        self,
+        info: Info,
+        filter: Annotated[
+            InstitutionFilter | None, strawberry.argument(description="Criteria.")
+        ] = None,
+        order_by: Annotated[
+            InstitutionOrder | None, strawberry.argument(description="Order.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Institution]:
         where = filter or InstitutionFilter()
         order = order_by or InstitutionOrder()
@@ -258,13 +301,16 @@ class Query:
                 relationship_kinds=_enum_values(where.relationships),  # type: ignore[arg-type]
                 text=where.text,
             ),
-            order.field.value, order.direction is OrderDirection.DESC, info.context.languages,
+            str(order.field.value),
+            order.direction is OrderDirection.DESC,
+            info.context.languages,
         )
         return connection(records, PageRequest(first, after, last, before), Institution.from_record)
 
     @strawberry.field(description="A leadership position or office by slug; null if unknown.")
     async def leadership_position(
-        self, info: Info,
+        self,
+        info: Info,
         slug: Annotated[str, strawberry.argument(description="e.g. `director-general`.")],
     ) -> LeadershipPosition | None:
         record = await info.context.loaders.leadership_by_slug.load(slug.strip().lower())
@@ -272,7 +318,8 @@ class Query:
 
     @strawberry.field(description="A data-quality note by slug; null if unknown.")
     async def data_quality_note(
-        self, info: Info,
+        self,
+        info: Info,
         slug: Annotated[str, strawberry.argument(description="e.g. `count-eight-vs-nine`.")],
     ) -> DataQualityNote | None:
         record = await info.context.loaders.note_by_slug.load(slug.strip().lower())
@@ -280,7 +327,8 @@ class Query:
 
     @strawberry.field(description="Every data-quality note of the reference, most severe first.")
     async def data_quality_notes(
-        self, info: Info,
+        self,
+        info: Info,
         severity: Annotated[
             list[Severity] | None, strawberry.argument(description="Only these severities.")
         ] = None,
@@ -292,14 +340,21 @@ class Query:
 
     @strawberry.field(description="Any entity by its global ID; null if it no longer exists.")
     async def node(
-        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],  # noqa: A002
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
     ) -> relay.Node | None:
         return (await resolve_global_ids(info, [id], "id"))[0]
 
-    @strawberry.field(description="Entities by global IDs, in order; null for those that do not exist.")
+    @strawberry.field(
+        description="Entities by global IDs, in order; null for those that do not exist."
+    )
     async def nodes(
-        self, info: Info,
-        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs (at most 100).")],
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global IDs (at most 100).")
+        ],
     ) -> list[relay.Node | None]:
         if len(ids) > 100:
             raise UserInputError(f"`ids` lists {len(ids)} IDs; at most 100 are accepted", "ids")
@@ -311,9 +366,13 @@ class Query:
         "(`oim`, `Egypte`, `cedeao`). Exact matches first, then prefixes, then the rest."
     )
     async def search(
-        self, info: Info,
+        self,
+        info: Info,
         text: Annotated[str, strawberry.argument(description="2 to 100 characters.")],
-        first: First = None, after: After = None, last: Last = None, before: Before = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[relay.Node]:
         hits = search_queries.search(info.context.db, text)
         page = connection(hits, PageRequest(first, after, last, before), lambda hit: hit)

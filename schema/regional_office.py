@@ -86,7 +86,9 @@ def institution_connection(
         for edge in page.edges
     ]
     return RegionalOfficeInstitutionConnection(
-        edges=edges, nodes=[e.node for e in edges], page_info=page.page_info,
+        edges=edges,
+        nodes=[e.node for e in edges],
+        page_info=page.page_info,
         total_count=page.total_count,
     )
 
@@ -150,7 +152,9 @@ class RegionalOffice(relay.Node):
     def status(self) -> OfficeStatus | None:
         if self.record.status_note is None or self.record.status_note_source_url is None:
             return None
-        return OfficeStatus(text=self.record.status_note, source_url=self.record.status_note_source_url)
+        return OfficeStatus(
+            text=self.record.status_note, source_url=self.record.status_note_source_url
+        )
 
     @strawberry.field(description="A note on the seed page's text about this office, if any.")
     def notes(self) -> str | None:
@@ -158,7 +162,11 @@ class RegionalOffice(relay.Node):
 
     @strawberry.field(description="The countries this office supports, by alpha-3 code.")
     async def countries(
-        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
         before: Before = None,
     ) -> Connection[Country]:
         records = await info.context.loaders.countries_by_office.load(self.record.id)
@@ -175,11 +183,14 @@ class RegionalOffice(relay.Node):
             RelationshipKind | None,
             strawberry.argument(description="Only relationships of this kind."),
         ] = None,
-        first: First = None, after: After = None, last: Last = None, before: Before = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> RegionalOfficeInstitutionConnection:
         links = await info.context.loaders.links_by_office.load(self.record.id)
         if relationship is not None:
-            links = [link for link in links if link.relationship_kind == relationship.value]
+            links = [link for link in links if link.relationship_kind == str(relationship.value)]
         return institution_connection(links, PageRequest(first, after, last, before))
 
     @strawberry.field(description=SOURCES_DESCRIPTION)

@@ -62,8 +62,13 @@ def _admin_connection() -> psycopg.Connection[Any]:
     url = make_url(POSTGRES_URL)
     try:
         return psycopg.connect(
-            host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-            dbname=url.database, autocommit=True, connect_timeout=5,
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            autocommit=True,
+            connect_timeout=5,
         )
     except psycopg.OperationalError as error:
         pytest.fail(

@@ -20,13 +20,26 @@ from db.models import (
 
 NAIROBI_COUNTRIES = ["BDI", "DJI", "ERI", "ETH", "KEN", "RWA", "SOM", "SSD", "TZA", "UGA"]
 HOST_COUNTRIES = {
-    "bangkok": "THA", "brussels": "BEL", "vienna": "AUT", "cairo": "EGY", "dakar": "SEN",
-    "nairobi": "KEN", "pretoria": "ZAF", "buenos-aires": "ARG", "san-jose": "CRI",
+    "bangkok": "THA",
+    "brussels": "BEL",
+    "vienna": "AUT",
+    "cairo": "EGY",
+    "dakar": "SEN",
+    "nairobi": "KEN",
+    "pretoria": "ZAF",
+    "buenos-aires": "ARG",
+    "san-jose": "CRI",
 }
 COUNTRIES_PER_OFFICE = {
-    "bangkok": (39, "low"), "brussels": (31, "medium"), "vienna": (20, "high"),
-    "cairo": (17, "medium"), "dakar": (23, "medium"), "nairobi": (10, "high"),
-    "pretoria": (15, "medium"), "buenos-aires": (10, "high"), "san-jose": (25, "low"),
+    "bangkok": (39, "low"),
+    "brussels": (31, "medium"),
+    "vienna": (20, "high"),
+    "cairo": (17, "medium"),
+    "dakar": (23, "medium"),
+    "nairobi": (10, "high"),
+    "pretoria": (15, "medium"),
+    "buenos-aires": (10, "high"),
+    "san-jose": (25, "low"),
 }
 
 
@@ -38,10 +51,17 @@ def count(engine: Engine, model: object) -> int:
 def test_the_organisation(seeded_engine: Engine) -> None:
     with seeded_engine.connect() as connection:
         rows = connection.execute(select(Organisation)).mappings().all()  # type: ignore[call-overload]
-        hq = connection.execute(select(Country.alpha3).where(Country.id == rows[0]["headquarters_country_id"])).scalar_one()  # type: ignore[arg-type]
+        hq = connection.execute(
+            select(Country.alpha3).where(Country.id == rows[0]["headquarters_country_id"])
+        ).scalar_one()  # type: ignore[arg-type]
     assert len(rows) == 1
     org = rows[0]
-    assert (org["slug"], org["founded_year"], org["member_states"], org["countries_present"]) == ("iom", 1951, 175, 171)
+    assert (org["slug"], org["founded_year"], org["member_states"], org["countries_present"]) == (
+        "iom",
+        1951,
+        175,
+        171,
+    )
     assert org["un_system_member"] is True
     assert hq == "CHE"
 
@@ -50,7 +70,9 @@ def test_leadership_and_reporting_lines(seeded_engine: Engine) -> None:
     with seeded_engine.connect() as connection:
         units = {row.id: row for row in connection.execute(select(LeadershipUnit))}  # type: ignore[call-overload]
     by_slug = {u.slug: u for u in units.values()}
-    reports_to = {u.slug: units[u.reports_to_id].slug if u.reports_to_id else None for u in units.values()}
+    reports_to = {
+        u.slug: units[u.reports_to_id].slug if u.reports_to_id else None for u in units.values()
+    }
     assert reports_to == {
         "director-general": None,
         "ddg-management-reform": "director-general",
@@ -94,20 +116,26 @@ def test_coverage_per_office(seeded_engine: Engine) -> None:
 
 def test_nairobi_supports_exactly_these_countries(seeded_engine: Engine) -> None:
     with seeded_engine.connect() as connection:
-        codes = connection.execute(
-            select(Country.alpha3)
-            .join(OfficeCountry, OfficeCountry.country_id == Country.id)  # type: ignore[arg-type]
-            .join(RegionalOffice, RegionalOffice.id == OfficeCountry.office_id)  # type: ignore[arg-type]
-            .where(RegionalOffice.slug == "nairobi")
-            .order_by(Country.alpha3)
-        ).scalars().all()
+        codes = (
+            connection.execute(
+                select(Country.alpha3)
+                .join(OfficeCountry, OfficeCountry.country_id == Country.id)  # type: ignore[arg-type]
+                .join(RegionalOffice, RegionalOffice.id == OfficeCountry.office_id)  # type: ignore[arg-type]
+                .where(RegionalOffice.slug == "nairobi")
+                .order_by(Country.alpha3)
+            )
+            .scalars()
+            .all()
+        )
     assert codes == NAIROBI_COUNTRIES
 
 
 def test_host_country_of_each_office(seeded_engine: Engine) -> None:
     with seeded_engine.connect() as connection:
         rows = connection.execute(
-            select(RegionalOffice.slug, Country.alpha3).join(Country, Country.id == RegionalOffice.host_country_id)  # type: ignore[arg-type]
+            select(RegionalOffice.slug, Country.alpha3).join(
+                Country, Country.id == RegionalOffice.host_country_id
+            )  # type: ignore[arg-type]
         ).all()
     assert dict(rows) == HOST_COUNTRIES
 
@@ -132,7 +160,11 @@ def test_names_are_bilingual_and_french_is_the_seed(seeded_engine: Engine) -> No
     with seeded_engine.connect() as connection:
         names = connection.execute(
             select(Institution.slug, Translation.language, Translation.text)
-            .join(Translation, (Translation.subject_id == Institution.id) & (Translation.subject_type == "institution"))  # type: ignore[arg-type]
+            .join(
+                Translation,
+                (Translation.subject_id == Institution.id)
+                & (Translation.subject_type == "institution"),
+            )  # type: ignore[arg-type]
             .where(Translation.field == "name")
         ).all()
     by_language: dict[str, dict[str, str]] = {}
@@ -141,7 +173,10 @@ def test_names_are_bilingual_and_french_is_the_seed(seeded_engine: Engine) -> No
     assert len(by_language["en"]) == 75
     assert len(by_language["fr"]) == 75
     assert by_language["fr"]["escwa"] == "Commission économique et sociale pour l’Asie occidentale"
-    assert by_language["en"]["escwa"] == "United Nations Economic and Social Commission for Western Asia"
+    assert (
+        by_language["en"]["escwa"]
+        == "United Nations Economic and Social Commission for Western Asia"
+    )
     assert by_language["es"] == {
         "sacm": "Conferencia Sudamericana sobre Migraciones",
         "mercosur": "Mercado Común del Sur",
@@ -166,15 +201,25 @@ def test_foreign_keys_are_enforced(seeded_engine: Engine) -> None:
     with pytest.raises(IntegrityError), seeded_engine.begin() as connection:
         connection.execute(
             insert(OfficeInstitutionLink).values(  # type: ignore[arg-type]
-                slug="link-bogus", rank=999, office_id=987654, institution_id=1,
-                relationship_kind="relations", phrase_fr="x", source_url="x",
+                slug="link-bogus",
+                rank=999,
+                office_id=987654,
+                institution_id=1,
+                relationship_kind="relations",
+                phrase_fr="x",
+                source_url="x",
             )
         )
     with pytest.raises(IntegrityError), seeded_engine.begin() as connection:
         connection.execute(
             insert(OfficeInstitutionLink).values(  # type: ignore[arg-type]
-                slug="link-bogus", rank=999, office_id=1, institution_id=1,
-                relationship_kind="not_a_kind", phrase_fr="x", source_url="x",
+                slug="link-bogus",
+                rank=999,
+                office_id=1,
+                institution_id=1,
+                relationship_kind="not_a_kind",
+                phrase_fr="x",
+                source_url="x",
             )
         )
     assert count(seeded_engine, OfficeInstitutionLink) == 84

@@ -90,13 +90,19 @@ def _country_in_two_offices(data: Dataset) -> None:
         (_unknown_iso_code, "office 'nairobi' coverage: unknown ISO 3166-1 alpha-3 code 'ZZZ'"),
         (_duplicate_slug, "institution 'escwa': duplicate slug"),
         (_unknown_institution, "link 'link-038': unknown institution 'no-such-body'"),
-        (_relationship_outside_vocabulary,
-         "link 'link-038': relationship 'admires' is not in relationship_kinds"),
-        (_phrase_not_in_seed,
-         "link 'link-038' phrase_fr: phrase not found in the seed page: "
-         "'et la Commission inventée'"),
-        (_country_in_two_offices,
-         "office 'pretoria' coverage: TZA is already supported by office 'nairobi'"),
+        (
+            _relationship_outside_vocabulary,
+            "link 'link-038': relationship 'admires' is not in relationship_kinds",
+        ),
+        (
+            _phrase_not_in_seed,
+            "link 'link-038' phrase_fr: phrase not found in the seed page: "
+            "'et la Commission inventée'",
+        ),
+        (
+            _country_in_two_offices,
+            "office 'pretoria' coverage: TZA is already supported by office 'nairobi'",
+        ),
     ],
 )
 def test_bad_input_is_refused_and_nothing_changes(
@@ -142,7 +148,9 @@ def test_a_failure_while_writing_rolls_everything_back(
     assert snapshot(loaded_engine) == before
 
 
-def test_an_edited_file_applies_exactly_the_difference(loaded_engine: Engine, tmp_path: Path) -> None:
+def test_an_edited_file_applies_exactly_the_difference(
+    loaded_engine: Engine, tmp_path: Path
+) -> None:
     def edit(data: Dataset) -> None:
         entry(data["institutions"], "escwa")["names"]["en"]["text"] = "ESCWA, renamed"
         data["links"] = [link for link in data["links"] if link["slug"] != "link-084"]
@@ -154,7 +162,9 @@ def test_an_edited_file_applies_exactly_the_difference(loaded_engine: Engine, tm
     report = load_dataset(loaded_engine, write_variant(tmp_path, edit))
     assert report.previous_hash == first_version
     assert report.content_hash != first_version
-    changes = {name: (c.inserted, c.updated, c.deleted) for name, c in report.changes.items() if c.total}
+    changes = {
+        name: (c.inserted, c.updated, c.deleted) for name, c in report.changes.items() if c.total
+    }
     assert changes["office_institution_link"] == (0, 0, 1)
     assert changes["institution"] == (0, 0, 1)
     assert changes["translation"][1] == 1  # the one renamed text
@@ -163,8 +173,16 @@ def test_an_edited_file_applies_exactly_the_difference(loaded_engine: Engine, tm
         links = connection.execute(select(OfficeInstitutionLink.slug)).scalars().all()
         escwa = connection.execute(
             select(Translation.text)
-            .join(Institution, (Institution.id == Translation.subject_id) & (Translation.subject_type == "institution"))  # type: ignore[arg-type]
-            .where(Institution.slug == "escwa", Translation.field == "name", Translation.language == "en")
+            .join(
+                Institution,
+                (Institution.id == Translation.subject_id)
+                & (Translation.subject_type == "institution"),
+            )  # type: ignore[arg-type]
+            .where(
+                Institution.slug == "escwa",
+                Translation.field == "name",
+                Translation.language == "en",
+            )
         ).scalar_one()
     assert len(slugs) == 74
     assert "paho" not in slugs
@@ -178,27 +196,43 @@ def test_an_edited_file_applies_exactly_the_difference(loaded_engine: Engine, tm
 
 def test_cli_check_and_load(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    check = subprocess.run([sys.executable, "-m", "db", "check"], cwd=ROOT, capture_output=True,
-                           text=True, check=False)
+    check = subprocess.run(
+        [sys.executable, "-m", "db", "check"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
         "iom.yaml: valid: 9 offices, 75 institutions, 84 links, 190 supported countries, "
         "18 data-quality notes; version "
     )
-    first = subprocess.run([sys.executable, "-m", "db", "--database-url", url, "load"], cwd=ROOT,
-                           capture_output=True, text=True, check=False)
+    first = subprocess.run(
+        [sys.executable, "-m", "db", "--database-url", url, "load"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert first.returncode == 0, first.stderr
     assert "  office_institution_link: 84 rows" in first.stdout
     assert "  institution                  +75" in first.stdout
-    second = subprocess.run([sys.executable, "-m", "db", "--database-url", url, "load"], cwd=ROOT,
-                            capture_output=True, text=True, check=False)
+    second = subprocess.run(
+        [sys.executable, "-m", "db", "--database-url", url, "load"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "no change; dataset version" in second.stdout
 
 
 def test_cli_reports_bad_files(tmp_path: Path) -> None:
     path = write_variant(tmp_path, _relationship_outside_vocabulary)
-    result = subprocess.run([sys.executable, "-m", "db", "check", str(path)], cwd=ROOT,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "db", "check", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr == (
         "invalid dataset:\n"
