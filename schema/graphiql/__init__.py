@@ -1,17 +1,17 @@
-"""Offline GraphiQL page: files, Content-Security-Policy and the examples list.
+"""Offline GraphiQL page: its files, its Content-Security-Policy and its examples.
 
 Everything the page needs is in this folder and is served by the service itself under
-``/graphiql/`` (no CDN). See ``vendor/VERSIONS.md`` for the vendored bundles.
+``/graphiql/``; nothing comes from a CDN. ``vendor/VERSIONS.md`` pins the vendored
+bundles (GraphiQL 3 UMD, React 18 UMD).
 
 The server must:
 
-* serve ``index.html`` (as ``text/html; charset=utf-8``) for the GraphiQL page;
-* serve the files of :data:`STATIC_ASSETS` under ``/graphiql/<relative path>`` with the
-  media type given there;
-* serve :func:`examples_json` at ``/graphiql/examples.json`` as ``application/json``;
-* send :data:`CONTENT_SECURITY_POLICY` (or :func:`content_security_policy` with the
-  nonce given to :func:`index_html`) as the ``Content-Security-Policy`` header of the
-  page.
+* serve :data:`INDEX_HTML` as ``text/html; charset=utf-8`` for the page, with the
+  header ``Content-Security-Policy: <CONTENT_SECURITY_POLICY>``;
+* serve each file of :data:`STATIC_ASSETS` at ``/graphiql/<its relative path>`` with the
+  media type given there (and nothing else from this folder);
+* serve :func:`examples_json` at :data:`EXAMPLES_URL` as ``application/json``;
+* answer GraphQL POSTs at ``/graphql`` (the page's ``data-endpoint``), same origin.
 """
 
 from __future__ import annotations
@@ -29,9 +29,7 @@ __all__ = [
     "INDEX_HTML",
     "STATIC_ASSETS",
     "URL_PREFIX",
-    "content_security_policy",
     "examples_json",
-    "index_html",
 ]
 
 GRAPHIQL_DIR: Final[Path] = Path(__file__).resolve().parent
@@ -41,93 +39,58 @@ EXAMPLES_DIR: Final[Path] = GRAPHIQL_DIR / "examples"
 URL_PREFIX: Final = "/graphiql/"
 EXAMPLES_URL: Final = URL_PREFIX + "examples.json"
 
-# Files the page loads, relative to GRAPHIQL_DIR (= URL path relative to URL_PREFIX),
-# with their media types. Serve these and nothing else from this folder.
+# The files index.html loads, relative to GRAPHIQL_DIR (and so to URL_PREFIX), with
+# their media types.
 STATIC_ASSETS: Final[dict[str, str]] = {
     "graphiql-init.js": "text/javascript; charset=utf-8",
-    "graphiql-page.css": "text/css; charset=utf-8",
     "vendor/graphiql.min.css": "text/css; charset=utf-8",
     "vendor/graphiql.min.js": "text/javascript; charset=utf-8",
     "vendor/react-dom.production.min.js": "text/javascript; charset=utf-8",
     "vendor/react.production.min.js": "text/javascript; charset=utf-8",
 }
 
-# The style="text-align:…" attributes that GraphiQL's markdown renderer (markdown-it)
-# puts on the cells of aligned tables in schema descriptions, allowed by hash and
-# nothing else. CSSOM changes (element.style, used by React and CodeMirror) need nothing.
+# GraphiQL's dialogs and its operation picker (react-remove-scroll) inject one <style>
+# element. Its text depends only on the scroll-bar gap and the body's margins, which
+# graphiql-init.js pins to 0, so it is always the same and is allowed by its hash.
+_SCROLL_LOCK_STYLE_HASH: Final = "'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='"
+
+# The only style attributes the page sets through markup: style="text-align:left|right|
+# center", which GraphiQL's markdown renderer puts on cells of aligned tables in schema
+# descriptions. Styles set through the CSSOM (element.style: React, CodeMirror) need no
+# CSP source.
 _TABLE_ALIGN_HASHES: Final = (
     "'sha256-De7agAeYqm6ANIVvRRW6HFWi52AJW8inhFE0gSdgXnI='",  # text-align:left
     "'sha256-XzJlZKVo+ff9ozww9Sr2p/2TbJXITZuaWMZ9p53zN1U='",  # text-align:right
     "'sha256-kFAIUwypIt04FgLyVU63Lcmp2AQimPh/TdYjy04Flxs='",  # text-align:center
 )
 
-# data: is needed by the vendored graphiql.min.css (inlined PNG images and WOFF/WOFF2
-# fonts) and by the page's empty favicon; nothing else is loaded from anywhere but here.
-_DIRECTIVES: Final = (
-    ("default-src", "'self'"),
-    ("script-src", "'self'"),
-    ("style-src", "'self'"),
-    ("style-src-attr", " ".join(("'unsafe-hashes'", *_TABLE_ALIGN_HASHES))),
-    ("connect-src", "'self'"),
-    ("img-src", "'self' data:"),
-    ("font-src", "'self' data:"),
-    ("object-src", "'none'"),
-    ("frame-ancestors", "'none'"),
-    ("base-uri", "'none'"),
-    ("form-action", "'none'"),
+# data: is needed by graphiql.min.css (inlined PNG images and WOFF/WOFF2 fonts) and by the
+# page's empty favicon. Nothing is loaded from anywhere but the service itself.
+CONTENT_SECURITY_POLICY: Final[str] = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        f"style-src 'self' {_SCROLL_LOCK_STYLE_HASH}",
+        "style-src-attr 'unsafe-hashes' " + " ".join(_TABLE_ALIGN_HASHES),
+        "connect-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    )
 )
 
-CONTENT_SECURITY_POLICY: Final[str] = "; ".join(f"{k} {v}" for k, v in _DIRECTIVES)
-
-_NONCE_RE: Final = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_INIT_SCRIPT_SRC: Final = ' src="/graphiql/graphiql-init.js"'
 _NAME_RE: Final = re.compile(r"#\s*(?P<name>\S.*?)\s*")
 _VARIABLES_SUFFIX: Final = ".variables.json"
 
 
-def _check_nonce(nonce: str) -> str:
-    if _NONCE_RE.fullmatch(nonce) is None:
-        raise ValueError("a CSP nonce must be >= 16 base64 / base64url characters")
-    return nonce
-
-
-def content_security_policy(style_nonce: str | None = None) -> str:
-    """The page's CSP; with ``style_nonce``, ``'nonce-…'`` is added to ``style-src``.
-
-    The nonce lets the ``<style>`` element that GraphiQL's dialogs inject (through
-    react-remove-scroll) apply. Without it the browser refuses that element and reports
-    a CSP violation when a dialog opens; the page keeps working.
-    """
-    if style_nonce is None:
-        return CONTENT_SECURITY_POLICY
-    nonce = _check_nonce(style_nonce)
-    return "; ".join(
-        f"{k} {v} 'nonce-{nonce}'" if k == "style-src" else f"{k} {v}" for k, v in _DIRECTIVES
-    )
-
-
-def index_html(style_nonce: str | None = None) -> bytes:
-    """The page; with ``style_nonce``, the init script tag carries ``nonce="…"``.
-
-    Use a fresh ``secrets.token_urlsafe(16)`` per response, and send
-    ``content_security_policy(same_nonce)`` with it. The page must not then be cached.
-    """
-    page = INDEX_HTML.read_text(encoding="utf-8")
-    if style_nonce is not None:
-        nonce = _check_nonce(style_nonce)
-        tag = "<script" + _INIT_SCRIPT_SRC
-        if page.count(tag) != 1:
-            raise RuntimeError(f"{INDEX_HTML}: expected exactly one {tag}")
-        page = page.replace(tag, f'<script nonce="{nonce}"{_INIT_SCRIPT_SRC}')
-    return page.encode("utf-8")
-
-
 def _example(path: Path) -> dict[str, object]:
     query = path.read_text(encoding="utf-8-sig")
-    first_line = query.split("\n", 1)[0]
-    match = _NAME_RE.fullmatch(first_line)
+    match = _NAME_RE.fullmatch(query.split("\n", 1)[0])
     if match is None:
-        raise ValueError(f"{path}: first line must be a comment '# <Example name>'")
+        raise ValueError(f"{path}: the first line must be a comment '# <Example name>'")
     example: dict[str, object] = {"name": match["name"], "query": query}
     variables_path = path.with_name(path.stem + _VARIABLES_SUFFIX)
     if variables_path.is_file():
@@ -139,12 +102,16 @@ def _example(path: Path) -> dict[str, object]:
 
 
 def examples_json() -> bytes:
-    """The JSON list served at ``/graphiql/examples.json``.
+    """The JSON list served at :data:`EXAMPLES_URL`, UTF-8 encoded.
 
-    One ``{"name": …, "query": …, "variables"?: {…}}`` per ``examples/*.graphql`` file,
-    in file-name order. ``name`` comes from the file's first line ``# <Example name>``;
-    ``query`` is the whole file (that comment included); ``variables`` comes from an
-    optional sibling ``<same stem>.variables.json``.
+    One ``{"name": …, "query": …, "variables"?: {…}}`` per ``examples/*.graphql`` file, in
+    file-name order. ``name`` comes from the file's first line, ``# <Example name>``;
+    ``query`` is the whole file, that comment included; ``variables`` is the JSON object
+    in the optional sibling ``<same stem>.variables.json``. The page opens the first
+    example in the active tab and each of the others in a tab of its own.
+
+    Raises ValueError on a file without the name comment or with variables that are not
+    a JSON object.
     """
     paths = sorted(EXAMPLES_DIR.glob("*.graphql"), key=lambda p: p.name)
     examples = [_example(path) for path in paths]

@@ -19,14 +19,20 @@
   var STORAGE_PREFIX = "graphiql:"; // GraphiQL 3's default localStorage namespace
   var FALLBACK_EXAMPLES = [{ name: "Hello", query: "# Hello\n{ __typename }\n" }];
 
-  // GraphiQL's dialogs (settings, keyboard shortcuts) use react-remove-scroll, which
-  // injects a <style> element and tags it with the global __webpack_nonce__ when that
-  // is set. If the server gives this script tag a per-response nonce and adds the same
-  // 'nonce-…' to style-src, those styles are allowed; without it the browser refuses
-  // them (a CSP report, nothing breaks: the page never scrolls anyway).
-  var currentScript = document.currentScript;
-  if (currentScript && currentScript.nonce) {
-    window.__webpack_nonce__ = currentScript.nonce;
+  // Page layout, set through the CSSOM (CSP governs <style> elements and style
+  // attributes in markup, not element.style): GraphiQL fills the viewport, the page
+  // itself never scrolls. The zero body margins also keep the text of the <style>
+  // element that GraphiQL's dialogs inject constant, so that its hash in the page's CSP
+  // (schema/graphiql/__init__.py) matches.
+  function layOutPage(container) {
+    var html = document.documentElement.style;
+    var body = document.body.style;
+    html.height = "100%";
+    html.overflow = "hidden";
+    body.height = "100%";
+    body.margin = "0";
+    body.overflow = "hidden";
+    container.style.height = "100vh";
   }
 
   function isExample(value) {
@@ -103,6 +109,7 @@
 
   function render(examples) {
     var container = document.getElementById("graphiql");
+    layOutPage(container);
     var endpoint = container.getAttribute("data-endpoint") || DEFAULT_ENDPOINT;
     var tabs = examples.map(toTab);
     var props = {
@@ -114,8 +121,11 @@
     if (tabs[0].variables !== undefined) {
       props.defaultEditorToolsVisibility = "variables";
     }
-    if (!seedStorage(tabs[0]) && tabs[0].variables !== undefined) {
-      // No storage, so nothing persists across loads: the prop is safe here.
+    if (!seedStorage(tabs[0])) {
+      // localStorage throws (e.g. site data blocked): GraphiQL 3.9 would crash on it, so
+      // give it no storage at all. Nothing persists across loads, so the `variables`
+      // prop is safe here.
+      props.storage = null;
       props.variables = tabs[0].variables;
     }
     ReactDOM.createRoot(container).render(React.createElement(GraphiQL, props));
