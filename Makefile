@@ -1,0 +1,45 @@
+# iom-graph: the two commands of the README, and a few helpers.
+#   make run   - install what is needed, then serve GraphiQL on a seeded SQLite database
+#   make test  - install what is needed (incl. PostgreSQL, Chromium, node packages), lint,
+#                type-check and run the whole test suite on SQLite and PostgreSQL
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest services schema bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		(echo "iom-graph needs Python 3.11 or newer" >&2; exit 1)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python server.py
+
+test: $(STAMP) services lint typecheck pytest
+
+services:
+	@.ci/services
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy db resolvers schema server.py
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+schema: $(STAMP)
+	$(BIN)/python -m schema
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmark
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/audit/node_modules
