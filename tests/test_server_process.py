@@ -1,0 +1,281 @@
+"""The real server process (``uvicorn server:app``) over HTTP: answers, operational endpoints,
+readiness that follows the database, and a clean shutdown on SIGTERM.
+
+The readiness test runs the server against PostgreSQL through a TCP proxy written here, so the
+database can be made unreachable and reachable again without restarting the server.
+"""
+
+import contextlib
+import os
+import re
+import selectors
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.live_server import start_server
+
+NAIROBI_QUERY = """query NairobiCheck {
+  regionalOffice(slug: "nairobi") {
+    name(lang: FR)
+    hostCountry { alpha3 }
+    countries(first: 100) { totalCount }
+  }
+}"""
+NAIROBI_DATA = {
+    "regionalOffice": {
+        "name": "Bureau régional de Nairobi",
+        "hostCountry": {"alpha3": "KEN"},
+        "countries": {"totalCount": 10},
+    }
+}
+PROBE_QUERY = '{ regionalOffice(slug: "nairobi") { hostCountry { alpha3 } } }'
+PROBE_DATA = {"regionalOffice": {"hostCountry": {"alpha3": "KEN"}}}
+WAIT_TIMEOUT = 15.0
+# The same variable and default as tests/conftest.py (not imported, to keep this file light).
+POSTGRES_URL = os.environ.get(
+    "IOM_GRAPH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def wait_for(
+    probe: Callable[[], httpx.Response], expected_status: int, what: str
+) -> httpx.Response:
+    """Poll ``probe`` until it answers ``expected_status``; fail after ``WAIT_TIMEOUT`` s."""
+    deadline = time.monotonic() + WAIT_TIMEOUT
+    last = "no answer"
+    while True:
+        try:
+            response = probe()
+        except httpx.TransportError as error:
+            last = f"{type(error).__name__}: {error}"
+        else:
+            if response.status_code == expected_status:
+                return response
+            last = f"HTTP {response.status_code} {response.text[:300]}"
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: no HTTP {expected_status} within {WAIT_TIMEOUT:.0f} s ({last})")
+        time.sleep(0.1)
+
+
+def test_server_answers_over_http_and_stops_cleanly(tmp_path: Path) -> None:
+    with (
+        start_server(f"sqlite:///{tmp_path / 'iom-graph.sqlite3'}") as base_url,
+        httpx.Client(base_url=base_url, timeout=10.0) as client,
+    ):
+        response = client.post("/graphql", json={"query": NAIROBI_QUERY})
+        assert response.status_code == 200, response.text
+        assert response.json() == {"data": NAIROBI_DATA}
+        generated = response.headers.get("x-request-id")
+        assert generated, f"no x-request-id header in {dict(response.headers)}"
+
+        echoed = client.post(
+            "/graphql", json={"query": NAIROBI_QUERY}, headers={"X-Request-ID": "abc-123"}
+        )
+        assert echoed.status_code == 200, echoed.text
+        assert echoed.headers.get("x-request-id") == "abc-123"
+
+        health = client.get("/healthz")
+        assert health.status_code == 200
+        assert health.text == "ok"
+
+        metrics = client.get("/metrics")
+        assert metrics.status_code == 200
+        lines = metrics.text.splitlines()
+        requests = [
+            line
+            for line in lines
+            if line.startswith('iom_graph_requests_total{operation="NairobiCheck",outcome="ok"} ')
+        ]
+        assert requests, f"no request counter for NairobiCheck in /metrics:\n{metrics.text}"
+        assert float(requests[0].split()[-1]) == 2.0
+        assert any(
+            re.fullmatch(r'iom_graph_dataset_info\{version="[0-9a-f]{64}"\} 1\.0', line)
+            for line in lines
+        ), f"no dataset version in /metrics:\n{metrics.text}"
+    # start_server has now checked that SIGTERM stopped the server with exit code 0.
+
+
+class TcpProxy:
+    """Forwards TCP connections from 127.0.0.1:``port`` to ``upstream`` (one thread).
+
+    ``stop`` closes the listening socket and every open connection, so the far side sees
+    the database go away; ``start`` again listens on the same port.
+    """
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.port = 0
+        self._thread: threading.Thread | None = None
+        self._wake: tuple[socket.socket, socket.socket] | None = None
+
+    def start(self) -> None:
+        assert self._thread is None, "the proxy is already running"
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen(64)
+            listener.setblocking(False)
+        except BaseException:
+            listener.close()
+            raise
+        self.port = listener.getsockname()[1]
+        self._wake = socket.socketpair()
+        self._thread = threading.Thread(
+            target=self._serve, args=(listener, self._wake[0]), name="tcp-proxy", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is None or self._wake is None:
+            return
+        self._wake[1].send(b"x")
+        self._thread.join(timeout=5)
+        alive = self._thread.is_alive()
+        for end in self._wake:
+            end.close()
+        self._thread, self._wake = None, None
+        assert not alive, "the proxy thread did not stop within 5 s"
+
+    def _serve(self, listener: socket.socket, wake: socket.socket) -> None:
+        peers: dict[socket.socket, socket.socket] = {}
+        with selectors.DefaultSelector() as selector:
+            selector.register(listener, selectors.EVENT_READ)
+            selector.register(wake, selectors.EVENT_READ)
+            try:
+                while True:
+                    for key, _events in selector.select(timeout=1.0):
+                        sock: Any = key.fileobj
+                        if sock is wake:
+                            return
+                        if sock is listener:
+                            self._accept(listener, selector, peers)
+                        else:
+                            self._pump(sock, selector, peers)
+            finally:
+                for sock in [listener, *peers]:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+                    sock.close()
+
+    def _accept(
+        self,
+        listener: socket.socket,
+        selector: selectors.BaseSelector,
+        peers: dict[socket.socket, socket.socket],
+    ) -> None:
+        try:
+            client, _address = listener.accept()
+        except BlockingIOError:
+            return
+        try:
+            upstream = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            client.close()
+            return
+        for sock in (client, upstream):
+            sock.setblocking(True)
+            sock.settimeout(5)
+        peers[client], peers[upstream] = upstream, client
+        selector.register(client, selectors.EVENT_READ)
+        selector.register(upstream, selectors.EVENT_READ)
+
+    def _pump(
+        self,
+        sock: socket.socket,
+        selector: selectors.BaseSelector,
+        peers: dict[socket.socket, socket.socket],
+    ) -> None:
+        other = peers.get(sock)
+        if other is None:  # closed earlier in this round of select(), with its peer
+            return
+        try:
+            data = sock.recv(65536)
+            if data:
+                other.sendall(data)
+                return
+        except OSError:
+            pass
+        for end in (sock, other):
+            selector.unregister(end)
+            del peers[end]
+            end.close()
+
+
+def _admin_connection() -> psycopg.Connection[Any]:
+    url = make_url(POSTGRES_URL)
+    return psycopg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
+        connect_timeout=5,
+    )
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """The name of a fresh, empty PostgreSQL database, dropped at the end."""
+    name = f"iom_graph_test_{uuid.uuid4().hex[:12]}"
+    with _admin_connection() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with _admin_connection() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_proxy() -> Iterator[TcpProxy]:
+    url = make_url(POSTGRES_URL)
+    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432))
+    proxy.start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+def test_readiness_follows_the_database(postgres_database: str, database_proxy: TcpProxy) -> None:
+    url = make_url(POSTGRES_URL).set(
+        host="127.0.0.1", port=database_proxy.port, database=postgres_database
+    )
+    with (
+        start_server(url.render_as_string(hide_password=False)) as base_url,
+        httpx.Client(base_url=base_url, timeout=10.0) as client,
+    ):
+
+        def readyz() -> httpx.Response:
+            return client.get("/readyz")
+
+        def query() -> httpx.Response:
+            return client.post("/graphql", json={"query": PROBE_QUERY})
+
+        assert readyz().status_code == 200
+        assert query().json() == {"data": PROBE_DATA}
+
+        database_proxy.stop()
+        down = wait_for(readyz, 503, "/readyz with the database unreachable")
+        assert down.json() == {"status": "unavailable", "database": "unreachable"}
+        failed = query()
+        assert failed.status_code == 503, failed.text
+        assert failed.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+
+        database_proxy.start()
+        up = wait_for(readyz, 200, "/readyz once the database is back")
+        assert up.json() == {"status": "ready", "database": "ok"}
+        recovered = wait_for(query, 200, "a GraphQL query once the database is back")
+        assert recovered.json() == {"data": PROBE_DATA}
