@@ -51,7 +51,7 @@ def links_by_office_ids(db: Database, office_ids: Sequence[int]) -> dict[int, li
     )
     grouped: dict[int, list[LinkRecord]] = {key: [] for key in office_ids}
     width = len(INSTITUTION_COLUMNS) + len(_LINK_COLUMNS)
-    for row, texts in group_texts(db.fetch(query), width):
+    for row, texts in group_texts(db.fetch(query), width, key=len(INSTITUTION_COLUMNS)):
         link = LinkRecord(**_link_from(row._mapping), institution=institution_from_row(row, texts))  # type: ignore[arg-type]
         grouped[link.office_id].append(link)
     return grouped
@@ -69,7 +69,7 @@ def links_by_institution_ids(
     )
     grouped: dict[int, list[LinkRecord]] = {key: [] for key in institution_ids}
     width = len(OFFICE_COLUMNS) + len(_LINK_COLUMNS)
-    for row, texts in group_texts(db.fetch(query), width):
+    for row, texts in group_texts(db.fetch(query), width, key=len(OFFICE_COLUMNS)):
         link = LinkRecord(**_link_from(row._mapping), office=office_from_row(row, texts))  # type: ignore[arg-type]
         grouped[link.institution_id].append(link)
     return grouped

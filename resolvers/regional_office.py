@@ -53,7 +53,7 @@ def _fetch(
     width = len(OFFICE_COLUMNS) + extra
     return [
         (office_from_row(row, texts), row[len(OFFICE_COLUMNS)] if extra else None)
-        for row, texts in group_texts(db.fetch(query), width)
+        for row, texts in group_texts(db.fetch(query), width, key=width - 1 if extra else 0)
     ]
 
 

@@ -29,17 +29,23 @@ def with_texts(
     )
 
 
-def group_texts(rows: Sequence[AnyRow], width: int) -> list[tuple[AnyRow, Texts]]:
-    """Fold rows of ``with_texts`` (``width`` entity columns, then field/language/text)."""
-    grouped: dict[tuple[Any, ...], tuple[AnyRow, Texts]] = {}
+def group_texts(rows: Sequence[AnyRow], width: int, key: int = 0) -> list[tuple[AnyRow, Texts]]:
+    """Fold rows of ``with_texts``: ``width`` entity columns, then field, language and text.
+
+    Rows of one result share the value of column ``key`` (default: the entity's id), so
+    grouping hashes one value per row rather than the whole row.
+    """
+    grouped: dict[Any, tuple[AnyRow, Texts]] = {}
     for row in rows:
-        key = tuple(row[:width])
-        entry = grouped.get(key)
+        entry = grouped.get(row[key])
         if entry is None:
-            entry = grouped[key] = (row, {})
-        field, language, text = row[width], row[width + 1], row[width + 2]
+            entry = grouped[row[key]] = (row, {})
+        field = row[width]
         if field is not None:
-            entry[1].setdefault(field, {})[language] = text
+            by_language = entry[1].get(field)
+            if by_language is None:
+                by_language = entry[1][field] = {}
+            by_language[row[width + 1]] = row[width + 2]
     return list(grouped.values())
 
 
