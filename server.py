@@ -39,10 +39,12 @@ from db.engine import build_engine
 from db.migrate import bootstrap, migration_lock
 from db.models import DatasetVersion
 from db.settings import Settings, get_settings
+from resolvers.bounds import list_sizes
 from resolvers.database import Database
 from schema import graphiql
 from schema.build import build_schema
-from schema.http import GraphQLEndpoint, RequestOutcome
+from schema.http import GraphQLEndpoint, Guards, RequestOutcome
+from schema.ratelimit import LocalTokenBuckets, RateLimiter, RedisTokenBuckets
 
 logger = logging.getLogger("iom_graph")
 access_logger = logging.getLogger("iom_graph.access")
@@ -223,13 +225,29 @@ def dataset_version(engine: Engine) -> str | None:
         return connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload]
 
 
+def build_rate_limiter(settings: Settings) -> RateLimiter | None:
+    """Token buckets per client: shared through Redis when configured; none when rate is 0."""
+    if settings.rate_limit_per_second <= 0:
+        return None
+    if settings.redis_url:
+        return RedisTokenBuckets.from_url(
+            settings.redis_url, settings.rate_limit_per_second, settings.rate_limit_burst
+        )
+    return LocalTokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
     """The application; ``engine`` defaults to the configured database."""
     settings = settings or get_settings()
     engine = engine or build_engine(settings.database_url)
     database = Database(engine)
     metrics = Metrics()
-    schema = build_schema(development=settings.environment == "development")
+    schema = build_schema(settings)
+    guards = Guards(
+        timeout_seconds=settings.request_timeout_seconds,
+        api_key_header=settings.api_key_header.lower(),
+        rate_limiter=build_rate_limiter(settings),
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -241,9 +259,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
             await anyio.to_thread.run_sync(prepare)
         version = await anyio.to_thread.run_sync(dataset_version, engine)
+        guards.list_sizes = await anyio.to_thread.run_sync(list_sizes, database)
         metrics.dataset.labels(version or "none").set(1)
         logger.info("ready", extra={"dataset_version": version, "graphql_path": "/graphql"})
         yield
+        if isinstance(guards.rate_limiter, RedisTokenBuckets):
+            await guards.rate_limiter.close()
         engine.dispose()
 
     async def graphiql_page(_request: Request) -> Response:
@@ -285,7 +306,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def metrics_endpoint(_request: Request) -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    endpoint = GraphQLEndpoint(schema, database, graphiql=graphiql_page)
+    endpoint = GraphQLEndpoint(schema, database, guards, graphiql=graphiql_page)
     routes = [
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/graphiql/graphiql-init.js", graphiql_init),

@@ -43,6 +43,9 @@ def build_engine(url: str | None = None) -> Engine:
             max_overflow=10,
             pool_pre_ping=True,
             pool_timeout=5,
-            connect_args={"connect_timeout": 2},
+            connect_args={
+                "connect_timeout": 2,
+                "options": f"-c statement_timeout={get_settings().statement_timeout_ms}",
+            },
         )
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://")

@@ -38,6 +38,31 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=100_000, description="Largest request body (413 above).")
     max_page_size: int = Field(default=100, description="Largest first/last on a connection.")
     default_page_size: int = Field(default=50, description="Page size when first/last is absent.")
+    max_depth: int = Field(default=15, ge=1, description="Deepest field nesting (cycles).")
+    max_aliases: int = Field(default=30, ge=0, description="Aliases per document.")
+    max_directives: int = Field(default=20, ge=0, description="Directive uses per document.")
+    max_tokens: int = Field(default=4000, ge=100, description="Lexical tokens per document.")
+    max_cost: int = Field(
+        default=25_000, ge=1, description="Static cost budget of one operation (see README)."
+    )
+    rate_limit_per_second: float = Field(
+        default=10_000.0, ge=0, description="Cost units a client regains per second; 0 = off."
+    )
+    rate_limit_burst: int = Field(
+        default=100_000, ge=1, description="Cost units a client can spend at once (bucket size)."
+    )
+    api_key_header: str = Field(
+        default="X-API-Key", description="Header naming a client for rate limits (else its IP)."
+    )
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db: rate limits shared by replicas."
+    )
+    request_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest a request may run (503 TIMEOUT beyond)."
+    )
+    statement_timeout_ms: int = Field(
+        default=5000, ge=0, description="PostgreSQL statement_timeout for every statement."
+    )
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )

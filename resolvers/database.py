@@ -5,11 +5,13 @@ connection back before any ``await``: no session is ever held across awaits or s
 concurrent tasks.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from functools import partial
+from typing import Any, ParamSpec, TypeVar
 
+import anyio.to_thread
 from sqlalchemy import Engine, Row, event
 from sqlalchemy.sql import Executable
 
@@ -50,11 +52,27 @@ def count_statements() -> Iterator[StatementCounter]:
         _active_counter.reset(token)
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 class Database:
-    """The query side's handle on an engine."""
+    """The query side's handle on an engine.
+
+    ``run`` calls a batch function off the event loop when the database is across a network
+    (PostgreSQL), so a slow statement never freezes other requests and a request timeout can
+    give up on it; SQLite statements are in-process work and run inline.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = instrument(engine)
+        self.threaded = engine.dialect.name != "sqlite"
+
+    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        if not self.threaded:
+            return function(*args, **kwargs)
+        call = partial(function, *args, **kwargs)
+        return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
 
     def fetch(self, statement: Executable) -> Sequence[AnyRow]:
         with self.engine.connect() as connection:

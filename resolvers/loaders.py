@@ -22,7 +22,7 @@ def _loader(
     """A DataLoader whose batch function runs ``fetch`` once for all keys of a tick."""
 
     async def load(keys: list[K]) -> list[Any]:
-        found = fetch(db, keys)
+        found = await db.run(fetch, db, keys)
         return [found.get(key, default) for key in keys]
 
     return DataLoader(load_fn=load)
@@ -32,7 +32,7 @@ def _list_loader(
     db: Database, fetch: Callable[[Database, Sequence[K]], Mapping[K, list[V]]]
 ) -> DataLoader[K, list[V]]:
     async def load(keys: list[K]) -> list[list[V]]:
-        found = fetch(db, keys)
+        found = await db.run(fetch, db, keys)
         return [found.get(key, []) for key in keys]
 
     return DataLoader(load_fn=load)

@@ -1,5 +1,6 @@
 """Build the executable schema with its extensions."""
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -8,8 +9,10 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, ExecutionResult
 
-from db.settings import get_settings
+from db.settings import Settings, get_settings
+from schema.cost import CostLimit
 from schema.errors import coded, log_unexpected
+from schema.limits import limit_extensions
 from schema.query import Query
 
 
@@ -34,12 +37,17 @@ class IomSchema(strawberry.Schema):
         log_unexpected(errors, getattr(context, "request_id", ""))
 
 
-def build_schema(*, development: bool | None = None) -> IomSchema:
-    """The schema; ``development`` turns field suggestions on (off in production)."""
-    if development is None:
-        development = get_settings().environment == "development"
+def build_schema(settings: Settings | None = None) -> IomSchema:
+    """The schema with the limits of ``settings``; field suggestions only in development."""
+    settings = settings or get_settings()
+    cost_limit = partial(
+        CostLimit,
+        max_cost=settings.max_cost,
+        default_page_size=settings.default_page_size,
+        max_page_size=settings.max_page_size,
+    )
     return IomSchema(
         query=Query,
-        config=StrawberryConfig(disable_field_suggestions=not development),
-        extensions=[ParserCache, ValidationCache],
+        config=StrawberryConfig(disable_field_suggestions=settings.environment != "development"),
+        extensions=[*limit_extensions(settings), cost_limit, ParserCache, ValidationCache],
     )

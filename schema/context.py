@@ -4,17 +4,22 @@ from dataclasses import dataclass, field
 
 from strawberry.types import Info as StrawberryInfo
 
+from resolvers.bounds import ListSizes
 from resolvers.database import Database
 from resolvers.loaders import Loaders
+from schema.ratelimit import RateLimiter
 
 
 @dataclass
 class Context:
-    """One request's database handle, fresh DataLoaders and preferred languages."""
+    """One request's database handle, fresh DataLoaders, languages, and what limits it."""
 
     db: Database
     languages: tuple[str, ...] = ()
     request_id: str = ""
+    client_key: str = "local"
+    list_sizes: ListSizes = field(default_factory=ListSizes)
+    rate_limiter: RateLimiter | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

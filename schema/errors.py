@@ -80,6 +80,8 @@ def classify(error: GraphQLError) -> ErrorCode:
         return ErrorCode.INTERNAL_SERVER_ERROR
     if error.path is not None:
         return ErrorCode.INTERNAL_SERVER_ERROR  # e.g. null for a non-null field
+    if error.message.startswith("Syntax Error: Document contains more than"):
+        return ErrorCode.TOO_MANY_TOKENS
     if error.message.startswith("Syntax Error"):
         return ErrorCode.GRAPHQL_PARSE_FAILED
     if error.message.startswith("Variable '$"):

@@ -8,12 +8,15 @@
 A browser asking for HTML at the endpoint gets GraphiQL instead.
 """
 
+import math
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -23,11 +26,13 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from resolvers.bounds import ListSizes
 from resolvers.database import Database, count_statements
 from resolvers.texts import parse_accept_language
 from schema.build import IomSchema
 from schema.context import Context
 from schema.errors import ErrorCode
+from schema.ratelimit import RateLimiter, client_key
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -222,14 +227,50 @@ def result_response(result: ExecutionResult, media: str) -> tuple[Response, list
     if result.extensions:
         payload["extensions"] = result.extensions
     status = 200
-    if ErrorCode.SERVICE_UNAVAILABLE in codes:
+    headers: dict[str, str] | None = None
+    if ErrorCode.RATE_LIMITED in codes:
+        status = 429
+        retry = next(
+            e.extensions.get("retryAfter", 1)
+            for e in errors
+            if e.extensions and e.extensions.get("code") == ErrorCode.RATE_LIMITED
+        )
+        headers = {"Retry-After": str(retry)}
+    elif ErrorCode.SERVICE_UNAVAILABLE in codes:
         status = 503
+        headers = {"Retry-After": "5"}
     elif request_error and ErrorCode.INTERNAL_SERVER_ERROR in codes:
         status = 500
     elif request_error and media == GRAPHQL_RESPONSE_JSON:
         status = 400
-    headers = {"Retry-After": "5"} if status == 503 else None
     return encode(payload, status, media, headers), codes
+
+
+@dataclass
+class Guards:
+    """What protects the endpoint: timeout, rate limits, and the dataset's list sizes."""
+
+    timeout_seconds: float = 10.0
+    api_key_header: str = "x-api-key"
+    rate_limiter: RateLimiter | None = None
+    list_sizes: ListSizes = field(default_factory=ListSizes)
+    # Clients the rate limiter refused, and until when: refused again at once, unparsed.
+    blocked_until: dict[str, float] = field(default_factory=dict)
+
+    def retry_after(self, client: str) -> int:
+        until = self.blocked_until.get(client)
+        if until is None:
+            return 0
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            del self.blocked_until[client]
+            return 0
+        return max(1, math.ceil(remaining))
+
+    def block(self, client: str, seconds: int) -> None:
+        if len(self.blocked_until) > 10_000:
+            self.blocked_until.clear()
+        self.blocked_until[client] = time.monotonic() + seconds
 
 
 class GraphQLEndpoint:
@@ -239,10 +280,12 @@ class GraphQLEndpoint:
         self,
         schema: IomSchema,
         db: Database,
+        guards: Guards | None = None,
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
     ) -> None:
         self.schema = schema
         self.db = db
+        self.guards = guards or Guards()
         self.graphiql = graphiql
 
     async def handle(self, request: Request) -> Response:
@@ -254,19 +297,28 @@ class GraphQLEndpoint:
         media = negotiate(request.headers.get("accept"))
         if media is None:
             outcome.outcome = "refused"
-            return error_response(
-                HTTPError(
-                    406,
-                    ErrorCode.NOT_ACCEPTABLE,
-                    f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`",
-                ),
-                JSON,
+            not_acceptable = HTTPError(
+                406,
+                ErrorCode.NOT_ACCEPTABLE,
+                f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`",
             )
+            return error_response(not_acceptable, JSON)
         params: GraphQLParams | None = None
+        client = client_key(
+            request.headers.get(self.guards.api_key_header),
+            request.client.host if request.client else None,
+        )
         try:
+            if wait := self.guards.retry_after(client):
+                raise HTTPError(
+                    429,
+                    ErrorCode.RATE_LIMITED,
+                    f"rate limit: retry in {wait} s",
+                    {"Retry-After": str(wait)},
+                )
             params = await read_params(request)
             outcome.operation_name = operation_label(params)
-            response, codes = await self.execute(request, params, media, outcome)
+            response, codes = await self.execute(request, params, media, outcome, client)
         except HTTPError as error:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
@@ -278,27 +330,43 @@ class GraphQLEndpoint:
         return response
 
     async def execute(
-        self, request: Request, params: GraphQLParams, media: str, outcome: RequestOutcome
+        self,
+        request: Request,
+        params: GraphQLParams,
+        media: str,
+        outcome: RequestOutcome,
+        client: str,
     ) -> tuple[Response, list[str]]:
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
-        request_id = getattr(request.state, "request_id", "") or uuid.uuid4().hex
         context = Context(
             db=self.db,
-            request_id=request_id,
+            request_id=getattr(request.state, "request_id", "") or uuid.uuid4().hex,
+            client_key=client,
             languages=parse_accept_language(request.headers.get("accept-language")),
+            list_sizes=self.guards.list_sizes,
+            rate_limiter=self.guards.rate_limiter,
         )
+        timeout = self.guards.timeout_seconds
         with count_statements() as counter:
             try:
-                result = await self.schema.execute(
-                    params.query,
-                    variable_values=params.variables,
-                    context_value=context,
-                    operation_name=params.operation_name,
-                    allowed_operation_types=allowed,
-                    operation_extensions=params.extensions,
-                )
+                with anyio.fail_after(timeout):
+                    result = await self.schema.execute(
+                        params.query,
+                        variable_values=params.variables,
+                        context_value=context,
+                        operation_name=params.operation_name,
+                        allowed_operation_types=allowed,
+                        operation_extensions=params.extensions,
+                    )
+            except TimeoutError:
+                raise HTTPError(
+                    503,
+                    ErrorCode.TIMEOUT,
+                    f"the request took longer than {timeout:g} s and was stopped",
+                    {"Retry-After": "5"},
+                ) from None
             except InvalidOperationTypeError:
                 raise HTTPError(
                     405,
@@ -318,4 +386,7 @@ class GraphQLEndpoint:
                     400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request"
                 ) from None
         outcome.statements = counter.count
-        return result_response(result, media)
+        response, codes = result_response(result, media)
+        if response.status_code == 429:
+            self.guards.block(client, int(response.headers["retry-after"]))
+        return response, codes

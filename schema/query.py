@@ -153,7 +153,8 @@ def _enum_values(values: list[Enum] | None) -> list[str] | None:
 class Query:
     @strawberry.field(description="The organisation (IOM), the root of the whole structure.")
     async def organisation(self, info: Info) -> Organisation:
-        record = the_organisation(info.context.db)
+        db = info.context.db
+        record = await db.run(the_organisation, db)
         if record is None:
             raise LookupError("the database holds no dataset")
         info.context.loaders.organisation_by_id.prime(record.id, record)
@@ -185,7 +186,8 @@ class Query:
     ) -> Connection[RegionalOffice]:
         where = filter or RegionalOfficeFilter()
         order = order_by or RegionalOfficeOrder()
-        records = office_queries.list_offices(
+        records = await info.context.db.run(
+            office_queries.list_offices,
             info.context.db,
             office_queries.OfficeFilter(
                 slugs=_bounded(where.slugs, "filter.slugs"),
@@ -232,7 +234,8 @@ class Query:
     ) -> Connection[Country]:
         where = filter or CountryFilter()
         order = order_by or CountryOrder()
-        records = country_queries.list_countries(
+        records = await info.context.db.run(
+            country_queries.list_countries,
             info.context.db,
             country_queries.CountryFilter(
                 codes=_bounded(where.codes, "filter.codes"),
@@ -265,7 +268,9 @@ class Query:
         if slug is not None:
             record = await info.context.loaders.institution_by_slug.load(slug.strip().lower())
             return Institution.from_record(record) if record else None
-        matches = institution_queries.institutions_by_acronym(info.context.db, acronym or "")
+        matches = await info.context.db.run(
+            institution_queries.institutions_by_acronym, info.context.db, acronym or ""
+        )
         if len(matches) > 1:
             slugs = ", ".join(m.slug for m in matches)
             raise UserInputError(
@@ -292,7 +297,8 @@ class Query:
     ) -> Connection[Institution]:
         where = filter or InstitutionFilter()
         order = order_by or InstitutionOrder()
-        records = institution_queries.list_institutions(
+        records = await info.context.db.run(
+            institution_queries.list_institutions,
             info.context.db,
             institution_queries.InstitutionFilter(
                 slugs=_bounded(where.slugs, "filter.slugs"),
@@ -333,7 +339,10 @@ class Query:
             list[Severity] | None, strawberry.argument(description="Only these severities.")
         ] = None,
     ) -> list[DataQualityNote]:
-        records = provenance_queries.list_notes(info.context.db, _enum_values(severity))  # type: ignore[arg-type]
+        severities = _enum_values(severity)  # type: ignore[arg-type]
+        records = await info.context.db.run(
+            provenance_queries.list_notes, info.context.db, severities
+        )
         order = {"high": 0, "medium": 1, "low": 2}
         records.sort(key=lambda r: (order[r.severity], r.rank))
         return [DataQualityNote.from_record(r) for r in records]
@@ -374,7 +383,7 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[relay.Node]:
-        hits = search_queries.search(info.context.db, text)
+        hits = await info.context.db.run(search_queries.search, info.context.db, text)
         page = connection(hits, PageRequest(first, after, last, before), lambda hit: hit)
         nodes = await asyncio.gather(
             *(node_for_subject(info, hit.subject_type, hit.subject_id) for hit in page.nodes)

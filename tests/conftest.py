@@ -20,8 +20,10 @@ from strawberry.types import ExecutionResult
 from db.engine import build_engine, normalise_url
 from db.loader import load_dataset
 from db.migrate import upgrade
+from resolvers.bounds import list_sizes
 from resolvers.database import Database
 from schema import schema
+from schema.build import IomSchema
 from schema.context import Context
 
 POSTGRES_URL = normalise_url(
@@ -107,14 +109,24 @@ def empty_engine(databases: DatabaseFactory) -> Engine:
     return engine
 
 
-def make_execute(engine: Engine) -> Execute:
+def make_execute(engine: Engine, executable: IomSchema = schema) -> Execute:
+    """In-process execution as the server does it: the dataset's list sizes bound the cost."""
     database = Database(engine)
+    sizes = list_sizes(database)
 
     async def execute(
-        query: str, variables: dict[str, Any] | None = None, languages: tuple[str, ...] = ()
+        query: str,
+        variables: dict[str, Any] | None = None,
+        languages: tuple[str, ...] = (),
+        extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        context = Context(db=database, languages=languages, request_id="test")
-        return await schema.execute(query, variable_values=variables, context_value=context)
+        context = Context(db=database, languages=languages, request_id="test", list_sizes=sizes)
+        return await executable.execute(
+            query,
+            variable_values=variables,
+            context_value=context,
+            operation_extensions=extensions,
+        )
 
     return execute
 

@@ -11,6 +11,7 @@ from graphql import (
     GraphQLUnionType,
 )
 
+from db.settings import Settings
 from schema import build_schema, schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +53,8 @@ def test_every_type_field_argument_and_enum_value_is_described() -> None:
 
 
 def test_suggestions_only_in_development() -> None:
-    production = build_schema(development=False)
-    development = build_schema(development=True)
+    production = build_schema(Settings(environment="production"))
+    development = build_schema(Settings(environment="development"))
     assert production.config.disable_field_suggestions is True
     assert development.config.disable_field_suggestions is False
 

@@ -1,0 +1,99 @@
+"""How long each list of the graph can be in the loaded dataset: the static cost model's sizes.
+
+Computed once per dataset version (a dozen aggregate statements), so that a query's cost
+can be estimated before execution without touching the database.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select, union_all
+
+from db.models import (
+    Country,
+    DataQualityNote,
+    DataQualityNoteSubject,
+    Institution,
+    LeadershipUnit,
+    OfficeCountry,
+    OfficeInstitutionLink,
+    Provenance,
+    RegionalOffice,
+    SearchTerm,
+    Translation,
+)
+from resolvers.database import Database
+
+_t = {
+    model.__name__: model.__table__  # type: ignore[union-attr]
+    for model in (
+        Country,
+        DataQualityNote,
+        DataQualityNoteSubject,
+        Institution,
+        LeadershipUnit,
+        OfficeCountry,
+        OfficeInstitutionLink,
+        Provenance,
+        RegionalOffice,
+        SearchTerm,
+        Translation,
+    )
+}
+
+
+@dataclass(frozen=True)
+class ListSizes:
+    """Largest length of each list, by name (see ``list_sizes``); 0 for an empty database."""
+
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    def get(self, name: str, fallback: int) -> int:
+        return self.sizes.get(name, fallback)
+
+
+def _largest_group(*columns: Any) -> Select[int]:
+    """The size of the largest group of rows sharing ``columns`` (nulls excluded)."""
+    counts = (
+        select(*columns, func.count().label("n"))
+        .where(*(column.is_not(None) for column in columns))
+        .group_by(*columns)
+        .subquery()
+    )
+    return select(func.coalesce(func.max(counts.c.n), 0))
+
+
+def _count(table: Any) -> Select[int]:
+    return select(func.count()).select_from(table)
+
+
+def list_sizes(db: Database) -> ListSizes:
+    """Totals of the root lists and the largest per-parent count of each edge list."""
+    office, link, unit = _t["RegionalOffice"], _t["OfficeInstitutionLink"], _t["LeadershipUnit"]
+    terms, note_subject = _t["SearchTerm"], _t["DataQualityNoteSubject"]
+    provenance, translation = _t["Provenance"], _t["Translation"]
+    sourced = union_all(
+        select(provenance.c.subject_type, provenance.c.subject_id),
+        select(translation.c.subject_type, translation.c.subject_id),
+    ).subquery()
+    queries = {
+        "offices": _count(office),
+        "countries": _count(_t["Country"]),
+        "institutions": _count(_t["Institution"]),
+        "notes": _count(_t["DataQualityNote"]),
+        "search_subjects": _count(
+            select(terms.c.subject_type, terms.c.subject_id).distinct().subquery()
+        ),
+        "offices_per_organisation": _largest_group(office.c.organisation_id),
+        "units_per_organisation": _largest_group(unit.c.organisation_id),
+        "reports_per_unit": _largest_group(unit.c.reports_to_id),
+        "countries_per_office": _largest_group(_t["OfficeCountry"].c.office_id),
+        "links_per_office": _largest_group(link.c.office_id),
+        "links_per_institution": _largest_group(link.c.institution_id),
+        "children_per_institution": _largest_group(_t["Institution"].c.parent_id),
+        "offices_per_host": _largest_group(office.c.host_country_id),
+        "sources_per_subject": _largest_group(sourced.c.subject_type, sourced.c.subject_id),
+        "notes_per_subject": _largest_group(note_subject.c.subject_type, note_subject.c.subject_id),
+        "subjects_per_note": _largest_group(note_subject.c.note_id),
+    }
+    return ListSizes({name: int(db.scalar(query) or 0) for name, query in queries.items()})

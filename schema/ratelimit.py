@@ -1,0 +1,109 @@
+"""Per-client token buckets charged by query cost: in-process, or shared through Redis.
+
+A client (its API key when it sends one, else its IP address) holds up to ``burst`` cost units
+and regains ``rate`` units per second. With Redis, every replica charges the same bucket
+atomically (a Lua script, timed by the Redis server's clock).
+"""
+
+import hashlib
+import logging
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("iom_graph.ratelimit")
+KEY_PREFIX = "iom-graph:ratelimit:"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    remaining: int
+    retry_after: int  # whole seconds until the charge would fit; 0 when allowed
+
+
+class RateLimiter(Protocol):
+    async def charge(self, client: str, cost: int) -> Decision: ...
+
+
+def client_key(api_key: str | None, address: str | None) -> str:
+    """The bucket of a request: its API key (hashed, never stored as sent), else its address."""
+    if api_key:
+        return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:32]
+    return f"ip:{address or 'unknown'}"
+
+
+def _decide(tokens: float, cost: int, rate: float) -> Decision:
+    if tokens >= cost:
+        return Decision(True, int(tokens - cost), 0)
+    return Decision(False, int(tokens), max(1, math.ceil((cost - tokens) / rate)))
+
+
+class LocalTokenBuckets:
+    """Buckets in this process; the least recently seen clients are forgotten past a size."""
+
+    def __init__(self, rate: float, burst: int, max_clients: int = 100_000) -> None:
+        self.rate, self.burst, self.max_clients = rate, burst, max_clients
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    async def charge(self, client: str, cost: int) -> Decision:
+        now = time.monotonic()
+        tokens, updated = self.buckets.pop(client, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - updated) * self.rate)
+        decision = _decide(tokens, cost, self.rate)
+        if decision.allowed:
+            tokens -= cost
+        self.buckets[client] = (tokens, now)
+        if len(self.buckets) > self.max_clients:
+            self.buckets.popitem(last=False)
+        return decision
+
+
+CHARGE_SCRIPT = """
+local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
+local tokens = tonumber(state[1]) or burst
+local updated = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - updated) * rate)
+local before = tokens
+if tokens >= cost then tokens = tokens - cost end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return tostring(before)
+"""
+
+
+class RedisTokenBuckets:
+    """Buckets in Redis, shared by every replica. If Redis fails, requests are let through
+    (and logged): the API stays up; limits resume when Redis answers again."""
+
+    def __init__(self, redis: Redis, rate: float, burst: int) -> None:
+        self.redis, self.rate, self.burst = redis, rate, burst
+        self.script = redis.register_script(CHARGE_SCRIPT)
+
+    @classmethod
+    def from_url(cls, url: str, rate: float, burst: int) -> "RedisTokenBuckets":
+        return cls(Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5), rate, burst)
+
+    async def charge(self, client: str, cost: int) -> Decision:
+        try:
+            before = float(
+                await self.script(keys=[KEY_PREFIX + client], args=[self.rate, self.burst, cost])
+            )
+        except (RedisError, OSError) as error:
+            logger.warning(
+                "rate limit store unavailable; request let through",
+                extra={"reason": type(error).__name__},
+            )
+            return Decision(True, self.burst, 0)
+        return _decide(before, cost, self.rate)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
