@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     max_depth: int = Field(default=15, ge=1, description="Deepest field nesting (cycles).")
     max_aliases: int = Field(default=30, ge=0, description="Aliases per document.")
     max_directives: int = Field(default=20, ge=0, description="Directive uses per document.")
-    max_tokens: int = Field(default=4000, ge=100, description="Lexical tokens per document.")
+    max_tokens: int = Field(default=2000, ge=100, description="Lexical tokens per document.")
     max_cost: int = Field(
         default=25_000, ge=1, description="Static cost budget of one operation (see README)."
     )
@@ -66,6 +66,17 @@ class Settings(BaseSettings):
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )
+
+    @model_validator(mode="after")
+    def _coherent_limits(self) -> "Settings":
+        if self.rate_limit_per_second > 0 and self.rate_limit_burst < self.max_cost:
+            raise ValueError(
+                f"rate_limit_burst ({self.rate_limit_burst}) must be at least max_cost "
+                f"({self.max_cost}): operations between the two could never run"
+            )
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("default_page_size must not exceed max_page_size")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from db.settings import Settings, get_settings
 from schema.cost import CostLimit
 from schema.errors import coded, log_unexpected
+from schema.inputs import RejectNulCharacters
 from schema.limits import limit_extensions
 from schema.query import Query
 
@@ -49,5 +50,11 @@ def build_schema(settings: Settings | None = None) -> IomSchema:
     return IomSchema(
         query=Query,
         config=StrawberryConfig(disable_field_suggestions=settings.environment != "development"),
-        extensions=[*limit_extensions(settings), cost_limit, ParserCache, ValidationCache],
+        extensions=[
+            *limit_extensions(settings),
+            RejectNulCharacters,
+            cost_limit,
+            ParserCache,
+            ValidationCache,
+        ],
     )

@@ -212,6 +212,9 @@ class CostLimit(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
+        if execution.result is not None:  # already refused by an earlier guard
+            yield
+            return
         context = execution.context
         model = CostModel(
             execution.schema._schema,

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from strawberry.relay.types import GlobalIDValueError
 
@@ -68,10 +68,12 @@ def classify(error: GraphQLError) -> ErrorCode:
     existing = (error.extensions or {}).get("code")
     if isinstance(existing, str) and existing in ErrorCode.__members__:
         return ErrorCode(existing)
+    if error.path is None and error.message.startswith("Variable '$"):
+        return ErrorCode.BAD_USER_INPUT  # variable coercion (its original error is uncoded)
     original = error.original_error
     if isinstance(original, UserInputError | GlobalIDValueError):
         return ErrorCode.BAD_USER_INPUT
-    if isinstance(original, DBAPIError | PoolTimeoutError):
+    if isinstance(original, OperationalError | InterfaceError | PoolTimeoutError):
         return ErrorCode.SERVICE_UNAVAILABLE
     if original is not None:
         original_code = (getattr(original, "extensions", None) or {}).get("code")
@@ -84,8 +86,6 @@ def classify(error: GraphQLError) -> ErrorCode:
         return ErrorCode.TOO_MANY_TOKENS
     if error.message.startswith("Syntax Error"):
         return ErrorCode.GRAPHQL_PARSE_FAILED
-    if error.message.startswith("Variable '$"):
-        return ErrorCode.BAD_USER_INPUT
     return ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 

@@ -92,14 +92,14 @@ def count_rule(what: str, code: ErrorCode, maximum: int, count: Any) -> type[Val
 
 
 def _count_aliases(document: Any) -> int:
-    return sum(1 for node in _walk(document) if isinstance(node, FieldNode) and node.alias)
+    return sum(1 for node in walk(document) if isinstance(node, FieldNode) and node.alias)
 
 
 def _count_directives(document: Any) -> int:
-    return sum(1 for node in _walk(document) if isinstance(node, DirectiveNode))
+    return sum(1 for node in walk(document) if isinstance(node, DirectiveNode))
 
 
-def _walk(node: Any) -> Any:
+def walk(node: Any) -> Any:
     """Every AST node below ``node`` (iterative, so deep documents cannot overflow)."""
     stack = [node]
     while stack:

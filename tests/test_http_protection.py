@@ -1,0 +1,138 @@
+"""Protection at the HTTP edge, against the real server: body size, batching, CSRF, rate limits
+(shared by two replicas through the real Redis) and the request timeout."""
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live_server import start_server
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+LIMITED = {
+    "IOM_GRAPH_MAX_BODY_BYTES": "2000",
+    "IOM_GRAPH_MAX_COST": "40",
+    "IOM_GRAPH_RATE_LIMIT_BURST": "50",
+    "IOM_GRAPH_RATE_LIMIT_PER_SECOND": "0.5",
+}
+CHEAP = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
+JSON_HEADERS = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    database = tmp_path_factory.mktemp("protection") / "iom.sqlite3"
+    with (
+        start_server(f"sqlite:///{database}", LIMITED) as url,
+        httpx.Client(base_url=url, timeout=10.0) as client,
+    ):
+        yield client
+
+
+def code_of(response: httpx.Response) -> str:
+    return str(response.json()["errors"][0]["extensions"]["code"])
+
+
+def test_body_at_the_limit_and_one_past(server: httpx.Client) -> None:
+    body = b'{"query": "{ __typename }"}'
+    exactly = body + b" " * (2000 - len(body))
+    assert server.post("/graphql", content=exactly, headers=JSON_HEADERS).status_code == 200
+    past = server.post("/graphql", content=exactly + b" ", headers=JSON_HEADERS)
+    assert past.status_code == 413
+    assert code_of(past) == "PAYLOAD_TOO_LARGE"
+
+
+def test_a_streamed_body_without_length_is_cut_at_the_limit(server: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"query": "{ __typename }"'
+        for _ in range(30):
+            yield b" " * 100
+        yield b"}"
+
+    response = server.post("/graphql", content=chunks(), headers=JSON_HEADERS)
+    assert response.status_code == 413
+    assert code_of(response) == "PAYLOAD_TOO_LARGE"
+
+
+def test_batches_are_refused(server: httpx.Client) -> None:
+    response = server.post("/graphql", json=[{"query": "{ __typename }"}] * 2)
+    assert response.status_code == 400
+    assert code_of(response) == "BATCH_TOO_LARGE"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", b"query=%7B__typename%7D"),
+        ("text/plain", b'{"query": "{ __typename }"}'),
+        (
+            "multipart/form-data; boundary=x",
+            b'--x\r\nContent-Disposition: form-data; name="query"'
+            b"\r\n\r\n{ __typename }\r\n--x--\r\n",
+        ),
+    ],
+)
+def test_posts_a_form_could_send_are_refused(
+    server: httpx.Client, content_type: str, body: bytes
+) -> None:
+    response = server.post("/graphql", content=body, headers={"content-type": content_type})
+    assert response.status_code == 415
+    assert code_of(response) == "UNSUPPORTED_MEDIA_TYPE"
+
+
+def test_get_runs_queries_only(server: httpx.Client) -> None:
+    query = server.get("/graphql", params={"query": "{ __typename }"})
+    assert query.status_code == 200
+    mutation = server.get("/graphql", params={"query": "mutation { __typename }"})
+    assert mutation.status_code == 405
+    assert mutation.headers["allow"] == "POST"
+    assert code_of(mutation) == "OPERATION_NOT_ALLOWED"
+
+
+def test_rate_limit_answers_429_with_retry_after(server: httpx.Client) -> None:
+    key = {"x-api-key": f"alpha-{uuid.uuid4().hex}"}
+    statuses = [
+        server.post("/graphql", json={"query": CHEAP}, headers=key).status_code for _ in range(25)
+    ]
+    assert statuses == [200] * 25  # 25 x 2 = the 50-unit burst
+    refused = server.post("/graphql", json={"query": CHEAP}, headers=key)
+    assert refused.status_code == 429
+    assert code_of(refused) == "RATE_LIMITED"
+    assert int(refused.headers["retry-after"]) >= 1
+    # Until then, the client is refused before its request is even read.
+    again = server.post("/graphql", content=b"not json", headers={**key, **JSON_HEADERS})
+    assert again.status_code == 429
+    assert again.json()["errors"][0]["message"].startswith("rate limit: retry in ")
+    other = server.post("/graphql", json={"query": CHEAP}, headers={"x-api-key": "beta"})
+    assert other.status_code == 200
+
+
+def test_two_replicas_enforce_one_budget_through_redis(tmp_path: Path) -> None:
+    shared = {**LIMITED, "IOM_GRAPH_REDIS_URL": REDIS_URL}
+    key = {"x-api-key": f"gamma-{uuid.uuid4().hex}"}
+    with (
+        start_server(f"sqlite:///{tmp_path / 'a.sqlite3'}", shared) as first_url,
+        start_server(f"sqlite:///{tmp_path / 'b.sqlite3'}", shared) as second_url,
+        httpx.Client(timeout=10.0) as client,
+    ):
+        statuses = [
+            client.post(f"{url}/graphql", json={"query": CHEAP}, headers=key).status_code
+            for url in [first_url, second_url] * 13
+        ]
+    assert statuses == [200] * 25 + [429]
+
+
+def test_a_request_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
+    slow = {"IOM_GRAPH_REQUEST_TIMEOUT_SECONDS": "0.001"}
+    full = Path(__file__).parent.parent / "schema/graphiql/examples/01-full-traversal.graphql"
+    with (
+        start_server(f"sqlite:///{tmp_path / 'slow.sqlite3'}", slow) as url,
+        httpx.Client(base_url=url, timeout=10.0) as client,
+    ):
+        response = client.post("/graphql", json={"query": full.read_text()})
+        assert response.status_code == 503
+        assert code_of(response) == "TIMEOUT"
+        assert response.headers["retry-after"] == "5"
+        assert client.get("/healthz").status_code == 200  # the worker is free again

@@ -1,0 +1,126 @@
+"""Every document limit, at the limit and one past it, with its stable error code."""
+
+import pytest
+
+from db.settings import Settings
+from schema import build_schema
+from tests.conftest import DatabaseFactory, Execute, make_execute
+
+LIMITS = Settings()
+
+
+def nested(depth: int) -> str:
+    """A query ``depth`` fields deep, cycling office -> host country -> office ..."""
+    fields = ['regionalOffice(slug: "nairobi")']
+    while len(fields) < depth - 1:
+        fields.append("hostCountry" if len(fields) % 2 else "hostedOffices")
+    leaf = "alpha3" if fields[-1] == "hostCountry" else "slug"
+    return "{ " + " { ".join(fields) + " { " + leaf + " }" * len(fields) + " }"
+
+
+def aliases(count: int) -> str:
+    return "{ " + " ".join(f"a{i}: organisation {{ slug }}" for i in range(count)) + " }"
+
+
+def directives(count: int) -> str:
+    return "{ organisation { " + " ".join("slug @include(if: true)" for _ in range(count)) + " } }"
+
+
+def tokens(count: int) -> str:
+    # "{", "__typename", "}" and one comment per line: comments count as tokens too.
+    return "{ __typename\n" + "#\n" * (count - 3) + "}"
+
+
+def codes(result: object) -> list[str]:
+    errors = getattr(result, "errors", None) or []
+    return [error.extensions["code"] for error in errors]
+
+
+@pytest.mark.parametrize(
+    ("document", "limit", "code"),
+    [
+        (nested, LIMITS.max_depth, "DEPTH_LIMIT_EXCEEDED"),
+        (aliases, LIMITS.max_aliases, "TOO_MANY_ALIASES"),
+        (directives, LIMITS.max_directives, "TOO_MANY_DIRECTIVES"),
+        (tokens, LIMITS.max_tokens, "TOO_MANY_TOKENS"),
+    ],
+)
+async def test_document_limits(execute: Execute, document: object, limit: int, code: str) -> None:
+    at_limit = await execute(document(limit))  # type: ignore[operator]
+    assert at_limit.errors is None
+    past = await execute(document(limit + 1))  # type: ignore[operator]
+    assert past.data is None
+    assert codes(past) == [code]
+
+
+async def test_depth_error_says_how_deep(execute: Execute) -> None:
+    result = await execute(nested(LIMITS.max_depth + 1))
+    assert result.errors is not None
+    assert result.errors[0].message == (
+        f"the operation is {LIMITS.max_depth + 1} fields deep, above the maximum depth of "
+        f"{LIMITS.max_depth}"
+    )
+
+
+def through_fragment(depth: int) -> str:
+    """``depth`` fields deep, most of them inside a fragment on Country."""
+    inner = ["hostedOffices" if i % 2 == 0 else "hostCountry" for i in range(depth - 3)]
+    leaf = "slug" if inner[-1] == "hostedOffices" else "alpha3"
+    body = " { ".join(inner) + " { " + leaf + " }" * len(inner)
+    return (
+        '{ regionalOffice(slug: "nairobi") { hostCountry { ...Chain } } } '
+        "fragment Chain on Country { " + body + " }"
+    )
+
+
+async def test_depth_counts_fragments(execute: Execute) -> None:
+    assert (await execute(through_fragment(LIMITS.max_depth))).errors is None
+    assert codes(await execute(through_fragment(LIMITS.max_depth + 1))) == ["DEPTH_LIMIT_EXCEEDED"]
+
+
+COST_QUERY = "{ countries(first: 100) { nodes { regionalOffice { slug } } } }"  # 1 + 100 + 100
+
+
+async def test_cost_budget_at_the_limit_and_one_past(databases: DatabaseFactory) -> None:
+    engine = databases.new()
+    from db.loader import load_dataset
+    from db.migrate import upgrade
+
+    upgrade(engine)
+    load_dataset(engine)
+    execute = make_execute(engine, build_schema(Settings(max_cost=201)))
+    at_limit = await execute(COST_QUERY)
+    assert at_limit.errors is None
+    assert at_limit.extensions == {"cost": {"requested": 201, "maximum": 201}}
+    past = await execute(COST_QUERY.replace("} } }", "} } } organisation { slug }"))
+    assert past.data is None
+    assert codes(past) == ["QUERY_TOO_COMPLEX"]
+    assert past.errors is not None
+    assert past.errors[0].message == (
+        "the operation's cost is 202, above the maximum of 201: ask for fewer items "
+        "(first/last) or fewer nested lists"
+    )
+
+
+async def test_cost_uses_the_datasets_list_sizes(execute: Execute) -> None:
+    # 9 offices at most, 39 countries per office at most: first: 100 cannot return more.
+    result = await execute(
+        "{ regionalOffices(first: 100) { nodes { countries(first: 100) { nodes { alpha3 } } } } }",
+        extensions={"cost": {"dryRun": True}},
+    )
+    assert result.errors is None
+    assert result.extensions == {"cost": {"requested": 1 + 9 + 9 + 9 * 39, "maximum": 25000}}
+
+
+async def test_dry_run_reports_the_cost_without_executing(execute: Execute) -> None:
+    result = await execute("{ organisation { slug } }", extensions={"cost": {"dryRun": True}})
+    assert result.errors is None
+    assert result.data is None
+    assert result.extensions == {"cost": {"requested": 1, "maximum": 25000}}
+
+
+async def test_every_response_reports_its_cost(execute: Execute) -> None:
+    result = await execute('{ country(code: "KE") { name regionalOffice { slug } } }')
+    assert result.errors is None
+    assert result.data == {"country": {"name": "Kenya", "regionalOffice": {"slug": "nairobi"}}}
+    assert result.extensions == {"cost": {"requested": 2, "maximum": 25000}}

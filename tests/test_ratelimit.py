@@ -1,0 +1,98 @@
+"""Token buckets charged by cost: in-process, and shared by replicas through the real Redis."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import Engine
+from strawberry.types import ExecutionResult
+
+from resolvers.bounds import list_sizes
+from resolvers.database import Database
+from schema import schema
+from schema.context import Context
+from schema.ratelimit import KEY_PREFIX, Decision, LocalTokenBuckets, RedisTokenBuckets, client_key
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def test_client_key_prefers_the_api_key_and_never_keeps_it() -> None:
+    assert client_key(None, "10.1.2.3") == "ip:10.1.2.3"
+    keyed = client_key("s3cret", "10.1.2.3")
+    assert keyed.startswith("key:")
+    assert "s3cret" not in keyed
+    assert keyed == client_key("s3cret", "192.0.2.1")
+
+
+async def test_local_bucket_spends_refuses_and_says_when_to_retry() -> None:
+    buckets = LocalTokenBuckets(rate=1.0, burst=10)
+    assert await buckets.charge("a", 6) == Decision(True, 4, 0)
+    refused = await buckets.charge("a", 7)
+    assert (refused.allowed, refused.remaining, refused.retry_after) == (False, 4, 3)
+    assert await buckets.charge("b", 10) == Decision(True, 0, 0)  # clients are separate
+
+
+async def test_local_buckets_forget_the_oldest_clients() -> None:
+    buckets = LocalTokenBuckets(rate=1.0, burst=5, max_clients=2)
+    for client in ("a", "b", "c"):
+        await buckets.charge(client, 5)
+    assert list(buckets.buckets) == ["b", "c"]
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except OSError as error:
+        pytest.fail(f"Redis is required at {REDIS_URL}: {error}", pytrace=False)
+    yield client
+    await client.aclose()
+
+
+async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
+    client = f"test-{uuid.uuid4().hex}"
+    replica_a = RedisTokenBuckets(Redis.from_url(REDIS_URL), rate=1.0, burst=100)
+    replica_b = RedisTokenBuckets(Redis.from_url(REDIS_URL), rate=1.0, burst=100)
+    try:
+        assert (await replica_a.charge(client, 60)).allowed
+        on_b = await replica_b.charge(client, 60)  # the same bucket: 40 left, not 100
+        assert (on_b.allowed, on_b.remaining, on_b.retry_after) == (False, 40, 20)
+        assert (await replica_b.charge(client, 40)).allowed
+        assert (await replica_a.charge(client, 5)).allowed is False
+        assert await redis.pttl(KEY_PREFIX + client) > 0  # buckets expire on their own
+    finally:
+        await redis.delete(KEY_PREFIX + client)
+        await replica_a.close()
+        await replica_b.close()
+
+
+async def test_an_unreachable_redis_lets_requests_through() -> None:
+    buckets = RedisTokenBuckets.from_url("redis://127.0.0.1:1/0", rate=1.0, burst=10)
+    try:
+        assert (await buckets.charge("anyone", 5)).allowed
+    finally:
+        await buckets.close()
+
+
+async def test_an_exhausted_client_gets_rate_limited(seeded_engine: Engine) -> None:
+    database = Database(seeded_engine)
+    sizes = list_sizes(database)
+    limiter = LocalTokenBuckets(rate=0.5, burst=5)
+    query = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
+
+    async def run() -> ExecutionResult:
+        context = Context(db=database, list_sizes=sizes, rate_limiter=limiter, client_key="ip:t")
+        return await schema.execute(query, context_value=context)
+
+    first, second, third = await run(), await run(), await run()
+    assert first.errors is None
+    assert first.extensions == {"cost": {"requested": 2, "maximum": 25000, "remaining": 3}}
+    assert second.extensions == {"cost": {"requested": 2, "maximum": 25000, "remaining": 1}}
+    assert third.data is None
+    assert third.errors is not None
+    assert third.errors[0].extensions == {"code": "RATE_LIMITED", "retryAfter": 2}
+    assert third.errors[0].message == (
+        "rate limit: this client has 1 cost units left and the operation costs 2; retry in 2 s"
+    )
