@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
@@ -24,7 +24,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from sqlalchemy import Engine, select, text
+from redis.asyncio import Redis
+from sqlalchemy import Engine, text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -37,13 +38,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import build_engine
 from db.migrate import bootstrap, migration_lock
-from db.models import DatasetVersion
 from db.settings import Settings, get_settings
+from db.version import DatasetVersionWatcher
 from resolvers.bounds import list_sizes
 from resolvers.database import Database
 from schema import graphiql
 from schema.build import build_schema
-from schema.http import GraphQLEndpoint, Guards, RequestOutcome
+from schema.cache import (
+    PERSISTED_PREFIX,
+    RESPONSE_PREFIX,
+    LocalStore,
+    PersistedQueries,
+    RedisStore,
+    ResponseCache,
+)
+from schema.http import Caching, GraphQLEndpoint, Guards, RequestOutcome
 from schema.ratelimit import LocalTokenBuckets, RateLimiter, RedisTokenBuckets
 
 logger = logging.getLogger("iom_graph")
@@ -220,20 +229,33 @@ class RequestContext:
         access_logger.info("request", extra=entry)
 
 
-def dataset_version(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload]
-
-
-def build_rate_limiter(settings: Settings) -> RateLimiter | None:
+def build_rate_limiter(settings: Settings, redis: Redis | None) -> RateLimiter | None:
     """Token buckets per client: shared through Redis when configured; none when rate is 0."""
     if settings.rate_limit_per_second <= 0:
         return None
-    if settings.redis_url:
-        return RedisTokenBuckets.from_url(
-            settings.redis_url, settings.rate_limit_per_second, settings.rate_limit_burst
-        )
+    if redis is not None:
+        return RedisTokenBuckets(redis, settings.rate_limit_per_second, settings.rate_limit_burst)
     return LocalTokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)
+
+
+def build_caching(
+    settings: Settings, redis: Redis | None, versions: Callable[[], str | None]
+) -> Caching:
+    """Response cache and persisted queries: in Redis when configured, else in-process."""
+    responses: ResponseCache | None = None
+    if redis is not None:
+        responses = ResponseCache(RedisStore(redis, RESPONSE_PREFIX))
+        persisted = PersistedQueries(RedisStore(redis, PERSISTED_PREFIX))
+    else:
+        if settings.response_cache_bytes > 0:
+            responses = ResponseCache(LocalStore(settings.response_cache_bytes))
+        persisted = PersistedQueries(LocalStore(16 * 1024 * 1024))
+    return Caching(
+        versions=versions,
+        responses=responses,
+        persisted=persisted,
+        cache_control=f"public, max-age={settings.cache_max_age_seconds}, must-revalidate",
+    )
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
@@ -243,11 +265,26 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     database = Database(engine)
     metrics = Metrics()
     schema = build_schema(settings)
+    redis = (
+        Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        if settings.redis_url
+        else None
+    )
     guards = Guards(
         timeout_seconds=settings.request_timeout_seconds,
         api_key_header=settings.api_key_header.lower(),
-        rate_limiter=build_rate_limiter(settings),
+        rate_limiter=build_rate_limiter(settings, redis),
     )
+
+    def dataset_changed(version: str | None) -> None:
+        """A new dataset: its list sizes bound query costs; /metrics shows its version."""
+        guards.list_sizes = list_sizes(database)
+        metrics.dataset.clear()
+        metrics.dataset.labels(version or "none").set(1)
+        logger.info("dataset version", extra={"dataset_version": version})
+
+    watcher = DatasetVersionWatcher(engine, on_change=dataset_changed)
+    caching = build_caching(settings, redis, watcher.current)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -258,13 +295,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                     bootstrap(engine, progress=lambda message: logger.info(message))
 
             await anyio.to_thread.run_sync(prepare)
-        version = await anyio.to_thread.run_sync(dataset_version, engine)
-        guards.list_sizes = await anyio.to_thread.run_sync(list_sizes, database)
-        metrics.dataset.labels(version or "none").set(1)
-        logger.info("ready", extra={"dataset_version": version, "graphql_path": "/graphql"})
+        await anyio.to_thread.run_sync(watcher.start)
+        logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})
         yield
-        if isinstance(guards.rate_limiter, RedisTokenBuckets):
-            await guards.rate_limiter.close()
+        watcher.stop()
+        if redis is not None:
+            await redis.aclose()
         engine.dispose()
 
     async def graphiql_page(_request: Request) -> Response:
@@ -306,7 +342,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def metrics_endpoint(_request: Request) -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    endpoint = GraphQLEndpoint(schema, database, guards, graphiql=graphiql_page)
+    endpoint = GraphQLEndpoint(schema, database, guards, caching, graphiql=graphiql_page)
     routes = [
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/graphiql/graphiql-init.js", graphiql_init),

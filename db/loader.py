@@ -33,6 +33,7 @@ from db.models import (
     Translation,
 )
 from db.rows import DesiredRows, desired_rows, search_terms
+from db.version import announce
 
 Progress = Callable[[str], None]
 
@@ -174,6 +175,7 @@ def _write(
                 source_file=loaded.path.name,
             )
         )
+        announce(connection, loaded.content_hash)
     return report
 
 

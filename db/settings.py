@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(
         default=5000, ge=0, description="PostgreSQL statement_timeout for every statement."
     )
+    response_cache_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0, description="In-process response cache size; 0 = off."
+    )
+    cache_max_age_seconds: int = Field(
+        default=0, ge=0, description="max-age of Cache-Control on GET and persisted queries."
+    )
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )

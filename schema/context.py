@@ -20,6 +20,7 @@ class Context:
     client_key: str = "local"
     list_sizes: ListSizes = field(default_factory=ListSizes)
     rate_limiter: RateLimiter | None = None
+    rate_limit_remaining: int | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -6,8 +6,9 @@ its ``edges``/``nodes`` by ``first``/``last`` (else the default page size), capp
 longest such list in the loaded dataset (``resolvers.bounds``); plain lists multiply by their
 longest length. GitHub's node limit follows the same idea. Introspection counts one per field.
 
-Every response reports ``extensions.cost``; ``{"extensions": {"cost": {"dryRun": true}}}``
-asks for the cost without executing.
+Every response reports ``extensions.cost``: the same for every client, so responses stay
+cacheable (a client's remaining budget travels in the ``X-RateLimit-Remaining`` header).
+``{"extensions": {"cost": {"dryRun": true}}}`` asks for the cost without executing.
 """
 
 from collections.abc import AsyncIterator, Mapping
@@ -38,6 +39,7 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.bounds import ListSizes
 from schema.errors import ErrorCode, coded_error
+from schema.ratelimit import Decision
 
 # (parent type, field) -> name of the list size that bounds it (resolvers.bounds).
 CONNECTIONS = {
@@ -202,6 +204,15 @@ class _Walk:
         return len(value) if isinstance(value, list) else 1
 
 
+def rate_limited(decision: Decision, cost: int) -> GraphQLError:
+    return coded_error(
+        f"rate limit: this client has {decision.remaining} cost units left and the "
+        f"operation costs {cost}; retry in {decision.retry_after} s",
+        ErrorCode.RATE_LIMITED,
+        retryAfter=decision.retry_after,
+    )
+
+
 class CostLimit(SchemaExtension):
     """Refuse operations over budget before execution; report the cost of every response."""
 
@@ -248,16 +259,8 @@ class CostLimit(SchemaExtension):
         if context.rate_limiter is None:
             return None
         decision = await context.rate_limiter.charge(context.client_key, 1 if dry_run else cost)
-        assert self.report is not None
-        self.report["remaining"] = decision.remaining
-        if decision.allowed:
-            return None
-        return coded_error(
-            f"rate limit: this client has {decision.remaining} cost units left and the "
-            f"operation costs {cost}; retry in {decision.retry_after} s",
-            ErrorCode.RATE_LIMITED,
-            retryAfter=decision.retry_after,
-        )
+        context.rate_limit_remaining = decision.remaining
+        return None if decision.allowed else rate_limited(decision, cost)
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.report} if self.report is not None else {}

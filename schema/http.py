@@ -1,24 +1,19 @@
-"""GraphQL over HTTP (the GraphQL-over-HTTP spec), served by Starlette.
+"""The ``/graphql`` endpoint: GraphQL over HTTP with protection and exact caching.
 
-- ``POST`` with ``application/json``; ``GET`` with URL parameters, for queries only.
-- Content negotiation: ``application/graphql-response+json`` (request errors answer 400) or
-  ``application/json`` (GraphQL results always answer 200); ``*/*`` or no Accept means JSON.
-- Every error carries ``extensions.code`` (``schema.errors.ErrorCode``); the database being
-  down answers 503.
-A browser asking for HTML at the endpoint gets GraphiQL instead.
+Flow of a request: GraphiQL for browsers; media type negotiation; clients the rate limiter
+refused are turned away unread; parameters (automatic persisted queries resolved); a cached
+response when one exists for exactly this operation, language and dataset version; otherwise
+execution under the request timeout. GET and persisted queries get ``ETag`` and
+``Cache-Control``, and ``If-None-Match`` answers 304. Every error has a stable code.
 """
 
 import math
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import anyio
-import orjson
-from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
@@ -30,14 +25,25 @@ from resolvers.bounds import ListSizes
 from resolvers.database import Database, count_statements
 from resolvers.texts import parse_accept_language
 from schema.build import IomSchema
+from schema.cache import CachedResponse, PersistedQueries, ResponseCache, etag_of, response_key
 from schema.context import Context
-from schema.errors import ErrorCode
+from schema.cost import rate_limited
+from schema.errors import ErrorCode, coded_error
+from schema.http_request import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    GraphQLParams,
+    HTTPError,
+    etag_matches,
+    negotiate,
+    operation_label,
+    read_params,
+    wants_html,
+)
+from schema.http_response import error_codes, error_response, result_response
 from schema.ratelimit import RateLimiter, client_key
 
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-JSON = "application/json"
-_OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_FIRST_OPERATION = re.compile(r"\b(query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
+VARY = "Accept, Accept-Language"
 
 
 @dataclass
@@ -50,202 +56,6 @@ class RequestOutcome:
     error_codes: list[str] = field(default_factory=list)
 
 
-class HTTPError(Exception):
-    """A request refused before execution: status, code and an actionable message."""
-
-    def __init__(
-        self, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.headers = status, code, headers or {}
-
-
-@dataclass(frozen=True)
-class GraphQLParams:
-    query: str
-    variables: dict[str, Any] | None
-    operation_name: str | None
-    extensions: dict[str, Any] | None
-
-
-def negotiate(accept: str | None) -> str | None:
-    """The response media type for an Accept header; None when we can offer none of it."""
-    if not accept or not accept.strip():
-        return JSON
-    best_rank: tuple[float, int, int] | None = None
-    best_offer: str | None = None
-    for position, part in enumerate(accept.split(",")):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        media = media.lower()
-        if quality <= 0:
-            continue
-        if media == GRAPHQL_RESPONSE_JSON:
-            offer = GRAPHQL_RESPONSE_JSON
-        elif media in (JSON, "application/*", "*/*"):
-            offer = JSON
-        else:
-            continue
-        # Higher quality wins; at equal quality graphql-response+json, then the earlier range.
-        rank = (quality, 1 if offer == GRAPHQL_RESPONSE_JSON else 0, -position)
-        if best_rank is None or rank > best_rank:
-            best_rank, best_offer = rank, offer
-    return best_offer
-
-
-def wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and "query" not in request.query_params
-
-
-def _json_param(raw: str | None, name: str) -> dict[str, Any] | None:
-    if raw is None or raw == "":
-        return None
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` is not valid JSON") from None
-    return _object_param(value, name)
-
-
-def _object_param(value: Any, name: str) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` must be a JSON object (map)")
-    return value
-
-
-def _params(query: Any, variables: Any, operation_name: Any, extensions: Any) -> GraphQLParams:
-    if not isinstance(query, str) or not query.strip():
-        raise HTTPError(
-            400,
-            ErrorCode.BAD_REQUEST,
-            "the request needs a `query` parameter holding a GraphQL document",
-        )
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise HTTPError(400, ErrorCode.BAD_REQUEST, "`operationName` must be a string")
-    return GraphQLParams(
-        query,
-        _object_param(variables, "variables"),
-        operation_name,
-        _object_param(extensions, "extensions"),
-    )
-
-
-async def read_params(request: Request) -> GraphQLParams:
-    """The GraphQL parameters of a GET or POST request, or an HTTPError saying what is wrong."""
-    if request.method == "GET":
-        args = request.query_params
-        return _params(
-            args.get("query"),
-            _json_param(args.get("variables"), "variables"),
-            args.get("operationName"),
-            _json_param(args.get("extensions"), "extensions"),
-        )
-    content_type = request.headers.get("content-type", "")
-    media, *params = (piece.strip().lower() for piece in content_type.split(";"))
-    if media != JSON:
-        raise HTTPError(
-            415,
-            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-            "POST bodies must be `application/json` (GraphQL over HTTP); "
-            "forms and text bodies are refused",
-        )
-    charset = next((p[8:] for p in params if p.startswith("charset=")), "utf-8")
-    if charset.strip('"') not in ("utf-8", "utf8"):
-        raise HTTPError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request bodies must be UTF-8")
-    body = await request.body()
-    if not body:
-        raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is empty")
-    try:
-        payload = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is not valid JSON") from None
-    if isinstance(payload, list):
-        raise HTTPError(
-            400,
-            ErrorCode.BATCH_TOO_LARGE,
-            "batched requests (a JSON array) are not accepted: send one operation",
-        )
-    if not isinstance(payload, dict):
-        raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body must be a JSON object")
-    return _params(
-        payload.get("query"),
-        payload.get("variables"),
-        payload.get("operationName"),
-        payload.get("extensions"),
-    )
-
-
-def operation_label(params: GraphQLParams | None) -> str:
-    """A bounded label for logs and metrics: the operation's name, never the query text."""
-    if params is None:
-        return "invalid"
-    name = params.operation_name
-    if name is None:
-        match = _FIRST_OPERATION.search(params.query[:2000])
-        name = match.group(2) if match else None
-    return name if name and _OPERATION_NAME.match(name) else "anonymous"
-
-
-def format_error(error: GraphQLError) -> dict[str, Any]:
-    formatted: dict[str, Any] = error.formatted  # type: ignore[assignment]
-    return formatted
-
-
-def encode(
-    payload: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None
-) -> Response:
-    return Response(
-        orjson.dumps(payload),
-        status_code=status,
-        media_type=f"{media}; charset=utf-8",
-        headers=headers,
-    )
-
-
-def error_response(error: HTTPError, media: str) -> Response:
-    payload = {"errors": [{"message": str(error), "extensions": {"code": error.code.value}}]}
-    return encode(payload, error.status, media, error.headers)
-
-
-def result_response(result: ExecutionResult, media: str) -> tuple[Response, list[str]]:
-    """Status and body for an execution result, following the media type's rules."""
-    errors = result.errors or []
-    codes = [str((e.extensions or {}).get("code", ErrorCode.INTERNAL_SERVER_ERROR)) for e in errors]
-    request_error = bool(errors) and result.data is None and all(e.path is None for e in errors)
-    payload: dict[str, Any] = {} if request_error else {"data": result.data}
-    if errors:
-        payload["errors"] = [format_error(e) for e in errors]
-    if result.extensions:
-        payload["extensions"] = result.extensions
-    status = 200
-    headers: dict[str, str] | None = None
-    if ErrorCode.RATE_LIMITED in codes:
-        status = 429
-        retry = next(
-            e.extensions.get("retryAfter", 1)
-            for e in errors
-            if e.extensions and e.extensions.get("code") == ErrorCode.RATE_LIMITED
-        )
-        headers = {"Retry-After": str(retry)}
-    elif ErrorCode.SERVICE_UNAVAILABLE in codes:
-        status = 503
-        headers = {"Retry-After": "5"}
-    elif request_error and ErrorCode.INTERNAL_SERVER_ERROR in codes:
-        status = 500
-    elif request_error and media == GRAPHQL_RESPONSE_JSON:
-        status = 400
-    return encode(payload, status, media, headers), codes
-
-
 @dataclass
 class Guards:
     """What protects the endpoint: timeout, rate limits, and the dataset's list sizes."""
@@ -254,7 +64,7 @@ class Guards:
     api_key_header: str = "x-api-key"
     rate_limiter: RateLimiter | None = None
     list_sizes: ListSizes = field(default_factory=ListSizes)
-    # Clients the rate limiter refused, and until when: refused again at once, unparsed.
+    # Clients the rate limiter refused, and until when: refused again at once, unread.
     blocked_until: dict[str, float] = field(default_factory=dict)
 
     def retry_after(self, client: str) -> int:
@@ -273,19 +83,26 @@ class Guards:
         self.blocked_until[client] = time.monotonic() + seconds
 
 
-class GraphQLEndpoint:
-    """The ``/graphql`` route: parameters, execution, status codes and media types."""
+@dataclass
+class Caching:
+    """Exact response caching: the dataset version now, the stores, the Cache-Control value."""
 
+    versions: Callable[[], str | None]
+    responses: ResponseCache | None
+    persisted: PersistedQueries
+    cache_control: str = "public, max-age=0, must-revalidate"
+
+
+class GraphQLEndpoint:
     def __init__(
         self,
         schema: IomSchema,
         db: Database,
-        guards: Guards | None = None,
+        guards: Guards,
+        caching: Caching,
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
     ) -> None:
-        self.schema = schema
-        self.db = db
-        self.guards = guards or Guards()
+        self.schema, self.db, self.guards, self.caching = schema, db, guards, caching
         self.graphiql = graphiql
 
     async def handle(self, request: Request) -> Response:
@@ -297,17 +114,13 @@ class GraphQLEndpoint:
         media = negotiate(request.headers.get("accept"))
         if media is None:
             outcome.outcome = "refused"
-            not_acceptable = HTTPError(
-                406,
-                ErrorCode.NOT_ACCEPTABLE,
-                f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`",
-            )
-            return error_response(not_acceptable, JSON)
-        params: GraphQLParams | None = None
+            message = f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`"
+            return error_response(HTTPError(406, ErrorCode.NOT_ACCEPTABLE, message), JSON)
         client = client_key(
             request.headers.get(self.guards.api_key_header),
             request.client.host if request.client else None,
         )
+        params: GraphQLParams | None = None
         try:
             if wait := self.guards.retry_after(client):
                 raise HTTPError(
@@ -318,42 +131,124 @@ class GraphQLEndpoint:
                 )
             params = await read_params(request)
             outcome.operation_name = operation_label(params)
-            response, codes = await self.execute(request, params, media, outcome, client)
+            response = await self.respond(request, params, media, outcome, client)
         except HTTPError as error:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
             return error_response(error, media)
-        outcome.error_codes = codes
-        outcome.outcome = (
-            "ok" if not codes else ("error" if response.status_code >= 500 else "client_error")
-        )
+        if response.status_code == 429:
+            self.guards.block(client, int(response.headers["retry-after"]))
+        if outcome.outcome == "ok" and outcome.error_codes:
+            outcome.outcome = "error" if response.status_code >= 500 else "client_error"
         return response
 
-    async def execute(
+    async def respond(
         self,
         request: Request,
         params: GraphQLParams,
         media: str,
         outcome: RequestOutcome,
         client: str,
-    ) -> tuple[Response, list[str]]:
-        allowed = {OperationType.QUERY}
-        if request.method == "POST":
-            allowed.add(OperationType.MUTATION)
+    ) -> Response:
+        query = await self.persisted_query(params)
+        if query is None:
+            outcome.error_codes = [ErrorCode.PERSISTED_QUERY_NOT_FOUND.value]
+            return result_response(_not_found(), media)
+        languages = parse_accept_language(request.headers.get("accept-language"))
+        conditional = request.method == "GET" or params.persisted_hash is not None
+        version = self.caching.versions()
+        key = None
+        if self.caching.responses is not None and version is not None:
+            key = response_key(
+                version, media, languages, query, params.operation_name, params.variables
+            )
+            cached = await self.caching.responses.get(key)
+            if cached is not None:
+                outcome.outcome = "cached"
+                return await self.from_cache(request, cached, media, conditional, client, outcome)
         context = Context(
             db=self.db,
             request_id=getattr(request.state, "request_id", "") or uuid.uuid4().hex,
             client_key=client,
-            languages=parse_accept_language(request.headers.get("accept-language")),
+            languages=languages,
             list_sizes=self.guards.list_sizes,
             rate_limiter=self.guards.rate_limiter,
         )
+        result = await self.execute(request, query, params, context, outcome)
+        outcome.error_codes = error_codes(result.errors or [])
+        response = result_response(result, media)
+        _remaining_header(response, context.rate_limit_remaining)
+        if response.status_code != 200 or result.errors:
+            return response
+        body = bytes(response.body)
+        etag = etag_of(body)
+        if key is not None and self.caching.versions() == version:
+            cost = int((result.extensions or {}).get("cost", {}).get("requested", 1))
+            await self.caching.responses.set(  # type: ignore[union-attr]
+                key, CachedResponse(body, etag, cost)
+            )
+        if conditional:
+            return self.conditional(request, response, etag)
+        return response
+
+    async def from_cache(
+        self,
+        request: Request,
+        cached: CachedResponse,
+        media: str,
+        conditional: bool,
+        client: str,
+        outcome: RequestOutcome,
+    ) -> Response:
+        remaining = None
+        limiter = self.guards.rate_limiter
+        if limiter is not None:
+            decision = await limiter.charge(client, cached.cost)
+            if not decision.allowed:
+                outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
+                refused = ExecutionResult(data=None, errors=[rate_limited(decision, cached.cost)])
+                return result_response(refused, media)
+            remaining = decision.remaining
+        response = Response(cached.body, media_type=f"{media}; charset=utf-8")
+        _remaining_header(response, remaining)
+        return self.conditional(request, response, cached.etag) if conditional else response
+
+    def conditional(self, request: Request, response: Response, etag: str) -> Response:
+        """Validators for a cacheable read, and 304 when the client already holds it."""
+        headers = {"ETag": etag, "Cache-Control": self.caching.cache_control, "Vary": VARY}
+        if etag_matches(request, etag):
+            return Response(status_code=304, headers=headers)
+        response.headers.update(headers)
+        return response
+
+    async def persisted_query(self, params: GraphQLParams) -> str | None:
+        """The document to run: as sent, or by its hash (APQ); None when the hash is unknown."""
+        if params.persisted_hash is None:
+            return params.query
+        store = self.caching.persisted
+        if params.query is None:
+            return await store.get(params.persisted_hash)
+        if not await store.register(params.persisted_hash, params.query):
+            raise HTTPError(400, ErrorCode.BAD_REQUEST, "provided sha does not match query")
+        return params.query
+
+    async def execute(
+        self,
+        request: Request,
+        query: str,
+        params: GraphQLParams,
+        context: Context,
+        outcome: RequestOutcome,
+    ) -> ExecutionResult:
+        allowed = {OperationType.QUERY}
+        if request.method == "POST":
+            allowed.add(OperationType.MUTATION)
         timeout = self.guards.timeout_seconds
         with count_statements() as counter:
             try:
                 with anyio.fail_after(timeout):
                     result = await self.schema.execute(
-                        params.query,
+                        query,
                         variable_values=params.variables,
                         context_value=context,
                         operation_name=params.operation_name,
@@ -385,8 +280,17 @@ class GraphQLEndpoint:
                 raise HTTPError(
                     400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request"
                 ) from None
-        outcome.statements = counter.count
-        response, codes = result_response(result, media)
-        if response.status_code == 429:
-            self.guards.block(client, int(response.headers["retry-after"]))
-        return response, codes
+            finally:
+                outcome.statements = counter.count
+        return result
+
+
+def _not_found() -> ExecutionResult:
+    """Apollo's APQ answer for an unknown hash: the client then sends the full document."""
+    error = coded_error("PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND)
+    return ExecutionResult(data=None, errors=[error])
+
+
+def _remaining_header(response: Response, remaining: int | None) -> None:
+    if remaining is not None:
+        response.headers["X-RateLimit-Remaining"] = str(remaining)

@@ -90,7 +90,8 @@ class RedisTokenBuckets:
 
     @classmethod
     def from_url(cls, url: str, rate: float, burst: int) -> "RedisTokenBuckets":
-        return cls(Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5), rate, burst)
+        redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        return cls(redis, rate, burst)
 
     async def charge(self, client: str, cost: int) -> Decision:
         try:

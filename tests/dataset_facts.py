@@ -1,5 +1,7 @@
 """Expected facts read straight from the curated dataset file, independently of the database."""
 
+import shutil
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -8,6 +10,7 @@ import yaml
 
 from db.dataset import DEFAULT_DATASET_PATH
 
+Dataset = dict[str, Any]
 EXAMPLES = Path(__file__).resolve().parent.parent / "schema" / "graphiql" / "examples"
 
 
@@ -40,3 +43,17 @@ def institution_offices() -> dict[str, list[tuple[str, str]]]:
     for link in curated()["links"]:
         offices[link["institution"]].append((link["office"], link["relationship"]))
     return offices
+
+
+def write_variant(directory: Path, change: Callable[[Dataset], None]) -> Path:
+    """A copy of the curated dataset (and its seed page) with ``change`` applied."""
+    data = yaml.safe_load(DEFAULT_DATASET_PATH.read_text(encoding="utf-8"))
+    change(data)
+    shutil.copytree(DEFAULT_DATASET_PATH.parent / "seed", directory / "seed", dirs_exist_ok=True)
+    path = directory / "iom.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def entry(entries: list[Dataset], slug: str) -> Dataset:
+    return next(e for e in entries if e["slug"] == slug)

@@ -1,6 +1,5 @@
 """Loading validates everything first, writes in one transaction, and applies exact diffs."""
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -8,16 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import Engine, MetaData, select
 
 import db.loader
-from db.dataset import DEFAULT_DATASET_PATH, DatasetError
+from db.dataset import DatasetError
 from db.loader import load_dataset
 from db.models import Institution, OfficeInstitutionLink, Translation
+from tests.dataset_facts import Dataset, entry, write_variant
 
 ROOT = Path(__file__).resolve().parent.parent
-Dataset = dict[str, Any]
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -29,20 +27,6 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             name: sorted(connection.execute(select(table)).all(), key=repr)
             for name, table in metadata.tables.items()
         }
-
-
-def write_variant(directory: Path, change: Callable[[Dataset], None]) -> Path:
-    """A copy of the curated dataset (and its seed page) with ``change`` applied."""
-    data = yaml.safe_load(DEFAULT_DATASET_PATH.read_text(encoding="utf-8"))
-    change(data)
-    shutil.copytree(DEFAULT_DATASET_PATH.parent / "seed", directory / "seed", dirs_exist_ok=True)
-    path = directory / "iom.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def entry(entries: list[Dataset], slug: str) -> Dataset:
-    return next(e for e in entries if e["slug"] == slug)
 
 
 @pytest.fixture

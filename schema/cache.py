@@ -1,0 +1,139 @@
+"""Exact response caching and automatic persisted queries (Apollo's APQ protocol).
+
+A cached response is keyed by everything that decides its bytes: the dataset version, the
+response media type, the request's language chain, and the operation (document, name,
+variables). A new dataset version changes every key at once; no entry computed for another
+language or another version can be served. Only complete, error-free results are stored.
+In-process by default (LRU bounded in bytes); shared through Redis when configured.
+"""
+
+import hashlib
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("iom_graph.cache")
+RESPONSE_PREFIX = "iom-graph:response:"
+PERSISTED_PREFIX = "iom-graph:apq:"
+REDIS_TTL_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class CachedResponse:
+    body: bytes
+    etag: str
+    cost: int
+
+    def encode(self) -> bytes:
+        return f"{self.etag}\n{self.cost}\n".encode() + self.body
+
+    @classmethod
+    def decode(cls, raw: bytes) -> "CachedResponse":
+        etag, cost, body = raw.split(b"\n", 2)
+        return cls(body=body, etag=etag.decode(), cost=int(cost))
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def response_key(
+    version: str,
+    media: str,
+    languages: tuple[str, ...],
+    query: str,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+) -> str:
+    """The one key of a response: every input that decides its bytes, hashed."""
+    material = orjson.dumps(
+        [version, media, languages, query, operation_name, variables],
+        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+    )
+    return hashlib.sha256(material).hexdigest()
+
+
+class KeyValueStore(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes) -> None: ...
+
+
+class LocalStore:
+    """An LRU dictionary bounded by the total size of its values."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+
+    async def get(self, key: str) -> bytes | None:
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    async def set(self, key: str, value: bytes) -> None:
+        if len(value) > self.max_bytes:
+            return
+        previous = self.items.pop(key, None)
+        self.size += len(value) - (len(previous) if previous is not None else 0)
+        self.items[key] = value
+        while self.size > self.max_bytes:
+            _, evicted = self.items.popitem(last=False)
+            self.size -= len(evicted)
+
+
+class RedisStore:
+    """Values in Redis under ``prefix``, shared by replicas; a Redis failure is a miss."""
+
+    def __init__(self, redis: Redis, prefix: str, ttl_seconds: int = REDIS_TTL_SECONDS) -> None:
+        self.redis, self.prefix, self.ttl = redis, prefix, ttl_seconds
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            value = await self.redis.get(self.prefix + key)
+        except (RedisError, OSError) as error:
+            logger.warning("cache store unavailable", extra={"reason": type(error).__name__})
+            return None
+        return value if isinstance(value, bytes) else None
+
+    async def set(self, key: str, value: bytes) -> None:
+        try:
+            await self.redis.set(self.prefix + key, value, ex=self.ttl)
+        except (RedisError, OSError) as error:
+            logger.warning("cache store unavailable", extra={"reason": type(error).__name__})
+
+
+class ResponseCache:
+    def __init__(self, store: KeyValueStore) -> None:
+        self.store = store
+
+    async def get(self, key: str) -> CachedResponse | None:
+        raw = await self.store.get(key)
+        return CachedResponse.decode(raw) if raw is not None else None
+
+    async def set(self, key: str, response: CachedResponse) -> None:
+        await self.store.set(key, response.encode())
+
+
+class PersistedQueries:
+    """Documents by their sha256 (APQ): registered by a client once, then sent by hash."""
+
+    def __init__(self, store: KeyValueStore) -> None:
+        self.store = store
+
+    async def get(self, sha256: str) -> str | None:
+        raw = await self.store.get(sha256)
+        return raw.decode() if raw is not None else None
+
+    async def register(self, sha256: str, query: str) -> bool:
+        """Store ``query`` under ``sha256`` if it really is its hash."""
+        if hashlib.sha256(query.encode()).hexdigest() != sha256:
+            return False
+        await self.store.set(sha256, query.encode())
+        return True

@@ -1,0 +1,194 @@
+"""Reading a GraphQL-over-HTTP request: media type negotiation and the request parameters.
+
+``POST`` bodies must be ``application/json`` (so an HTML form cannot send one: CSRF);
+``GET`` carries the parameters in the URL. Automatic persisted queries (Apollo's APQ) may
+replace ``query`` by ``extensions.persistedQuery.sha256Hash``.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from schema.errors import ErrorCode
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_FIRST_OPERATION = re.compile(r"\b(query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class HTTPError(Exception):
+    """A request refused before execution: status, code and an actionable message."""
+
+    def __init__(
+        self, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, headers or {}
+
+
+@dataclass(frozen=True)
+class GraphQLParams:
+    query: str | None
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+    persisted_hash: str | None = None
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header; None when we can offer none of it."""
+    if not accept or not accept.strip():
+        return JSON
+    best_rank: tuple[float, int, int] | None = None
+    best_offer: str | None = None
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        if quality <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE_JSON:
+            offer = GRAPHQL_RESPONSE_JSON
+        elif media in (JSON, "application/*", "*/*"):
+            offer = JSON
+        else:
+            continue
+        # Higher quality wins; at equal quality graphql-response+json, then the earlier range.
+        rank = (quality, 1 if offer == GRAPHQL_RESPONSE_JSON else 0, -position)
+        if best_rank is None or rank > best_rank:
+            best_rank, best_offer = rank, offer
+    return best_offer
+
+
+def wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "query" not in request.query_params
+
+
+def _json_param(raw: str | None, name: str) -> dict[str, Any] | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` is not valid JSON") from None
+    return _object_param(value, name)
+
+
+def _object_param(value: Any, name: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` must be a JSON object (map)")
+    return value
+
+
+def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
+    persisted = (extensions or {}).get("persistedQuery")
+    if persisted is None:
+        return None
+    if not isinstance(persisted, dict) or persisted.get("version") != 1:
+        raise HTTPError(400, ErrorCode.BAD_REQUEST, "`persistedQuery` must have version 1")
+    sha256 = persisted.get("sha256Hash")
+    if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            "`persistedQuery.sha256Hash` must be 64 lower-case hex digits",
+        )
+    return sha256
+
+
+def _params(query: Any, variables: Any, operation_name: Any, extensions: Any) -> GraphQLParams:
+    extensions = _object_param(extensions, "extensions")
+    persisted_hash = _persisted_hash(extensions)
+    sent_by_hash = query is None and persisted_hash is not None
+    if not sent_by_hash and (not isinstance(query, str) or not query.strip()):
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            "the request needs a `query` parameter holding a GraphQL document",
+        )
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise HTTPError(400, ErrorCode.BAD_REQUEST, "`operationName` must be a string")
+    return GraphQLParams(
+        query, _object_param(variables, "variables"), operation_name, extensions, persisted_hash
+    )
+
+
+async def read_params(request: Request) -> GraphQLParams:
+    """The GraphQL parameters of a GET or POST request, or an HTTPError saying what is wrong."""
+    if request.method == "GET":
+        args = request.query_params
+        return _params(
+            args.get("query"),
+            _json_param(args.get("variables"), "variables"),
+            args.get("operationName"),
+            _json_param(args.get("extensions"), "extensions"),
+        )
+    content_type = request.headers.get("content-type", "")
+    media, *params = (piece.strip().lower() for piece in content_type.split(";"))
+    if media != JSON:
+        raise HTTPError(
+            415,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            "POST bodies must be `application/json` (GraphQL over HTTP); "
+            "forms and text bodies are refused",
+        )
+    charset = next((p[8:] for p in params if p.startswith("charset=")), "utf-8")
+    if charset.strip('"') not in ("utf-8", "utf8"):
+        raise HTTPError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request bodies must be UTF-8")
+    body = await request.body()
+    if not body:
+        raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is empty")
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is not valid JSON") from None
+    if isinstance(payload, list):
+        raise HTTPError(
+            400,
+            ErrorCode.BATCH_TOO_LARGE,
+            "batched requests (a JSON array) are not accepted: send one operation",
+        )
+    if not isinstance(payload, dict):
+        raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body must be a JSON object")
+    return _params(
+        payload.get("query"),
+        payload.get("variables"),
+        payload.get("operationName"),
+        payload.get("extensions"),
+    )
+
+
+def operation_label(params: GraphQLParams | None) -> str:
+    """A bounded label for logs and metrics: the operation's name, never the query text."""
+    if params is None:
+        return "invalid"
+    name = params.operation_name
+    if name is None and params.query is not None:
+        match = _FIRST_OPERATION.search(params.query[:2000])
+        name = match.group(2) if match else None
+    return name if name and _OPERATION_NAME.match(name) else "anonymous"
+
+
+def etag_matches(request: Request, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 asks)."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
+    return etag in candidates

@@ -1,0 +1,168 @@
+"""Exact caching against the real server, on SQLite and PostgreSQL: repeated queries come from
+the cache, validators give 304, languages never mix, a data reload invalidates at once, and
+automatic persisted queries work (shared by replicas through Redis)."""
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DatabaseFactory
+from tests.dataset_facts import Dataset, entry, write_variant
+from tests.live_server import start_server
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY = '{ institution(slug: "escwa") { name } regionalOffice(slug: "cairo") { name } }'
+HASH = hashlib.sha256(QUERY.encode()).hexdigest()
+
+
+@pytest.fixture
+def database_url(databases: DatabaseFactory) -> str:
+    """An empty database of the session's backend: the server migrates and seeds it."""
+    return databases.new().url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def server(database_url: str) -> Iterator[httpx.Client]:
+    with start_server(database_url) as url, httpx.Client(base_url=url, timeout=10) as client:
+        yield client
+
+
+def outcomes(client: httpx.Client) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith("iom_graph_requests_total{"):
+            outcome = line.split('outcome="')[1].split('"')[0]
+            counts[outcome] = counts.get(outcome, 0) + float(line.split()[-1])
+    return counts
+
+
+def test_a_repeated_query_is_answered_from_the_cache(server: httpx.Client) -> None:
+    first = server.post("/graphql", json={"query": QUERY})
+    second = server.post("/graphql", json={"query": QUERY})
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert outcomes(server) == {"ok": 1.0, "cached": 1.0}
+
+
+def test_get_has_validators_and_revalidates_with_304(server: httpx.Client) -> None:
+    response = server.get("/graphql", params={"query": QUERY})
+    assert response.status_code == 200
+    etag = response.headers["etag"]
+    assert etag == '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    assert response.headers["cache-control"] == "public, max-age=0, must-revalidate"
+    assert response.headers["vary"] == "Accept, Accept-Language"
+    revalidated = server.get("/graphql", params={"query": QUERY}, headers={"if-none-match": etag})
+    assert revalidated.status_code == 304
+    assert revalidated.content == b""
+    assert revalidated.headers["etag"] == etag
+    other = server.get("/graphql", params={"query": QUERY}, headers={"if-none-match": '"nope"'})
+    assert other.status_code == 200
+    assert "etag" not in server.post("/graphql", json={"query": QUERY}).headers  # POST: no
+
+
+def test_languages_are_cached_apart(server: httpx.Client) -> None:
+    def names(language: str) -> dict[str, object]:
+        response = server.post(
+            "/graphql", json={"query": QUERY}, headers={"accept-language": language}
+        )
+        return response.json()["data"]  # type: ignore[no-any-return]
+
+    for _ in range(2):  # the second round comes from the cache
+        assert names("fr") == {
+            "institution": {"name": "Commission économique et sociale pour l’Asie occidentale"},
+            "regionalOffice": {"name": "Bureau régional du Caire"},
+        }
+        assert names("en") == {
+            "institution": {
+                "name": "United Nations Economic and Social Commission for Western Asia"
+            },
+            "regionalOffice": {"name": "IOM Regional Office for the Middle East and North Africa"},
+        }
+    assert outcomes(server) == {"ok": 2.0, "cached": 2.0}
+
+
+def test_a_data_reload_invalidates_the_cache_at_once(
+    server: httpx.Client, database_url: str, tmp_path: Path
+) -> None:
+    before = server.get("/graphql", params={"query": QUERY})
+    assert before.json()["data"]["institution"] == {
+        "name": "United Nations Economic and Social Commission for Western Asia"
+    }
+
+    def rename(data: Dataset) -> None:
+        entry(data["institutions"], "escwa")["names"]["en"]["text"] = "ESCWA, renamed"
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "db",
+            "--database-url",
+            database_url,
+            "load",
+            str(write_variant(tmp_path, rename)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    after = server.get(
+        "/graphql", params={"query": QUERY}, headers={"if-none-match": before.headers["etag"]}
+    )
+    assert after.status_code == 200  # not 304: the old representation is stale
+    assert after.json()["data"]["institution"] == {"name": "ESCWA, renamed"}
+    assert after.headers["etag"] != before.headers["etag"]
+    assert outcomes(server) == {"ok": 2.0}  # nothing served from the old version's entry
+
+
+def test_automatic_persisted_queries(server: httpx.Client) -> None:
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": HASH}}
+    unknown = server.post("/graphql", json={"extensions": persisted})
+    assert unknown.status_code == 200
+    assert unknown.json() == {
+        "errors": [
+            {
+                "message": "PersistedQueryNotFound",
+                "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
+            }
+        ]
+    }
+    registered = server.post("/graphql", json={"query": QUERY, "extensions": persisted})
+    assert registered.status_code == 200
+    by_hash = server.get("/graphql", params={"extensions": json.dumps(persisted)})
+    assert by_hash.status_code == 200
+    assert by_hash.json()["data"] == registered.json()["data"]
+    assert by_hash.headers["etag"]
+    wrong = server.post("/graphql", json={"query": "{ __typename }", "extensions": persisted})
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"][0]["message"] == "provided sha does not match query"
+
+
+def test_replicas_share_persisted_queries_and_responses_through_redis(
+    database_url: str, tmp_path: Path
+) -> None:
+    shared = {"IOM_GRAPH_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    query = QUERY.replace("cairo", "dakar") + f" # {tmp_path.name}"  # unique to this run
+    persisted = {
+        "persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}
+    }
+    with (
+        start_server(database_url, shared) as first,
+        start_server(database_url, shared) as second,
+        httpx.Client(timeout=10) as client,
+    ):
+        registered = client.post(f"{first}/graphql", json={"query": query, "extensions": persisted})
+        assert registered.status_code == 200
+        on_second = client.post(f"{second}/graphql", json={"extensions": persisted})
+        assert on_second.status_code == 200
+        assert on_second.content == registered.content
+        metrics = client.get(f"{second}/metrics").text
+    assert 'iom_graph_requests_total{operation="anonymous",outcome="cached"} 1.0' in metrics
