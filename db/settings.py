@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     request_timeout_seconds: float = Field(
         default=10.0, gt=0, description="Longest a request may run (503 TIMEOUT beyond)."
     )
+    max_concurrent_executions: int | None = Field(
+        default=None,
+        ge=1,
+        description="GraphQL operations executing at once per worker "
+        "(default: 1 on SQLite, 2 on PostgreSQL, whose statements wait on the network).",
+    )
     statement_timeout_ms: int = Field(
         default=5000, ge=0, description="PostgreSQL statement_timeout for every statement."
     )

@@ -3,8 +3,9 @@
 Caches key their entries by this version, so it must change the moment a load commits:
 - PostgreSQL: the loader sends ``NOTIFY iom_graph_dataset, '<hash>'`` inside its transaction
   (delivered on commit); a listener thread in each server process receives it.
-- SQLite: a load rewrites the database file or its write-ahead log; a ``stat`` of both per
-  request (about a microsecond) notices it, and the version is then read again.
+- SQLite: every commit goes through the write-ahead log (the engine keeps WAL mode), so a
+  ``stat`` of that file per request (about a microsecond) notices a load; the version is
+  then read again.
 """
 
 import logging
@@ -48,7 +49,7 @@ class DatasetVersionWatcher:
         self._thread: threading.Thread | None = None
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             database = Path(str(engine.url.database))
-            self._files = [database, database.with_name(database.name + "-wal")]
+            self._files = [database.with_name(database.name + "-wal")]
 
     def start(self) -> None:
         self._set(read_version(self.engine))

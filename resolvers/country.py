@@ -9,7 +9,7 @@ from db.models import Country, OfficeCountry, RegionalOffice, SearchTerm, Subjec
 from db.text import fold
 from resolvers.database import Database
 from resolvers.errors import UserInputError
-from resolvers.texts import Texts, group_texts, pick, with_texts
+from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
 _country = Country.__table__  # type: ignore[attr-defined]
 _coverage = OfficeCountry.__table__  # type: ignore[attr-defined]
@@ -31,6 +31,14 @@ class CountryRecord:
     texts: Texts
 
 
+check_field_order(
+    CountryRecord,
+    (*_country.c, _coverage.c.office_id),
+    "coverage_inferred",
+    "texts",
+)
+
+
 def _query() -> Select[tuple[object, ...]]:
     base = select(*_COLUMNS).select_from(_country.outerjoin(_coverage))
     return with_texts(base, SubjectType.COUNTRY, _country.c.id)
@@ -39,17 +47,7 @@ def _query() -> Select[tuple[object, ...]]:
 def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[CountryRecord]:
     width = len(_COLUMNS)
     return [
-        CountryRecord(
-            id=row.id,
-            alpha2=row.alpha2,
-            alpha3=row.alpha3,
-            numeric=row.numeric,
-            is_iso=row.is_iso,
-            note=row.note,
-            office_id=row.office_id,
-            coverage_inferred=bool(row.inferred),
-            texts=texts,
-        )
+        CountryRecord(*row[:7], bool(row[7]), texts)  # type: ignore[call-arg]
         for row, texts in group_texts(db.fetch(query), width)
     ]
 

@@ -14,8 +14,8 @@ from db.models import (
     Translation,
 )
 from db.text import fold
-from resolvers.database import Database
-from resolvers.texts import Texts, group_texts, pick, with_texts
+from resolvers.database import AnyRow, Database
+from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
 _institution = Institution.__table__  # type: ignore[attr-defined]
 _link = OfficeInstitutionLink.__table__  # type: ignore[attr-defined]
@@ -39,14 +39,17 @@ class InstitutionRecord:
     texts: Texts
 
 
+_WIDTH = len(INSTITUTION_COLUMNS)
+check_field_order(InstitutionRecord, INSTITUTION_COLUMNS, "texts")
+
+
 def institution_query(*extra_columns: object) -> Select[tuple[object, ...]]:
     base = select(*INSTITUTION_COLUMNS, *extra_columns)
     return with_texts(base, SubjectType.INSTITUTION, _institution.c.id)
 
 
-def institution_from_row(row: object, texts: Texts) -> InstitutionRecord:
-    values = row._mapping  # type: ignore[attr-defined]
-    return InstitutionRecord(**{c.name: values[c] for c in INSTITUTION_COLUMNS}, texts=texts)
+def institution_from_row(row: AnyRow, texts: Texts) -> InstitutionRecord:
+    return InstitutionRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
 
 
 def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[InstitutionRecord]:

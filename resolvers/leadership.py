@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.models import LeadershipUnit, SubjectType
 from resolvers.database import Database
-from resolvers.texts import Texts, group_texts, with_texts
+from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
 _unit = LeadershipUnit.__table__  # type: ignore[attr-defined]
 _COLUMNS = tuple(_unit.c)
@@ -29,11 +29,15 @@ class LeadershipRecord:
     texts: Texts
 
 
+_WIDTH = len(_COLUMNS)
+check_field_order(LeadershipRecord, _COLUMNS, "texts")
+
+
 def _fetch(db: Database, where: object) -> list[LeadershipRecord]:
     query = with_texts(select(*_COLUMNS), SubjectType.LEADERSHIP, _unit.c.id)
     query = query.where(where).order_by(_unit.c.rank)  # type: ignore[arg-type]
     return [
-        LeadershipRecord(**{c.name: row._mapping[c] for c in _COLUMNS}, texts=texts)
+        LeadershipRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
         for row, texts in group_texts(db.fetch(query), len(_COLUMNS))
     ]
 

@@ -12,7 +12,7 @@ from resolvers.institution import (
     institution_query,
 )
 from resolvers.regional_office import OFFICE_COLUMNS, OfficeRecord, office_from_row, office_query
-from resolvers.texts import group_texts
+from resolvers.texts import check_field_order, group_texts
 
 _link = OfficeInstitutionLink.__table__  # type: ignore[attr-defined]
 _office = RegionalOffice.__table__  # type: ignore[attr-defined]
@@ -37,8 +37,7 @@ class LinkRecord:
     institution: InstitutionRecord | None = None
 
 
-def _link_from(values: object) -> dict[str, object]:
-    return {c.name: values[c] for c in _LINK_COLUMNS}  # type: ignore[index]
+check_field_order(LinkRecord, _LINK_COLUMNS)
 
 
 def links_by_office_ids(db: Database, office_ids: Sequence[int]) -> dict[int, list[LinkRecord]]:
@@ -50,9 +49,9 @@ def links_by_office_ids(db: Database, office_ids: Sequence[int]) -> dict[int, li
         .order_by(_link.c.rank)
     )
     grouped: dict[int, list[LinkRecord]] = {key: [] for key in office_ids}
-    width = len(INSTITUTION_COLUMNS) + len(_LINK_COLUMNS)
-    for row, texts in group_texts(db.fetch(query), width, key=len(INSTITUTION_COLUMNS)):
-        link = LinkRecord(**_link_from(row._mapping), institution=institution_from_row(row, texts))  # type: ignore[arg-type]
+    start, width = len(INSTITUTION_COLUMNS), len(INSTITUTION_COLUMNS) + len(_LINK_COLUMNS)
+    for row, texts in group_texts(db.fetch(query), width):
+        link = LinkRecord(*row[start:width], institution=institution_from_row(row, texts))  # type: ignore[misc]
         grouped[link.office_id].append(link)
     return grouped
 
@@ -68,8 +67,8 @@ def links_by_institution_ids(
         .order_by(_link.c.rank)
     )
     grouped: dict[int, list[LinkRecord]] = {key: [] for key in institution_ids}
-    width = len(OFFICE_COLUMNS) + len(_LINK_COLUMNS)
-    for row, texts in group_texts(db.fetch(query), width, key=len(OFFICE_COLUMNS)):
-        link = LinkRecord(**_link_from(row._mapping), office=office_from_row(row, texts))  # type: ignore[arg-type]
+    start, width = len(OFFICE_COLUMNS), len(OFFICE_COLUMNS) + len(_LINK_COLUMNS)
+    for row, texts in group_texts(db.fetch(query), width):
+        link = LinkRecord(*row[start:width], office=office_from_row(row, texts))  # type: ignore[misc]
         grouped[link.institution_id].append(link)
     return grouped

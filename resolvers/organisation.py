@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.models import Organisation, SubjectType
 from resolvers.database import Database
-from resolvers.texts import Texts, group_texts, with_texts
+from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
 _organisation = Organisation.__table__  # type: ignore[attr-defined]
 _COLUMNS = tuple(_organisation.c)
@@ -27,12 +27,15 @@ class OrganisationRecord:
     texts: Texts
 
 
+check_field_order(OrganisationRecord, _COLUMNS, "texts")
+
+
 def _fetch(db: Database, where: object | None = None) -> list[OrganisationRecord]:
     query = with_texts(select(*_COLUMNS), SubjectType.ORGANISATION, _organisation.c.id)
     if where is not None:
         query = query.where(where)  # type: ignore[arg-type]
     return [
-        OrganisationRecord(**{c.name: row._mapping[c] for c in _COLUMNS}, texts=texts)
+        OrganisationRecord(*row[: len(_COLUMNS)], texts)  # type: ignore[call-arg]
         for row, texts in group_texts(db.fetch(query.order_by(_organisation.c.id)), len(_COLUMNS))
     ]
 

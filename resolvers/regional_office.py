@@ -7,8 +7,8 @@ from sqlalchemy import Select, or_, select
 
 from db.models import Country, OfficeCountry, RegionalOffice, SearchTerm, SubjectType
 from db.text import fold
-from resolvers.database import Database
-from resolvers.texts import Texts, group_texts, pick, with_texts
+from resolvers.database import AnyRow, Database
+from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
 _office = RegionalOffice.__table__  # type: ignore[attr-defined]
 _coverage = OfficeCountry.__table__  # type: ignore[attr-defined]
@@ -34,6 +34,8 @@ class OfficeRecord:
 
 
 OFFICE_COLUMNS = tuple(_office.c)
+_WIDTH = len(OFFICE_COLUMNS)
+check_field_order(OfficeRecord, OFFICE_COLUMNS, "texts")
 
 
 def office_query(*extra_columns: object) -> Select[tuple[object, ...]]:
@@ -42,9 +44,8 @@ def office_query(*extra_columns: object) -> Select[tuple[object, ...]]:
     return with_texts(base, SubjectType.OFFICE, _office.c.id)
 
 
-def office_from_row(row: object, texts: Texts) -> OfficeRecord:
-    values = row._mapping  # type: ignore[attr-defined]
-    return OfficeRecord(**{column.name: values[column] for column in OFFICE_COLUMNS}, texts=texts)
+def office_from_row(row: AnyRow, texts: Texts) -> OfficeRecord:
+    return OfficeRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
 
 
 def _fetch(
@@ -53,7 +54,7 @@ def _fetch(
     width = len(OFFICE_COLUMNS) + extra
     return [
         (office_from_row(row, texts), row[len(OFFICE_COLUMNS)] if extra else None)
-        for row, texts in group_texts(db.fetch(query), width, key=width - 1 if extra else 0)
+        for row, texts in group_texts(db.fetch(query), width)
     ]
 
 

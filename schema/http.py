@@ -7,6 +7,7 @@ execution under the request timeout. GET and persisted queries get ``ETag`` and
 ``Cache-Control``, and ``If-None-Match`` answers 304. Every error has a stable code.
 """
 
+import asyncio
 import math
 import time
 import uuid
@@ -61,6 +62,10 @@ class Guards:
     """What protects the endpoint: timeout, rate limits, and the dataset's list sizes."""
 
     timeout_seconds: float = 10.0
+    # GraphQL execution is CPU work on one event loop: running more operations at once adds
+    # memory and garbage-collection work, not throughput. Others wait their turn (within
+    # the timeout).
+    max_concurrent_executions: int = 4
     api_key_header: str = "x-api-key"
     rate_limiter: RateLimiter | None = None
     list_sizes: ListSizes = field(default_factory=ListSizes)
@@ -101,9 +106,19 @@ class GraphQLEndpoint:
         guards: Guards,
         caching: Caching,
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
+        context_factory: Callable[..., Context] = Context,
     ) -> None:
         self.schema, self.db, self.guards, self.caching = schema, db, guards, caching
         self.graphiql = graphiql
+        self.context_factory = context_factory
+        self._slots: asyncio.Semaphore | None = None
+
+    @property
+    def slots(self) -> asyncio.Semaphore:
+        """Created on first use, inside the event loop that serves the app."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.guards.max_concurrent_executions)
+        return self._slots
 
     async def handle(self, request: Request) -> Response:
         outcome = RequestOutcome()
@@ -166,7 +181,7 @@ class GraphQLEndpoint:
             if cached is not None:
                 outcome.outcome = "cached"
                 return await self.from_cache(request, cached, media, conditional, client, outcome)
-        context = Context(
+        context = self.context_factory(
             db=self.db,
             request_id=getattr(request.state, "request_id", "") or uuid.uuid4().hex,
             client_key=client,
@@ -247,14 +262,15 @@ class GraphQLEndpoint:
         with count_statements() as counter:
             try:
                 with anyio.fail_after(timeout):
-                    result = await self.schema.execute(
-                        query,
-                        variable_values=params.variables,
-                        context_value=context,
-                        operation_name=params.operation_name,
-                        allowed_operation_types=allowed,
-                        operation_extensions=params.extensions,
-                    )
+                    async with self.slots:
+                        result = await self.schema.execute(
+                            query,
+                            variable_values=params.variables,
+                            context_value=context,
+                            operation_name=params.operation_name,
+                            allowed_operation_types=allowed,
+                            operation_extensions=params.extensions,
+                        )
             except TimeoutError:
                 raise HTTPError(
                     503,

@@ -7,6 +7,7 @@ replace ``query`` by ``extensions.persistedQuery.sha256Hash``.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -178,9 +179,14 @@ def operation_label(params: GraphQLParams | None) -> str:
         return "invalid"
     name = params.operation_name
     if name is None and params.query is not None:
-        match = _FIRST_OPERATION.search(params.query[:2000])
-        name = match.group(2) if match else None
+        name = _first_operation_name(params.query)
     return name if name and _OPERATION_NAME.match(name) else "anonymous"
+
+
+@lru_cache(maxsize=1024)
+def _first_operation_name(query: str) -> str | None:
+    match = _FIRST_OPERATION.search(query[:2000])
+    return match.group(2) if match else None
 
 
 def etag_matches(request: Request, etag: str) -> bool:
