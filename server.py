@@ -112,12 +112,26 @@ class Metrics:
             registry=self.registry,
             buckets=(0, 1, 2, 4, 8, 12, 16, 24, 32, 64, 128),
         )
+        self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.dataset = Gauge(
             "iom_graph_dataset_info",
             "The loaded dataset version (label), always 1.",
             ["version"],
             registry=self.registry,
         )
+
+    def observe(self, outcome: RequestOutcome, duration: float) -> None:
+        """Count one GraphQL request (label children are looked up once per label pair)."""
+        key = (outcome.operation_name, outcome.outcome)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(*key),
+                self.latency.labels(outcome.operation_name),
+            )
+        children[0].inc()
+        children[1].observe(duration)
+        self.statements.observe(outcome.statements)
 
 
 class BodySizeLimit:
@@ -131,8 +145,11 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit():
+            if int(declared) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+            else:  # the HTTP parser never delivers more than the declared length
+                await self.app(scope, receive, send)
             return
         received = 0
         started = False
@@ -176,6 +193,18 @@ class _BodyTooLargeError(Exception):
     pass
 
 
+class GZipWhenAccepted(GZipMiddleware):
+    """Starlette's gzip, entered only by clients that accept gzip (no wrapper for others)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"gzip" in dict(scope["headers"]).get(
+            b"accept-encoding", b""
+        ):
+            await super().__call__(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 # Generated request ids: random per process, then a counter (unique across replicas, and
 # cheaper than a uuid4 per request).
 _PROCESS_ID = secrets.token_hex(6)
@@ -216,6 +245,10 @@ class RequestContext:
 
     def _record(self, scope: Scope, request_id: str, status: int, duration: float) -> None:
         outcome: RequestOutcome | None = scope.get("state", {}).get("graphql")
+        if outcome is not None:
+            self.metrics.observe(outcome, duration)
+        if not access_logger.isEnabledFor(logging.INFO):
+            return
         entry: dict[str, Any] = {
             "request_id": request_id,
             "method": scope["method"],
@@ -230,9 +263,6 @@ class RequestContext:
                 sql_statements=outcome.statements,
                 error_codes=outcome.error_codes,
             )
-            self.metrics.requests.labels(outcome.operation_name, outcome.outcome).inc()
-            self.metrics.latency.labels(outcome.operation_name).observe(duration)
-            self.metrics.statements.observe(outcome.statements)
         access_logger.info("request", extra=entry)
 
 
@@ -368,7 +398,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     middleware = [
         Middleware(RequestContext, metrics=metrics),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(GZipWhenAccepted, minimum_size=1024),
     ]
     if settings.cors_origins:
         middleware.append(

@@ -9,6 +9,7 @@ handling dominating the database path.
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -97,6 +98,7 @@ def pick(texts: Texts, field: str, languages: Sequence[str]) -> str | None:
     return next(iter(by_language.values()))
 
 
+@lru_cache(maxsize=256)
 def parse_accept_language(header: str | None) -> tuple[str, ...]:
     """Supported languages from an Accept-Language header, best first ("fr-CH, en;q=0.8")."""
     if not header:

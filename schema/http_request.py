@@ -41,6 +41,7 @@ class GraphQLParams:
     persisted_hash: str | None = None
 
 
+@lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an Accept header; None when we can offer none of it."""
     if not accept or not accept.strip():

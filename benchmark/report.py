@@ -1,0 +1,221 @@
+"""The Markdown report of a run: throughput, latency, memory, cold start and targets."""
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from benchmark.results import Figure, RunResults, ScenarioResult
+from benchmark.scenarios import (
+    CACHED,
+    CONCURRENCY,
+    FULL_TRAVERSAL,
+    IOM_GRAPH_SERVERS,
+    REVALIDATED,
+    Server,
+)
+from benchmark.wrk import WrkResult
+
+WARNING = "⚠"
+UNCACHED_VS_REFERENCE = 0.7
+CACHED_VS_CEILING = 0.8
+REVALIDATED_VS_CEILING = 1.0
+TWO_WORKERS_VS_ONE = 1.6
+COLD_START_SECONDS = 3.0
+PEAK_RSS_MB = 150.0
+BASELINE_LABELS = {Server.REFERENCE: "reference", Server.CEILING: "ceiling"}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    measured: str
+    passed: bool | None  # None: not measurable yet
+
+    @property
+    def verdict(self) -> str:
+        return "n/a" if self.passed is None else ("PASS" if self.passed else "FAIL")
+
+
+def number(value: float) -> str:
+    """Three significant figures at most, no exponent."""
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def figure(value: Figure | None) -> str:
+    if value is None:
+        return "–"
+    if value.low == value.high:
+        return number(value.median)
+    return f"{number(value.median)} ({number(value.low)}–{number(value.high)})"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def baseline(results: RunResults, server: Server) -> float | None:
+    found = results.find(server, FULL_TRAVERSAL)
+    return found.throughput.median if found else None
+
+
+def ratio(result: ScenarioResult, base: float | None) -> str:
+    """Throughput over ``base``: three significant figures, two below 0.1 (e.g. 0.00046)."""
+    if not base:
+        return "n/a"
+    value = result.throughput.median / base
+    return number(value) if value >= 0.1 else f"{value:.2g}"
+
+
+def throughput_rows(results: RunResults) -> list[list[str]]:
+    reference = baseline(results, Server.REFERENCE)
+    ceiling = baseline(results, Server.CEILING)
+    rows = []
+    for result in results.scenarios:
+        flag = f"{WARNING} " if result.problems else ""
+        sql = "–" if result.sql_per_request is None else f"{result.sql_per_request:.1f}"
+        rows.append(
+            [
+                result.scenario.server,
+                result.scenario.name,
+                flag + figure(result.throughput),
+                ratio(result, reference),
+                ratio(result, ceiling),
+                sql,
+                f"{WARNING} " + "; ".join(result.problems) if result.problems else "none",
+            ]
+        )
+    return rows
+
+
+def latency_rows(results: RunResults) -> list[list[str]]:
+    def at(rounds: list[WrkResult], pick: Callable[[WrkResult], float]) -> str:
+        return figure(ScenarioResult.figure(rounds, pick))
+
+    return [
+        [
+            r.scenario.server,
+            r.scenario.name,
+            at(r.loaded, lambda w: w.p50_ms),
+            at(r.loaded, lambda w: w.p99_ms),
+            at(r.single, lambda w: w.p50_ms),
+            at(r.single, lambda w: w.p99_ms),
+        ]
+        for r in results.scenarios
+    ]
+
+
+def memory_rows(results: RunResults) -> list[list[str]]:
+    return [
+        [entry.server, process.role, str(process.pid), f"{process.peak_rss_mb:.0f}"]
+        for entry in results.memory
+        for process in entry.processes
+    ]
+
+
+def vs_baseline(
+    results: RunResults, server: Server, name: str, base_server: Server, minimum: float
+) -> Target:
+    """``name`` on ``server`` at least ``minimum`` × the full traversal on ``base_server``."""
+    label = BASELINE_LABELS[base_server]
+    title = f"{name} on {server} ≥ {minimum:g} × {label}"
+    result, base = results.find(server, name), baseline(results, base_server)
+    if result is None or base is None:
+        missing = "not measured in this run" if result is None else f"no {label} figure"
+        return Target(title, f"n/a ({missing})", None)
+    value = result.throughput.median / base
+    errors = f" {WARNING} {'; '.join(result.problems)}" if result.problems else ""
+    return Target(title, f"{value:.2f} ×{errors}", value >= minimum and not result.problems)
+
+
+def scale_out_target(results: RunResults) -> Target:
+    title = f"2 workers ≥ {TWO_WORKERS_VS_ONE:g} × 1 worker (PostgreSQL, {FULL_TRAVERSAL})"
+    two = results.find(Server.POSTGRES_2_WORKERS, FULL_TRAVERSAL)
+    one = baseline(results, Server.POSTGRES)
+    if two is None or one is None:
+        return Target(title, "n/a (PostgreSQL skipped)", None)
+    value = two.throughput.median / one
+    return Target(title, f"{value:.2f} ×", value >= TWO_WORKERS_VS_ONE and not two.problems)
+
+
+def cold_start_target(results: RunResults) -> Target:
+    title = f"cold start < {COLD_START_SECONDS:g} s (median)"
+    if not results.cold_starts:
+        return Target(title, "n/a", None)
+    median = statistics.median(results.cold_starts)
+    return Target(title, f"{median:.2f} s", median < COLD_START_SECONDS)
+
+
+def memory_target(results: RunResults) -> Target:
+    peaks = [
+        process.peak_rss_mb
+        for entry in results.memory
+        if entry.server in IOM_GRAPH_SERVERS
+        for process in entry.processes
+        if process.serves
+    ]
+    title = f"peak RSS < {PEAK_RSS_MB:g} MB per iom-graph worker"
+    if not peaks:
+        return Target(title, "n/a", None)
+    return Target(title, f"{max(peaks):.0f} MB (largest)", max(peaks) < PEAK_RSS_MB)
+
+
+def targets(results: RunResults) -> list[Target]:
+    uncached = UNCACHED_VS_REFERENCE
+    return [
+        vs_baseline(results, Server.SQLITE, FULL_TRAVERSAL, Server.REFERENCE, uncached),
+        vs_baseline(results, Server.POSTGRES, FULL_TRAVERSAL, Server.REFERENCE, uncached),
+        vs_baseline(results, Server.SQLITE_CACHED, CACHED, Server.CEILING, CACHED_VS_CEILING),
+        vs_baseline(
+            results, Server.SQLITE_CACHED, REVALIDATED, Server.CEILING, REVALIDATED_VS_CEILING
+        ),
+        scale_out_target(results),
+        cold_start_target(results),
+        memory_target(results),
+    ]
+
+
+def cold_start_table(results: RunResults) -> str:
+    starts = [f"{seconds:.2f}" for seconds in results.cold_starts]
+    header = [f"start {index + 1} (s)" for index in range(len(starts))] + ["median (s)"]
+    return table(header, [[*starts, f"{statistics.median(results.cold_starts):.2f}"]])
+
+
+def render(results: RunResults) -> str:
+    minutes, seconds = divmod(round(results.seconds), 60)
+    sections = [
+        f"Machine: {results.machine}  ",
+        f"Settings: {results.settings}  ",
+        f"Run time: {minutes} min {seconds:02d} s  ",
+        f"Reference check: the reference's full traversal is {results.reference_check}.",
+        f"### Throughput (requests/s at {CONCURRENCY} connections; median (min–max))",
+        table(
+            ["server", "scenario", "req/s", "× reference", "× ceiling", "SQL/request", "errors"],
+            throughput_rows(results),
+        ),
+        "### Latency (ms; median (min–max) of the rounds' percentiles)",
+        table(
+            [
+                "server",
+                "scenario",
+                f"p50 @{CONCURRENCY}",
+                f"p99 @{CONCURRENCY}",
+                "p50 @1",
+                "p99 @1",
+            ],
+            latency_rows(results),
+        ),
+        "### Peak RSS after the server's load (VmHWM)",
+        table(["server", "process", "pid", "peak RSS (MB)"], memory_rows(results)),
+        "### Cold start (empty SQLite file: migrate + load + first full traversal answered)",
+        cold_start_table(results),
+        "### Targets",
+        table(
+            ["target", "measured", "result"],
+            [[t.name, t.measured, t.verdict] for t in targets(results)],
+        ),
+    ]
+    return "\n\n".join(sections) + "\n"

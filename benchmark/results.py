@@ -1,0 +1,62 @@
+"""What a run measured: plain data, rendered by ``benchmark.report``."""
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from benchmark.procfs import ProcessMemory
+from benchmark.scenarios import Scenario, Server
+from benchmark.wrk import WrkResult
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The median of several rounds, with their range."""
+
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> "Figure":
+        return cls(statistics.median(values), min(values), max(values))
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    loaded: list[WrkResult]  # one per round, at CONCURRENCY connections
+    single: list[WrkResult]  # one per round, at 1 connection (empty when skipped)
+    sql_per_request: float | None  # None when /metrics cannot tell (several workers)
+    problems: list[str]  # a bad status, GraphQL errors, non-2xx or socket errors
+
+    @property
+    def throughput(self) -> Figure:
+        return Figure.of([result.requests_per_second for result in self.loaded])
+
+    @staticmethod
+    def figure(rounds: Sequence[WrkResult], at: Callable[[WrkResult], float]) -> Figure | None:
+        return Figure.of([at(result) for result in rounds]) if rounds else None
+
+
+@dataclass(frozen=True)
+class ServerMemory:
+    server: Server
+    processes: list[ProcessMemory]
+
+
+@dataclass
+class RunResults:
+    machine: str
+    settings: str
+    scenarios: list[ScenarioResult] = field(default_factory=list)
+    memory: list[ServerMemory] = field(default_factory=list)
+    cold_starts: list[float] = field(default_factory=list)
+    reference_check: str = "not run"
+    seconds: float = 0.0
+
+    def find(self, server: Server, name: str) -> ScenarioResult | None:
+        return next(
+            (r for r in self.scenarios if r.scenario.server is server and r.scenario.name == name),
+            None,
+        )

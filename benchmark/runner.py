@@ -1,0 +1,163 @@
+"""One benchmark run: every server in turn, each measured then stopped."""
+
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from benchmark import postgres
+from benchmark.ceiling_app import BODY_FILE_ENV
+from benchmark.log import note
+from benchmark.measure import LoadSettings, cold_starts, measure_scenario
+from benchmark.procfs import process_tree_memory
+from benchmark.reference_app import DATABASE_ENV
+from benchmark.results import RunResults, ServerMemory
+from benchmark.scenarios import (
+    CONCURRENCY,
+    FULL_TRAVERSAL_POST,
+    THREADS,
+    Database,
+    Server,
+    scenarios_of,
+    variants_on,
+)
+from benchmark.servers import (
+    IOM_GRAPH_ENV,
+    UVICORN_SETTINGS,
+    RunningServer,
+    ServerSpec,
+    iom_graph,
+    running,
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    rounds: int
+    duration: float
+    postgres_url: str | None  # the maintenance database; None skips PostgreSQL
+    cold_starts: int = 3
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.partition(":")[2].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def describe_machine() -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{platform.machine()}, {cpu_model()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {now}"
+    )
+
+
+def wrk_version() -> str:
+    completed = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+    return completed.stdout.split(" [")[0] or "wrk"
+
+
+def describe_settings(options: Options) -> str:
+    database = (
+        f"PostgreSQL {postgres.server_version(options.postgres_url)}"
+        if options.postgres_url
+        else "PostgreSQL skipped"
+    )
+    return (
+        f"{options.rounds} round(s) of {options.duration:g} s per figure; {wrk_version()} "
+        f"-c {CONCURRENCY} -t {THREADS} (and -c 1 -t 1); uvicorn {' '.join(UVICORN_SETTINGS)}; "
+        f"{database}"
+    )
+
+
+def measure_server(
+    server: RunningServer, settings: LoadSettings, workdir: Path, results: RunResults
+) -> None:
+    """Every scenario of the server, then its peak RSS after that load."""
+    for scenario in scenarios_of(server.spec.server):
+        results.scenarios.append(measure_scenario(server, scenario, settings, workdir))
+    memory = process_tree_memory(server.process.pid)
+    results.memory.append(ServerMemory(server.spec.server, memory))
+
+
+def compare_bodies(expected: bytes, actual: bytes) -> tuple[bool, str]:
+    """Whether the reference answers what iom-graph answers, and how closely."""
+    if actual == expected:
+        return True, f"byte-for-byte identical to iom-graph's ({len(actual)} bytes)"
+    if orjson.loads(actual) == orjson.loads(expected):
+        return True, f"JSON-equal to iom-graph's ({len(actual)} vs {len(expected)} bytes)"
+    return False, f"DIFFERENT from iom-graph's: {actual[:300]!r}"
+
+
+def run_iom_graph(
+    server: Server, database_url: str, workdir: Path, settings: LoadSettings, results: RunResults
+) -> bytes:
+    """One iom-graph variant, measured; returns its first full traversal response body."""
+    with running(iom_graph(server, database_url), FULL_TRAVERSAL_POST, workdir) as running_server:
+        measure_server(running_server, settings, workdir, results)
+        return running_server.first_answer.body
+
+
+def run_sqlite(workdir: Path, settings: LoadSettings, results: RunResults) -> bytes:
+    """The SQLite variants on one file (the first migrates and seeds it); the first's body."""
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    bodies = [
+        run_iom_graph(server, url, workdir, settings, results)
+        for server in variants_on(Database.SQLITE)
+    ]
+    return bodies[0]
+
+
+def run_ceiling(workdir: Path, body: bytes, settings: LoadSettings, results: RunResults) -> None:
+    body_file = workdir / "full-traversal.json"
+    body_file.write_bytes(body)
+    env = {BODY_FILE_ENV: str(body_file)}
+    spec = ServerSpec(Server.CEILING, "benchmark.ceiling_app:create_app", env, factory=True)
+    with running(spec, FULL_TRAVERSAL_POST, workdir) as server:
+        measure_server(server, settings, workdir, results)
+
+
+def run_reference(
+    workdir: Path, expected: bytes, settings: LoadSettings, results: RunResults
+) -> None:
+    """The in-memory reference, measured only if it answers what iom-graph answers."""
+    env = {**IOM_GRAPH_ENV, DATABASE_ENV: f"sqlite:///{workdir / 'bench.sqlite3'}"}
+    spec = ServerSpec(Server.REFERENCE, "benchmark.reference_app:create_app", env, factory=True)
+    with running(spec, FULL_TRAVERSAL_POST, workdir) as server:
+        matches, results.reference_check = compare_bodies(expected, server.first_answer.body)
+        note(f"reference check: the full traversal is {results.reference_check}")
+        if matches:
+            measure_server(server, settings, workdir, results)
+
+
+def run_postgres(
+    maintenance_url: str, workdir: Path, settings: LoadSettings, results: RunResults
+) -> None:
+    """The PostgreSQL variants on one fresh database (the first migrates and seeds it)."""
+    with postgres.fresh_database(maintenance_url) as database_url:
+        for server in variants_on(Database.POSTGRES):
+            run_iom_graph(server, database_url, workdir, settings, results)
+
+
+def run_benchmark(options: Options) -> RunResults:
+    started = time.monotonic()
+    settings = LoadSettings(options.rounds, options.duration)
+    results = RunResults(describe_machine(), describe_settings(options))
+    with tempfile.TemporaryDirectory(prefix="iom-graph-bench-") as tmp:
+        workdir = Path(tmp)
+        results.cold_starts = cold_starts(workdir, options.cold_starts)
+        expected = run_sqlite(workdir, settings, results)
+        run_ceiling(workdir, expected, settings, results)
+        run_reference(workdir, expected, settings, results)
+        if options.postgres_url:
+            run_postgres(options.postgres_url, workdir, settings, results)
+    results.seconds = time.monotonic() - started
+    return results
