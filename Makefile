@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest services schema bench clean
+.PHONY: run test lint typecheck pytest services schema bench load clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,6 +40,9 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmark
+
+load: $(STAMP)
+	$(BIN)/python -m benchmark.load
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/audit/node_modules
