@@ -8,12 +8,11 @@ from strawberry import relay
 
 from db.models import SubjectType
 from resolvers.institution import InstitutionRecord
-from resolvers.link import LinkRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.language import LangArgument, localized, required_text
-from schema.link import Evidence, RelationshipKind, evidence_of, relationship_of
-from schema.pagination import After, Before, First, Last, PageInfo, connection
+from schema.link import LinkConnection, RelationshipKind, link_connection
+from schema.pagination import After, Before, First, Last
 from schema.provenance import (
     NOTES_DESCRIPTION,
     SOURCES_DESCRIPTION,
@@ -49,49 +48,6 @@ class InstitutionKind(Enum):
         "regional_economic_community", description="A regional economic community."
     )
     UN_ENTITY = strawberry.enum_value("un_entity", description="A United Nations entity.")
-
-
-@strawberry.type(description="An institution's relationship with a regional office.")
-class InstitutionRegionalOfficeEdge:
-    cursor: str = strawberry.field(description="Opaque cursor of this edge.")
-    node: RegionalOffice = strawberry.field(description="The regional office.")
-    link_id: str = strawberry.field(description="Natural key of the relationship, e.g. `link-038`.")
-    relationship: RelationshipKind = strawberry.field(description="How the office relates to it.")
-    evidence: Evidence = strawberry.field(description="The seed page's words that state it.")
-
-
-@strawberry.type(description="A page of an institution's office relationships (one edge each).")
-class InstitutionRegionalOfficeConnection:
-    edges: list[InstitutionRegionalOfficeEdge] = strawberry.field(
-        description="The relationships, with cursors."
-    )
-    nodes: list[RegionalOffice] = strawberry.field(
-        description="The offices of the page's edges (an office linked twice appears twice)."
-    )
-    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
-    total_count: int = strawberry.field(description="Number of relationships in the whole list.")
-
-
-def office_connection(
-    links: list[LinkRecord], request: PageRequest
-) -> InstitutionRegionalOfficeConnection:
-    page = connection(links, request, lambda link: link)
-    edges = [
-        InstitutionRegionalOfficeEdge(
-            cursor=edge.cursor,
-            node=RegionalOffice.from_record(edge.node.office),  # type: ignore[arg-type]
-            link_id=edge.node.slug,
-            relationship=relationship_of(edge.node),
-            evidence=evidence_of(edge.node),
-        )
-        for edge in page.edges
-    ]
-    return InstitutionRegionalOfficeConnection(
-        edges=edges,
-        nodes=[e.node for e in edges],
-        page_info=page.page_info,
-        total_count=page.total_count,
-    )
 
 
 @strawberry.type(
@@ -176,11 +132,15 @@ class Institution(relay.Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> InstitutionRegionalOfficeConnection:
+    ) -> LinkConnection[RegionalOffice]:
         links = await info.context.loaders.links_by_institution.load(self.record.id)
         if relationship is not None:
             links = [link for link in links if link.relationship_kind == str(relationship.value)]
-        return office_connection(links, PageRequest(first, after, last, before))
+        return link_connection(
+            links,
+            PageRequest(first, after, last, before),
+            lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
+        )
 
     @strawberry.field(description=SOURCES_DESCRIPTION)
     async def sources(self, info: Info) -> list[Source]:

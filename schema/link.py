@@ -1,10 +1,16 @@
 """Edges between offices and institutions: each carries one relationship the seed page states."""
 
+from collections.abc import Callable
 from enum import Enum
+from typing import Generic, TypeVar
 
 import strawberry
 
 from resolvers.link import LinkRecord
+from resolvers.pagination import PageRequest
+from schema.pagination import PageInfo, connection
+
+NodeT = TypeVar("NodeT")
 
 
 @strawberry.enum(
@@ -75,4 +81,49 @@ def evidence_of(record: LinkRecord) -> Evidence:
         governing_phrase=record.governing_phrase_fr,
         language="fr",
         source_url=record.source_url,
+    )
+
+
+@strawberry.type(
+    description="One relationship the seed page states between an office and an institution, "
+    "seen from one end: `node` is the other end."
+)
+class LinkEdge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="Opaque cursor of this edge.")
+    node: NodeT = strawberry.field(description="The entity at the other end.")
+    link_id: str = strawberry.field(description="Natural key of the relationship, e.g. `link-038`.")
+    relationship: RelationshipKind = strawberry.field(description="How the office relates to it.")
+    evidence: Evidence = strawberry.field(description="The seed page's words that state it.")
+
+
+@strawberry.type(description="A page of relationships between offices and institutions.")
+class LinkConnection(Generic[NodeT]):
+    edges: list[LinkEdge[NodeT]] = strawberry.field(description="The relationships, with cursors.")
+    nodes: list[NodeT] = strawberry.field(
+        description="The other ends of the page's edges (an entity linked twice appears twice)."
+    )
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
+    total_count: int = strawberry.field(description="Number of relationships in the whole list.")
+
+
+def link_connection(
+    links: list[LinkRecord], request: PageRequest, other_end: Callable[[LinkRecord], NodeT]
+) -> LinkConnection[NodeT]:
+    """A page of ``links``; each edge's node is ``other_end(link)``."""
+    page = connection(links, request, lambda link: link)
+    edges = [
+        LinkEdge(
+            cursor=edge.cursor,
+            node=other_end(edge.node),
+            link_id=edge.node.slug,
+            relationship=relationship_of(edge.node),
+            evidence=evidence_of(edge.node),
+        )
+        for edge in page.edges
+    ]
+    return LinkConnection(
+        edges=edges,
+        nodes=[edge.node for edge in edges],
+        page_info=page.page_info,
+        total_count=page.total_count,
     )

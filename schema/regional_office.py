@@ -6,14 +6,13 @@ import strawberry
 from strawberry import relay
 
 from db.models import SubjectType
-from resolvers.link import LinkRecord
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
 from schema.context import Info
 from schema.country import Country
 from schema.language import LangArgument, required_text
-from schema.link import Evidence, RelationshipKind, evidence_of, relationship_of
-from schema.pagination import After, Before, Connection, First, Last, PageInfo, connection
+from schema.link import LinkConnection, RelationshipKind, link_connection
+from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import (
     NOTES_DESCRIPTION,
     SOURCES_DESCRIPTION,
@@ -45,52 +44,6 @@ class Coverage:
 class OfficeStatus:
     text: str = strawberry.field(description="The change (e.g. the 2024 reorganisation).")
     source_url: str = strawberry.field(description="The page that states it.")
-
-
-@strawberry.type(description="A regional office's relationship with an institution.")
-class RegionalOfficeInstitutionEdge:
-    cursor: str = strawberry.field(description="Opaque cursor of this edge.")
-    node: InstitutionRef = strawberry.field(description="The institution.")
-    link_id: str = strawberry.field(description="Natural key of the relationship, e.g. `link-038`.")
-    relationship: RelationshipKind = strawberry.field(description="How the office relates to it.")
-    evidence: Evidence = strawberry.field(description="The seed page's words that state it.")
-
-
-@strawberry.type(description="A page of an office's institution relationships (one edge each).")
-class RegionalOfficeInstitutionConnection:
-    edges: list[RegionalOfficeInstitutionEdge] = strawberry.field(
-        description="The relationships, with cursors."
-    )
-    nodes: list[InstitutionRef] = strawberry.field(
-        description="The institutions of the page's edges (an institution linked twice appears "
-        "twice)."
-    )
-    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
-    total_count: int = strawberry.field(description="Number of relationships in the whole list.")
-
-
-def institution_connection(
-    links: list[LinkRecord], request: PageRequest
-) -> RegionalOfficeInstitutionConnection:
-    from schema.institution import Institution
-
-    page = connection(links, request, lambda link: link)
-    edges = [
-        RegionalOfficeInstitutionEdge(
-            cursor=edge.cursor,
-            node=Institution.from_record(edge.node.institution),  # type: ignore[arg-type]
-            link_id=edge.node.slug,
-            relationship=relationship_of(edge.node),
-            evidence=evidence_of(edge.node),
-        )
-        for edge in page.edges
-    ]
-    return RegionalOfficeInstitutionConnection(
-        edges=edges,
-        nodes=[e.node for e in edges],
-        page_info=page.page_info,
-        total_count=page.total_count,
-    )
 
 
 @strawberry.type(
@@ -187,11 +140,17 @@ class RegionalOffice(relay.Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> RegionalOfficeInstitutionConnection:
+    ) -> LinkConnection[InstitutionRef]:
         links = await info.context.loaders.links_by_office.load(self.record.id)
         if relationship is not None:
             links = [link for link in links if link.relationship_kind == str(relationship.value)]
-        return institution_connection(links, PageRequest(first, after, last, before))
+        from schema.institution import Institution
+
+        return link_connection(
+            links,
+            PageRequest(first, after, last, before),
+            lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
+        )
 
     @strawberry.field(description=SOURCES_DESCRIPTION)
     async def sources(self, info: Info) -> list[Source]:
