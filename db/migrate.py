@@ -15,6 +15,7 @@ from db.loader import LoadReport, Progress, load_dataset
 from db.models import DatasetVersion
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_LOCK_KEY = 1_062_569  # advisory lock id of iom-graph migrations (any constant works)
 
 
 def alembic_config() -> Config:
@@ -75,6 +76,3 @@ def migration_lock(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-_LOCK_KEY = 0x10_6_2A9  # arbitrary, constant: "iom-graph migrations"

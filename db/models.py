@@ -35,7 +35,6 @@ class SubjectType(StrEnum):
 
 
 SUBJECT_TYPES = tuple(t.value for t in SubjectType)
-CONFIDENCE_LEVELS = ("high", "medium", "low")
 
 
 def _subject_check(name: str) -> CheckConstraint:

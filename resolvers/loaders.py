@@ -17,13 +17,13 @@ V = TypeVar("V")
 
 
 def _loader(
-    db: Database, fetch: Callable[[Database, Sequence[K]], Mapping[K, V]], default: Any = None
+    db: Database, fetch: Callable[[Database, Sequence[K]], Mapping[K, V]]
 ) -> DataLoader[K, Any]:
     """A DataLoader whose batch function runs ``fetch`` once for all keys of a tick."""
 
     async def load(keys: list[K]) -> list[Any]:
         found = await db.run(fetch, db, keys)
-        return [found.get(key, default) for key in keys]
+        return [found.get(key) for key in keys]
 
     return DataLoader(load_fn=load)
 

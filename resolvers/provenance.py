@@ -9,7 +9,6 @@ from db.models import (
     DataQualityNote,
     DataQualityNoteSubject,
     Provenance,
-    SubjectType,
     Translation,
 )
 from resolvers.database import Database
@@ -121,6 +120,3 @@ def notes_by_ids(db: Database, ids: Sequence[int]) -> dict[int, NoteRecord]:
 def notes_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, NoteRecord]:
     statement = select(*_note.c).where(_note.c.slug.in_(slugs))
     return {row[1]: NoteRecord(*row) for row in db.fetch(statement)}
-
-
-SUBJECT_TYPES = tuple(t.value for t in SubjectType)

@@ -1,7 +1,7 @@
 """The Institution type: bodies, processes and initiatives, and the offices linked to them."""
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -11,7 +11,7 @@ from resolvers.institution import InstitutionRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.language import LangArgument, localized, required_text
-from schema.link import LinkConnection, RelationshipKind, link_connection
+from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, First, Last
 from schema.provenance import (
     NOTES_DESCRIPTION,
@@ -124,20 +124,16 @@ class Institution(relay.Node):
     async def regional_offices(
         self,
         info: Info,
-        relationship: Annotated[
-            RelationshipKind | None,
-            strawberry.argument(description="Only relationships of this kind."),
-        ] = None,
+        relationship: RelationshipArgument = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> LinkConnection[RegionalOffice]:
         links = await info.context.loaders.links_by_institution.load(self.record.id)
-        if relationship is not None:
-            links = [link for link in links if link.relationship_kind == str(relationship.value)]
         return link_connection(
             links,
+            relationship,
             PageRequest(first, after, last, before),
             lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
         )

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -106,10 +106,21 @@ class LinkConnection(Generic[NodeT]):
     total_count: int = strawberry.field(description="Number of relationships in the whole list.")
 
 
+RelationshipArgument = Annotated[
+    RelationshipKind | None, strawberry.argument(description="Only relationships of this kind.")
+]
+
+
 def link_connection(
-    links: list[LinkRecord], request: PageRequest, other_end: Callable[[LinkRecord], NodeT]
+    links: list[LinkRecord],
+    relationship: RelationshipKind | None,
+    request: PageRequest,
+    other_end: Callable[[LinkRecord], NodeT],
 ) -> LinkConnection[NodeT]:
-    """A page of ``links``; each edge's node is ``other_end(link)``."""
+    """A page of ``links`` (of one ``relationship`` kind, if given); each edge's node is
+    ``other_end(link)``."""
+    if relationship is not None:
+        links = [link for link in links if link.relationship_kind == str(relationship.value)]
     page = connection(links, request, lambda link: link)
     edges = [
         LinkEdge(

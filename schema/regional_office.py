@@ -11,7 +11,7 @@ from resolvers.regional_office import OfficeRecord
 from schema.context import Info
 from schema.country import Country
 from schema.language import LangArgument, required_text
-from schema.link import LinkConnection, RelationshipKind, link_connection
+from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import (
     NOTES_DESCRIPTION,
@@ -132,22 +132,18 @@ class RegionalOffice(relay.Node):
     async def institutions(
         self,
         info: Info,
-        relationship: Annotated[
-            RelationshipKind | None,
-            strawberry.argument(description="Only relationships of this kind."),
-        ] = None,
+        relationship: RelationshipArgument = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> LinkConnection[InstitutionRef]:
         links = await info.context.loaders.links_by_office.load(self.record.id)
-        if relationship is not None:
-            links = [link for link in links if link.relationship_kind == str(relationship.value)]
         from schema.institution import Institution
 
         return link_connection(
             links,
+            relationship,
             PageRequest(first, after, last, before),
             lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
         )
