@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy db resolvers schema server.py
+	$(BIN)/mypy .
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

@@ -7,7 +7,7 @@ records are kept. Each request then gets fresh DataLoaders (same attribute names
 ``schema.execute`` like iom-graph does. What remains is the cost of GraphQL execution and JSON
 serialisation: the best iom-graph could do without a database round trip.
 
-Requests go through iom-graph's own ``schema.http.GraphQLEndpoint`` (parsing, negotiation,
+Requests go through iom-graph's own ``service.endpoint.GraphQLEndpoint`` (parsing, negotiation,
 execution slots, timeout, error codes, serialisation), given a context factory that puts the
 in-memory loaders in place, no response cache, and the same list sizes, rate-limiter settings
 and garbage-collector thresholds as the server. Only the middleware (request ids, access log,
@@ -37,17 +37,17 @@ from strawberry.dataloader import DataLoader
 
 from db import models
 from db.engine import build_engine
-from db.settings import get_settings
 from resolvers import country, institution, leadership, link, organisation, provenance
 from resolvers import regional_office as office
 from resolvers.bounds import ListSizes, list_sizes
 from resolvers.database import AnyRow, Database
 from resolvers.loaders import Loaders
-from schema import schema
-from schema.cache import LocalStore, PersistedQueries
+from schema import build_schema
 from schema.context import Context
-from schema.http import Caching, GraphQLEndpoint, Guards
-from schema.ratelimit import LocalTokenBuckets, RateLimiter
+from service.caching import build_caching
+from service.endpoint import DatasetState, ExecutionLimits, GraphQLEndpoint
+from service.ratelimit import build_rate_limits
+from service.settings import Settings
 
 DATABASE_ENV = "IOM_GRAPH_BENCH_REFERENCE_DATABASE"
 MEDIA_TYPE = "application/json; charset=utf-8"
@@ -241,21 +241,13 @@ def record_direct_queries(engine: Engine) -> dict[Hashable, Sequence[AnyRow]]:
     return recording.recorded
 
 
-def rate_limiter() -> RateLimiter | None:
-    """The limiter iom-graph builds from the same settings (in-process buckets)."""
-    settings = get_settings()
-    if settings.rate_limit_per_second <= 0:
-        return None
-    return LocalTokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)
-
-
 # The same collector thresholds as server.py: both servers pay the same for garbage.
 GC_THRESHOLDS = (20_000, 10, 10)
 
 
 def create_app() -> Starlette:
     check_loader_names()
-    settings = get_settings()
+    settings = Settings()  # an entry point of its own (uvicorn --factory): it reads the env
     engine = build_engine(os.environ[DATABASE_ENV])
     try:
         answers = precompute_answers(Database(engine))
@@ -263,17 +255,21 @@ def create_app() -> Starlette:
         db = ReplayDatabase(record_direct_queries(engine))
     finally:
         engine.dispose()
-    guards = Guards(
-        timeout_seconds=settings.request_timeout_seconds,
-        max_concurrent_executions=settings.max_concurrent_executions or 1,
-        rate_limiter=rate_limiter(),
-        list_sizes=sizes,
-    )
-    caching = Caching(
-        versions=lambda: None, responses=None, persisted=PersistedQueries(LocalStore(1 << 20))
-    )
+    limits = settings.limits()
     endpoint = GraphQLEndpoint(
-        schema, db, guards, caching, context_factory=partial(InMemoryContext, answers=answers)
+        build_schema(limits),
+        db,
+        # No response cache: the reference measures execution.
+        build_caching(0, settings.cache_max_age_seconds, None, lambda: None),
+        execution=ExecutionLimits(
+            settings.request_timeout_seconds, settings.max_concurrent_executions or 1
+        ),
+        page_limits=limits.page,
+        dataset=DatasetState(sizes),
+        rate_limits=build_rate_limits(
+            settings.rate_limit_per_second, settings.rate_limit_burst, settings.api_key_header, None
+        ),
+        context_factory=partial(InMemoryContext, answers=answers),
     )
 
     @asynccontextmanager

@@ -9,6 +9,7 @@ from db.dataset import DEFAULT_DATASET_PATH, DatasetError, read_dataset
 from db.engine import build_engine
 from db.loader import load_dataset
 from db.migrate import upgrade
+from db.settings import DatabaseSettings
 
 
 def _say(message: str) -> None:
@@ -39,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"version {loaded.content_hash[:12]}"
             )
             return 0
-        engine = build_engine(args.database_url)
+        settings = DatabaseSettings()
+        engine = build_engine(
+            args.database_url or settings.database_url, settings.statement_timeout_ms
+        )
         _say(f"database: {engine.url.render_as_string(hide_password=True)}")
         _say("migrating the schema")
         upgrade(engine)

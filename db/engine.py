@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from db.settings import get_settings
+from db.settings import DEFAULT_DATABASE_URL, DEFAULT_STATEMENT_TIMEOUT_MS
 
 
 def normalise_url(url: str) -> str:
@@ -23,9 +23,11 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def build_engine(url: str | None = None) -> Engine:
-    """A new engine for ``url`` (default: the configured database URL)."""
-    url = normalise_url(url or get_settings().database_url)
+def build_engine(
+    url: str = DEFAULT_DATABASE_URL, statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
+) -> Engine:
+    """A new engine for ``url``; on PostgreSQL every statement has ``statement_timeout_ms``."""
+    url = normalise_url(url)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         database = make_url(url).database
@@ -45,7 +47,7 @@ def build_engine(url: str | None = None) -> Engine:
             pool_timeout=5,
             connect_args={
                 "connect_timeout": 2,
-                "options": f"-c statement_timeout={get_settings().statement_timeout_ms}",
+                "options": f"-c statement_timeout={statement_timeout_ms}",
             },
         )
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://")

@@ -1,96 +1,32 @@
-"""Process settings, read once from the environment (prefix ``IOM_GRAPH_``).
+"""What the data layer needs to reach its database, read by the entry points only.
 
-Every layer reads its settings here; ``db`` is the bottom layer, so this module lives in it.
-The README's configuration table documents each field.
+``service.settings.Settings`` extends this class with the service's own settings; the CLI
+(``python -m db``) reads it alone. Below the entry points, the values are handed down as
+arguments (``db.engine.build_engine(url, statement_timeout_ms)``).
 """
 
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "iom-graph.sqlite3"
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+DEFAULT_STATEMENT_TIMEOUT_MS = 5000
 
 
-class Settings(BaseSettings):
-    """Settings of one iom-graph process."""
+class DatabaseSettings(BaseSettings):
+    """Database settings from the environment (prefix ``IOM_GRAPH_``)."""
 
     model_config = SettingsConfigDict(env_prefix="IOM_GRAPH_", extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
     )
-    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
-    port: int = Field(default=8000, description="Port the HTTP server binds.")
-    workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
-    environment: Literal["production", "development"] = Field(
-        default="production",
-        description="development turns on field suggestions in validation errors.",
-    )
-    cors_origins: list[str] = Field(
-        default_factory=list, description="Origins allowed by CORS (JSON list, or '*')."
-    )
-    max_body_bytes: int = Field(default=100_000, description="Largest request body (413 above).")
-    max_page_size: int = Field(default=100, description="Largest first/last on a connection.")
-    default_page_size: int = Field(default=50, description="Page size when first/last is absent.")
-    max_depth: int = Field(default=15, ge=1, description="Deepest field nesting (cycles).")
-    max_aliases: int = Field(default=30, ge=0, description="Aliases per document.")
-    max_directives: int = Field(default=20, ge=0, description="Directive uses per document.")
-    max_tokens: int = Field(default=2000, ge=100, description="Lexical tokens per document.")
-    max_cost: int = Field(
-        default=25_000, ge=1, description="Static cost budget of one operation (see README)."
-    )
-    rate_limit_per_second: float = Field(
-        default=10_000.0, ge=0, description="Cost units a client regains per second; 0 = off."
-    )
-    rate_limit_burst: int = Field(
-        default=100_000, ge=1, description="Cost units a client can spend at once (bucket size)."
-    )
-    api_key_header: str = Field(
-        default="X-API-Key", description="Header naming a client for rate limits (else its IP)."
-    )
-    redis_url: str | None = Field(
-        default=None, description="redis://host:port/db: rate limits shared by replicas."
-    )
-    request_timeout_seconds: float = Field(
-        default=10.0, gt=0, description="Longest a request may run (503 TIMEOUT beyond)."
-    )
-    max_concurrent_executions: int | None = Field(
-        default=None,
-        ge=1,
-        description="GraphQL operations executing at once per worker "
-        "(default: 1 on SQLite, 2 on PostgreSQL, whose statements wait on the network).",
-    )
     statement_timeout_ms: int = Field(
-        default=5000, ge=0, description="PostgreSQL statement_timeout for every statement."
+        default=DEFAULT_STATEMENT_TIMEOUT_MS,
+        ge=0,
+        description="PostgreSQL statement_timeout for every statement.",
     )
-    response_cache_bytes: int = Field(
-        default=64 * 1024 * 1024, ge=0, description="In-process response cache size; 0 = off."
-    )
-    cache_max_age_seconds: int = Field(
-        default=0, ge=0, description="max-age of Cache-Control on GET and persisted queries."
-    )
-    auto_migrate: bool = Field(
-        default=True, description="Migrate and seed an empty database at start-up."
-    )
-
-    @model_validator(mode="after")
-    def _coherent_limits(self) -> "Settings":
-        if self.rate_limit_per_second > 0 and self.rate_limit_burst < self.max_cost:
-            raise ValueError(
-                f"rate_limit_burst ({self.rate_limit_burst}) must be at least max_cost "
-                f"({self.max_cost}): operations between the two could never run"
-            )
-        if self.default_page_size > self.max_page_size:
-            raise ValueError("default_page_size must not exceed max_page_size")
-        return self
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

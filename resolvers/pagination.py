@@ -10,11 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from db.settings import get_settings
 from resolvers.errors import UserInputError
 
 T = TypeVar("T")
 _PREFIX = "offset:"
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PageLimits:
+    """The page size when ``first``/``last`` is absent, and the largest one may ask for."""
+
+    default_page_size: int = DEFAULT_PAGE_SIZE
+    max_page_size: int = MAX_PAGE_SIZE
 
 
 def encode_cursor(offset: int) -> str:
@@ -40,6 +49,7 @@ class PageRequest:
     after: str | None = None
     last: int | None = None
     before: str | None = None
+    limits: PageLimits = PageLimits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +66,7 @@ class Page(Generic[T]):
         return encode_cursor(self.start + index)
 
 
-def check_page_size(value: int | None, argument: str) -> None:
-    maximum = get_settings().max_page_size
+def check_page_size(value: int | None, argument: str, maximum: int) -> None:
     if value is None:
         return
     if value < 0:
@@ -72,8 +81,9 @@ def check_page_size(value: int | None, argument: str) -> None:
 
 def paginate(items: Sequence[T], request: PageRequest) -> Page[T]:
     """Apply Relay's slicing rules (after/before first, then first/last) to ``items``."""
-    check_page_size(request.first, "first")
-    check_page_size(request.last, "last")
+    limits = request.limits
+    check_page_size(request.first, "first", limits.max_page_size)
+    check_page_size(request.last, "last", limits.max_page_size)
     total = len(items)
     start, end = 0, total
     if request.after is not None:
@@ -81,7 +91,7 @@ def paginate(items: Sequence[T], request: PageRequest) -> Page[T]:
     if request.before is not None:
         end = max(min(decode_cursor(request.before, "before"), total), start)
     if request.first is None and request.last is None:
-        end = min(end, start + get_settings().default_page_size)
+        end = min(end, start + limits.default_page_size)
     if request.first is not None:
         end = min(end, start + request.first)
     if request.last is not None:

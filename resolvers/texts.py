@@ -9,7 +9,6 @@ handling dominating the database path.
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -96,31 +95,6 @@ def pick(texts: Texts, field: str, languages: Sequence[str]) -> str | None:
         if text is not None:
             return text
     return next(iter(by_language.values()))
-
-
-@lru_cache(maxsize=256)
-def parse_accept_language(header: str | None) -> tuple[str, ...]:
-    """Supported languages from an Accept-Language header, best first ("fr-CH, en;q=0.8")."""
-    if not header:
-        return ()
-    weighted: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        language = tag.strip().split("-")[0].lower()
-        quality = 1.0
-        params = params.strip()
-        if params.startswith("q="):
-            try:
-                quality = float(params[2:])
-            except ValueError:
-                quality = 0.0
-        if language in LANGUAGES and quality > 0:
-            weighted.append((-quality, position, language))
-    ordered: list[str] = []
-    for _quality, _position, language in sorted(weighted):
-        if language not in ordered:
-            ordered.append(language)
-    return tuple(ordered)
 
 
 def languages_for(explicit: str | None, preferred: Iterable[str]) -> tuple[str, ...]:

@@ -1,7 +1,5 @@
-"""The GraphQL contract: types, root Query and the executable ``schema``."""
+"""The GraphQL contract: types, the root Query, and ``build_schema`` (importing builds nothing)."""
 
 from schema.build import build_schema
 
-schema = build_schema()
-
-__all__ = ["build_schema", "schema"]
+__all__ = ["build_schema"]

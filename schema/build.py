@@ -11,11 +11,10 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.utils.str_converters import to_camel_case
 
-from db.settings import Settings, get_settings
-from schema.cost import CostLimit
 from schema.errors import coded, log_unexpected
-from schema.inputs import RejectNulCharacters
-from schema.limits import limit_extensions
+from schema.extensions.cost import CostLimit
+from schema.extensions.limits import Limits, limit_extensions
+from schema.extensions.nul_characters import RejectNulCharacters
 from schema.query import Query
 
 _camel_case = cache(to_camel_case)
@@ -50,22 +49,17 @@ class IomSchema(strawberry.Schema):
         log_unexpected(errors, getattr(context, "request_id", ""))
 
 
-def build_schema(settings: Settings | None = None) -> IomSchema:
-    """The schema with the limits of ``settings``; field suggestions only in development."""
-    settings = settings or get_settings()
-    cost_limit = partial(
-        CostLimit,
-        max_cost=settings.max_cost,
-        default_page_size=settings.default_page_size,
-        max_page_size=settings.max_page_size,
-    )
+def build_schema(limits: Limits | None = None, *, field_suggestions: bool = False) -> IomSchema:
+    """The schema holding operations to ``limits``; ``field_suggestions`` ("did you mean")
+    belong in development only, as they spell out the schema to anyone probing it."""
+    limits = limits or Limits()
     return IomSchema(
         query=Query,
-        config=StrawberryConfig(disable_field_suggestions=settings.environment != "development"),
+        config=StrawberryConfig(disable_field_suggestions=not field_suggestions),
         extensions=[
-            *limit_extensions(settings),
+            *limit_extensions(limits),
             RejectNulCharacters,
-            cost_limit,
+            partial(CostLimit, limits),
             ParserCache,
             ValidationCache,
         ],

@@ -1,13 +1,18 @@
 """The typed per-request context every resolver receives."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
 
 from resolvers.bounds import ListSizes
 from resolvers.database import Database
 from resolvers.loaders import Loaders
-from schema.ratelimit import RateLimiter
+from resolvers.pagination import PageLimits
+
+Charge = Callable[[int], Awaitable[GraphQLError | None]]
+"""Charges an operation's cost to its client: the refusal to return, or None to run it."""
 
 
 @dataclass
@@ -17,10 +22,10 @@ class Context:
     db: Database
     languages: tuple[str, ...] = ()
     request_id: str = ""
-    client_key: str = "local"
     list_sizes: ListSizes = field(default_factory=ListSizes)
-    rate_limiter: RateLimiter | None = None
-    rate_limit_remaining: int | None = None
+    page_limits: PageLimits = field(default_factory=PageLimits)
+    # Filled by the service when it rate-limits clients; None runs every affordable operation.
+    charge: Charge | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

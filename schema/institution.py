@@ -134,7 +134,7 @@ class Institution(relay.Node):
         return link_connection(
             links,
             relationship,
-            PageRequest(first, after, last, before),
+            PageRequest(first, after, last, before, info.context.page_limits),
             lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
         )
 

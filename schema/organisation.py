@@ -101,7 +101,9 @@ class Organisation(relay.Node):
         records = await info.context.loaders.offices_by_organisation.load(self.record.id)
         info.context.loaders.office_by_id.prime_many({r.id: r for r in records})
         return connection(
-            records, PageRequest(first, after, last, before), RegionalOffice.from_record
+            records,
+            PageRequest(first, after, last, before, info.context.page_limits),
+            RegionalOffice.from_record,
         )
 
     @strawberry.field(description=SOURCES_DESCRIPTION)

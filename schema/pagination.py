@@ -5,15 +5,14 @@ from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from db.settings import get_settings
-from resolvers.pagination import Page, PageRequest, paginate
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest, paginate
 
 NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")
 
-_settings = get_settings()
+# The documented defaults: the SDL never depends on the settings a process runs with.
 PAGE_ARGUMENTS_NOTE = (
-    f"Default page size {_settings.default_page_size}; maximum {_settings.max_page_size} "
+    f"Default page size {DEFAULT_PAGE_SIZE}; maximum {MAX_PAGE_SIZE} "
     "(asking for more is an error, never a silent cut)."
 )
 First = Annotated[

@@ -200,7 +200,9 @@ class Query:
             info.context.languages,
         )
         return connection(
-            records, PageRequest(first, after, last, before), RegionalOffice.from_record
+            records,
+            PageRequest(first, after, last, before, info.context.page_limits),
+            RegionalOffice.from_record,
         )
 
     @strawberry.field(
@@ -247,7 +249,11 @@ class Query:
             order.direction is OrderDirection.DESC,
             info.context.languages,
         )
-        return connection(records, PageRequest(first, after, last, before), Country.from_record)
+        return connection(
+            records,
+            PageRequest(first, after, last, before, info.context.page_limits),
+            Country.from_record,
+        )
 
     @strawberry.field(
         description="An institution by slug (`escwa`) or by acronym in any language (`CESAO`); "
@@ -311,7 +317,11 @@ class Query:
             order.direction is OrderDirection.DESC,
             info.context.languages,
         )
-        return connection(records, PageRequest(first, after, last, before), Institution.from_record)
+        return connection(
+            records,
+            PageRequest(first, after, last, before, info.context.page_limits),
+            Institution.from_record,
+        )
 
     @strawberry.field(description="A leadership position or office by slug; null if unknown.")
     async def leadership_position(
@@ -384,7 +394,9 @@ class Query:
         before: Before = None,
     ) -> Connection[relay.Node]:
         hits = await info.context.db.run(search_queries.search, info.context.db, text)
-        page = connection(hits, PageRequest(first, after, last, before), lambda hit: hit)
+        page = connection(
+            hits, PageRequest(first, after, last, before, info.context.page_limits), lambda hit: hit
+        )
         nodes = await asyncio.gather(
             *(node_for_subject(info, hit.subject_type, hit.subject_id) for hit in page.nodes)
         )

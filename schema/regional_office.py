@@ -123,7 +123,11 @@ class RegionalOffice(relay.Node):
         before: Before = None,
     ) -> Connection[Country]:
         records = await info.context.loaders.countries_by_office.load(self.record.id)
-        return connection(records, PageRequest(first, after, last, before), Country.from_record)
+        return connection(
+            records,
+            PageRequest(first, after, last, before, info.context.page_limits),
+            Country.from_record,
+        )
 
     @strawberry.field(
         description="The institutions the office works with: one edge per relationship the seed "
@@ -144,7 +148,7 @@ class RegionalOffice(relay.Node):
         return link_connection(
             links,
             relationship,
-            PageRequest(first, after, last, before),
+            PageRequest(first, after, last, before, info.context.page_limits),
             lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
         )
 

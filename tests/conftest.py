@@ -22,7 +22,7 @@ from db.loader import load_dataset
 from db.migrate import upgrade
 from resolvers.bounds import list_sizes
 from resolvers.database import Database
-from schema import schema
+from schema import build_schema
 from schema.build import IomSchema
 from schema.context import Context
 
@@ -109,7 +109,10 @@ def empty_engine(databases: DatabaseFactory) -> Engine:
     return engine
 
 
-def make_execute(engine: Engine, executable: IomSchema = schema) -> Execute:
+DEFAULT_SCHEMA = build_schema()
+
+
+def make_execute(engine: Engine, executable: IomSchema = DEFAULT_SCHEMA) -> Execute:
     """In-process execution as the server does it: the dataset's list sizes bound the cost."""
     database = Database(engine)
     sizes = list_sizes(database)

@@ -11,7 +11,7 @@ import yaml
 from db.dataset import DEFAULT_DATASET_PATH
 
 Dataset = dict[str, Any]
-EXAMPLES = Path(__file__).resolve().parent.parent / "schema" / "graphiql" / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "service" / "graphiql" / "examples"
 
 
 @cache

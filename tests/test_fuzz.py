@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, queries
 
-from schema import schema
+from schema import build_schema
 from schema.errors import ErrorCode
 from tests.conftest import Execute
 
+schema = build_schema()
 SDL = schema.as_str()
 CODES = {code.value for code in ErrorCode}
 FUZZ = settings(

@@ -126,7 +126,7 @@ def test_two_replicas_enforce_one_budget_through_redis(tmp_path: Path) -> None:
 
 def test_a_request_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
     slow = {"IOM_GRAPH_REQUEST_TIMEOUT_SECONDS": "0.001"}
-    full = Path(__file__).parent.parent / "schema/graphiql/examples/01-full-traversal.graphql"
+    full = Path(__file__).parent.parent / "service/graphiql/examples/01-full-traversal.graphql"
     with (
         start_server(f"sqlite:///{tmp_path / 'slow.sqlite3'}", slow) as url,
         httpx.Client(base_url=url, timeout=10.0) as client,

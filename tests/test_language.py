@@ -2,7 +2,7 @@
 
 import pytest
 
-from resolvers.texts import parse_accept_language
+from service.request import parse_accept_language
 from tests.conftest import Execute
 
 QUERY = """

@@ -2,11 +2,11 @@
 
 import pytest
 
-from db.settings import Settings
 from schema import build_schema
+from schema.extensions.limits import Limits
 from tests.conftest import DatabaseFactory, Execute, make_execute
 
-LIMITS = Settings()
+LIMITS = Limits()
 
 
 def nested(depth: int) -> str:
@@ -88,7 +88,7 @@ async def test_cost_budget_at_the_limit_and_one_past(databases: DatabaseFactory)
 
     upgrade(engine)
     load_dataset(engine)
-    execute = make_execute(engine, build_schema(Settings(max_cost=201)))
+    execute = make_execute(engine, build_schema(Limits(max_cost=201)))
     at_limit = await execute(COST_QUERY)
     assert at_limit.errors is None
     assert at_limit.extensions == {"cost": {"requested": 201, "maximum": 201}}

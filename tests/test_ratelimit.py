@@ -10,9 +10,16 @@ from strawberry.types import ExecutionResult
 
 from resolvers.bounds import list_sizes
 from resolvers.database import Database
-from schema import schema
 from schema.context import Context
-from schema.ratelimit import KEY_PREFIX, Decision, LocalTokenBuckets, RedisTokenBuckets, client_key
+from service.ratelimit import (
+    KEY_PREFIX,
+    ClientAccount,
+    Decision,
+    LocalTokenBuckets,
+    RedisTokenBuckets,
+    client_key,
+)
+from tests.conftest import DEFAULT_SCHEMA as SCHEMA
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -53,8 +60,9 @@ async def redis() -> AsyncIterator[Redis]:
 
 async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
     client = f"test-{uuid.uuid4().hex}"
-    replica_a = RedisTokenBuckets(Redis.from_url(REDIS_URL), rate=1.0, burst=100)
-    replica_b = RedisTokenBuckets(Redis.from_url(REDIS_URL), rate=1.0, burst=100)
+    redis_a, redis_b = Redis.from_url(REDIS_URL), Redis.from_url(REDIS_URL)
+    replica_a = RedisTokenBuckets(redis_a, rate=1.0, burst=100)
+    replica_b = RedisTokenBuckets(redis_b, rate=1.0, burst=100)
     try:
         assert (await replica_a.charge(client, 60)).allowed
         on_b = await replica_b.charge(client, 60)  # the same bucket: 40 left, not 100
@@ -64,16 +72,17 @@ async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
         assert await redis.pttl(KEY_PREFIX + client) > 0  # buckets expire on their own
     finally:
         await redis.delete(KEY_PREFIX + client)
-        await replica_a.close()
-        await replica_b.close()
+        await redis_a.aclose()
+        await redis_b.aclose()
 
 
 async def test_an_unreachable_redis_lets_requests_through() -> None:
-    buckets = RedisTokenBuckets.from_url("redis://127.0.0.1:1/0", rate=1.0, burst=10)
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    buckets = RedisTokenBuckets(unreachable, rate=1.0, burst=10)
     try:
         assert (await buckets.charge("anyone", 5)).allowed
     finally:
-        await buckets.close()
+        await unreachable.aclose()
 
 
 async def test_an_exhausted_client_gets_rate_limited(seeded_engine: Engine) -> None:
@@ -83,9 +92,10 @@ async def test_an_exhausted_client_gets_rate_limited(seeded_engine: Engine) -> N
     query = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
 
     async def run() -> tuple[ExecutionResult, int | None]:
-        context = Context(db=database, list_sizes=sizes, rate_limiter=limiter, client_key="ip:t")
-        result = await schema.execute(query, context_value=context)
-        return result, context.rate_limit_remaining
+        account = ClientAccount(limiter, "ip:t")
+        context = Context(db=database, list_sizes=sizes, charge=account.charge)
+        result = await SCHEMA.execute(query, context_value=context)
+        return result, account.remaining
 
     (first, left_1), (second, left_2), (third, left_3) = await run(), await run(), await run()
     assert first.errors is None

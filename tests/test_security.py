@@ -7,7 +7,6 @@ import pytest
 from graphql import FieldNode, OperationDefinitionNode, build_ast_schema, parse, print_ast
 
 import resolvers.organisation
-from db.settings import Settings
 from schema import build_schema
 from tests.conftest import Execute, make_execute
 from tests.dataset_facts import example
@@ -110,7 +109,7 @@ async def test_unexpected_errors_are_masked_and_logged_in_full(
 async def test_field_suggestions_only_in_development(
     seeded_engine: object, environment: str, suggests: bool
 ) -> None:
-    execute = make_execute(seeded_engine, build_schema(Settings(environment=environment)))  # type: ignore[arg-type]
+    execute = make_execute(seeded_engine, build_schema(field_suggestions=suggests))
     result = await execute("{ organisaton { slug } }")
     assert result.errors is not None
     assert ("Did you mean 'organisation'?" in result.errors[0].message) is suggests

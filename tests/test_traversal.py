@@ -4,9 +4,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from db.settings import Settings
 from resolvers.database import count_statements
 from schema import build_schema
+from schema.extensions.limits import Limits
 from tests.conftest import DatabaseFactory, Execute, make_execute
 from tests.dataset_facts import example, office_countries, office_links
 from tests.synthetic import multiply_dataset
@@ -88,7 +88,7 @@ async def test_statement_count_is_fixed_and_does_not_grow_with_data(
 
     multiply_dataset(empty_engine, factor=10)
     # Ten times the data makes the traversal cost about ten times as much: lift the budget.
-    roomy = build_schema(Settings(max_cost=1_000_000, rate_limit_burst=1_000_000))
+    roomy = build_schema(Limits(max_cost=1_000_000))
     tenfold_count, data = await _statements(make_execute(empty_engine, roomy))
     offices = data["organisation"]["regionalOffices"]
     assert offices["totalCount"] == 90

@@ -1,30 +1,32 @@
-"""Alembic environment: runs on the connection ``db.migrate`` hands it, or on the configured URL."""
+"""Alembic environment: runs on the connection ``db.migrate`` hands it, or, when alembic is run
+from the command line, on the configured URL (an entry point, so it may read the settings)."""
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from db.engine import build_engine
+from db.settings import DatabaseSettings
 
 target_metadata = SQLModel.metadata
+
+
+def _migrate(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def run_migrations() -> None:
     connection = context.config.attributes.get("connection")
     if connection is not None:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
         return
-    engine = build_engine(context.config.get_main_option("sqlalchemy.url") or None)
-    with engine.connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+    settings = DatabaseSettings()
+    url = context.config.get_main_option("sqlalchemy.url") or settings.database_url
+    with build_engine(url, settings.statement_timeout_ms).connect() as own_connection:
+        _migrate(own_connection)
 
 
 run_migrations()

@@ -38,8 +38,9 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from resolvers.bounds import ListSizes
+from schema.context import Context
 from schema.errors import ErrorCode, coded_error
-from schema.ratelimit import Decision
+from schema.extensions.limits import Limits
 
 # (parent type, field) -> name of the list size that bounds it (resolvers.bounds).
 CONNECTIONS = {
@@ -204,21 +205,13 @@ class _Walk:
         return len(value) if isinstance(value, list) else 1
 
 
-def rate_limited(decision: Decision, cost: int) -> GraphQLError:
-    return coded_error(
-        f"rate limit: this client has {decision.remaining} cost units left and the "
-        f"operation costs {cost}; retry in {decision.retry_after} s",
-        ErrorCode.RATE_LIMITED,
-        retryAfter=decision.retry_after,
-    )
-
-
 class CostLimit(SchemaExtension):
     """Refuse operations over budget before execution; report the cost of every response."""
 
-    def __init__(self, max_cost: int, default_page_size: int, max_page_size: int) -> None:
-        self.max_cost = max_cost
-        self.default_page_size, self.max_page_size = default_page_size, max_page_size
+    def __init__(self, limits: Limits) -> None:
+        self.max_cost = limits.max_cost
+        self.default_page_size = limits.page.default_page_size
+        self.max_page_size = limits.page.max_page_size
         self.report: dict[str, Any] | None = None
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -246,8 +239,8 @@ class CostLimit(SchemaExtension):
             execution.result = GraphQLExecutionResult(data=None)  # skips execution
         yield
 
-    async def refusal(self, cost: int, dry_run: bool, context: Any) -> GraphQLError | None:
-        """Why the operation must not run (over budget, or its client out of tokens), if so."""
+    async def refusal(self, cost: int, dry_run: bool, context: Context) -> GraphQLError | None:
+        """Why the operation must not run (over budget, or its client over its rate), if so."""
         if cost > self.max_cost:
             return coded_error(
                 f"the operation's cost is {cost}, above the maximum of {self.max_cost}: "
@@ -256,11 +249,10 @@ class CostLimit(SchemaExtension):
                 cost=cost,
                 maximum=self.max_cost,
             )
-        if context.rate_limiter is None:
+        if context.charge is None:
             return None
-        decision = await context.rate_limiter.charge(context.client_key, 1 if dry_run else cost)
-        context.rate_limit_remaining = decision.remaining
-        return None if decision.allowed else rate_limited(decision, cost)
+        # The service's rate limits (a port: this layer knows nothing of how they are kept).
+        return await context.charge(1 if dry_run else cost)
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.report} if self.report is not None else {}

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
+from resolvers.texts import LANGUAGES
 from schema.errors import ErrorCode
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -20,6 +21,8 @@ JSON = "application/json"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _FIRST_OPERATION = re.compile(r"\b(query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
+# RFC 9110 qvalue: 0 to 1 with at most three decimals (so no "inf", "nan" or "2").
+_QVALUE = re.compile(r"^(0(\.\d{0,3})?|1(\.0{0,3})?)$")
 
 
 class HTTPError(Exception):
@@ -41,6 +44,22 @@ class GraphQLParams:
     persisted_hash: str | None = None
 
 
+def quality_list(header: str) -> list[tuple[str, float, int]]:
+    """The items of an Accept-style header as (lower-cased value, quality, position), each
+    quality as RFC 9110 defines it (a malformed one counts as 0, i.e. not acceptable)."""
+    items = []
+    for position, part in enumerate(header.split(",")):
+        value, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, raw = param.partition("=")
+            if name.strip().lower() == "q":
+                raw = raw.strip()
+                quality = float(raw) if _QVALUE.match(raw) else 0.0
+        items.append((value.lower(), quality, position))
+    return items
+
+
 @lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an Accept header; None when we can offer none of it."""
@@ -48,16 +67,7 @@ def negotiate(accept: str | None) -> str | None:
         return JSON
     best_rank: tuple[float, int, int] | None = None
     best_offer: str | None = None
-    for position, part in enumerate(accept.split(",")):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        media = media.lower()
+    for media, quality, position in quality_list(accept):
         if quality <= 0:
             continue
         if media == GRAPHQL_RESPONSE_JSON:
@@ -71,6 +81,23 @@ def negotiate(accept: str | None) -> str | None:
         if best_rank is None or rank > best_rank:
             best_rank, best_offer = rank, offer
     return best_offer
+
+
+@lru_cache(maxsize=256)
+def parse_accept_language(header: str | None) -> tuple[str, ...]:
+    """Supported languages from an Accept-Language header, best first ("fr-CH, en;q=0.8")."""
+    if not header:
+        return ()
+    weighted = [
+        (-quality, position, tag.split("-")[0])
+        for tag, quality, position in quality_list(header)
+        if quality > 0 and tag.split("-")[0] in LANGUAGES
+    ]
+    ordered: list[str] = []
+    for _quality, _position, language in sorted(weighted):
+        if language not in ordered:
+            ordered.append(language)
+    return tuple(ordered)
 
 
 def wants_html(request: Request) -> bool:

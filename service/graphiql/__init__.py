@@ -4,44 +4,31 @@ Everything the page needs is in this folder and is served by the service itself 
 ``/graphiql/``; nothing comes from a CDN. ``vendor/VERSIONS.md`` pins the vendored
 bundles (GraphiQL 3 UMD, React 18 UMD).
 
-The server must:
-
-* serve :data:`INDEX_HTML` as ``text/html; charset=utf-8`` for the page, with the
-  header ``Content-Security-Policy: <CONTENT_SECURITY_POLICY>``;
-* serve each file of :data:`STATIC_ASSETS` at ``/graphiql/<its relative path>`` with the
-  media type given there (and nothing else from this folder);
-* serve :func:`examples_json` at :data:`EXAMPLES_URL` as ``application/json``;
-* answer GraphQL POSTs at ``/graphql`` (the page's ``data-endpoint``), same origin.
+``page`` is the page itself (the endpoint serves it at ``/graphql`` to browsers, under
+``CONTENT_SECURITY_POLICY``); ``routes()`` serves each file of ``STATIC_ASSETS`` at
+``/graphiql/<its relative path>`` with its media type (nothing else from this folder) and
+``examples_json()`` at ``EXAMPLES_URL``. The page posts its queries to ``/graphql``.
 """
-
-from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
-from typing import Final
 
-__all__ = [
-    "CONTENT_SECURITY_POLICY",
-    "EXAMPLES_DIR",
-    "EXAMPLES_URL",
-    "GRAPHIQL_DIR",
-    "INDEX_HTML",
-    "STATIC_ASSETS",
-    "URL_PREFIX",
-    "examples_json",
-]
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import BaseRoute, Route
 
-GRAPHIQL_DIR: Final[Path] = Path(__file__).resolve().parent
-INDEX_HTML: Final[Path] = GRAPHIQL_DIR / "index.html"
-EXAMPLES_DIR: Final[Path] = GRAPHIQL_DIR / "examples"
+GRAPHIQL_DIR: Path = Path(__file__).resolve().parent
+INDEX_HTML: Path = GRAPHIQL_DIR / "index.html"
+EXAMPLES_DIR: Path = GRAPHIQL_DIR / "examples"
 
-URL_PREFIX: Final = "/graphiql/"
-EXAMPLES_URL: Final = URL_PREFIX + "examples.json"
+URL_PREFIX = "/graphiql/"
+EXAMPLES_URL = URL_PREFIX + "examples.json"
 
 # The files index.html loads, relative to GRAPHIQL_DIR (and so to URL_PREFIX), with
 # their media types.
-STATIC_ASSETS: Final[dict[str, str]] = {
+STATIC_ASSETS: dict[str, str] = {
     "graphiql-init.js": "text/javascript; charset=utf-8",
     "vendor/graphiql.min.css": "text/css; charset=utf-8",
     "vendor/graphiql.min.js": "text/javascript; charset=utf-8",
@@ -52,13 +39,13 @@ STATIC_ASSETS: Final[dict[str, str]] = {
 # GraphiQL's dialogs and its operation picker (react-remove-scroll) inject one <style>
 # element. Its text depends only on the scroll-bar gap and the body's margins, which
 # graphiql-init.js pins to 0, so it is always the same and is allowed by its hash.
-_SCROLL_LOCK_STYLE_HASH: Final = "'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='"
+_SCROLL_LOCK_STYLE_HASH = "'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='"
 
 # The only style attributes the page sets through markup: style="text-align:left|right|
 # center", which GraphiQL's markdown renderer puts on cells of aligned tables in schema
 # descriptions. Styles set through the CSSOM (element.style: React, CodeMirror) need no
 # CSP source.
-_TABLE_ALIGN_HASHES: Final = (
+_TABLE_ALIGN_HASHES = (
     "'sha256-De7agAeYqm6ANIVvRRW6HFWi52AJW8inhFE0gSdgXnI='",  # text-align:left
     "'sha256-XzJlZKVo+ff9ozww9Sr2p/2TbJXITZuaWMZ9p53zN1U='",  # text-align:right
     "'sha256-kFAIUwypIt04FgLyVU63Lcmp2AQimPh/TdYjy04Flxs='",  # text-align:center
@@ -66,7 +53,7 @@ _TABLE_ALIGN_HASHES: Final = (
 
 # data: is needed by graphiql.min.css (inlined PNG images and WOFF/WOFF2 fonts) and by the
 # page's empty favicon. Nothing is loaded from anywhere but the service itself.
-CONTENT_SECURITY_POLICY: Final[str] = "; ".join(
+CONTENT_SECURITY_POLICY: str = "; ".join(
     (
         "default-src 'self'",
         "script-src 'self'",
@@ -82,8 +69,8 @@ CONTENT_SECURITY_POLICY: Final[str] = "; ".join(
     )
 )
 
-_NAME_RE: Final = re.compile(r"#\s*(?P<name>\S.*?)\s*")
-_VARIABLES_SUFFIX: Final = ".variables.json"
+_NAME_RE = re.compile(r"#\s*(?P<name>\S.*?)\s*")
+_VARIABLES_SUFFIX = ".variables.json"
 
 
 def _example(path: Path) -> dict[str, object]:
@@ -116,3 +103,29 @@ def examples_json() -> bytes:
     paths = sorted(EXAMPLES_DIR.glob("*.graphql"), key=lambda p: p.name)
     examples = [_example(path) for path in paths]
     return json.dumps(examples, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+async def page(_request: Request) -> Response:
+    """The GraphiQL page, under its Content-Security-Policy."""
+    return FileResponse(
+        INDEX_HTML,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
+    )
+
+
+async def _asset(path: Path, media_type: str, _request: Request) -> Response:
+    return FileResponse(path, media_type=media_type)
+
+
+async def _examples(_request: Request) -> Response:
+    return Response(examples_json(), media_type="application/json")
+
+
+def routes() -> list[BaseRoute]:
+    """The page's own files and its examples, under ``URL_PREFIX``."""
+    assets: list[BaseRoute] = [
+        Route(URL_PREFIX + name, partial(_asset, GRAPHIQL_DIR / name, media_type))
+        for name, media_type in STATIC_ASSETS.items()
+    ]
+    return [*assets, Route(EXAMPLES_URL, _examples)]

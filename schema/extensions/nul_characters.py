@@ -8,7 +8,7 @@ from graphql import StringValueNode
 from strawberry.extensions import SchemaExtension
 
 from schema.errors import ErrorCode, coded_error
-from schema.limits import walk
+from schema.extensions.limits import walk
 
 
 def _strings(value: Any) -> Iterator[str]:

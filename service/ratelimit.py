@@ -13,8 +13,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
+from graphql import GraphQLError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from starlette.requests import Request
+
+from schema.errors import ErrorCode, coded_error
 
 logger = logging.getLogger("iom_graph.ratelimit")
 KEY_PREFIX = "iom-graph:ratelimit:"
@@ -88,11 +92,6 @@ class RedisTokenBuckets:
         self.redis, self.rate, self.burst = redis, rate, burst
         self.script = redis.register_script(CHARGE_SCRIPT)
 
-    @classmethod
-    def from_url(cls, url: str, rate: float, burst: int) -> "RedisTokenBuckets":
-        redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-        return cls(redis, rate, burst)
-
     async def charge(self, client: str, cost: int) -> Decision:
         try:
             before = float(
@@ -106,5 +105,71 @@ class RedisTokenBuckets:
             return Decision(True, self.burst, 0)
         return _decide(before, cost, self.rate)
 
-    async def close(self) -> None:
-        await self.redis.aclose()
+
+def rate_limited(decision: Decision, cost: int) -> GraphQLError:
+    return coded_error(
+        f"rate limit: this client has {decision.remaining} cost units left and the "
+        f"operation costs {cost}; retry in {decision.retry_after} s",
+        ErrorCode.RATE_LIMITED,
+        retryAfter=decision.retry_after,
+    )
+
+
+@dataclass
+class ClientAccount:
+    """One request's client and what it has left after this request's charge."""
+
+    limiter: RateLimiter
+    client: str
+    remaining: int | None = None
+
+    async def charge(self, cost: int) -> GraphQLError | None:
+        """Charge ``cost`` units: the RATE_LIMITED error when the client lacks them."""
+        decision = await self.limiter.charge(self.client, cost)
+        self.remaining = decision.remaining
+        return None if decision.allowed else rate_limited(decision, cost)
+
+
+class RateLimits:
+    """Rate limiting of the endpoint: who a request's client is, clients refused moments ago
+    (turned away again unread until their retry time), and per-request accounts."""
+
+    def __init__(self, limiter: RateLimiter, api_key_header: str, max_blocked: int = 10_000):
+        self.limiter, self.api_key_header = limiter, api_key_header.lower()
+        self.max_blocked = max_blocked
+        self.blocked_until: dict[str, float] = {}
+
+    def account(self, request: Request) -> ClientAccount:
+        address = request.client.host if request.client else None
+        return ClientAccount(
+            self.limiter, client_key(request.headers.get(self.api_key_header), address)
+        )
+
+    def retry_after(self, client: str) -> int:
+        until = self.blocked_until.get(client)
+        if until is None:
+            return 0
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            del self.blocked_until[client]
+            return 0
+        return max(1, math.ceil(remaining))
+
+    def block(self, client: str, seconds: int) -> None:
+        if len(self.blocked_until) >= self.max_blocked:
+            self.blocked_until.clear()
+        self.blocked_until[client] = time.monotonic() + seconds
+
+
+def build_rate_limits(
+    rate: float, burst: int, api_key_header: str, redis: Redis | None
+) -> RateLimits | None:
+    """Token buckets per client: shared through Redis when configured; none when rate is 0."""
+    if rate <= 0:
+        return None
+    limiter: RateLimiter = (
+        RedisTokenBuckets(redis, rate, burst)
+        if redis is not None
+        else LocalTokenBuckets(rate, burst)
+    )
+    return RateLimits(limiter, api_key_header)

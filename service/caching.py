@@ -10,6 +10,7 @@ In-process by default (LRU bounded in bytes); shared through Redis when configur
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -137,3 +138,36 @@ class PersistedQueries:
             return False
         await self.store.set(sha256, query.encode())
         return True
+
+
+@dataclass
+class Caching:
+    """Exact response caching: the dataset version now, the stores, the Cache-Control value."""
+
+    versions: Callable[[], str | None]
+    responses: ResponseCache | None
+    persisted: PersistedQueries
+    cache_control: str = "public, max-age=0, must-revalidate"
+
+
+def build_caching(
+    response_cache_bytes: int,
+    max_age_seconds: int,
+    redis: Redis | None,
+    versions: Callable[[], str | None],
+) -> Caching:
+    """Response cache and persisted queries: in Redis when configured, else in-process."""
+    responses: ResponseCache | None = None
+    if redis is not None:
+        responses = ResponseCache(RedisStore(redis, RESPONSE_PREFIX))
+        persisted = PersistedQueries(RedisStore(redis, PERSISTED_PREFIX))
+    else:
+        if response_cache_bytes > 0:
+            responses = ResponseCache(LocalStore(response_cache_bytes))
+        persisted = PersistedQueries(LocalStore(16 * 1024 * 1024))
+    return Caching(
+        versions=versions,
+        responses=responses,
+        persisted=persisted,
+        cache_control=f"public, max-age={max_age_seconds}, must-revalidate",
+    )

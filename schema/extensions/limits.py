@@ -5,6 +5,7 @@ counted over the whole document, fragments included; introspection lists are bou
 graphql-core's ``MaxIntrospectionDepthRule``; tokens are bounded while parsing.
 """
 
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -22,8 +23,20 @@ from graphql import (
 from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 
-from db.settings import Settings
+from resolvers.pagination import PageLimits
 from schema.errors import ErrorCode, coded_error
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one operation may ask for; the service builds it from its settings."""
+
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_directives: int = 20
+    max_tokens: int = 2000
+    max_cost: int = 25_000
+    page: PageLimits = field(default_factory=PageLimits)
 
 
 def _depth(
@@ -113,21 +126,21 @@ def walk(node: Any) -> Any:
                 stack.append(value)
 
 
-def limit_extensions(settings: Settings) -> list[Any]:
-    """Extension factories enforcing the document limits of ``settings``."""
+def limit_extensions(limits: Limits) -> list[Any]:
+    """Extension factories enforcing the document limits of ``limits``."""
     rules = [
-        depth_rule(settings.max_depth),
-        count_rule("aliases", ErrorCode.TOO_MANY_ALIASES, settings.max_aliases, _count_aliases),
+        depth_rule(limits.max_depth),
+        count_rule("aliases", ErrorCode.TOO_MANY_ALIASES, limits.max_aliases, _count_aliases),
         count_rule(
             "directives",
             ErrorCode.TOO_MANY_DIRECTIVES,
-            settings.max_directives,
+            limits.max_directives,
             _count_directives,
         ),
         MaxIntrospectionDepthRule,
     ]
     extensions: list[Any] = [
         partial(AddValidationRules, rules),
-        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
     ]
     return extensions

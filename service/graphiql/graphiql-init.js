@@ -23,7 +23,7 @@
   // attributes in markup, not element.style): GraphiQL fills the viewport, the page
   // itself never scrolls. The zero body margins also keep the text of the <style>
   // element that GraphiQL's dialogs inject constant, so that its hash in the page's CSP
-  // (schema/graphiql/__init__.py) matches.
+  // (service/graphiql/__init__.py) matches.
   function layOutPage(container) {
     var html = document.documentElement.style;
     var body = document.body.style;

@@ -8,9 +8,6 @@ execution under the request timeout. GET and persisted queries get ``ETag`` and
 """
 
 import asyncio
-import math
-import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -24,13 +21,14 @@ from strawberry.types.graphql import OperationType
 
 from resolvers.bounds import ListSizes
 from resolvers.database import Database, count_statements
-from resolvers.texts import parse_accept_language
+from resolvers.pagination import PageLimits
 from schema.build import IomSchema
-from schema.cache import CachedResponse, PersistedQueries, ResponseCache, etag_of, response_key
 from schema.context import Context
-from schema.cost import rate_limited
 from schema.errors import ErrorCode, coded_error
-from schema.http_request import (
+from service.caching import CachedResponse, Caching, etag_of, response_key
+from service.observability import RequestOutcome
+from service.ratelimit import ClientAccount, RateLimits
+from service.request import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
     GraphQLParams,
@@ -38,77 +36,54 @@ from schema.http_request import (
     etag_matches,
     negotiate,
     operation_label,
+    parse_accept_language,
     read_params,
     wants_html,
 )
-from schema.http_response import error_codes, error_response, result_response
-from schema.ratelimit import RateLimiter, client_key
+from service.response import error_codes, error_response, result_response
 
 VARY = "Accept, Accept-Language"
 
 
 @dataclass
-class RequestOutcome:
-    """What the access log and the metrics record about one GraphQL request."""
-
-    operation_name: str = "anonymous"
-    outcome: str = "ok"
-    statements: int = 0
-    error_codes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Guards:
-    """What protects the endpoint: timeout, rate limits, and the dataset's list sizes."""
+class ExecutionLimits:
+    """How long one operation may run, and how many run at once."""
 
     timeout_seconds: float = 10.0
     # GraphQL execution is CPU work on one event loop: running more operations at once adds
     # memory and garbage-collection work, not throughput. Others wait their turn (within
     # the timeout).
     max_concurrent_executions: int = 4
-    api_key_header: str = "x-api-key"
-    rate_limiter: RateLimiter | None = None
-    list_sizes: ListSizes = field(default_factory=ListSizes)
-    # Clients the rate limiter refused, and until when: refused again at once, unread.
-    blocked_until: dict[str, float] = field(default_factory=dict)
-
-    def retry_after(self, client: str) -> int:
-        until = self.blocked_until.get(client)
-        if until is None:
-            return 0
-        remaining = until - time.monotonic()
-        if remaining <= 0:
-            del self.blocked_until[client]
-            return 0
-        return max(1, math.ceil(remaining))
-
-    def block(self, client: str, seconds: int) -> None:
-        if len(self.blocked_until) > 10_000:
-            self.blocked_until.clear()
-        self.blocked_until[client] = time.monotonic() + seconds
 
 
 @dataclass
-class Caching:
-    """Exact response caching: the dataset version now, the stores, the Cache-Control value."""
+class DatasetState:
+    """What the endpoint knows of the loaded dataset: its list sizes bound query costs."""
 
-    versions: Callable[[], str | None]
-    responses: ResponseCache | None
-    persisted: PersistedQueries
-    cache_control: str = "public, max-age=0, must-revalidate"
+    list_sizes: ListSizes = field(default_factory=ListSizes)
 
 
 class GraphQLEndpoint:
+    """The /graphql flow; ``handle`` is the route."""
+
     def __init__(
         self,
         schema: IomSchema,
         db: Database,
-        guards: Guards,
         caching: Caching,
+        *,
+        execution: ExecutionLimits | None = None,
+        page_limits: PageLimits | None = None,
+        dataset: DatasetState | None = None,
+        rate_limits: RateLimits | None = None,
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
         context_factory: Callable[..., Context] = Context,
     ) -> None:
-        self.schema, self.db, self.guards, self.caching = schema, db, guards, caching
+        self.schema, self.db, self.caching = schema, db, caching
+        self.execution = execution or ExecutionLimits()
+        self.page_limits = page_limits or PageLimits()
+        self.dataset = dataset or DatasetState()
+        self.rate_limits = rate_limits
         self.graphiql = graphiql
         self.context_factory = context_factory
         self._slots: asyncio.Semaphore | None = None
@@ -117,7 +92,7 @@ class GraphQLEndpoint:
     def slots(self) -> asyncio.Semaphore:
         """Created on first use, inside the event loop that serves the app."""
         if self._slots is None:
-            self._slots = asyncio.Semaphore(self.guards.max_concurrent_executions)
+            self._slots = asyncio.Semaphore(self.execution.max_concurrent_executions)
         return self._slots
 
     async def handle(self, request: Request) -> Response:
@@ -131,15 +106,12 @@ class GraphQLEndpoint:
             outcome.outcome = "refused"
             message = f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`"
             return error_response(HTTPError(406, ErrorCode.NOT_ACCEPTABLE, message), JSON)
-        client = ""  # only rate limits need to tell clients apart
-        if self.guards.rate_limiter is not None:
-            client = client_key(
-                request.headers.get(self.guards.api_key_header),
-                request.client.host if request.client else None,
-            )
+        # Only rate limits need to tell clients apart.
+        limits = self.rate_limits
+        account = limits.account(request) if limits is not None else None
         params: GraphQLParams | None = None
         try:
-            if wait := self.guards.retry_after(client):
+            if limits and account and (wait := limits.retry_after(account.client)):
                 raise HTTPError(
                     429,
                     ErrorCode.RATE_LIMITED,
@@ -148,13 +120,13 @@ class GraphQLEndpoint:
                 )
             params = await read_params(request)
             outcome.operation_name = operation_label(params)
-            response = await self.respond(request, params, media, outcome, client)
+            response = await self.respond(request, params, media, outcome, account)
         except HTTPError as error:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
             return error_response(error, media)
-        if response.status_code == 429:
-            self.guards.block(client, int(response.headers["retry-after"]))
+        if response.status_code == 429 and limits and account:
+            limits.block(account.client, int(response.headers["retry-after"]))
         if outcome.outcome == "ok" and outcome.error_codes:
             outcome.outcome = "error" if response.status_code >= 500 else "client_error"
         return response
@@ -165,7 +137,7 @@ class GraphQLEndpoint:
         params: GraphQLParams,
         media: str,
         outcome: RequestOutcome,
-        client: str,
+        account: ClientAccount | None,
     ) -> Response:
         query = await self.persisted_query(params)
         if query is None:
@@ -182,19 +154,19 @@ class GraphQLEndpoint:
             cached = await self.caching.responses.get(key)
             if cached is not None:
                 outcome.outcome = "cached"
-                return await self.from_cache(request, cached, media, conditional, client, outcome)
+                return await self.from_cache(request, cached, media, conditional, account, outcome)
         context = self.context_factory(
             db=self.db,
-            request_id=getattr(request.state, "request_id", "") or uuid.uuid4().hex,
-            client_key=client,
+            request_id=getattr(request.state, "request_id", ""),
             languages=languages,
-            list_sizes=self.guards.list_sizes,
-            rate_limiter=self.guards.rate_limiter,
+            list_sizes=self.dataset.list_sizes,
+            page_limits=self.page_limits,
+            charge=account.charge if account is not None else None,
         )
         result = await self.execute(request, query, params, context, outcome)
         outcome.error_codes = error_codes(result.errors or [])
         response = result_response(result, media)
-        _remaining_header(response, context.rate_limit_remaining)
+        _remaining_header(response, account)
         if response.status_code != 200 or result.errors:
             return response
         body = bytes(response.body)
@@ -214,20 +186,14 @@ class GraphQLEndpoint:
         cached: CachedResponse,
         media: str,
         conditional: bool,
-        client: str,
+        account: ClientAccount | None,
         outcome: RequestOutcome,
     ) -> Response:
-        remaining = None
-        limiter = self.guards.rate_limiter
-        if limiter is not None:
-            decision = await limiter.charge(client, cached.cost)
-            if not decision.allowed:
-                outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
-                refused = ExecutionResult(data=None, errors=[rate_limited(decision, cached.cost)])
-                return result_response(refused, media)
-            remaining = decision.remaining
+        if account is not None and (refusal := await account.charge(cached.cost)) is not None:
+            outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
+            return result_response(ExecutionResult(data=None, errors=[refusal]), media)
         response = Response(cached.body, media_type=f"{media}; charset=utf-8")
-        _remaining_header(response, remaining)
+        _remaining_header(response, account)
         return self.conditional(request, response, cached.etag) if conditional else response
 
     def conditional(self, request: Request, response: Response, etag: str) -> Response:
@@ -260,7 +226,7 @@ class GraphQLEndpoint:
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
-        timeout = self.guards.timeout_seconds
+        timeout = self.execution.timeout_seconds
         with count_statements() as counter:
             try:
                 with anyio.fail_after(timeout):
@@ -309,6 +275,6 @@ def _not_found() -> ExecutionResult:
     return ExecutionResult(data=None, errors=[error])
 
 
-def _remaining_header(response: Response, remaining: int | None) -> None:
-    if remaining is not None:
-        response.headers["X-RateLimit-Remaining"] = str(remaining)
+def _remaining_header(response: Response, account: ClientAccount | None) -> None:
+    if account is not None and account.remaining is not None:
+        response.headers["X-RateLimit-Remaining"] = str(account.remaining)

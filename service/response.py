@@ -8,7 +8,7 @@ from starlette.responses import Response
 from strawberry.types import ExecutionResult
 
 from schema.errors import ErrorCode
-from schema.http_request import GRAPHQL_RESPONSE_JSON, HTTPError
+from service.request import GRAPHQL_RESPONSE_JSON, HTTPError
 
 
 def encode(

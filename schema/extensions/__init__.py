@@ -1,0 +1,1 @@
+"""Document guards, one per module: limits, cost, NUL characters."""

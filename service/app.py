@@ -1,0 +1,129 @@
+"""The application factory: wiring only (engine, schema, stores, limits, routes, middleware,
+lifespan). Each piece lives in the module named for it."""
+
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from redis.asyncio import Redis
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route
+
+from db.engine import build_engine
+from db.migrate import bootstrap, migration_lock
+from db.version import DatasetVersionWatcher
+from resolvers.bounds import list_sizes
+from resolvers.database import Database
+from schema.build import build_schema
+from service import graphiql, operations
+from service.caching import build_caching
+from service.endpoint import DatasetState, ExecutionLimits, GraphQLEndpoint
+from service.middleware import BodySizeLimit, GZipWhenAccepted, RequestContext
+from service.observability import Metrics
+from service.ratelimit import build_rate_limits
+from service.settings import Settings
+
+logger = logging.getLogger("iom_graph")
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
+    """The application for ``settings`` (default: all defaults); ``engine`` defaults to
+    ``settings.database_url``."""
+    settings = settings or Settings()
+    engine = engine or build_engine(settings.database_url, settings.statement_timeout_ms)
+    database = Database(engine)
+    metrics = Metrics()
+    limits = settings.limits()
+    schema = build_schema(limits, field_suggestions=settings.environment == "development")
+    redis = (
+        Redis.from_url(
+            settings.redis_url,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        if settings.redis_url
+        else None
+    )
+    dataset = DatasetState()
+
+    def dataset_changed(version: str | None) -> None:
+        """A new dataset: its list sizes bound query costs; /metrics shows its version."""
+        dataset.list_sizes = list_sizes(database)
+        metrics.dataset_loaded(version)
+        logger.info("dataset version", extra={"dataset_version": version})
+
+    watcher = DatasetVersionWatcher(engine, on_change=dataset_changed)
+    endpoint = GraphQLEndpoint(
+        schema,
+        database,
+        build_caching(
+            settings.response_cache_bytes, settings.cache_max_age_seconds, redis, watcher.current
+        ),
+        execution=ExecutionLimits(
+            timeout_seconds=settings.request_timeout_seconds,
+            max_concurrent_executions=settings.max_concurrent_executions
+            or (2 if database.threaded else 1),
+        ),
+        page_limits=limits.page,
+        dataset=dataset,
+        rate_limits=build_rate_limits(
+            settings.rate_limit_per_second,
+            settings.rate_limit_burst,
+            settings.api_key_header,
+            redis,
+        ),
+        graphiql=graphiql.page,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+
+            def prepare() -> None:
+                with migration_lock(engine):
+                    bootstrap(engine, progress=lambda message: logger.info(message))
+
+            await anyio.to_thread.run_sync(prepare)
+        await anyio.to_thread.run_sync(watcher.start)
+        # Objects alive after start-up (modules, schema, pools) live as long as the process:
+        # keep them out of every garbage collection.
+        gc.collect()
+        gc.freeze()
+        logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})
+        yield
+        watcher.stop()
+        if redis is not None:
+            await redis.aclose()
+        engine.dispose()
+
+    middleware = [
+        Middleware(RequestContext, metrics=metrics),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(GZipWhenAccepted, minimum_size=1024),
+    ]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "accept", "x-request-id"],
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            *graphiql.routes(),
+            *operations.routes(engine, metrics),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
+    return app

@@ -1,0 +1,111 @@
+"""ASGI middleware around every route: request ids with access logs and metrics, the request
+body limit, and gzip for clients that accept it."""
+
+import time
+
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from schema.errors import ErrorCode
+from service.observability import Metrics, RequestOutcome, log_access, new_request_id
+from service.request import JSON, HTTPError
+from service.response import error_response
+
+
+class BodySizeLimit:
+    """Refuse request bodies above ``max_bytes`` with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit():
+            if int(declared) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+            else:  # the HTTP parser never delivers more than the declared length
+                await self.app(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLargeError
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLargeError:
+            if not started:
+                await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"request body above the limit of {self.max_bytes} bytes"
+        response = error_response(HTTPError(413, ErrorCode.PAYLOAD_TOO_LARGE, message), JSON)
+        await response(scope, receive, send)
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+class GZipWhenAccepted(GZipMiddleware):
+    """Starlette's gzip, entered only by clients that accept gzip (no wrapper for others)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"gzip" in dict(scope["headers"]).get(
+            b"accept-encoding", b""
+        ):
+            await super().__call__(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+class RequestContext:
+    """Request id (``X-Request-ID`` honoured or generated), JSON access log and metrics."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        valid = 0 < len(incoming) <= 128 and incoming.isprintable()
+        request_id = incoming if valid else new_request_id()
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            duration = time.perf_counter() - started
+            outcome: RequestOutcome | None = scope.get("state", {}).get("graphql")
+            if outcome is not None:
+                self.metrics.observe(outcome, duration)
+            log_access(request_id, scope, status, duration, outcome)

@@ -1,0 +1,45 @@
+"""The operational routes: ``/healthz`` (the process answers), ``/readyz`` (the database
+answers), ``/metrics`` (Prometheus)."""
+
+import logging
+
+import anyio
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Engine, text
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from service.observability import Metrics
+
+logger = logging.getLogger("iom_graph")
+READY_TIMEOUT_SECONDS = 5
+
+
+def routes(engine: Engine, metrics: Metrics) -> list[BaseRoute]:
+    async def healthz(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(_request: Request) -> Response:
+        def check() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        try:
+            with anyio.fail_after(READY_TIMEOUT_SECONDS):
+                await anyio.to_thread.run_sync(check, abandon_on_cancel=True)
+        except Exception as error:
+            logger.warning("not ready", extra={"reason": type(error).__name__})
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"}, status_code=503
+            )
+        return JSONResponse({"status": "ready", "database": "ok"})
+
+    async def metrics_page(_request: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics_page),
+    ]

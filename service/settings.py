@@ -1,0 +1,102 @@
+"""The settings of one iom-graph process, read once by the entry point (prefix ``IOM_GRAPH_``).
+
+They are handed down as plain values: ``database_url`` and ``statement_timeout_ms`` to
+``db``, ``limits()`` to the schema, ``limits().page`` to the resolvers. The README's
+configuration table documents each field.
+"""
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from db.settings import DatabaseSettings
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageLimits
+from schema.extensions.limits import Limits
+
+_LIMITS = Limits()
+
+
+class Settings(DatabaseSettings):
+    """Settings of one iom-graph process."""
+
+    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    port: int = Field(default=8000, description="Port the HTTP server binds.")
+    workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    environment: Literal["production", "development"] = Field(
+        default="production",
+        description="development turns on field suggestions in validation errors.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS (JSON list, or '*')."
+    )
+    max_body_bytes: int = Field(default=100_000, description="Largest request body (413 above).")
+    max_page_size: int = Field(
+        default=MAX_PAGE_SIZE, description="Largest first/last on a connection."
+    )
+    default_page_size: int = Field(
+        default=DEFAULT_PAGE_SIZE, description="Page size when first/last is absent."
+    )
+    max_depth: int = Field(default=_LIMITS.max_depth, ge=1, description="Deepest field nesting.")
+    max_aliases: int = Field(default=_LIMITS.max_aliases, ge=0, description="Aliases per document.")
+    max_directives: int = Field(
+        default=_LIMITS.max_directives, ge=0, description="Directive uses per document."
+    )
+    max_tokens: int = Field(
+        default=_LIMITS.max_tokens, ge=100, description="Lexical tokens per document."
+    )
+    max_cost: int = Field(
+        default=_LIMITS.max_cost, ge=1, description="Static cost budget of one operation."
+    )
+    rate_limit_per_second: float = Field(
+        default=10_000.0, ge=0, description="Cost units a client regains per second; 0 = off."
+    )
+    rate_limit_burst: int = Field(
+        default=100_000, ge=1, description="Cost units a client can spend at once (bucket size)."
+    )
+    api_key_header: str = Field(
+        default="X-API-Key", description="Header naming a client for rate limits (else its IP)."
+    )
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db: rate limits shared by replicas."
+    )
+    request_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest a request may run (503 TIMEOUT beyond)."
+    )
+    max_concurrent_executions: int | None = Field(
+        default=None,
+        ge=1,
+        description="GraphQL operations executing at once per worker "
+        "(default: 1 on SQLite, 2 on PostgreSQL, whose statements wait on the network).",
+    )
+    response_cache_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0, description="In-process response cache size; 0 = off."
+    )
+    cache_max_age_seconds: int = Field(
+        default=0, ge=0, description="max-age of Cache-Control on GET and persisted queries."
+    )
+    auto_migrate: bool = Field(
+        default=True, description="Migrate and seed an empty database at start-up."
+    )
+
+    @model_validator(mode="after")
+    def _coherent_limits(self) -> "Settings":
+        if self.rate_limit_per_second > 0 and self.rate_limit_burst < self.max_cost:
+            raise ValueError(
+                f"rate_limit_burst ({self.rate_limit_burst}) must be at least max_cost "
+                f"({self.max_cost}): operations between the two could never run"
+            )
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("default_page_size must not exceed max_page_size")
+        return self
+
+    def limits(self) -> Limits:
+        """The schema's limits: documents, cost and pages."""
+        return Limits(
+            max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
+            max_directives=self.max_directives,
+            max_tokens=self.max_tokens,
+            max_cost=self.max_cost,
+            page=PageLimits(self.default_page_size, self.max_page_size),
+        )
