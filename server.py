@@ -17,6 +17,13 @@ from service.settings import Settings
 GC_THRESHOLDS = (20_000, 10, 10)
 
 
+def freeze_start_up_objects() -> None:
+    """Objects alive after start-up (modules, schema, pools) live as long as the process:
+    keep them out of every garbage collection."""
+    gc.collect()
+    gc.freeze()
+
+
 def main(settings: Settings) -> None:
     print(f"iom-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql", flush=True)
     uvicorn.run(
@@ -33,7 +40,7 @@ def main(settings: Settings) -> None:
 settings = Settings()
 gc.set_threshold(*GC_THRESHOLDS)
 configure_logging(settings.log_level)
-app = create_app(settings)
+app = create_app(settings, after_start=freeze_start_up_objects)
 
 if __name__ == "__main__":
     main(settings)

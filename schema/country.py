@@ -1,22 +1,15 @@
 """The Country type: ISO codes and names, and the offices that support or are hosted in it."""
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
-from strawberry import relay
 
 from db.models import SubjectType
 from resolvers.country import CountryRecord
 from schema.context import Info
+from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
-from schema.provenance import (
-    NOTES_DESCRIPTION,
-    SOURCES_DESCRIPTION,
-    DataQualityNote,
-    Source,
-    notes_of,
-    sources_of,
-)
+from schema.provenance import Sourced
 
 if TYPE_CHECKING:
     from schema.regional_office import RegionalOffice
@@ -28,7 +21,16 @@ RegionalOfficeRef = Annotated["RegionalOffice", strawberry.lazy("schema.regional
     description="A country or territory (ISO 3166-1, plus Kosovo as IOM lists it). Every ISO "
     "country exists, supported by an office or not."
 )
-class Country(relay.Node):
+class Country(Sourced, KeyedNode):
+    subject_type: ClassVar[SubjectType] = SubjectType.COUNTRY
+    loader_name: ClassVar[str] = "country_by_code"
+    id_loader_name: ClassVar[str] = "country_by_id"
+    key_field: ClassVar[str] = "alpha3"
+
+    @classmethod
+    def normalise_key(cls, key: str) -> str:
+        return key.upper()
+
     alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code (natural key), e.g. `KEN`.")
     alpha2: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. `KE`.")
     numeric: str | None = strawberry.field(description="ISO 3166-1 numeric code; null for Kosovo.")
@@ -37,10 +39,6 @@ class Country(relay.Node):
     )
     note: str | None = strawberry.field(description="Why a non-ISO code is listed.")
     record: strawberry.Private[CountryRecord]
-
-    @classmethod
-    def resolve_id(cls, root: "Country", *, info: Info) -> str:
-        return root.alpha3
 
     @classmethod
     def from_record(cls, record: CountryRecord) -> "Country":
@@ -85,20 +83,3 @@ class Country(relay.Node):
 
         records = await info.context.loaders.offices_by_host_country.load(self.record.id)
         return [RegionalOffice.from_record(r) for r in records]
-
-    @strawberry.field(description=SOURCES_DESCRIPTION)
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, SubjectType.COUNTRY, self.record.id)
-
-    @strawberry.field(description=NOTES_DESCRIPTION)
-    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
-        return await notes_of(info, SubjectType.COUNTRY, self.record.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list["Country | None"]:
-        records = await info.context.loaders.country_by_code.load_many(
-            [str(key).upper() for key in node_ids]
-        )
-        return [cls.from_record(r) if r else None for r in records]

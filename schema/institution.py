@@ -1,27 +1,19 @@
 """The Institution type: bodies, processes and initiatives, and the offices linked to them."""
 
 from enum import Enum
-from typing import Any
+from typing import ClassVar
 
 import strawberry
-from strawberry import relay
 
 from db.models import SubjectType
 from resolvers.institution import InstitutionRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
+from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, First, Last
-from schema.provenance import (
-    NOTES_DESCRIPTION,
-    SOURCES_DESCRIPTION,
-    Confidence,
-    DataQualityNote,
-    Source,
-    notes_of,
-    sources_of,
-)
+from schema.provenance import Confidence, Sourced
 from schema.regional_office import RegionalOffice
 
 
@@ -54,7 +46,10 @@ class InstitutionKind(Enum):
     description="A body, process or initiative the seed page names (75 in all, 3 of them generic "
     "mentions and 2 IOM's own programmes)."
 )
-class Institution(relay.Node):
+class Institution(Sourced, KeyedNode):
+    subject_type: ClassVar[SubjectType] = SubjectType.INSTITUTION
+    loader_name: ClassVar[str] = "institution_by_slug"
+    id_loader_name: ClassVar[str] = "institution_by_id"
     slug: str = strawberry.field(description="Natural key, e.g. `escwa`.")
     kind: InstitutionKind = strawberry.field(description="What sort of body it is.")
     acronym_in_seed: str | None = strawberry.field(
@@ -68,10 +63,6 @@ class Institution(relay.Node):
     )
     notes: str | None = strawberry.field(description="What to know about the entry (English).")
     record: strawberry.Private[InstitutionRecord]
-
-    @classmethod
-    def resolve_id(cls, root: "Institution", *, info: Info) -> str:
-        return root.slug
 
     @classmethod
     def from_record(cls, record: InstitutionRecord) -> "Institution":
@@ -137,18 +128,3 @@ class Institution(relay.Node):
             PageRequest(first, after, last, before, info.context.page_limits),
             lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
         )
-
-    @strawberry.field(description=SOURCES_DESCRIPTION)
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, SubjectType.INSTITUTION, self.record.id)
-
-    @strawberry.field(description=NOTES_DESCRIPTION)
-    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
-        return await notes_of(info, SubjectType.INSTITUTION, self.record.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list["Institution | None"]:
-        records = await info.context.loaders.institution_by_slug.load_many(list(node_ids))
-        return [cls.from_record(r) if r else None for r in records]

@@ -1,23 +1,16 @@
 """The LeadershipPosition type: the Director General, the deputies and the DG's offices."""
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
-from strawberry import relay
 
 from db.models import SubjectType
 from resolvers.leadership import LeadershipRecord
 from schema.context import Info
+from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
-from schema.provenance import (
-    NOTES_DESCRIPTION,
-    SOURCES_DESCRIPTION,
-    DataQualityNote,
-    Source,
-    notes_of,
-    sources_of,
-)
+from schema.provenance import Sourced
 
 if TYPE_CHECKING:
     from schema.organisation import Organisation
@@ -42,16 +35,15 @@ class Holder:
     description="A leadership position or office of IOM, with who reports to whom (the page's "
     "menu lists six)."
 )
-class LeadershipPosition(relay.Node):
+class LeadershipPosition(Sourced, KeyedNode):
+    subject_type: ClassVar[SubjectType] = SubjectType.LEADERSHIP
+    loader_name: ClassVar[str] = "leadership_by_slug"
+    id_loader_name: ClassVar[str] = "leadership_by_id"
     slug: str = strawberry.field(description="Natural key, e.g. `director-general`.")
     kind: LeadershipKind = strawberry.field(description="A post or an office.")
     notes: str | None = strawberry.field(description="What to know about the entry (English).")
     holder_note: str | None = strawberry.field(description="Why no holder is given, when none is.")
     record: strawberry.Private[LeadershipRecord]
-
-    @classmethod
-    def resolve_id(cls, root: "LeadershipPosition", *, info: Info) -> str:
-        return root.slug
 
     @classmethod
     def from_record(cls, record: LeadershipRecord) -> "LeadershipPosition":
@@ -104,18 +96,3 @@ class LeadershipPosition(relay.Node):
 
         record = await info.context.loaders.organisation_by_id.load(self.record.organisation_id)
         return Organisation.from_record(record)
-
-    @strawberry.field(description=SOURCES_DESCRIPTION)
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, SubjectType.LEADERSHIP, self.record.id)
-
-    @strawberry.field(description=NOTES_DESCRIPTION)
-    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
-        return await notes_of(info, SubjectType.LEADERSHIP, self.record.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list["LeadershipPosition | None"]:
-        records = await info.context.loaders.leadership_by_slug.load_many(list(node_ids))
-        return [cls.from_record(r) if r else None for r in records]

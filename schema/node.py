@@ -10,22 +10,24 @@ from db.models import SubjectType
 from resolvers.errors import UserInputError
 from schema.context import Info
 from schema.country import Country
+from schema.entity import KeyedNode
 from schema.institution import Institution
 from schema.leadership import LeadershipPosition
 from schema.organisation import Organisation
 from schema.provenance import DataQualityNote
 from schema.regional_office import RegionalOffice
 
-NODE_TYPES: dict[str, type[relay.Node]] = {
-    cls.__name__: cls
-    for cls in (
-        Organisation,
-        LeadershipPosition,
-        RegionalOffice,
-        Country,
-        Institution,
-        DataQualityNote,
-    )
+_ENTITY_TYPES: tuple[type[KeyedNode], ...] = (
+    Organisation,
+    LeadershipPosition,
+    RegionalOffice,
+    Country,
+    Institution,
+    DataQualityNote,
+)
+NODE_TYPES: dict[str, type[KeyedNode]] = {cls.__name__: cls for cls in _ENTITY_TYPES}
+NODE_TYPES_BY_SUBJECT: dict[SubjectType, type[KeyedNode]] = {
+    cls.subject_type: cls for cls in _ENTITY_TYPES
 }
 
 
@@ -47,35 +49,16 @@ async def resolve_global_ids(
 
     async def resolve(global_id: relay.GlobalID) -> relay.Node | None:
         node_type = NODE_TYPES[global_id.type_name]
-        found = await node_type.resolve_nodes(  # type: ignore[misc]
-            info=info, node_ids=[global_id.node_id], required=False
-        )
-        return found[0]  # type: ignore[no-any-return]
+        found = await node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
+        return found[0]
 
     return list(await asyncio.gather(*(resolve(global_id) for global_id in parsed)))
 
 
 async def node_for_subject(info: Info, subject_type: str, subject_id: int) -> relay.Node | None:
     """The typed node for a (subject type, id) pair stored by provenance and search tables."""
-    loaders = info.context.loaders
-    match SubjectType(subject_type):
-        case SubjectType.ORGANISATION:
-            organisation = await loaders.organisation_by_id.load(subject_id)
-            return Organisation.from_record(organisation) if organisation else None
-        case SubjectType.LEADERSHIP:
-            unit = await loaders.leadership_by_id.load(subject_id)
-            return LeadershipPosition.from_record(unit) if unit else None
-        case SubjectType.OFFICE:
-            office = await loaders.office_by_id.load(subject_id)
-            return RegionalOffice.from_record(office) if office else None
-        case SubjectType.COUNTRY:
-            country = await loaders.country_by_id.load(subject_id)
-            return Country.from_record(country) if country else None
-        case SubjectType.INSTITUTION:
-            institution = await loaders.institution_by_id.load(subject_id)
-            return Institution.from_record(institution) if institution else None
-        case SubjectType.DATA_QUALITY_NOTE:
-            note = await loaders.note_by_id.load(subject_id)
-            return DataQualityNote.from_record(note) if note else None
-        case _:
-            return None
+    node_type = NODE_TYPES_BY_SUBJECT.get(SubjectType(subject_type))
+    if node_type is None:
+        return None
+    record = await getattr(info.context.loaders, node_type.id_loader_name).load(subject_id)
+    return node_type.from_record(record) if record else None

@@ -1,26 +1,19 @@
 """The Organisation type: IOM itself, its figures, headquarters, leadership and offices."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
-from strawberry import relay
 
 from db.models import SubjectType
 from resolvers.organisation import OrganisationRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.country import Country
+from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
 from schema.leadership import LeadershipPosition
 from schema.pagination import After, Before, Connection, First, Last, connection
-from schema.provenance import (
-    NOTES_DESCRIPTION,
-    SOURCES_DESCRIPTION,
-    DataQualityNote,
-    Source,
-    notes_of,
-    sources_of,
-)
+from schema.provenance import Sourced
 from schema.regional_office import RegionalOffice
 
 
@@ -39,7 +32,10 @@ class Headquarters:
 
 
 @strawberry.type(description="The International Organization for Migration (IOM / OIM).")
-class Organisation(relay.Node):
+class Organisation(Sourced, KeyedNode):
+    subject_type: ClassVar[SubjectType] = SubjectType.ORGANISATION
+    loader_name: ClassVar[str] = "organisation_by_slug"
+    id_loader_name: ClassVar[str] = "organisation_by_id"
     slug: str = strawberry.field(description="Natural key: `iom`.")
     founded_year: int = strawberry.field(description="Year founded (seed: « depuis 1951 »).")
     member_states: int = strawberry.field(description="Member states (seed: 175).")
@@ -53,10 +49,6 @@ class Organisation(relay.Node):
         description="When it joined the UN system (YYYY-MM)."
     )
     record: strawberry.Private[OrganisationRecord]
-
-    @classmethod
-    def resolve_id(cls, root: "Organisation", *, info: Info) -> str:
-        return root.slug
 
     @classmethod
     def from_record(cls, record: OrganisationRecord) -> "Organisation":
@@ -105,18 +97,3 @@ class Organisation(relay.Node):
             PageRequest(first, after, last, before, info.context.page_limits),
             RegionalOffice.from_record,
         )
-
-    @strawberry.field(description=SOURCES_DESCRIPTION)
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, SubjectType.ORGANISATION, self.record.id)
-
-    @strawberry.field(description=NOTES_DESCRIPTION)
-    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
-        return await notes_of(info, SubjectType.ORGANISATION, self.record.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list["Organisation | None"]:
-        records = await info.context.loaders.organisation_by_slug.load_many(list(node_ids))
-        return [cls.from_record(r) if r else None for r in records]

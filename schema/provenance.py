@@ -2,13 +2,18 @@
 
 import asyncio
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry import relay
 
+from db.models import SubjectType
 from resolvers.provenance import NoteRecord, SourceRecord
 from schema.context import Info
+from schema.entity import KeyedNode
+
+SOURCES_DESCRIPTION = "Where each fact about this entity comes from."
+NOTES_DESCRIPTION = "Data-quality notes of the reference that concern this entity."
 
 
 @strawberry.enum(description="How well a list is supported by IOM's own pages.")
@@ -54,7 +59,11 @@ class Source:
 @strawberry.type(
     description="An inconsistency or stale fact in the seed page, and what it concerns."
 )
-class DataQualityNote(relay.Node):
+class DataQualityNote(KeyedNode):
+    subject_type: ClassVar[SubjectType] = SubjectType.DATA_QUALITY_NOTE
+    loader_name: ClassVar[str] = "note_by_slug"
+    id_loader_name: ClassVar[str] = "note_by_id"
+
     slug: str = strawberry.field(description="Natural key, e.g. `count-eight-vs-nine`.")
     severity: Severity = strawberry.field(description="How much the note matters.")
     text: str = strawberry.field(description="The note (English).")
@@ -62,10 +71,6 @@ class DataQualityNote(relay.Node):
         description="The seed page's phrase the note is about, when there is one."
     )
     note_id: strawberry.Private[int]
-
-    @classmethod
-    def resolve_id(cls, root: "DataQualityNote", *, info: Info) -> str:
-        return root.slug
 
     @classmethod
     def from_record(cls, record: NoteRecord) -> "DataQualityNote":
@@ -89,17 +94,7 @@ class DataQualityNote(relay.Node):
 
     @strawberry.field(description="The pages the note rests on.")
     async def sources(self, info: Info) -> list[Source]:
-        records = await info.context.loaders.sources_by_subject.load(
-            ("data_quality_note", self.note_id)
-        )
-        return [Source.from_record(r) for r in records]
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list["DataQualityNote | None"]:
-        records = await info.context.loaders.note_by_slug.load_many(list(node_ids))
-        return [cls.from_record(r) if r else None for r in records]
+        return await sources_of(info, SubjectType.DATA_QUALITY_NOTE, self.note_id)
 
 
 async def sources_of(info: Info, subject_type: str, subject_id: int) -> list[Source]:
@@ -107,10 +102,21 @@ async def sources_of(info: Info, subject_type: str, subject_id: int) -> list[Sou
     return [Source.from_record(r) for r in records]
 
 
-async def notes_of(info: Info, subject_type: str, subject_id: int) -> list[DataQualityNote]:
-    records = await info.context.loaders.notes_by_subject.load((subject_type, subject_id))
-    return [DataQualityNote.from_record(r) for r in records]
+@strawberry.interface(
+    description="An entity whose facts carry their sources, and which data-quality notes "
+    "may concern: the organisation, leadership positions, offices, countries, institutions."
+)
+class Sourced:
+    # Each implementing type names its kind of subject and keeps its row in ``record``.
+    subject_type: ClassVar[SubjectType]
+    record: strawberry.Private[Any]
 
+    @strawberry.field(description=SOURCES_DESCRIPTION)
+    async def sources(self, info: Info) -> list[Source]:
+        return await sources_of(info, self.subject_type, self.record.id)
 
-SOURCES_DESCRIPTION = "Where each fact about this entity comes from."
-NOTES_DESCRIPTION = "Data-quality notes of the reference that concern this entity."
+    @strawberry.field(description=NOTES_DESCRIPTION)
+    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
+        subject = (self.subject_type, self.record.id)
+        records = await info.context.loaders.notes_by_subject.load(subject)
+        return [DataQualityNote.from_record(r) for r in records]

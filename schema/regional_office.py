@@ -1,27 +1,19 @@
 """The RegionalOffice type: the hub of the graph (countries, institutions, host, organisation)."""
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
-from strawberry import relay
 
 from db.models import SubjectType
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
 from schema.context import Info
 from schema.country import Country
+from schema.entity import KeyedNode
 from schema.language import LangArgument, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, Connection, First, Last, connection
-from schema.provenance import (
-    NOTES_DESCRIPTION,
-    SOURCES_DESCRIPTION,
-    Confidence,
-    DataQualityNote,
-    Source,
-    notes_of,
-    sources_of,
-)
+from schema.provenance import Confidence, Sourced
 
 if TYPE_CHECKING:
     from schema.institution import Institution
@@ -50,16 +42,15 @@ class OfficeStatus:
     description="A regional office of IOM as the seed page describes it (nine offices; see the "
     "data-quality notes for the 2024 reorganisation)."
 )
-class RegionalOffice(relay.Node):
+class RegionalOffice(Sourced, KeyedNode):
+    subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
+    loader_name: ClassVar[str] = "office_by_slug"
+    id_loader_name: ClassVar[str] = "office_by_id"
     slug: str = strawberry.field(description="Natural key, e.g. `nairobi`.")
     seed_heading: str = strawberry.field(
         description="The office's heading on the seed page, e.g. `Nairobi (Kenya)`."
     )
     record: strawberry.Private[OfficeRecord]
-
-    @classmethod
-    def resolve_id(cls, root: "RegionalOffice", *, info: Info) -> str:
-        return root.slug
 
     @classmethod
     def from_record(cls, record: OfficeRecord) -> "RegionalOffice":
@@ -151,18 +142,3 @@ class RegionalOffice(relay.Node):
             PageRequest(first, after, last, before, info.context.page_limits),
             lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
         )
-
-    @strawberry.field(description=SOURCES_DESCRIPTION)
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, SubjectType.OFFICE, self.record.id)
-
-    @strawberry.field(description=NOTES_DESCRIPTION)
-    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
-        return await notes_of(info, SubjectType.OFFICE, self.record.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Any, required: bool = False
-    ) -> list["RegionalOffice | None"]:
-        records = await info.context.loaders.office_by_slug.load_many(list(node_ids))
-        return [cls.from_record(r) if r else None for r in records]

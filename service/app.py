@@ -1,9 +1,8 @@
 """The application factory: wiring only (engine, schema, stores, limits, routes, middleware,
 lifespan). Each piece lives in the module named for it."""
 
-import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
@@ -32,9 +31,15 @@ logger = logging.getLogger("iom_graph")
 REDIS_TIMEOUT_SECONDS = 0.5
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    *,
+    after_start: Callable[[], None] | None = None,
+) -> Starlette:
     """The application for ``settings`` (default: all defaults); ``engine`` defaults to
-    ``settings.database_url``."""
+    ``settings.database_url``; ``after_start`` runs once start-up is done (the process entry
+    point tunes the garbage collector there)."""
     settings = settings or Settings()
     engine = engine or build_engine(settings.database_url, settings.statement_timeout_ms)
     database = Database(engine)
@@ -91,10 +96,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
             await anyio.to_thread.run_sync(prepare)
         await anyio.to_thread.run_sync(watcher.start)
-        # Objects alive after start-up (modules, schema, pools) live as long as the process:
-        # keep them out of every garbage collection.
-        gc.collect()
-        gc.freeze()
+        if after_start is not None:
+            after_start()
         logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})
         yield
         watcher.stop()

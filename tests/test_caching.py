@@ -1,6 +1,7 @@
-"""Exact caching against the real server, on SQLite and PostgreSQL: repeated queries come from
-the cache, validators give 304, languages never mix, a data reload invalidates at once, and
-automatic persisted queries work (shared by replicas through Redis)."""
+"""Exact caching, in-process on SQLite and PostgreSQL: repeated queries come from the cache,
+validators give 304, languages never mix, a data reload (by the real `python -m db load`, a
+process of its own) invalidates at once, and automatic persisted queries work (shared by
+replicas through Redis)."""
 
 import hashlib
 import json
@@ -9,12 +10,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from starlette.testclient import TestClient
 
+from tests.app_client import serve_in_process
 from tests.conftest import DatabaseFactory
 from tests.dataset_facts import Dataset, entry, write_variant
-from tests.live_server import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = '{ institution(slug: "escwa") { name } regionalOffice(slug: "cairo") { name } }'
@@ -28,12 +29,12 @@ def database_url(databases: DatabaseFactory) -> str:
 
 
 @pytest.fixture
-def server(database_url: str) -> Iterator[httpx.Client]:
-    with start_server(database_url) as url, httpx.Client(base_url=url, timeout=10) as client:
+def server(database_url: str) -> Iterator[TestClient]:
+    with serve_in_process(database_url) as client:
         yield client
 
 
-def outcomes(client: httpx.Client) -> dict[str, float]:
+def outcomes(client: TestClient) -> dict[str, float]:
     counts: dict[str, float] = {}
     for line in client.get("/metrics").text.splitlines():
         if line.startswith("iom_graph_requests_total{"):
@@ -42,7 +43,7 @@ def outcomes(client: httpx.Client) -> dict[str, float]:
     return counts
 
 
-def test_a_repeated_query_is_answered_from_the_cache(server: httpx.Client) -> None:
+def test_a_repeated_query_is_answered_from_the_cache(server: TestClient) -> None:
     first = server.post("/graphql", json={"query": QUERY})
     second = server.post("/graphql", json={"query": QUERY})
     assert first.status_code == second.status_code == 200
@@ -50,7 +51,7 @@ def test_a_repeated_query_is_answered_from_the_cache(server: httpx.Client) -> No
     assert outcomes(server) == {"ok": 1.0, "cached": 1.0}
 
 
-def test_get_has_validators_and_revalidates_with_304(server: httpx.Client) -> None:
+def test_get_has_validators_and_revalidates_with_304(server: TestClient) -> None:
     response = server.get("/graphql", params={"query": QUERY})
     assert response.status_code == 200
     etag = response.headers["etag"]
@@ -66,7 +67,7 @@ def test_get_has_validators_and_revalidates_with_304(server: httpx.Client) -> No
     assert "etag" not in server.post("/graphql", json={"query": QUERY}).headers  # POST: no
 
 
-def test_languages_are_cached_apart(server: httpx.Client) -> None:
+def test_languages_are_cached_apart(server: TestClient) -> None:
     def names(language: str) -> dict[str, object]:
         response = server.post(
             "/graphql", json={"query": QUERY}, headers={"accept-language": language}
@@ -88,7 +89,7 @@ def test_languages_are_cached_apart(server: httpx.Client) -> None:
 
 
 def test_a_data_reload_invalidates_the_cache_at_once(
-    server: httpx.Client, database_url: str, tmp_path: Path
+    server: TestClient, database_url: str, tmp_path: Path
 ) -> None:
     before = server.get("/graphql", params={"query": QUERY})
     assert before.json()["data"]["institution"] == {
@@ -123,7 +124,7 @@ def test_a_data_reload_invalidates_the_cache_at_once(
     assert outcomes(server) == {"ok": 2.0}  # nothing served from the old version's entry
 
 
-def test_automatic_persisted_queries(server: httpx.Client) -> None:
+def test_automatic_persisted_queries(server: TestClient) -> None:
     persisted = {"persistedQuery": {"version": 1, "sha256Hash": HASH}}
     unknown = server.post("/graphql", json={"extensions": persisted})
     assert unknown.status_code == 200
@@ -149,20 +150,19 @@ def test_automatic_persisted_queries(server: httpx.Client) -> None:
 def test_replicas_share_persisted_queries_and_responses_through_redis(
     database_url: str, tmp_path: Path
 ) -> None:
-    shared = {"IOM_GRAPH_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    shared = "redis://127.0.0.1:6379/0"
     query = QUERY.replace("cairo", "dakar") + f" # {tmp_path.name}"  # unique to this run
     persisted = {
         "persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}
     }
     with (
-        start_server(database_url, shared) as first,
-        start_server(database_url, shared) as second,
-        httpx.Client(timeout=10) as client,
+        serve_in_process(database_url, redis_url=shared) as first,
+        serve_in_process(database_url, redis_url=shared) as second,
     ):
-        registered = client.post(f"{first}/graphql", json={"query": query, "extensions": persisted})
+        registered = first.post("/graphql", json={"query": query, "extensions": persisted})
         assert registered.status_code == 200
-        on_second = client.post(f"{second}/graphql", json={"extensions": persisted})
+        on_second = second.post("/graphql", json={"extensions": persisted})
         assert on_second.status_code == 200
         assert on_second.content == registered.content
-        metrics = client.get(f"{second}/metrics").text
+        metrics = second.get("/metrics").text
     assert 'iom_graph_requests_total{operation="anonymous",outcome="cached"} 1.0' in metrics

@@ -1,5 +1,5 @@
-"""Protection at the HTTP edge, against the real server: body size, batching, CSRF, rate limits
-(shared by two replicas through the real Redis) and the request timeout."""
+"""Protection at the HTTP edge, in-process: body size, batching, CSRF, rate limits (shared by
+two replicas through the real Redis) and the request timeout."""
 
 import uuid
 from collections.abc import Iterator
@@ -7,27 +7,25 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
-from tests.live_server import start_server
+from tests.app_client import serve_in_process
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIMITED = {
-    "IOM_GRAPH_MAX_BODY_BYTES": "2000",
-    "IOM_GRAPH_MAX_COST": "40",
-    "IOM_GRAPH_RATE_LIMIT_BURST": "50",
-    "IOM_GRAPH_RATE_LIMIT_PER_SECOND": "0.5",
+    "max_body_bytes": 2000,
+    "max_cost": 40,
+    "rate_limit_burst": 50,
+    "rate_limit_per_second": 0.5,
 }
 CHEAP = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
 JSON_HEADERS = {"content-type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     database = tmp_path_factory.mktemp("protection") / "iom.sqlite3"
-    with (
-        start_server(f"sqlite:///{database}", LIMITED) as url,
-        httpx.Client(base_url=url, timeout=10.0) as client,
-    ):
+    with serve_in_process(f"sqlite:///{database}", **LIMITED) as client:
         yield client
 
 
@@ -35,7 +33,7 @@ def code_of(response: httpx.Response) -> str:
     return str(response.json()["errors"][0]["extensions"]["code"])
 
 
-def test_body_at_the_limit_and_one_past(server: httpx.Client) -> None:
+def test_body_at_the_limit_and_one_past(server: TestClient) -> None:
     body = b'{"query": "{ __typename }"}'
     exactly = body + b" " * (2000 - len(body))
     assert server.post("/graphql", content=exactly, headers=JSON_HEADERS).status_code == 200
@@ -44,7 +42,7 @@ def test_body_at_the_limit_and_one_past(server: httpx.Client) -> None:
     assert code_of(past) == "PAYLOAD_TOO_LARGE"
 
 
-def test_a_streamed_body_without_length_is_cut_at_the_limit(server: httpx.Client) -> None:
+def test_a_streamed_body_without_length_is_cut_at_the_limit(server: TestClient) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"query": "{ __typename }"'
         for _ in range(30):
@@ -56,7 +54,7 @@ def test_a_streamed_body_without_length_is_cut_at_the_limit(server: httpx.Client
     assert code_of(response) == "PAYLOAD_TOO_LARGE"
 
 
-def test_batches_are_refused(server: httpx.Client) -> None:
+def test_batches_are_refused(server: TestClient) -> None:
     response = server.post("/graphql", json=[{"query": "{ __typename }"}] * 2)
     assert response.status_code == 400
     assert code_of(response) == "BATCH_TOO_LARGE"
@@ -75,14 +73,14 @@ def test_batches_are_refused(server: httpx.Client) -> None:
     ],
 )
 def test_posts_a_form_could_send_are_refused(
-    server: httpx.Client, content_type: str, body: bytes
+    server: TestClient, content_type: str, body: bytes
 ) -> None:
     response = server.post("/graphql", content=body, headers={"content-type": content_type})
     assert response.status_code == 415
     assert code_of(response) == "UNSUPPORTED_MEDIA_TYPE"
 
 
-def test_get_runs_queries_only(server: httpx.Client) -> None:
+def test_get_runs_queries_only(server: TestClient) -> None:
     query = server.get("/graphql", params={"query": "{ __typename }"})
     assert query.status_code == 200
     mutation = server.get("/graphql", params={"query": "mutation { __typename }"})
@@ -91,7 +89,7 @@ def test_get_runs_queries_only(server: httpx.Client) -> None:
     assert code_of(mutation) == "OPERATION_NOT_ALLOWED"
 
 
-def test_rate_limit_answers_429_with_retry_after(server: httpx.Client) -> None:
+def test_rate_limit_answers_429_with_retry_after(server: TestClient) -> None:
     key = {"x-api-key": f"alpha-{uuid.uuid4().hex}"}
     statuses = [
         server.post("/graphql", json={"query": CHEAP}, headers=key).status_code for _ in range(25)
@@ -110,27 +108,23 @@ def test_rate_limit_answers_429_with_retry_after(server: httpx.Client) -> None:
 
 
 def test_two_replicas_enforce_one_budget_through_redis(tmp_path: Path) -> None:
-    shared = {**LIMITED, "IOM_GRAPH_REDIS_URL": REDIS_URL}
     key = {"x-api-key": f"gamma-{uuid.uuid4().hex}"}
+    shared = {**LIMITED, "redis_url": REDIS_URL}
     with (
-        start_server(f"sqlite:///{tmp_path / 'a.sqlite3'}", shared) as first_url,
-        start_server(f"sqlite:///{tmp_path / 'b.sqlite3'}", shared) as second_url,
-        httpx.Client(timeout=10.0) as client,
+        serve_in_process(f"sqlite:///{tmp_path / 'a.sqlite3'}", **shared) as a,
+        serve_in_process(f"sqlite:///{tmp_path / 'b.sqlite3'}", **shared) as b,
     ):
         statuses = [
-            client.post(f"{url}/graphql", json={"query": CHEAP}, headers=key).status_code
-            for url in [first_url, second_url] * 13
+            replica.post("/graphql", json={"query": CHEAP}, headers=key).status_code
+            for replica in [a, b] * 13
         ]
     assert statuses == [200] * 25 + [429]
 
 
 def test_a_request_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
-    slow = {"IOM_GRAPH_REQUEST_TIMEOUT_SECONDS": "0.001"}
     full = Path(__file__).parent.parent / "service/graphiql/examples/01-full-traversal.graphql"
-    with (
-        start_server(f"sqlite:///{tmp_path / 'slow.sqlite3'}", slow) as url,
-        httpx.Client(base_url=url, timeout=10.0) as client,
-    ):
+    database = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
+    with serve_in_process(database, request_timeout_seconds=0.001) as client:
         response = client.post("/graphql", json={"query": full.read_text()})
         assert response.status_code == 503
         assert code_of(response) == "TIMEOUT"

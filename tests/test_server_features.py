@@ -12,6 +12,7 @@ import httpx
 from gql import Client, gql
 from gql.transport.httpx import HTTPXTransport
 
+from tests.app_client import serve_in_process
 from tests.dataset_facts import example
 from tests.live_server import free_port, server_env, start_server
 
@@ -64,13 +65,10 @@ def test_python_server_py_prints_the_graphiql_url_and_logs_json(tmp_path: Path) 
 
 
 def test_gzip_and_cors(tmp_path: Path) -> None:
-    cors = {"IOM_GRAPH_CORS_ORIGINS": '["https://app.example.org"]'}
-    with (
-        start_server(f"sqlite:///{tmp_path / 'gz.sqlite3'}", cors) as url,
-        httpx.Client() as client,
-    ):
+    database = f"sqlite:///{tmp_path / 'gz.sqlite3'}"
+    with serve_in_process(database, cors_origins=["https://app.example.org"]) as client:
         raw = client.post(
-            f"{url}/graphql",
+            "/graphql",
             json={"query": example("01-full-traversal")},
             headers={"accept-encoding": "gzip"},
         )
@@ -78,7 +76,7 @@ def test_gzip_and_cors(tmp_path: Path) -> None:
         # httpx undoes the compression for .json()
         assert raw.json()["data"]["organisation"]["regionalOffices"]["totalCount"] == 9
         preflight = client.options(
-            f"{url}/graphql",
+            "/graphql",
             headers={
                 "origin": "https://app.example.org",
                 "access-control-request-method": "POST",
@@ -88,7 +86,7 @@ def test_gzip_and_cors(tmp_path: Path) -> None:
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == "https://app.example.org"
         foreign = client.options(
-            f"{url}/graphql",
+            "/graphql",
             headers={"origin": "https://evil.example", "access-control-request-method": "POST"},
         )
         assert "access-control-allow-origin" not in foreign.headers

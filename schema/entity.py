@@ -1,0 +1,41 @@
+"""What every entity type shares: a Relay ID made of its natural key, found again through the
+request's batch loader for that key."""
+
+from typing import Any, ClassVar, Self
+
+from strawberry import relay
+
+from db.models import SubjectType
+from schema.context import Info
+
+
+class KeyedNode(relay.Node):
+    """A Relay node whose ID is its natural key: the attribute ``key_field`` of the type,
+    looked up by the loader ``loader_name`` of ``Context.loaders`` (keys as ``normalise_key``
+    makes them). Provenance and search rows name it as ``subject_type`` and a row id, found
+    by the loader ``id_loader_name``. Not a GraphQL type of its own: its subclasses are."""
+
+    subject_type: ClassVar[SubjectType]
+    key_field: ClassVar[str] = "slug"
+    loader_name: ClassVar[str]
+    id_loader_name: ClassVar[str]
+
+    @classmethod
+    def from_record(cls, record: Any) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def normalise_key(cls, key: str) -> str:
+        return key
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return str(getattr(root, cls.key_field))
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list[Self | None]:
+        loader = getattr(info.context.loaders, cls.loader_name)
+        records = await loader.load_many([cls.normalise_key(str(key)) for key in node_ids])
+        return [cls.from_record(record) if record else None for record in records]
