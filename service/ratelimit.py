@@ -86,11 +86,11 @@ class RedisTokenBuckets:
     """Buckets in Redis, shared by every replica.
 
     While Redis is unavailable (see ``RedisGuard``), this replica charges local buckets of the
-    same rate and burst instead. Limits stay enforced: a client can spend at most one burst
-    per replica (more than the shared budget with several replicas, for as long as the outage
-    lasts), but no client can flood a replica. Letting every request through would make an
-    outage of Redis an outage of rate limiting; refusing every request would make it an outage
-    of the API. When Redis answers again, the shared buckets resume where they were.
+    same rate and burst instead. Limits stay enforced, per replica: each replica gives a
+    client the whole budget (with several replicas, more than the shared one, for as long as
+    the outage lasts), but no client can flood a replica. Letting every request through would
+    make an outage of Redis an outage of rate limiting; refusing every request would make it an
+    outage of the API. When Redis answers again, the shared buckets resume where they were.
     """
 
     def __init__(self, redis: RedisGuard, rate: float, burst: int) -> None:
