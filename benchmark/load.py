@@ -6,16 +6,25 @@ apart by API key: cheap queries, expensive ones (the full traversal, varied so t
 cannot answer), and abusive ones (over the cost budget, too deep, an alias bomb, a body over
 the size limit, a batch, broken JSON). It reports the status codes of each client, the
 latency of refusals measured alone, and the server's memory over the run.
+
+``--hung-redis``: the server shares its state through a redis-server of this run alone, which
+is stopped (SIGSTOP: connections accepted, nothing answered) once the server answers, for the
+whole run; the report adds the Redis warnings the server logged (one is expected).
 """
 
 import argparse
 import json
+import os
 import re
+import signal
+import socket
 import subprocess
 import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +35,7 @@ from benchmark.scenarios import (
     Server,
     graphql_post,
 )
-from benchmark.servers import ServerSpec, running
+from benchmark.servers import HOST, ServerSpec, free_port, running
 from benchmark.wrk import find_wrk, lua_string
 
 CHEAP, EXPENSIVE, ABUSIVE = "cheap", "expensive", "abusive"
@@ -185,6 +194,46 @@ def refusal_latency(url: str, request: HttpRequest) -> str:
     )
 
 
+@contextmanager
+def throwaway_redis(workdir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A redis-server of this run alone on a free loopback port, listening; resumed (were it
+    stopped) and killed on exit."""
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", HOST, "--save", ""]
+    process = subprocess.Popen(
+        [*command, "--appendonly", "no", "--dir", str(workdir), "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection((HOST, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://{HOST}:{port}/0", process
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+        process.kill()
+        process.wait(10)
+
+
+def redis_warnings(log: Path) -> int:
+    """Warnings of the server's Redis circuit breaker in its JSON log."""
+    count = 0
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("logger") == "iom_graph.redis" and entry.get("level") == "warning":
+            count += 1
+    return count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmark.load", description=__doc__)
     parser.add_argument("--duration", type=int, default=60, help="seconds (default 60)")
@@ -196,12 +245,22 @@ def main() -> int:
         metavar="NAME=VALUE",
         help="an IOM_GRAPH_* setting for the server, e.g. IOM_GRAPH_RESPONSE_CACHE_BYTES=0",
     )
+    parser.add_argument(
+        "--hung-redis",
+        action="store_true",
+        help="share state through a throwaway redis-server, stopped (SIGSTOP) for the whole run",
+    )
     options = parser.parse_args()
     if find_wrk() is None:
         print("wrk is missing: apt-get install -y wrk")
         return 2
-    with tempfile.TemporaryDirectory(prefix="iom-graph-load-") as work:
+    with tempfile.TemporaryDirectory(prefix="iom-graph-load-") as work, ExitStack() as stack:
         settings = dict(setting.split("=", 1) for setting in options.setting)
+        redis = None
+        if options.hung_redis:
+            settings["IOM_GRAPH_REDIS_URL"], redis = stack.enter_context(
+                throwaway_redis(Path(work))
+            )
         spec = ServerSpec(
             Server.SQLITE,
             "server:app",
@@ -212,6 +271,8 @@ def main() -> int:
             },
         )
         with running(spec, graphql_post(POINT_LOOKUP_QUERY), Path(work)) as server:
+            if redis is not None:
+                os.kill(redis.pid, signal.SIGSTOP)
             samples: list[tuple[float, float]] = []
             stop = threading.Event()
             sampler = threading.Thread(
@@ -228,13 +289,14 @@ def main() -> int:
             refusals = {
                 kind: refusal_latency(server.base_url, request) for kind, request in _abusive()
             }
+            warnings = redis_warnings(server.log) if redis is not None else None
     counts: Counter[tuple[str, str, str]] = Counter()
     for line in output.splitlines():
         if line.startswith("COUNT "):
             key, n = line.removeprefix("COUNT ").rsplit(" ", 1)
             client, kind, status = key.split("|")
             counts[(client, kind, status)] += int(n)
-    print(report(options, output, counts, refusals, samples))
+    print(report(options, output, counts, refusals, samples, warnings))
     return 0 if not any(status.startswith("5") for _, _, status in counts) else 1
 
 
@@ -244,9 +306,11 @@ def report(
     counts: Counter[tuple[str, str, str]],
     refusals: dict[str, str],
     samples: list[tuple[float, float]],
+    redis_warning_count: int | None = None,
 ) -> str:
+    hung = ", Redis stopped (SIGSTOP)" if redis_warning_count is not None else ""
     lines = [
-        f"### Load run: {options.duration} s at {options.connections} connections (loopback)",
+        f"### Load run: {options.duration} s at {options.connections} connections (loopback{hung})",
         "",
         "| client | request | status | responses |",
         "|---|---|---|---|",
@@ -273,6 +337,8 @@ def report(
             "",
             "Server RSS every 10 s: " + ", ".join(every_10s) + ".",
         ]
+    if redis_warning_count is not None:
+        lines += ["", f"Redis warnings in the server log: {redis_warning_count}."]
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlencode
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "schema" / "graphiql" / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "service" / "graphiql" / "examples"
 FULL_TRAVERSAL_QUERY = (EXAMPLES / "01-full-traversal.graphql").read_text(encoding="utf-8")
 FRENCH_NAMES_QUERY = (EXAMPLES / "04-french-names.graphql").read_text(encoding="utf-8")
 POINT_LOOKUP_QUERY = (

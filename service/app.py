@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
-from redis.asyncio import Redis
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -25,10 +24,10 @@ from service.endpoint import DatasetState, ExecutionLimits, GraphQLEndpoint
 from service.middleware import BodySizeLimit, GZipWhenAccepted, RequestContext
 from service.observability import Metrics
 from service.ratelimit import build_rate_limits
+from service.redis_guard import RedisGuard, connect
 from service.settings import Settings
 
 logger = logging.getLogger("iom_graph")
-REDIS_TIMEOUT_SECONDS = 0.5
 
 
 def create_app(
@@ -46,14 +45,9 @@ def create_app(
     metrics = Metrics()
     limits = settings.limits()
     schema = build_schema(limits, field_suggestions=settings.environment == "development")
+    # One client and one circuit breaker for every Redis user of this app.
     redis = (
-        Redis.from_url(
-            settings.redis_url,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        if settings.redis_url
-        else None
+        RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None
     )
     dataset = DatasetState()
 
@@ -102,7 +96,7 @@ def create_app(
         yield
         watcher.stop()
         if redis is not None:
-            await redis.aclose()
+            await redis.client.aclose()
         engine.dispose()
 
     middleware = [
@@ -123,7 +117,7 @@ def create_app(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             *graphiql.routes(),
-            *operations.routes(engine, metrics),
+            *operations.routes(engine, metrics, redis),
         ],
         middleware=middleware,
         lifespan=lifespan,

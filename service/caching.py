@@ -4,24 +4,24 @@ A cached response is keyed by everything that decides its bytes: the dataset ver
 response media type, the request's language chain, and the operation (document, name,
 variables). A new dataset version changes every key at once; no entry computed for another
 language or another version can be served. Only complete, error-free results are stored.
-In-process by default (LRU bounded in bytes); shared through Redis when configured.
+In-process by default (LRU bounded in bytes); shared through Redis when configured, with an
+in-process store standing in while Redis is unavailable.
 """
 
 import hashlib
-import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import orjson
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
-logger = logging.getLogger("iom_graph.cache")
+from service.redis_guard import RedisGuard, RedisUnavailableError
+
 RESPONSE_PREFIX = "iom-graph:response:"
 PERSISTED_PREFIX = "iom-graph:apq:"
 REDIS_TTL_SECONDS = 24 * 3600
+PERSISTED_LOCAL_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,24 +90,41 @@ class LocalStore:
 
 
 class RedisStore:
-    """Values in Redis under ``prefix``, shared by replicas; a Redis failure is a miss."""
+    """Values in Redis under ``prefix``, shared by replicas.
 
-    def __init__(self, redis: Redis, prefix: str, ttl_seconds: int = REDIS_TTL_SECONDS) -> None:
-        self.redis, self.prefix, self.ttl = redis, prefix, ttl_seconds
+    While Redis is unavailable (see ``RedisGuard``), values are stored in ``fallback`` (when
+    there is one) instead, and a value Redis lacks is looked up there: a client that registers
+    a persisted query during an outage finds it on this replica, during and after the outage.
+    Every key names its value exactly (a response key holds the dataset version), so an entry
+    of the fallback is never stale; it is bounded in bytes like any local store.
+    """
+
+    def __init__(
+        self,
+        redis: RedisGuard,
+        prefix: str,
+        fallback: LocalStore | None = None,
+        ttl_seconds: int = REDIS_TTL_SECONDS,
+    ) -> None:
+        self.redis, self.prefix, self.fallback, self.ttl = redis, prefix, fallback, ttl_seconds
 
     async def get(self, key: str) -> bytes | None:
         try:
-            value = await self.redis.get(self.prefix + key)
-        except (RedisError, OSError) as error:
-            logger.warning("cache store unavailable", extra={"reason": type(error).__name__})
-            return None
-        return value if isinstance(value, bytes) else None
+            value = await self.redis.run(lambda: self.redis.client.get(self.prefix + key))
+        except RedisUnavailableError:
+            value = None
+        if isinstance(value, bytes):
+            return value
+        return await self.fallback.get(key) if self.fallback is not None else None
 
     async def set(self, key: str, value: bytes) -> None:
         try:
-            await self.redis.set(self.prefix + key, value, ex=self.ttl)
-        except (RedisError, OSError) as error:
-            logger.warning("cache store unavailable", extra={"reason": type(error).__name__})
+            await self.redis.run(
+                lambda: self.redis.client.set(self.prefix + key, value, ex=self.ttl)
+            )
+        except RedisUnavailableError:
+            if self.fallback is not None:
+                await self.fallback.set(key, value)
 
 
 class ResponseCache:
@@ -153,18 +170,22 @@ class Caching:
 def build_caching(
     response_cache_bytes: int,
     max_age_seconds: int,
-    redis: Redis | None,
+    redis: RedisGuard | None,
     versions: Callable[[], str | None],
 ) -> Caching:
-    """Response cache and persisted queries: in Redis when configured, else in-process."""
+    """Response cache and persisted queries: in Redis when configured (in-process while it is
+    unavailable, the responses' fallback bounded by ``response_cache_bytes``), else in-process."""
     responses: ResponseCache | None = None
     if redis is not None:
-        responses = ResponseCache(RedisStore(redis, RESPONSE_PREFIX))
-        persisted = PersistedQueries(RedisStore(redis, PERSISTED_PREFIX))
+        fallback = LocalStore(response_cache_bytes) if response_cache_bytes > 0 else None
+        responses = ResponseCache(RedisStore(redis, RESPONSE_PREFIX, fallback))
+        persisted = PersistedQueries(
+            RedisStore(redis, PERSISTED_PREFIX, LocalStore(PERSISTED_LOCAL_BYTES))
+        )
     else:
         if response_cache_bytes > 0:
             responses = ResponseCache(LocalStore(response_cache_bytes))
-        persisted = PersistedQueries(LocalStore(16 * 1024 * 1024))
+        persisted = PersistedQueries(LocalStore(PERSISTED_LOCAL_BYTES))
     return Caching(
         versions=versions,
         responses=responses,

@@ -1,5 +1,8 @@
 """The operational routes: ``/healthz`` (the process answers), ``/readyz`` (the database
-answers), ``/metrics`` (Prometheus)."""
+answers), ``/metrics`` (Prometheus).
+
+``/readyz`` also says whether Redis answers (``"redis"``: ``ok``, ``unavailable`` or ``not
+configured``), but stays 200 without it: the service still answers, from local state."""
 
 import logging
 
@@ -11,12 +14,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from service.observability import Metrics
+from service.redis_guard import RedisGuard
 
 logger = logging.getLogger("iom_graph")
 READY_TIMEOUT_SECONDS = 5
 
 
-def routes(engine: Engine, metrics: Metrics) -> list[BaseRoute]:
+def routes(engine: Engine, metrics: Metrics, redis: RedisGuard | None = None) -> list[BaseRoute]:
     async def healthz(_request: Request) -> Response:
         return PlainTextResponse("ok")
 
@@ -25,15 +29,17 @@ def routes(engine: Engine, metrics: Metrics) -> list[BaseRoute]:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
 
+        redis_state = await redis.readiness() if redis is not None else "not configured"
         try:
             with anyio.fail_after(READY_TIMEOUT_SECONDS):
                 await anyio.to_thread.run_sync(check, abandon_on_cancel=True)
         except Exception as error:
             logger.warning("not ready", extra={"reason": type(error).__name__})
             return JSONResponse(
-                {"status": "unavailable", "database": "unreachable"}, status_code=503
+                {"status": "unavailable", "database": "unreachable", "redis": redis_state},
+                status_code=503,
             )
-        return JSONResponse({"status": "ready", "database": "ok"})
+        return JSONResponse({"status": "ready", "database": "ok", "redis": redis_state})
 
     async def metrics_page(_request: Request) -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -2,11 +2,11 @@
 
 A client (its API key when it sends one, else its IP address) holds up to ``burst`` cost units
 and regains ``rate`` units per second. With Redis, every replica charges the same bucket
-atomically (a Lua script, timed by the Redis server's clock).
+atomically (a Lua script, timed by the Redis server's clock); while Redis is unavailable, each
+replica charges buckets of its own.
 """
 
 import hashlib
-import logging
 import math
 import time
 from collections import OrderedDict
@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graphql import GraphQLError
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from starlette.requests import Request
 
 from schema.errors import ErrorCode, coded_error
+from service.redis_guard import RedisGuard, RedisUnavailableError
 
-logger = logging.getLogger("iom_graph.ratelimit")
 KEY_PREFIX = "iom-graph:ratelimit:"
 
 
@@ -85,25 +83,29 @@ return tostring(before)
 
 
 class RedisTokenBuckets:
-    """Buckets in Redis, shared by every replica. If Redis fails, requests are let through
-    (and logged): the API stays up; limits resume when Redis answers again."""
+    """Buckets in Redis, shared by every replica.
 
-    def __init__(self, redis: Redis, rate: float, burst: int) -> None:
+    While Redis is unavailable (see ``RedisGuard``), this replica charges local buckets of the
+    same rate and burst instead. Limits stay enforced, per replica: each replica gives a
+    client the whole budget (with several replicas, more than the shared one, for as long as
+    the outage lasts), but no client can flood a replica. Letting every request through would
+    make an outage of Redis an outage of rate limiting; refusing every request would make it an
+    outage of the API. When Redis answers again, the shared buckets resume where they were.
+    """
+
+    def __init__(self, redis: RedisGuard, rate: float, burst: int) -> None:
         self.redis, self.rate, self.burst = redis, rate, burst
-        self.script = redis.register_script(CHARGE_SCRIPT)
+        self.script = redis.client.register_script(CHARGE_SCRIPT)
+        self.local = LocalTokenBuckets(rate, burst)
 
     async def charge(self, client: str, cost: int) -> Decision:
         try:
-            before = float(
-                await self.script(keys=[KEY_PREFIX + client], args=[self.rate, self.burst, cost])
+            before = await self.redis.run(
+                lambda: self.script(keys=[KEY_PREFIX + client], args=[self.rate, self.burst, cost])
             )
-        except (RedisError, OSError) as error:
-            logger.warning(
-                "rate limit store unavailable; request let through",
-                extra={"reason": type(error).__name__},
-            )
-            return Decision(True, self.burst, 0)
-        return _decide(before, cost, self.rate)
+        except RedisUnavailableError:
+            return await self.local.charge(client, cost)
+        return _decide(float(before), cost, self.rate)
 
 
 def rate_limited(decision: Decision, cost: int) -> GraphQLError:
@@ -162,7 +164,7 @@ class RateLimits:
 
 
 def build_rate_limits(
-    rate: float, burst: int, api_key_header: str, redis: Redis | None
+    rate: float, burst: int, api_key_header: str, redis: RedisGuard | None
 ) -> RateLimits | None:
     """Token buckets per client: shared through Redis when configured; none when rate is 0."""
     if rate <= 0:

@@ -70,7 +70,9 @@ class Settings(DatabaseSettings):
         "(default: 1 on SQLite, 2 on PostgreSQL, whose statements wait on the network).",
     )
     response_cache_bytes: int = Field(
-        default=64 * 1024 * 1024, ge=0, description="In-process response cache size; 0 = off."
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="In-process response cache size (with Redis: while it is down); 0 = off.",
     )
     cache_max_age_seconds: int = Field(
         default=0, ge=0, description="max-age of Cache-Control on GET and persisted queries."

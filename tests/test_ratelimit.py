@@ -19,6 +19,7 @@ from service.ratelimit import (
     RedisTokenBuckets,
     client_key,
 )
+from service.redis_guard import BreakerState, RedisGuard, connect
 from tests.conftest import DEFAULT_SCHEMA as SCHEMA
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -61,8 +62,8 @@ async def redis() -> AsyncIterator[Redis]:
 async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
     client = f"test-{uuid.uuid4().hex}"
     redis_a, redis_b = Redis.from_url(REDIS_URL), Redis.from_url(REDIS_URL)
-    replica_a = RedisTokenBuckets(redis_a, rate=1.0, burst=100)
-    replica_b = RedisTokenBuckets(redis_b, rate=1.0, burst=100)
+    replica_a = RedisTokenBuckets(RedisGuard(redis_a), rate=1.0, burst=100)
+    replica_b = RedisTokenBuckets(RedisGuard(redis_b), rate=1.0, burst=100)
     try:
         assert (await replica_a.charge(client, 60)).allowed
         on_b = await replica_b.charge(client, 60)  # the same bucket: 40 left, not 100
@@ -76,13 +77,16 @@ async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
         await redis_b.aclose()
 
 
-async def test_an_unreachable_redis_lets_requests_through() -> None:
-    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+async def test_an_unreachable_redis_falls_back_to_buckets_of_this_replica() -> None:
+    unreachable = RedisGuard(connect("redis://127.0.0.1:1/0"))
     buckets = RedisTokenBuckets(unreachable, rate=1.0, burst=10)
     try:
-        assert (await buckets.charge("anyone", 5)).allowed
+        assert await buckets.charge("anyone", 6) == Decision(True, 4, 0)
+        refused = await buckets.charge("anyone", 6)  # still limited, not let through
+        assert (refused.allowed, refused.remaining, refused.retry_after) == (False, 4, 2)
+        assert unreachable.state is BreakerState.OPEN
     finally:
-        await unreachable.aclose()
+        await unreachable.client.aclose()
 
 
 async def test_an_exhausted_client_gets_rate_limited(seeded_engine: Engine) -> None:

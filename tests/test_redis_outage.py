@@ -1,0 +1,302 @@
+"""A Redis that stops answering: the app's one circuit breaker stops asking it after the first
+failure, requests are served from local state (buckets, cache, persisted queries of this
+replica), each change is logged once, and shared state resumes once Redis answers a probe.
+
+The breaker alone with a fake clock, then two replicas in-process against a throwaway
+redis-server that is stopped (SIGSTOP: connections are accepted, nothing is answered) and
+resumed. SQLite only: nothing here depends on the database."""
+
+import asyncio
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from prometheus_client import CollectorRegistry
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.testclient import TestClient
+
+from service.redis_guard import (
+    COOLDOWN_SECONDS,
+    BreakerState,
+    RedisGuard,
+    RedisUnavailableError,
+    connect,
+)
+from tests.app_client import serve_in_process
+from tests.live_server import free_port
+
+QUERY = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
+LIMITED = {"max_cost": 40, "rate_limit_burst": 110, "rate_limit_per_second": 0.01}
+ALICE, BOB = {"x-api-key": "alice"}, {"x-api-key": "bob"}
+OPENED = "redis unavailable; using local state"
+CLOSED = "redis available again; shared state resumes"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Calls:
+    """Stand-ins for Redis commands, counting the calls really made."""
+
+    def __init__(self) -> None:
+        self.made = 0
+        self.release = asyncio.Event()
+
+    async def answer(self) -> str:
+        self.made += 1
+        return "answer"
+
+    async def time_out(self) -> str:
+        self.made += 1
+        raise RedisTimeoutError("Timeout reading from socket")
+
+    async def wait(self) -> str:
+        self.made += 1
+        await self.release.wait()
+        return "answer"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def registry() -> CollectorRegistry:
+    return CollectorRegistry()
+
+
+@pytest.fixture
+def guard(
+    clock: FakeClock, registry: CollectorRegistry, caplog: pytest.LogCaptureFixture
+) -> RedisGuard:
+    """A breaker on the fake clock, its info lines captured. Its client is never used: the
+    calls of ``Calls`` stand in for its commands."""
+    caplog.set_level(logging.INFO, logger="iom_graph.redis")
+    return RedisGuard(connect("redis://127.0.0.1:1/0"), registry, clock=clock)
+
+
+def breaker_messages(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str]]:
+    return [
+        (record.levelname, record.getMessage())
+        for record in caplog.records
+        if record.name == "iom_graph.redis" and record.levelno >= logging.INFO
+    ]
+
+
+async def test_the_first_failure_opens_the_breaker_and_no_call_is_made_while_open(
+    guard: RedisGuard,
+    clock: FakeClock,
+    registry: CollectorRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls = Calls()
+    assert await guard.run(calls.answer) == "answer"
+    with pytest.raises(RedisUnavailableError):
+        await guard.run(calls.time_out)
+    assert guard.state is BreakerState.OPEN
+    clock.now = COOLDOWN_SECONDS - 0.1
+    for _ in range(3):
+        with pytest.raises(RedisUnavailableError):
+            await guard.run(calls.answer)
+    assert calls.made == 2
+    assert registry.get_sample_value("iom_graph_redis_short_circuited_calls_total") == 3
+    assert registry.get_sample_value("iom_graph_redis_failures_total", {"error": "TimeoutError"})
+    assert registry.get_sample_value("iom_graph_redis_breaker_state", {"state": "open"}) == 1
+    assert registry.get_sample_value("iom_graph_redis_breaker_state", {"state": "closed"}) == 0
+    assert breaker_messages(caplog) == [("WARNING", OPENED)]
+
+
+async def test_after_the_cooldown_one_probe_goes_alone_and_its_success_closes(
+    guard: RedisGuard, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls = Calls()
+    with pytest.raises(RedisUnavailableError):
+        await guard.run(calls.time_out)
+    clock.now = COOLDOWN_SECONDS
+    probe = asyncio.create_task(guard.run(calls.wait))
+    await asyncio.sleep(0)
+    assert guard.state is BreakerState.HALF_OPEN
+    with pytest.raises(RedisUnavailableError):  # the probe is under way: no second one
+        await guard.run(calls.answer)
+    calls.release.set()
+    assert await probe == "answer"
+    assert guard.state is BreakerState.CLOSED
+    assert await guard.run(calls.answer) == "answer"
+    assert calls.made == 3
+    assert breaker_messages(caplog) == [("WARNING", OPENED), ("INFO", CLOSED)]
+
+
+async def test_a_failed_probe_opens_for_another_cooldown_without_a_new_warning(
+    guard: RedisGuard, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls = Calls()
+    with pytest.raises(RedisUnavailableError):
+        await guard.run(calls.time_out)
+    clock.now = COOLDOWN_SECONDS
+    with pytest.raises(RedisUnavailableError):
+        await guard.run(calls.time_out)  # the probe
+    clock.now = 2 * COOLDOWN_SECONDS - 0.1
+    with pytest.raises(RedisUnavailableError):
+        await guard.run(calls.answer)
+    assert calls.made == 2
+    clock.now = 2 * COOLDOWN_SECONDS
+    assert await guard.run(calls.answer) == "answer"
+    assert breaker_messages(caplog) == [("WARNING", OPENED), ("INFO", CLOSED)]
+
+
+async def test_a_cancelled_probe_lets_the_next_call_probe(
+    guard: RedisGuard, clock: FakeClock
+) -> None:
+    calls = Calls()
+    with pytest.raises(RedisUnavailableError):
+        await guard.run(calls.time_out)
+    clock.now = COOLDOWN_SECONDS
+    probe = asyncio.create_task(guard.run(calls.wait))
+    await asyncio.sleep(0)
+    probe.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await probe
+    assert guard.state is BreakerState.OPEN
+    assert await guard.run(calls.answer) == "answer"  # not another cool-down
+    assert guard.state is BreakerState.CLOSED
+
+
+@dataclass
+class ThrowawayRedis:
+    process: subprocess.Popen[bytes]
+    url: str
+
+    def hang(self) -> None:
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
+
+@pytest.fixture
+def throwaway_redis(tmp_path: Path) -> Iterator[ThrowawayRedis]:
+    """A redis-server of this test alone, on a free loopback port; resumed and killed after."""
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    process = subprocess.Popen(
+        [*command, "--appendonly", "no", "--dir", str(tmp_path), "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        url = f"redis://127.0.0.1:{port}/0"
+        with redis.Redis.from_url(url, socket_timeout=1) as client:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    client.ping()
+                    break
+                except redis.ConnectionError:
+                    assert time.monotonic() < deadline, "redis-server did not start"
+                    time.sleep(0.05)
+        yield ThrowawayRedis(process, url)
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+        process.kill()
+        process.wait(10)
+
+
+def charge(client: TestClient, key: dict[str, str]) -> tuple[int, str | None]:
+    """Status and X-RateLimit-Remaining of one cheap query sent as ``key``."""
+    response = client.post("/graphql", json={"query": QUERY}, headers=key)
+    return response.status_code, response.headers.get("x-ratelimit-remaining")
+
+
+def samples(client: TestClient, name: str) -> dict[str, float]:
+    """The samples of metric ``name``, by their label text (``""`` without labels)."""
+    found = {}
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            series, value = line.rsplit(" ", 1)
+            found[series.removeprefix(name)] = float(value)
+    return found
+
+
+def breaker_state(client: TestClient) -> str:
+    states = samples(client, "iom_graph_redis_breaker_state")
+    (current,) = (labels for labels, value in states.items() if value == 1)
+    return current.removeprefix('{state="').removesuffix('"}')
+
+
+def test_a_hung_redis_is_asked_once_then_left_alone_until_it_answers_again(
+    throwaway_redis: ThrowawayRedis, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="iom_graph.redis")
+    database_url = f"sqlite:///{tmp_path / 'iom.sqlite3'}"
+    settings = {**LIMITED, "redis_url": throwaway_redis.url}
+    with (
+        serve_in_process(database_url, **settings) as first,
+        serve_in_process(database_url, **settings) as second,
+    ):
+        # Healthy: both replicas charge one shared bucket.
+        assert [charge(replica, ALICE) for replica in (first, second, first)] == [
+            (200, "108"),
+            (200, "106"),
+            (200, "104"),
+        ]
+        assert first.get("/readyz").json() == {"status": "ready", "database": "ok", "redis": "ok"}
+        assert breaker_state(first) == "closed"
+
+        # Hung: the first request pays one timeout and opens the breaker; this replica then
+        # charges a bucket of its own (full) and answers from its own cache.
+        throwaway_redis.hang()
+        started = time.monotonic()
+        assert charge(first, ALICE) == (200, "108")
+        assert samples(first, "iom_graph_redis_failures_total") == {'{error="TimeoutError"}': 1}
+        ready = first.get("/readyz")
+        assert ready.status_code == 200  # the service still answers, from local state
+        assert ready.json() == {"status": "ready", "database": "ok", "redis": "unavailable"}
+        assert breaker_state(first) == "open"
+        (not_made,) = samples(first, "iom_graph_redis_short_circuited_calls_total").values()
+        answers = [charge(first, ALICE) for _ in range(50)]
+        assert time.monotonic() - started < 5  # liveness: none of them waited for Redis
+        assert answers == [(200, str(remaining)) for remaining in range(106, 6, -2)]
+        # Two calls not made per request (the cache lookup, the charge); no other failure.
+        assert samples(first, "iom_graph_redis_short_circuited_calls_total") == {"": not_made + 100}
+        assert samples(first, "iom_graph_redis_failures_total") == {'{error="TimeoutError"}': 1}
+        # Limits still hold, per replica: 8 units left, 2 per request.
+        assert [charge(first, ALICE)[0] for _ in range(5)] == [200, 200, 200, 200, 429]
+        # A persisted query registered now is found by its hash on this replica.
+        document = QUERY + " # registered during the outage"
+        persisted = {
+            "persistedQuery": {
+                "version": 1,
+                "sha256Hash": hashlib.sha256(document.encode()).hexdigest(),
+            }
+        }
+        registered = first.post("/graphql", json={"query": document, "extensions": persisted})
+        by_hash = first.post("/graphql", json={"extensions": persisted})
+        assert registered.status_code == by_hash.status_code == 200
+        assert by_hash.json() == registered.json()
+        assert breaker_messages(caplog) == [("WARNING", OPENED)]
+
+        # Resumed: after the cool-down, a probe (here /readyz's PING) closes the breaker.
+        throwaway_redis.resume()
+        deadline = time.monotonic() + COOLDOWN_SECONDS + 5
+        while first.get("/readyz").json()["redis"] != "ok":
+            assert time.monotonic() < deadline, "the breaker did not close"
+            time.sleep(0.2)
+        assert breaker_state(first) == "closed"
+        assert breaker_messages(caplog) == [("WARNING", OPENED), ("INFO", CLOSED)]
+        # The shared bucket resumes where it was; local spending never reached it.
+        assert charge(second, ALICE) == (200, "102")
+        assert [charge(replica, BOB) for replica in (first, second)] == [(200, "108"), (200, "106")]
+        assert samples(first, "iom_graph_redis_failures_total") == {'{error="TimeoutError"}': 1}
