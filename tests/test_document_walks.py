@@ -9,10 +9,13 @@ hold up the others. Variables nested deeper than Python's recursion limit are wa
 import asyncio
 
 import pytest
+from sqlalchemy import Engine
 
+from schema import build_schema
+from schema.build import IomSchema
 from schema.extensions.cost import COST_CEILING
 from schema.extensions.limits import Limits
-from tests.conftest import Execute
+from tests.conftest import Execute, make_execute
 
 LIMITS = Limits()
 OFFICE_SLUGS = [
@@ -98,6 +101,16 @@ async def test_fragment_bomb_selecting_fields_below_the_budget_runs(execute: Exe
     assert result.extensions == {"cost": {"requested": 21 * 2**5 - 1, "maximum": LIMITS.max_cost}}
 
 
+async def test_an_over_budget_document_is_refused_before_validation(execute: Execute) -> None:
+    # Validating a fragment bomb that selects fields is super-linear in graphql-core
+    # (OverlappingFieldsCanBeMergedRule); the linear cost refuses it first, so the unknown
+    # field, which validation would report, is never looked at.
+    result = await execute(bomb(22, leaf="__typename unknownField"))
+    assert result.data is None
+    assert codes(result) == ["QUERY_TOO_COMPLEX"]
+    assert result.extensions == {"cost": {"requested": 8_388_607, "maximum": LIMITS.max_cost}}
+
+
 def deep_chain(levels: int) -> str:
     """``levels`` fragments, each one field deeper than the last and spread twice by it:
     office -> host country -> hosted offices -> ... The depth is ``levels + 2``."""
@@ -112,10 +125,19 @@ def deep_chain(levels: int) -> str:
     return '{ regionalOffice(slug: "nairobi") { ...D0 } } ' + " ".join(fragments)
 
 
+@pytest.fixture(scope="module")
+def uncapped_schema() -> IomSchema:
+    """A budget no cost reaches: each doubling chain would be refused as too costly first."""
+    return build_schema(Limits(max_cost=COST_CEILING))
+
+
 # 98 levels are 100 fields and 200 nested selection sets: graphql-core's validation refuses
 # deeper nesting itself ("Validation aborted.") before any rule runs.
 @pytest.mark.parametrize("levels", [14, 40, 98])
-async def test_depth_through_a_deep_fragment_chain_is_exact(execute: Execute, levels: int) -> None:
+async def test_depth_through_a_deep_fragment_chain_is_exact(
+    seeded_engine: Engine, uncapped_schema: IomSchema, levels: int
+) -> None:
+    execute = make_execute(seeded_engine, uncapped_schema)
     result = await execute(deep_chain(levels))
     assert result.data is None
     assert codes(result) == ["DEPTH_LIMIT_EXCEEDED"]

@@ -283,43 +283,62 @@ class CostLimit(SchemaExtension):
         self.max_cost = limits.max_cost
         self.default_page_size = limits.page.default_page_size
         self.max_page_size = limits.page.max_page_size
+        self.cost: int | None = None
         self.report: dict[str, Any] | None = None
+
+    def on_validate(self) -> Iterator[None]:
+        """Cost the document before graphql-core validates it, and refuse it there if it is
+        over budget: the cost walk is linear in the document, while validating a fragment
+        bomb that selects fields is not (``OverlappingFieldsCanBeMergedRule``). The refusal
+        stands in for validation's errors, so validation is skipped (see ``schema.build``)."""
+        cost = self.estimate()
+        if cost > self.max_cost:
+            self.report = {"requested": cost, "maximum": self.max_cost}
+            self.execution_context.pre_execution_errors = [self.too_complex(cost)]
+        yield
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         if execution.result is not None:  # already refused by an earlier guard
             yield
             return
-        context = execution.context
-        model = CostModel(
-            execution.schema._schema,
-            context.list_sizes,
-            self.default_page_size,
-            self.max_page_size,
-        )
-        cost = model.estimate(
-            execution.graphql_document, execution.operation_name, execution.variables
-        )
+        cost = self.cost if self.cost is not None else self.estimate()
         self.report = {"requested": cost, "maximum": self.max_cost}
         options = (execution.operation_extensions or {}).get("cost")
         dry_run = isinstance(options, dict) and options.get("dryRun") is True
-        refusal = await self.refusal(cost, dry_run, context)
+        refusal = await self.refusal(cost, dry_run, execution.context)
         if refusal is not None:
             execution.result = GraphQLExecutionResult(data=None, errors=[refusal])
         elif dry_run:
             execution.result = GraphQLExecutionResult(data=None)  # skips execution
         yield
 
+    def estimate(self) -> int:
+        execution = self.execution_context
+        model = CostModel(
+            execution.schema._schema,
+            execution.context.list_sizes,
+            self.default_page_size,
+            self.max_page_size,
+        )
+        self.cost = model.estimate(
+            execution.graphql_document, execution.operation_name, execution.variables
+        )
+        return self.cost
+
+    def too_complex(self, cost: int) -> GraphQLError:
+        return coded_error(
+            f"the operation's cost is {cost}, above the maximum of {self.max_cost}: "
+            "ask for fewer items (first/last) or fewer nested lists",
+            ErrorCode.QUERY_TOO_COMPLEX,
+            cost=cost,
+            maximum=self.max_cost,
+        )
+
     async def refusal(self, cost: int, dry_run: bool, context: Context) -> GraphQLError | None:
         """Why the operation must not run (over budget, or its client over its rate), if so."""
         if cost > self.max_cost:
-            return coded_error(
-                f"the operation's cost is {cost}, above the maximum of {self.max_cost}: "
-                "ask for fewer items (first/last) or fewer nested lists",
-                ErrorCode.QUERY_TOO_COMPLEX,
-                cost=cost,
-                maximum=self.max_cost,
-            )
+            return self.too_complex(cost)
         if context.charge is None:
             return None
         # The service's rate limits (a port: this layer knows nothing of how they are kept).
