@@ -52,11 +52,17 @@ def codes(result: object) -> list[str]:
 # Every spread counts 1 and __typename is free: F<levels> costs 0 and F<i> costs
 # 2 * (1 + cost of F<i+1>), so F0 costs 2^(levels+1) - 2 and the operation, spreading F0
 # once, 2^(levels+1) - 1.
+# From 52 levels on the cost saturates at 2^53 - 1, and says so.
 @pytest.mark.parametrize(
-    ("levels", "cost"), [(22, 8_388_607), (40, 2_199_023_255_551), (100, COST_CEILING)]
+    ("levels", "cost", "stated"),
+    [
+        (22, 8_388_607, "8388607"),
+        (40, 2_199_023_255_551, "2199023255551"),
+        (100, COST_CEILING, "at least 9007199254740991"),
+    ],
 )
 async def test_fragment_bomb_is_refused_by_its_exact_cost(
-    execute: Execute, levels: int, cost: int
+    execute: Execute, levels: int, cost: int, stated: str
 ) -> None:
     result = await execute(bomb(levels))
     assert result.data is None
@@ -68,6 +74,10 @@ async def test_fragment_bomb_is_refused_by_its_exact_cost(
         "maximum": LIMITS.max_cost,
     }
     assert result.extensions == {"cost": {"requested": cost, "maximum": LIMITS.max_cost}}
+    assert result.errors[0].message == (
+        f"the operation's cost is {stated}, above the maximum of {LIMITS.max_cost}: ask for "
+        "fewer items (first/last) or fewer nested lists"
+    )
 
 
 async def test_fragment_bomb_below_the_budget_runs_and_counts_every_spread(

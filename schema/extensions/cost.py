@@ -327,8 +327,9 @@ class CostLimit(SchemaExtension):
         return self.cost
 
     def too_complex(self, cost: int) -> GraphQLError:
+        amount = f"at least {cost}" if cost >= COST_CEILING else str(cost)  # saturated
         return coded_error(
-            f"the operation's cost is {cost}, above the maximum of {self.max_cost}: "
+            f"the operation's cost is {amount}, above the maximum of {self.max_cost}: "
             "ask for fewer items (first/last) or fewer nested lists",
             ErrorCode.QUERY_TOO_COMPLEX,
             cost=cost,
