@@ -1,5 +1,6 @@
 """Build the executable schema with its extensions."""
 
+from collections.abc import Iterator
 from functools import cache, partial
 from typing import Any
 
@@ -26,6 +27,18 @@ class CachedNameConverter(NameConverter):
 
     def apply_naming_config(self, name: str) -> str:
         return _camel_case(name) if self.auto_camel_case else name
+
+
+class ValidationAfterGuards(ValidationCache):
+    """strawberry's validation cache, skipped when a guard has already refused the document
+    in its own ``on_validate`` (``CostLimit``): strawberry's validation hands that case over
+    to the extensions, and the stock cache would validate the refused document anyway."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors is not None:
+            yield
+        else:
+            yield from super().on_validate()
 
 
 class IomSchema(strawberry.Schema):
@@ -61,6 +74,6 @@ def build_schema(limits: Limits | None = None, *, field_suggestions: bool = Fals
             RejectNulCharacters,
             partial(CostLimit, limits),
             ParserCache,
-            ValidationCache,
+            ValidationAfterGuards,
         ],
     )

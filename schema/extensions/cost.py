@@ -5,14 +5,17 @@ object type counts once per item of the lists above it. A connection multiplies 
 its ``edges``/``nodes`` by ``first``/``last`` (else the default page size), capped by the
 longest such list in the loaded dataset (``resolvers.bounds``); plain lists multiply by their
 longest length. GitHub's node limit follows the same idea. Introspection counts one per field.
+A named fragment's spread counts like a field, once per item of the lists above it, and its
+body counts at every spread: a chain of fragments each spreading the next twice is charged
+2^n, computed in time linear in the document (``_Walk``). Costs saturate at ``COST_CEILING``.
 
 Every response reports ``extensions.cost``: the same for every client, so responses stay
 cacheable (a client's remaining budget travels in the ``X-RateLimit-Remaining`` header).
 ``{"extensions": {"cost": {"dryRun": true}}}`` asks for the cost without executing.
 """
 
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -31,6 +34,7 @@ from graphql import (
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     VariableNode,
     get_named_type,
@@ -91,54 +95,118 @@ class CostModel:
             return 0
         root = self.schema.get_root_type(chosen[0].operation)
         walk = _Walk(self, fragments, variables or {})
-        return walk.selection_set(chosen[0].selection_set, root, 1, None, frozenset())
+        return walk.selection_set(chosen[0].selection_set, root, None)
+
+
+# Costs saturate here, the largest integer a JSON client reads exactly: a chain of fragments
+# each spreading the next twice costs 2^n, and no such number needs to be built.
+COST_CEILING = 2**53 - 1
+
+
+def _add(a: int, b: int) -> int:
+    return min(a + b, COST_CEILING)
+
+
+def _times(a: int, b: int) -> int:
+    return min(a * b, COST_CEILING)  # both at most the ceiling: the product stays small
+
+
+@dataclass
+class _Frame:
+    """A selection set being costed at multiplier 1, and how its total enters its parent's:
+    ``scale * (own + total)``. A fragment's frame has a ``memo_key`` (its name and pending
+    connection size), under which its total is remembered when it is finished."""
+
+    selections: Iterator[SelectionNode]
+    parent: Any
+    pending: int | None
+    scale: int = 1
+    own: int = 0
+    memo_key: tuple[str, int | None] | None = None
+    total: int = 0
 
 
 @dataclass
 class _Walk:
+    """The cost of selection sets, without recursion and with each fragment costed once.
+
+    Every cost is linear in the multiplier the lists above it make (a field adds the
+    multiplier, its children count at the multiplier times its list size), so a selection
+    set is costed at multiplier 1 and scaled. A fragment's cost at multiplier 1 depends only
+    on the fragment and on a pending connection size (its body is costed on its own type
+    condition), so it is remembered under that pair: a chain of fragments each spreading the
+    next twice is walked once per fragment, not 2^n times. Each spread still counts, like a
+    field, once per item of the lists above it: that chain is charged what re-walking it
+    would cost, and refused when that is over budget.
+    """
+
     model: CostModel
     fragments: dict[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
+    memo: dict[tuple[str, int | None], int] = field(default_factory=dict)
 
     def selection_set(
-        self,
-        selection_set: SelectionSetNode | None,
-        parent: Any,
-        multiplier: int,
-        pending: int | None,
-        visiting: frozenset[str],
+        self, selection_set: SelectionSetNode | None, parent: Any, pending: int | None
     ) -> int:
-        """Cost below ``parent``; ``pending`` is a connection's size, applied at edges/nodes."""
+        """Cost below ``parent`` at multiplier 1; ``pending`` is a connection's size, applied
+        at its edges/nodes."""
         if selection_set is None or parent is None:
             return 0
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                total += self.field(selection, parent, multiplier, pending, visiting)
+        stack = [_Frame(iter(selection_set.selections), parent, pending)]
+        visiting: set[str] = set()  # fragments on the stack: a cycle is cut, not followed
+        while True:
+            frame = stack[-1]
+            selection = next(frame.selections, None)
+            if selection is None:
+                stack.pop()
+                if frame.memo_key is not None:
+                    visiting.discard(frame.memo_key[0])
+                    self.memo[frame.memo_key] = frame.total
+                cost = _times(frame.scale, _add(frame.own, frame.total))
+                if not stack:
+                    return cost
+                stack[-1].total = _add(stack[-1].total, cost)
+            elif isinstance(selection, FieldNode):
+                child = self.field_cost(selection, frame.parent, frame.pending)
+                if isinstance(child, _Frame):
+                    stack.append(child)
+                else:
+                    frame.total = _add(frame.total, child)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                target = self.model.schema.get_type(condition.name.value) if condition else parent
-                total += self.selection_set(
-                    selection.selection_set, target, multiplier, pending, visiting
+                target = (
+                    self.model.schema.get_type(condition.name.value) if condition else frame.parent
                 )
+                if target is not None:
+                    stack.append(
+                        _Frame(iter(selection.selection_set.selections), target, frame.pending)
+                    )
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
-                if fragment is not None and name not in visiting:
-                    target = self.model.schema.get_type(fragment.type_condition.name.value)
-                    total += self.selection_set(
-                        fragment.selection_set, target, multiplier, pending, visiting | {name}
+                if fragment is None or name in visiting:
+                    continue
+                key = (name, frame.pending)
+                if key in self.memo:
+                    frame.total = _add(frame.total, _add(1, self.memo[key]))
+                    continue
+                target = self.model.schema.get_type(fragment.type_condition.name.value)
+                if target is None:
+                    frame.total = _add(frame.total, 1)
+                    continue
+                visiting.add(name)
+                stack.append(
+                    _Frame(
+                        iter(fragment.selection_set.selections),
+                        target,
+                        frame.pending,
+                        own=1,
+                        memo_key=key,
                     )
-        return total
+                )
 
-    def field(
-        self,
-        node: FieldNode,
-        parent: Any,
-        multiplier: int,
-        pending: int | None,
-        visiting: frozenset[str],
-    ) -> int:
+    def field_cost(self, node: FieldNode, parent: Any, pending: int | None) -> int | _Frame:
+        """A field's cost at multiplier 1, or the frame costing its selection."""
         name = node.name.value
         if name.startswith("__"):
             return 1 if name != "__typename" else 0
@@ -151,12 +219,15 @@ class _Walk:
         if not isinstance(return_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             return 0  # scalars and enums are free
         if pending is not None and name in CONNECTION_ITEMS:
-            multiplier *= pending  # a connection's edges/nodes: its page, not a plain list
+            size = pending  # a connection's edges/nodes: its page, not a plain list
         else:
-            multiplier *= self.list_size(parent.name, name, node, definition.type)
+            size = self.list_size(parent.name, name, node, definition.type)
+        size = min(size, COST_CEILING)
+        if node.selection_set is None:
+            return size
         connection_size = self.connection_size(parent.name, name, node)
-        return multiplier + self.selection_set(
-            node.selection_set, return_type, multiplier, connection_size, visiting
+        return _Frame(
+            iter(node.selection_set.selections), return_type, connection_size, scale=size, own=1
         )
 
     def connection_size(self, parent: str, name: str, node: FieldNode) -> int | None:
@@ -212,43 +283,63 @@ class CostLimit(SchemaExtension):
         self.max_cost = limits.max_cost
         self.default_page_size = limits.page.default_page_size
         self.max_page_size = limits.page.max_page_size
+        self.cost: int | None = None
         self.report: dict[str, Any] | None = None
+
+    def on_validate(self) -> Iterator[None]:
+        """Cost the document before graphql-core validates it, and refuse it there if it is
+        over budget: the cost walk is linear in the document, while validating a fragment
+        bomb that selects fields is not (``OverlappingFieldsCanBeMergedRule``). The refusal
+        stands in for validation's errors, so validation is skipped (see ``schema.build``)."""
+        cost = self.estimate()
+        if cost > self.max_cost:
+            self.report = {"requested": cost, "maximum": self.max_cost}
+            self.execution_context.pre_execution_errors = [self.too_complex(cost)]
+        yield
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         if execution.result is not None:  # already refused by an earlier guard
             yield
             return
-        context = execution.context
-        model = CostModel(
-            execution.schema._schema,
-            context.list_sizes,
-            self.default_page_size,
-            self.max_page_size,
-        )
-        cost = model.estimate(
-            execution.graphql_document, execution.operation_name, execution.variables
-        )
+        cost = self.cost if self.cost is not None else self.estimate()
         self.report = {"requested": cost, "maximum": self.max_cost}
         options = (execution.operation_extensions or {}).get("cost")
         dry_run = isinstance(options, dict) and options.get("dryRun") is True
-        refusal = await self.refusal(cost, dry_run, context)
+        refusal = await self.refusal(cost, dry_run, execution.context)
         if refusal is not None:
             execution.result = GraphQLExecutionResult(data=None, errors=[refusal])
         elif dry_run:
             execution.result = GraphQLExecutionResult(data=None)  # skips execution
         yield
 
+    def estimate(self) -> int:
+        execution = self.execution_context
+        model = CostModel(
+            execution.schema._schema,
+            execution.context.list_sizes,
+            self.default_page_size,
+            self.max_page_size,
+        )
+        self.cost = model.estimate(
+            execution.graphql_document, execution.operation_name, execution.variables
+        )
+        return self.cost
+
+    def too_complex(self, cost: int) -> GraphQLError:
+        amount = f"at least {cost}" if cost >= COST_CEILING else str(cost)  # saturated
+        return coded_error(
+            f"the operation's cost is {amount}, above the maximum of {self.max_cost}: "
+            "ask for fewer items (first/last) or fewer nested lists",
+            ErrorCode.QUERY_TOO_COMPLEX,
+            cost=cost,
+            maximum=self.max_cost,
+        )
+
     async def refusal(self, cost: int, dry_run: bool, context: Context) -> GraphQLError | None:
         """Why the operation must not run (over budget, or its client over its rate), if so."""
         if cost > self.max_cost:
-            return coded_error(
-                f"the operation's cost is {cost}, above the maximum of {self.max_cost}: "
-                "ask for fewer items (first/last) or fewer nested lists",
-                ErrorCode.QUERY_TOO_COMPLEX,
-                cost=cost,
-                maximum=self.max_cost,
-            )
+            return self.too_complex(cost)
         if context.charge is None:
             return None
         # The service's rate limits (a port: this layer knows nothing of how they are kept).

@@ -39,37 +39,80 @@ class Limits:
     page: PageLimits = field(default_factory=PageLimits)
 
 
-def _depth(
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    visiting: frozenset[str] = frozenset(),
-) -> int:
-    """Deepest field nesting below ``selection_set`` (a field with no selection counts 1)."""
-    if selection_set is None:
-        return 0
+def _nesting(selection_set: SelectionSetNode) -> tuple[int, list[tuple[str, int]]]:
+    """The deepest field nesting of ``selection_set`` without entering fragment spreads, and
+    each fragment it spreads with the number of fields above the spread."""
     deepest = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            deepest = max(deepest, 1 + _depth(selection.selection_set, fragments, visiting))
-        elif isinstance(selection, InlineFragmentNode):
-            deepest = max(deepest, _depth(selection.selection_set, fragments, visiting))
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in visiting:
-                deepest = max(deepest, _depth(fragment.selection_set, fragments, visiting | {name}))
-    return deepest
+    spreads: list[tuple[str, int]] = []
+    stack = [(selection_set, 0)]
+    while stack:  # iterative: a document may nest selections far past the recursion limit
+        current, above = stack.pop()
+        for selection in current.selections:
+            if isinstance(selection, FieldNode):
+                deepest = max(deepest, above + 1)
+                if selection.selection_set is not None:
+                    stack.append((selection.selection_set, above + 1))
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append((selection.selection_set, above))
+            elif isinstance(selection, FragmentSpreadNode):
+                spreads.append((selection.name.value, above))
+    return deepest, spreads
+
+
+def _deepest(own: int, spreads: list[tuple[str, int]], fragment_depths: dict[str, int]) -> int:
+    # A fragment not (yet) in ``fragment_depths`` is undefined or closes a cycle; validation
+    # reports both, so counting it 0 only has to terminate.
+    return max([own, *(above + fragment_depths.get(name, 0) for name, above in spreads)])
+
+
+def fragment_depths(fragments: dict[str, FragmentDefinitionNode]) -> dict[str, int]:
+    """The depth of every fragment, each computed once however often it is spread.
+
+    Re-walking a fragment at every spread costs 2^n for a chain of fragments each spreading
+    the next twice. Here each fragment is walked once and its spreads are resolved in
+    post-order over the fragment graph, without recursion; a spread back into a fragment
+    still being resolved (a cycle) is cut.
+    """
+    nestings = {name: _nesting(fragment.selection_set) for name, fragment in fragments.items()}
+    depths: dict[str, int] = {}
+    for start in nestings:
+        if start in depths:
+            continue
+        path = [(start, iter(nestings[start][1]))]
+        on_path = {start}
+        while path:
+            name, spreads = path[-1]
+            for spread, _ in spreads:
+                if spread in nestings and spread not in depths and spread not in on_path:
+                    path.append((spread, iter(nestings[spread][1])))
+                    on_path.add(spread)
+                    break
+            else:
+                path.pop()
+                on_path.discard(name)
+                depths[name] = _deepest(*nestings[name], depths)
+    return depths
+
+
+def _depth(selection_set: SelectionSetNode, fragment_depths: dict[str, int]) -> int:
+    """Deepest field nesting below ``selection_set`` (a field with no selection counts 1)."""
+    return _deepest(*_nesting(selection_set), fragment_depths)
 
 
 def depth_rule(max_depth: int) -> type[ValidationRule]:
     class MaxDepthRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.fragment_depths = fragment_depths(
+                {
+                    d.name.value: d
+                    for d in context.document.definitions
+                    if isinstance(d, FragmentDefinitionNode)
+                }
+            )
+
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            fragments = {
-                d.name.value: d
-                for d in self.context.document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            depth = _depth(node.selection_set, fragments)
+            depth = _depth(node.selection_set, self.fragment_depths)
             if depth > max_depth:
                 name = node.name.value if node.name else "the operation"
                 self.report_error(

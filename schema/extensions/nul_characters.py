@@ -12,14 +12,17 @@ from schema.extensions.limits import walk
 
 
 def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+    """Every string inside ``value`` (JSON: dicts, lists, scalars), without recursion: a
+    client nesting variables 1,000 levels deep must not reach Python's recursion limit."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            yield current
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
 
 
 class RejectNulCharacters(SchemaExtension):
