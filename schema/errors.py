@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
     TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
+    TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
     TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
     BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
@@ -43,18 +44,6 @@ class ErrorCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-# Codes that mean the request as a whole was refused before execution (HTTP 4xx).
-REQUEST_ERROR_CODES = frozenset(
-    {
-        ErrorCode.GRAPHQL_PARSE_FAILED,
-        ErrorCode.GRAPHQL_VALIDATION_FAILED,
-        ErrorCode.DEPTH_LIMIT_EXCEEDED,
-        ErrorCode.QUERY_TOO_COMPLEX,
-        ErrorCode.TOO_MANY_ALIASES,
-        ErrorCode.TOO_MANY_DIRECTIVES,
-        ErrorCode.TOO_MANY_TOKENS,
-    }
-)
 INTERNAL_MESSAGE = "Internal server error"
 UNAVAILABLE_MESSAGE = "The database is unavailable; the service resumes by itself, retry shortly"
 

@@ -45,6 +45,9 @@ class Settings(DatabaseSettings):
     max_tokens: int = Field(
         default=_LIMITS.max_tokens, ge=100, description="Lexical tokens per document."
     )
+    max_fields: int = Field(
+        default=_LIMITS.max_fields, ge=1, description="Field selections per document."
+    )
     max_cost: int = Field(
         default=_LIMITS.max_cost, ge=1, description="Static cost budget of one operation."
     )
@@ -99,6 +102,7 @@ class Settings(DatabaseSettings):
             max_aliases=self.max_aliases,
             max_directives=self.max_directives,
             max_tokens=self.max_tokens,
+            max_fields=self.max_fields,
             max_cost=self.max_cost,
             page=PageLimits(self.default_page_size, self.max_page_size),
         )

@@ -31,6 +31,11 @@ def tokens(count: int) -> str:
     return "{ __typename\n" + "#\n" * (count - 3) + "}"
 
 
+def fields(count: int) -> str:
+    # `organisation` and count - 1 selections of its `slug` (repeated fields merge into one).
+    return "{ organisation { " + "slug " * (count - 1) + "} }"
+
+
 def codes(result: object) -> list[str]:
     errors = getattr(result, "errors", None) or []
     return [error.extensions["code"] for error in errors]
@@ -43,6 +48,7 @@ def codes(result: object) -> list[str]:
         (aliases, LIMITS.max_aliases, "TOO_MANY_ALIASES"),
         (directives, LIMITS.max_directives, "TOO_MANY_DIRECTIVES"),
         (tokens, LIMITS.max_tokens, "TOO_MANY_TOKENS"),
+        (fields, LIMITS.max_fields, "TOO_MANY_FIELDS"),
     ],
 )
 async def test_document_limits(execute: Execute, document: object, limit: int, code: str) -> None:

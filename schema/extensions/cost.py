@@ -291,6 +291,9 @@ class CostLimit(SchemaExtension):
         over budget: the cost walk is linear in the document, while validating a fragment
         bomb that selects fields is not (``OverlappingFieldsCanBeMergedRule``). The refusal
         stands in for validation's errors, so validation is skipped (see ``schema.build``)."""
+        if self.execution_context.pre_execution_errors is not None:
+            yield  # already refused by an earlier guard
+            return
         cost = self.estimate()
         if cost > self.max_cost:
             self.report = {"requested": cost, "maximum": self.max_cost}

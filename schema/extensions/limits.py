@@ -5,6 +5,7 @@ counted over the whole document, fragments included; introspection lists are bou
 graphql-core's ``MaxIntrospectionDepthRule``; tokens are bounded while parsing.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -21,7 +22,7 @@ from graphql import (
     ValidationRule,
 )
 from graphql.validation import MaxIntrospectionDepthRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
 from resolvers.pagination import PageLimits
 from schema.errors import ErrorCode, coded_error
@@ -35,6 +36,7 @@ class Limits:
     max_aliases: int = 30
     max_directives: int = 20
     max_tokens: int = 2000
+    max_fields: int = 250
     max_cost: int = 25_000
     page: PageLimits = field(default_factory=PageLimits)
 
@@ -169,6 +171,34 @@ def walk(node: Any) -> Any:
                 stack.append(value)
 
 
+class FieldCountLimit(SchemaExtension):
+    """Refuse documents selecting more than ``max_fields`` fields (fragments counted once),
+    before graphql-core validates them: validating many fields of one name is quadratic
+    (``OverlappingFieldsCanBeMergedRule``; 1,500 selections of one field took about 0.3 s on
+    the event loop before graphql-core's own budget gave up), and no cost limit sees it, as
+    scalar fields are free. Counting is linear."""
+
+    def __init__(self, max_fields: int) -> None:
+        self.max_fields = max_fields
+
+    def on_validate(self) -> Iterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if execution.pre_execution_errors is None and document is not None:
+            actual = sum(1 for node in walk(document) if isinstance(node, FieldNode))
+            if actual > self.max_fields:
+                execution.pre_execution_errors = [
+                    coded_error(
+                        f"the document selects {actual} fields, above the maximum of "
+                        f"{self.max_fields}",
+                        ErrorCode.TOO_MANY_FIELDS,
+                        limit=self.max_fields,
+                        actual=actual,
+                    )
+                ]
+        yield
+
+
 def limit_extensions(limits: Limits) -> list[Any]:
     """Extension factories enforcing the document limits of ``limits``."""
     rules = [
@@ -185,5 +215,6 @@ def limit_extensions(limits: Limits) -> list[Any]:
     extensions: list[Any] = [
         partial(AddValidationRules, rules),
         partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+        partial(FieldCountLimit, limits.max_fields),
     ]
     return extensions
