@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select
 
 from db.models import Country, OfficeCountry, RegionalOffice, SearchTerm, SubjectType
+from db.tables import table_of
 from db.text import fold
 from resolvers.database import Database
 from resolvers.errors import UserInputError
 from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
-_country = Country.__table__  # type: ignore[attr-defined]
-_coverage = OfficeCountry.__table__  # type: ignore[attr-defined]
-_terms = SearchTerm.__table__  # type: ignore[attr-defined]
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
+_country = table_of(Country)
+_coverage = table_of(OfficeCountry)
+_terms = table_of(SearchTerm)
+_office = table_of(RegionalOffice)
 _COLUMNS = (*_country.c, _coverage.c.office_id, _coverage.c.inferred)
 
 

@@ -13,15 +13,16 @@ from db.models import (
     SubjectType,
     Translation,
 )
+from db.tables import table_of
 from db.text import fold
 from resolvers.database import AnyRow, Database
 from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
-_institution = Institution.__table__  # type: ignore[attr-defined]
-_link = OfficeInstitutionLink.__table__  # type: ignore[attr-defined]
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
-_terms = SearchTerm.__table__  # type: ignore[attr-defined]
-_translation = Translation.__table__  # type: ignore[attr-defined]
+_institution = table_of(Institution)
+_link = table_of(OfficeInstitutionLink)
+_office = table_of(RegionalOffice)
+_terms = table_of(SearchTerm)
+_translation = table_of(Translation)
 INSTITUTION_COLUMNS = tuple(_institution.c)
 
 

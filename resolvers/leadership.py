@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db.models import LeadershipUnit, SubjectType
+from db.tables import table_of
 from resolvers.database import Database
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
-_unit = LeadershipUnit.__table__  # type: ignore[attr-defined]
+_unit = table_of(LeadershipUnit)
 _COLUMNS = tuple(_unit.c)
 
 

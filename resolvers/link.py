@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.models import Institution, OfficeInstitutionLink, RegionalOffice
+from db.tables import table_of
 from resolvers.database import Database
 from resolvers.institution import (
     INSTITUTION_COLUMNS,
@@ -14,9 +15,9 @@ from resolvers.institution import (
 from resolvers.regional_office import OFFICE_COLUMNS, OfficeRecord, office_from_row, office_query
 from resolvers.texts import check_field_order, group_texts
 
-_link = OfficeInstitutionLink.__table__  # type: ignore[attr-defined]
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
-_institution = Institution.__table__  # type: ignore[attr-defined]
+_link = table_of(OfficeInstitutionLink)
+_office = table_of(RegionalOffice)
+_institution = table_of(Institution)
 _LINK_COLUMNS = tuple(_link.c)
 
 

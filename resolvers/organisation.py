@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db.models import Organisation, SubjectType
+from db.tables import table_of
 from resolvers.database import Database
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
-_organisation = Organisation.__table__  # type: ignore[attr-defined]
+_organisation = table_of(Organisation)
 _COLUMNS = tuple(_organisation.c)
 
 

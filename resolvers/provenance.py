@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, String, Table, and_, literal, or_, select, tuple_
 
 from db.models import (
     DataQualityNote,
@@ -11,13 +11,14 @@ from db.models import (
     Provenance,
     Translation,
 )
+from db.tables import table_of
 from resolvers.database import Database
 
 Subject = tuple[str, int]  # (subject type, id)
-_provenance = Provenance.__table__  # type: ignore[attr-defined]
-_translation = Translation.__table__  # type: ignore[attr-defined]
-_note = DataQualityNote.__table__  # type: ignore[attr-defined]
-_note_subject = DataQualityNoteSubject.__table__  # type: ignore[attr-defined]
+_provenance = table_of(Provenance)
+_translation = table_of(Translation)
+_note = table_of(DataQualityNote)
+_note_subject = table_of(DataQualityNoteSubject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,8 @@ class NoteRecord:
     seed_phrase: str | None
 
 
-def _subjects_filter(table: object, subjects: Sequence[Subject]) -> object:
-    columns = (table.c.subject_type, table.c.subject_id)  # type: ignore[attr-defined]
+def _subjects_filter(subject_keyed: Table, subjects: Sequence[Subject]) -> ColumnElement[bool]:
+    columns = (subject_keyed.c.subject_type, subject_keyed.c.subject_id)
     return tuple_(*columns).in_(list(subjects))
 
 
@@ -57,7 +58,7 @@ def sources_by_subjects(
         _provenance.c.source_url,
         _provenance.c.seed_phrase,
         _provenance.c.note,
-    ).where(_subjects_filter(_provenance, subjects))  # type: ignore[arg-type]
+    ).where(_subjects_filter(_provenance, subjects))
     texts = select(
         _translation.c.subject_type,
         _translation.c.subject_id,
@@ -67,7 +68,7 @@ def sources_by_subjects(
         _translation.c.basis,
     ).where(
         and_(
-            _subjects_filter(_translation, subjects),  # type: ignore[arg-type]
+            _subjects_filter(_translation, subjects),
             or_(_translation.c.source_url.is_not(None), _translation.c.basis.is_not(None)),
         )
     )
@@ -84,7 +85,7 @@ def notes_by_subjects(db: Database, subjects: Sequence[Subject]) -> dict[Subject
     statement = (
         select(_note_subject.c.subject_type, _note_subject.c.subject_id, *_note.c)
         .join(_note, _note.c.id == _note_subject.c.note_id)
-        .where(_subjects_filter(_note_subject, subjects))  # type: ignore[arg-type]
+        .where(_subjects_filter(_note_subject, subjects))
         .order_by(_note.c.rank)
     )
     for row in db.fetch(statement):

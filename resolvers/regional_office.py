@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select
 
 from db.models import Country, OfficeCountry, RegionalOffice, SearchTerm, SubjectType
+from db.tables import table_of
 from db.text import fold
 from resolvers.database import AnyRow, Database
 from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
-_coverage = OfficeCountry.__table__  # type: ignore[attr-defined]
-_country = Country.__table__  # type: ignore[attr-defined]
-_terms = SearchTerm.__table__  # type: ignore[attr-defined]
+_office = table_of(RegionalOffice)
+_coverage = table_of(OfficeCountry)
+_country = table_of(Country)
+_terms = table_of(SearchTerm)
 
 
 @dataclass(frozen=True, slots=True)
