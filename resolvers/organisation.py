@@ -28,6 +28,7 @@ class OrganisationRecord:
     texts: Texts
 
 
+_WIDTH = len(_COLUMNS)
 check_field_order(OrganisationRecord, _COLUMNS, "texts")
 
 
@@ -36,8 +37,8 @@ def _fetch(db: Database, where: object | None = None) -> list[OrganisationRecord
     if where is not None:
         query = query.where(where)  # type: ignore[arg-type]
     return [
-        OrganisationRecord(*row[: len(_COLUMNS)], texts)  # type: ignore[call-arg]
-        for row, texts in group_texts(db.fetch(query.order_by(_organisation.c.id)), len(_COLUMNS))
+        OrganisationRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
+        for row, texts in group_texts(db.fetch(query.order_by(_organisation.c.id)), _WIDTH)
     ]
 
 

@@ -13,6 +13,7 @@ from db.models import (
 )
 from db.tables import table_of
 from resolvers.database import Database
+from resolvers.records import group_pairs
 
 Subject = tuple[str, int]  # (subject type, id)
 _provenance = table_of(Provenance)
@@ -50,7 +51,6 @@ def sources_by_subjects(
     db: Database, subjects: Sequence[Subject]
 ) -> dict[Subject, list[SourceRecord]]:
     """Provenance rows, then the sources of the subject's texts (``name (fr)`` and so on)."""
-    grouped: dict[Subject, list[SourceRecord]] = {s: [] for s in subjects}
     facts = select(
         _provenance.c.subject_type,
         _provenance.c.subject_id,
@@ -73,36 +73,32 @@ def sources_by_subjects(
         )
     )
     statement = facts.union_all(texts).order_by("subject_type", "subject_id", "fact")
-    for row in db.fetch(statement):
-        grouped[(row[0], row[1])].append(
-            SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5])
-        )
-    return grouped
+    sources = (
+        ((row[0], row[1]), SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5]))
+        for row in db.fetch(statement)
+    )
+    return group_pairs(sources, subjects)
 
 
 def notes_by_subjects(db: Database, subjects: Sequence[Subject]) -> dict[Subject, list[NoteRecord]]:
-    grouped: dict[Subject, list[NoteRecord]] = {s: [] for s in subjects}
     statement = (
         select(_note_subject.c.subject_type, _note_subject.c.subject_id, *_note.c)
         .join(_note, _note.c.id == _note_subject.c.note_id)
         .where(_subjects_filter(_note_subject, subjects))
         .order_by(_note.c.rank)
     )
-    for row in db.fetch(statement):
-        grouped[(row[0], row[1])].append(NoteRecord(*row[2:]))
-    return grouped
+    notes = (((row[0], row[1]), NoteRecord(*row[2:])) for row in db.fetch(statement))
+    return group_pairs(notes, subjects)
 
 
 def subjects_by_note_ids(db: Database, ids: Sequence[int]) -> dict[int, list[Subject]]:
-    grouped: dict[int, list[Subject]] = {key: [] for key in ids}
     statement = (
         select(_note_subject.c.note_id, _note_subject.c.subject_type, _note_subject.c.subject_id)
         .where(_note_subject.c.note_id.in_(ids))
         .order_by(_note_subject.c.subject_type, _note_subject.c.subject_id)
     )
-    for note_id, subject_type, subject_id in db.fetch(statement):
-        grouped[note_id].append((subject_type, subject_id))
-    return grouped
+    rows = db.fetch(statement)
+    return group_pairs(((note_id, (t, i)) for note_id, t, i in rows), ids)
 
 
 def list_notes(db: Database, severities: Sequence[str] | None = None) -> list[NoteRecord]:
