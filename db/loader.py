@@ -33,7 +33,8 @@ from db.models import (
     SearchTerm,
     Translation,
 )
-from db.rows import DesiredRows, desired_rows, search_terms
+from db.row_builder import DesiredRows
+from db.rows import desired_rows, search_terms
 from db.tables import table_of
 from db.version import announce
 
