@@ -8,19 +8,25 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SEED_SOURCE = "seed"  # a ``source`` naming the seed page rather than a URL
+from db.vocabulary import ConfidenceLevel, SeverityLevel
 
-Confidence = Literal["high", "medium", "low"]
+SEED_SOURCE = "seed"  # a ``source`` naming the seed page rather than a URL
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Entries whose every key is modelled.
+
+    A field typed with a ``db.vocabulary`` enum is checked against it but keeps its plain string
+    (``use_enum_values``): rows and tables hold strings.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
 
 class Open(BaseModel):
     """Entries whose extra, descriptive keys are kept as documentation but not modelled."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, use_enum_values=True)
 
 
 class SourcedText(Strict):
@@ -97,7 +103,7 @@ class StatusNote(Strict):
 
 
 class Coverage(Strict):
-    confidence: Confidence
+    confidence: ConfidenceLevel
     source: str | None
     method: str
     countries: list[str]
@@ -137,7 +143,7 @@ class Institution(Open):
     parent: str | None = None
     generic: bool
     iom_internal: bool
-    confidence: Confidence | None = None
+    confidence: ConfidenceLevel | None = None
     notes: str | None = None
     current_name: CurrentName | None = None
     external_facts: list[ExternalFact] = Field(default_factory=list)
@@ -161,7 +167,7 @@ class ExtraCountry(Strict):
 
 class DataQualityNote(Strict):
     slug: str
-    severity: Confidence
+    severity: SeverityLevel
     text: str
     seed_phrase: str | None = None
     sources: list[str]

@@ -4,8 +4,11 @@ A rule adds a problem naming the entry at fault (``office 'nairobi' coverage: ..
 than stopping at the first, so one run of ``python -m db check`` reports all of them.
 """
 
+from enum import StrEnum
+
 from db.countries import iso_countries
 from db.entries import SEED_SOURCE, Dataset, SourcedText
+from db.vocabulary import ConfidenceLevel, InstitutionKindSlug, LanguageCode, RelationshipKindSlug
 
 
 class Checker:
@@ -41,10 +44,21 @@ class Checker:
             seen.add(slug)
         return seen
 
+    def in_vocabulary(self, section: str, values: list[str], vocabulary: type[StrEnum]) -> None:
+        """Each value a section declares must be one the service knows (``db.vocabulary``)."""
+        known = {member.value for member in vocabulary}
+        for value in values:
+            if value not in known:
+                self.problems.append(
+                    f"{section} {value!r}: not a value of db.vocabulary.{vocabulary.__name__} "
+                    "(the values the GraphQL schema can serve)"
+                )
+
 
 def check_rules(dataset: Dataset, seed_text: str) -> list[str]:
     """Every cross-entry rule of the dataset; an empty list means the file is sound."""
     check = Checker(dataset, seed_text)
+    _vocabulary_rules(dataset, check)
     _organisation_rules(dataset, check)
     leadership = _leadership_rules(dataset, check)
     offices = _office_rules(dataset, check)
@@ -59,6 +73,15 @@ def check_rules(dataset: Dataset, seed_text: str) -> list[str]:
     }
     _note_rules(dataset, check, subjects)
     return check.problems
+
+
+def _vocabulary_rules(dataset: Dataset, check: Checker) -> None:
+    check.in_vocabulary("languages", dataset.languages, LanguageCode)
+    check.in_vocabulary("confidence_levels", list(dataset.confidence_levels), ConfidenceLevel)
+    check.in_vocabulary(
+        "relationship_kinds", list(dataset.relationship_kinds), RelationshipKindSlug
+    )
+    check.in_vocabulary("institution_kinds", dataset.institution_kinds, InstitutionKindSlug)
 
 
 def _organisation_rules(dataset: Dataset, check: Checker) -> None:

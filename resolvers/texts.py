@@ -19,11 +19,12 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from db.models import Translation
 from db.tables import table_of
+from db.vocabulary import LanguageCode
 from resolvers.database import AnyRow
 
 Texts = dict[str, dict[str, str]]  # field -> language -> text
-LANGUAGES = ("en", "fr", "es")
-DEFAULT_LANGUAGE = "en"
+LANGUAGES = tuple(code.value for code in LanguageCode)  # en, fr, es: the fallback order
+DEFAULT_LANGUAGE = LanguageCode.EN.value
 _translation = table_of(Translation)
 
 
