@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from db.models import LeadershipUnit, SubjectType
 from db.tables import table_of
@@ -35,9 +35,9 @@ _WIDTH = len(_COLUMNS)
 check_field_order(LeadershipRecord, _COLUMNS, "texts")
 
 
-def _fetch(db: Database, where: object) -> list[LeadershipRecord]:
+def _fetch(db: Database, where: ColumnElement[bool]) -> list[LeadershipRecord]:
     query = with_texts(select(*_COLUMNS), SubjectType.LEADERSHIP, _unit.c.id)
-    query = query.where(where).order_by(_unit.c.rank)  # type: ignore[arg-type]
+    query = query.where(where).order_by(_unit.c.rank)
     return [
         LeadershipRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
         for row, texts in group_texts(db.fetch(query), _WIDTH)
