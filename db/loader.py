@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, delete, insert, select, update
+from sqlmodel import SQLModel
 
 from db.dataset import DEFAULT_DATASET_PATH, LoadedDataset, read_dataset
 from db.models import (
@@ -32,13 +33,15 @@ from db.models import (
     SearchTerm,
     Translation,
 )
-from db.rows import DesiredRows, desired_rows, search_terms
+from db.row_builder import DesiredRows
+from db.rows import desired_rows, search_terms
+from db.tables import table_of
 from db.version import announce
 
 Progress = Callable[[str], None]
 
 # Table, natural key columns, and the DesiredRows attribute holding its rows, parents first.
-ENTITY_TABLES: list[tuple[Any, tuple[str, ...], str, str | None]] = [
+ENTITY_TABLES: list[tuple[type[SQLModel], tuple[str, ...], str, str | None]] = [
     (Language, ("code",), "languages", None),
     (RelationshipKind, ("slug",), "relationship_kinds", None),
     (InstitutionKind, ("slug",), "institution_kinds", None),
@@ -113,7 +116,7 @@ def _write(
     stale: list[tuple[Table, list[dict[str, Any]]]] = []
 
     for model, keys, attribute, subject_type in ENTITY_TABLES:
-        table: Table = model.__table__
+        table = table_of(model)
         self_reference = SELF_REFERENCES.get(table.name)
         raw_rows = [dict(row) for row in getattr(rows, attribute)]
         deferred: dict[str, Any] = {}
@@ -147,7 +150,7 @@ def _write(
         (DataQualityNoteSubject, ("note_id", *subject_key), note_subjects),
         (SearchTerm, (*subject_key, "term"), terms),
     ):
-        table = model.__table__  # type: ignore[union-attr]
+        table = table_of(model)
         changes, removed = _sync(connection, table, keys, desired)
         report.changes[table.name] = changes
         stale.append((table, removed))
@@ -165,7 +168,7 @@ def _write(
         report.changes[table.name].deleted = len(removed)
 
     if report.changed or previous != loaded.content_hash:
-        version_table: Table = DatasetVersion.__table__  # type: ignore[attr-defined]
+        version_table = table_of(DatasetVersion)
         connection.execute(delete(version_table))
         connection.execute(
             insert(version_table).values(

@@ -7,6 +7,7 @@ concern. Natural keys (slugs, ISO codes) are unique and indexed; foreign keys ar
 SQLite (``PRAGMA foreign_keys=ON``, see ``db.engine``) and PostgreSQL enforce them.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -21,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from db.vocabulary import ConfidenceLevel, SeverityLevel
+
 
 class SubjectType(StrEnum):
     """What a translation, provenance or data-quality row is about."""
@@ -34,12 +37,14 @@ class SubjectType(StrEnum):
     DATA_QUALITY_NOTE = "data_quality_note"
 
 
-SUBJECT_TYPES = tuple(t.value for t in SubjectType)
+def _one_of(column: str, values: Iterable[str]) -> str:
+    """The SQL condition of a closed vocabulary: ``column`` holds one of ``values``."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({allowed})"
 
 
 def _subject_check(name: str) -> CheckConstraint:
-    allowed = ", ".join(f"'{t}'" for t in SUBJECT_TYPES)
-    return CheckConstraint(f"subject_type IN ({allowed})", name=name)
+    return CheckConstraint(_one_of("subject_type", SubjectType), name=name)
 
 
 class Language(SQLModel, table=True):
@@ -120,7 +125,7 @@ class RegionalOffice(SQLModel, table=True):
     __tablename__ = "regional_office"
     __table_args__ = (
         CheckConstraint(
-            "coverage_confidence IN ('high', 'medium', 'low')", name="ck_office_confidence"
+            _one_of("coverage_confidence", ConfidenceLevel), name="ck_office_confidence"
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -159,7 +164,7 @@ class Institution(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint(
-            "confidence IS NULL OR confidence IN ('high', 'medium', 'low')",
+            "confidence IS NULL OR " + _one_of("confidence", ConfidenceLevel),
             name="ck_institution_confidence",
         ),
     )
@@ -241,9 +246,7 @@ class DataQualityNote(SQLModel, table=True):
     """An inconsistency or stale fact of the seed page, as the reference records it."""
 
     __tablename__ = "data_quality_note"
-    __table_args__ = (
-        CheckConstraint("severity IN ('high', 'medium', 'low')", name="ck_note_severity"),
-    )
+    __table_args__ = (CheckConstraint(_one_of("severity", SeverityLevel), name="ck_note_severity"),)
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     rank: int

@@ -22,24 +22,8 @@ from db.models import (
     SearchTerm,
     Translation,
 )
+from db.tables import table_of
 from resolvers.database import Database
-
-_t = {
-    model.__name__: model.__table__  # type: ignore[union-attr]
-    for model in (
-        Country,
-        DataQualityNote,
-        DataQualityNoteSubject,
-        Institution,
-        LeadershipUnit,
-        OfficeCountry,
-        OfficeInstitutionLink,
-        Provenance,
-        RegionalOffice,
-        SearchTerm,
-        Translation,
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -63,34 +47,37 @@ def _largest_group(*columns: Any) -> Select[int]:
     return select(func.coalesce(func.max(counts.c.n), 0))
 
 
-def _count(table: Any) -> Select[int]:
-    return select(func.count()).select_from(table)
+def _count(rows: Any) -> Select[int]:
+    return select(func.count()).select_from(rows)
 
 
 def list_sizes(db: Database) -> ListSizes:
     """Totals of the root lists and the largest per-parent count of each edge list."""
-    office, link, unit = _t["RegionalOffice"], _t["OfficeInstitutionLink"], _t["LeadershipUnit"]
-    terms, note_subject = _t["SearchTerm"], _t["DataQualityNoteSubject"]
-    provenance, translation = _t["Provenance"], _t["Translation"]
+    office, link = table_of(RegionalOffice), table_of(OfficeInstitutionLink)
+    unit, coverage = table_of(LeadershipUnit), table_of(OfficeCountry)
+    country, institution = table_of(Country), table_of(Institution)
+    note, note_subject = table_of(DataQualityNote), table_of(DataQualityNoteSubject)
+    terms = table_of(SearchTerm)
+    provenance, translation = table_of(Provenance), table_of(Translation)
     sourced = union_all(
         select(provenance.c.subject_type, provenance.c.subject_id),
         select(translation.c.subject_type, translation.c.subject_id),
     ).subquery()
     queries = {
         "offices": _count(office),
-        "countries": _count(_t["Country"]),
-        "institutions": _count(_t["Institution"]),
-        "notes": _count(_t["DataQualityNote"]),
+        "countries": _count(country),
+        "institutions": _count(institution),
+        "notes": _count(note),
         "search_subjects": _count(
             select(terms.c.subject_type, terms.c.subject_id).distinct().subquery()
         ),
         "offices_per_organisation": _largest_group(office.c.organisation_id),
         "units_per_organisation": _largest_group(unit.c.organisation_id),
         "reports_per_unit": _largest_group(unit.c.reports_to_id),
-        "countries_per_office": _largest_group(_t["OfficeCountry"].c.office_id),
+        "countries_per_office": _largest_group(coverage.c.office_id),
         "links_per_office": _largest_group(link.c.office_id),
         "links_per_institution": _largest_group(link.c.institution_id),
-        "children_per_institution": _largest_group(_t["Institution"].c.parent_id),
+        "children_per_institution": _largest_group(institution.c.parent_id),
         "offices_per_host": _largest_group(office.c.host_country_id),
         "sources_per_subject": _largest_group(sourced.c.subject_type, sourced.c.subject_id),
         "notes_per_subject": _largest_group(note_subject.c.subject_type, note_subject.c.subject_id),

@@ -5,17 +5,19 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from db.models import Country, OfficeCountry, RegionalOffice, SearchTerm, SubjectType
-from db.text import fold
+from db.models import Country, OfficeCountry, RegionalOffice, SubjectType
+from db.tables import table_of
 from resolvers.database import Database
 from resolvers.errors import UserInputError
-from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
+from resolvers.records import group_pairs, ids_matching_text, sort_records
+from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
-_country = Country.__table__  # type: ignore[attr-defined]
-_coverage = OfficeCountry.__table__  # type: ignore[attr-defined]
-_terms = SearchTerm.__table__  # type: ignore[attr-defined]
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
+_country = table_of(Country)
+_coverage = table_of(OfficeCountry)
+_office = table_of(RegionalOffice)
 _COLUMNS = (*_country.c, _coverage.c.office_id, _coverage.c.inferred)
+# coverage.inferred is the last column; the outer join makes it NULL for unsupported countries.
+_INFERRED = len(_COLUMNS) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +33,7 @@ class CountryRecord:
     texts: Texts
 
 
-check_field_order(
-    CountryRecord,
-    (*_country.c, _coverage.c.office_id),
-    "coverage_inferred",
-    "texts",
-)
+check_field_order(CountryRecord, _COLUMNS[:_INFERRED], "coverage_inferred", "texts")
 
 
 def _query() -> Select[tuple[object, ...]]:
@@ -45,10 +42,9 @@ def _query() -> Select[tuple[object, ...]]:
 
 
 def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[CountryRecord]:
-    width = len(_COLUMNS)
     return [
-        CountryRecord(*row[:7], bool(row[7]), texts)  # type: ignore[call-arg]
-        for row, texts in group_texts(db.fetch(query), width)
+        CountryRecord(*row[:_INFERRED], bool(row[_INFERRED]), texts)  # type: ignore[call-arg]
+        for row, texts in group_texts(db.fetch(query), len(_COLUMNS))
     ]
 
 
@@ -82,11 +78,7 @@ def countries_by_office_ids(
 ) -> dict[int, list[CountryRecord]]:
     """The countries each office supports, in alpha-3 order."""
     query = _query().where(_coverage.c.office_id.in_(office_ids)).order_by(_country.c.alpha3)
-    grouped: dict[int, list[CountryRecord]] = {office_id: [] for office_id in office_ids}
-    for record in _fetch(db, query):
-        if record.office_id is not None:
-            grouped[record.office_id].append(record)
-    return grouped
+    return group_pairs(((c.office_id, c) for c in _fetch(db, query)), office_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +107,13 @@ def list_countries(
             else _coverage.c.office_id.is_(None)
         )
     if where.text:
-        matching = select(_terms.c.subject_id).where(
-            _terms.c.subject_type == SubjectType.COUNTRY,
-            _terms.c.term.contains(fold(where.text), autoescape=True),
-        )
         query = query.where(
             or_(
-                _country.c.id.in_(matching),
+                _country.c.id.in_(ids_matching_text(SubjectType.COUNTRY, where.text)),
                 _country.c.alpha2 == where.text.strip().upper(),
                 _country.c.alpha3 == where.text.strip().upper(),
             )
         )
     records = _fetch(db, query)
-    if order_by == "name":
-        records.sort(
-            key=lambda r: fold(pick(r.texts, "name", languages) or r.alpha3), reverse=descending
-        )
-    else:
-        records.sort(key=lambda r: getattr(r, order_by), reverse=descending)
+    sort_records(records, order_by, descending, languages, unnamed=lambda r: r.alpha3)
     return records

@@ -9,20 +9,20 @@ from db.models import (
     Institution,
     OfficeInstitutionLink,
     RegionalOffice,
-    SearchTerm,
     SubjectType,
     Translation,
 )
+from db.tables import table_of
 from db.text import fold
 from resolvers.database import AnyRow, Database
+from resolvers.records import group_pairs, ids_matching_text
 from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
-_institution = Institution.__table__  # type: ignore[attr-defined]
-_link = OfficeInstitutionLink.__table__  # type: ignore[attr-defined]
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
-_terms = SearchTerm.__table__  # type: ignore[attr-defined]
-_translation = Translation.__table__  # type: ignore[attr-defined]
-INSTITUTION_COLUMNS = tuple(_institution.c)
+_institution = table_of(Institution)
+_link = table_of(OfficeInstitutionLink)
+_office = table_of(RegionalOffice)
+_translation = table_of(Translation)
+_COLUMNS = tuple(_institution.c)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +39,23 @@ class InstitutionRecord:
     texts: Texts
 
 
-_WIDTH = len(INSTITUTION_COLUMNS)
-check_field_order(InstitutionRecord, INSTITUTION_COLUMNS, "texts")
+INSTITUTION_WIDTH = len(_COLUMNS)
+check_field_order(InstitutionRecord, _COLUMNS, "texts")
 
 
 def institution_query(*extra_columns: object) -> Select[tuple[object, ...]]:
-    base = select(*INSTITUTION_COLUMNS, *extra_columns)
+    base = select(*_COLUMNS, *extra_columns)
     return with_texts(base, SubjectType.INSTITUTION, _institution.c.id)
 
 
 def institution_from_row(row: AnyRow, texts: Texts) -> InstitutionRecord:
-    return InstitutionRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
+    return InstitutionRecord(*row[:INSTITUTION_WIDTH], texts)  # type: ignore[call-arg]
 
 
 def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[InstitutionRecord]:
     return [
         institution_from_row(row, texts)
-        for row, texts in group_texts(db.fetch(query), len(INSTITUTION_COLUMNS))
+        for row, texts in group_texts(db.fetch(query), INSTITUTION_WIDTH)
     ]
 
 
@@ -82,14 +82,10 @@ def institutions_by_acronym(db: Database, acronym: str) -> list[InstitutionRecor
 def institutions_by_parent_ids(
     db: Database, ids: Sequence[int]
 ) -> dict[int, list[InstitutionRecord]]:
-    grouped: dict[int, list[InstitutionRecord]] = {key: [] for key in ids}
     query = (
         institution_query().where(_institution.c.parent_id.in_(ids)).order_by(_institution.c.slug)
     )
-    for institution in _fetch(db, query):
-        if institution.parent_id is not None:
-            grouped[institution.parent_id].append(institution)
-    return grouped
+    return group_pairs(((i.parent_id, i) for i in _fetch(db, query)), ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +119,7 @@ def list_institutions(
             conditions.append(_link.c.relationship_kind.in_(where.relationship_kinds))
         query = query.where(_institution.c.id.in_(linked.where(and_(*conditions))))
     if where.text:
-        matching = select(_terms.c.subject_id).where(
-            _terms.c.subject_type == SubjectType.INSTITUTION,
-            _terms.c.term.contains(fold(where.text), autoescape=True),
-        )
+        matching = ids_matching_text(SubjectType.INSTITUTION, where.text)
         query = query.where(_institution.c.id.in_(matching))
     institutions = _fetch(db, query)
 

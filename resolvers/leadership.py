@@ -3,13 +3,15 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from db.models import LeadershipUnit, SubjectType
+from db.tables import table_of
 from resolvers.database import Database
+from resolvers.records import group_pairs
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
-_unit = LeadershipUnit.__table__  # type: ignore[attr-defined]
+_unit = table_of(LeadershipUnit)
 _COLUMNS = tuple(_unit.c)
 
 
@@ -33,22 +35,20 @@ _WIDTH = len(_COLUMNS)
 check_field_order(LeadershipRecord, _COLUMNS, "texts")
 
 
-def _fetch(db: Database, where: object) -> list[LeadershipRecord]:
+def _fetch(db: Database, where: ColumnElement[bool]) -> list[LeadershipRecord]:
     query = with_texts(select(*_COLUMNS), SubjectType.LEADERSHIP, _unit.c.id)
-    query = query.where(where).order_by(_unit.c.rank)  # type: ignore[arg-type]
+    query = query.where(where).order_by(_unit.c.rank)
     return [
         LeadershipRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
-        for row, texts in group_texts(db.fetch(query), len(_COLUMNS))
+        for row, texts in group_texts(db.fetch(query), _WIDTH)
     ]
 
 
 def units_by_organisation_ids(
     db: Database, ids: Sequence[int]
 ) -> dict[int, list[LeadershipRecord]]:
-    grouped: dict[int, list[LeadershipRecord]] = {key: [] for key in ids}
-    for unit in _fetch(db, _unit.c.organisation_id.in_(ids)):
-        grouped[unit.organisation_id].append(unit)
-    return grouped
+    units = _fetch(db, _unit.c.organisation_id.in_(ids))
+    return group_pairs(((unit.organisation_id, unit) for unit in units), ids)
 
 
 def units_by_ids(db: Database, ids: Sequence[int]) -> dict[int, LeadershipRecord]:
@@ -61,8 +61,5 @@ def units_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, LeadershipRe
 
 def units_by_manager_ids(db: Database, ids: Sequence[int]) -> dict[int, list[LeadershipRecord]]:
     """The units reporting directly to each unit."""
-    grouped: dict[int, list[LeadershipRecord]] = {key: [] for key in ids}
-    for unit in _fetch(db, _unit.c.reports_to_id.in_(ids)):
-        if unit.reports_to_id is not None:
-            grouped[unit.reports_to_id].append(unit)
-    return grouped
+    units = _fetch(db, _unit.c.reports_to_id.in_(ids))
+    return group_pairs(((unit.reports_to_id, unit) for unit in units), ids)

@@ -1,22 +1,27 @@
 """Office-to-institution links, loaded with the record at the far end of the edge."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, Select
 
 from db.models import Institution, OfficeInstitutionLink, RegionalOffice
-from resolvers.database import Database
+from db.tables import table_of
+from resolvers.database import AnyRow, Database
 from resolvers.institution import (
-    INSTITUTION_COLUMNS,
+    INSTITUTION_WIDTH,
     InstitutionRecord,
     institution_from_row,
     institution_query,
 )
-from resolvers.regional_office import OFFICE_COLUMNS, OfficeRecord, office_from_row, office_query
-from resolvers.texts import check_field_order, group_texts
+from resolvers.records import group_pairs
+from resolvers.regional_office import OFFICE_WIDTH, OfficeRecord, office_from_row, office_query
+from resolvers.texts import Texts, check_field_order, group_texts
 
-_link = OfficeInstitutionLink.__table__  # type: ignore[attr-defined]
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
-_institution = Institution.__table__  # type: ignore[attr-defined]
+_link = table_of(OfficeInstitutionLink)
+_office = table_of(RegionalOffice)
+_institution = table_of(Institution)
 _LINK_COLUMNS = tuple(_link.c)
 
 
@@ -42,33 +47,51 @@ check_field_order(LinkRecord, _LINK_COLUMNS)
 
 def links_by_office_ids(db: Database, office_ids: Sequence[int]) -> dict[int, list[LinkRecord]]:
     """Each office's links in the seed page's order, each with its institution."""
-    query = (
-        institution_query(*_LINK_COLUMNS)
-        .join(_link, _link.c.institution_id == _institution.c.id)
-        .where(_link.c.office_id.in_(office_ids))
-        .order_by(_link.c.rank)
+    institutions = institution_query(*_LINK_COLUMNS).join(
+        _link, _link.c.institution_id == _institution.c.id
     )
-    grouped: dict[int, list[LinkRecord]] = {key: [] for key in office_ids}
-    start, width = len(INSTITUTION_COLUMNS), len(INSTITUTION_COLUMNS) + len(_LINK_COLUMNS)
-    for row, texts in group_texts(db.fetch(query), width):
-        link = LinkRecord(*row[start:width], institution=institution_from_row(row, texts))  # type: ignore[misc]
-        grouped[link.office_id].append(link)
-    return grouped
+    return _links(
+        db,
+        institutions,
+        INSTITUTION_WIDTH,
+        _link.c.office_id,
+        office_ids,
+        lambda link, row, texts: LinkRecord(*link, institution=institution_from_row(row, texts)),  # type: ignore[misc]
+    )
 
 
 def links_by_institution_ids(
     db: Database, institution_ids: Sequence[int]
 ) -> dict[int, list[LinkRecord]]:
     """Each institution's links in the seed page's order, each with its office."""
-    query = (
-        office_query(*_LINK_COLUMNS)
-        .join(_link, _link.c.office_id == _office.c.id)
-        .where(_link.c.institution_id.in_(institution_ids))
-        .order_by(_link.c.rank)
+    offices = office_query(*_LINK_COLUMNS).join(_link, _link.c.office_id == _office.c.id)
+    return _links(
+        db,
+        offices,
+        OFFICE_WIDTH,
+        _link.c.institution_id,
+        institution_ids,
+        lambda link, row, texts: LinkRecord(*link, office=office_from_row(row, texts)),  # type: ignore[misc]
     )
-    grouped: dict[int, list[LinkRecord]] = {key: [] for key in institution_ids}
-    start, width = len(OFFICE_COLUMNS), len(OFFICE_COLUMNS) + len(_LINK_COLUMNS)
-    for row, texts in group_texts(db.fetch(query), width):
-        link = LinkRecord(*row[start:width], office=office_from_row(row, texts))  # type: ignore[misc]
-        grouped[link.institution_id].append(link)
-    return grouped
+
+
+def _links(
+    db: Database,
+    far_end: Select[tuple[object, ...]],
+    far_width: int,
+    near_id: Column[int],
+    ids: Sequence[int],
+    build: Callable[[Sequence[Any], AnyRow, Texts], LinkRecord],
+) -> dict[int, list[LinkRecord]]:
+    """The links whose ``near_id`` is one of ``ids``, grouped by it, in the seed page's order.
+
+    ``far_end`` selects the record at the other end (``far_width`` columns and its texts) with
+    the link's columns after its own; ``build`` makes a link from those and the whole row.
+    """
+    query = far_end.where(near_id.in_(ids)).order_by(_link.c.rank)
+    end = far_width + len(_LINK_COLUMNS)
+    links = [
+        build(row[far_width:end], row, texts) for row, texts in group_texts(db.fetch(query), end)
+    ]
+    # check_field_order: a link's attributes are named like its columns.
+    return group_pairs(((getattr(link, near_id.key), link) for link in links), ids)

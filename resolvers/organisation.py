@@ -3,13 +3,14 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from db.models import Organisation, SubjectType
+from db.tables import table_of
 from resolvers.database import Database
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
-_organisation = Organisation.__table__  # type: ignore[attr-defined]
+_organisation = table_of(Organisation)
 _COLUMNS = tuple(_organisation.c)
 
 
@@ -27,16 +28,17 @@ class OrganisationRecord:
     texts: Texts
 
 
+_WIDTH = len(_COLUMNS)
 check_field_order(OrganisationRecord, _COLUMNS, "texts")
 
 
-def _fetch(db: Database, where: object | None = None) -> list[OrganisationRecord]:
+def _fetch(db: Database, where: ColumnElement[bool] | None = None) -> list[OrganisationRecord]:
     query = with_texts(select(*_COLUMNS), SubjectType.ORGANISATION, _organisation.c.id)
     if where is not None:
-        query = query.where(where)  # type: ignore[arg-type]
+        query = query.where(where)
     return [
-        OrganisationRecord(*row[: len(_COLUMNS)], texts)  # type: ignore[call-arg]
-        for row, texts in group_texts(db.fetch(query.order_by(_organisation.c.id)), len(_COLUMNS))
+        OrganisationRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
+        for row, texts in group_texts(db.fetch(query.order_by(_organisation.c.id)), _WIDTH)
     ]
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, String, Table, and_, literal, or_, select, tuple_
 
 from db.models import (
     DataQualityNote,
@@ -11,13 +11,15 @@ from db.models import (
     Provenance,
     Translation,
 )
+from db.tables import table_of
 from resolvers.database import Database
+from resolvers.records import group_pairs
 
 Subject = tuple[str, int]  # (subject type, id)
-_provenance = Provenance.__table__  # type: ignore[attr-defined]
-_translation = Translation.__table__  # type: ignore[attr-defined]
-_note = DataQualityNote.__table__  # type: ignore[attr-defined]
-_note_subject = DataQualityNoteSubject.__table__  # type: ignore[attr-defined]
+_provenance = table_of(Provenance)
+_translation = table_of(Translation)
+_note = table_of(DataQualityNote)
+_note_subject = table_of(DataQualityNoteSubject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +42,8 @@ class NoteRecord:
     seed_phrase: str | None
 
 
-def _subjects_filter(table: object, subjects: Sequence[Subject]) -> object:
-    columns = (table.c.subject_type, table.c.subject_id)  # type: ignore[attr-defined]
+def _subjects_filter(subject_keyed: Table, subjects: Sequence[Subject]) -> ColumnElement[bool]:
+    columns = (subject_keyed.c.subject_type, subject_keyed.c.subject_id)
     return tuple_(*columns).in_(list(subjects))
 
 
@@ -49,7 +51,6 @@ def sources_by_subjects(
     db: Database, subjects: Sequence[Subject]
 ) -> dict[Subject, list[SourceRecord]]:
     """Provenance rows, then the sources of the subject's texts (``name (fr)`` and so on)."""
-    grouped: dict[Subject, list[SourceRecord]] = {s: [] for s in subjects}
     facts = select(
         _provenance.c.subject_type,
         _provenance.c.subject_id,
@@ -57,7 +58,7 @@ def sources_by_subjects(
         _provenance.c.source_url,
         _provenance.c.seed_phrase,
         _provenance.c.note,
-    ).where(_subjects_filter(_provenance, subjects))  # type: ignore[arg-type]
+    ).where(_subjects_filter(_provenance, subjects))
     texts = select(
         _translation.c.subject_type,
         _translation.c.subject_id,
@@ -67,41 +68,37 @@ def sources_by_subjects(
         _translation.c.basis,
     ).where(
         and_(
-            _subjects_filter(_translation, subjects),  # type: ignore[arg-type]
+            _subjects_filter(_translation, subjects),
             or_(_translation.c.source_url.is_not(None), _translation.c.basis.is_not(None)),
         )
     )
     statement = facts.union_all(texts).order_by("subject_type", "subject_id", "fact")
-    for row in db.fetch(statement):
-        grouped[(row[0], row[1])].append(
-            SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5])
-        )
-    return grouped
+    sources = (
+        ((row[0], row[1]), SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5]))
+        for row in db.fetch(statement)
+    )
+    return group_pairs(sources, subjects)
 
 
 def notes_by_subjects(db: Database, subjects: Sequence[Subject]) -> dict[Subject, list[NoteRecord]]:
-    grouped: dict[Subject, list[NoteRecord]] = {s: [] for s in subjects}
     statement = (
         select(_note_subject.c.subject_type, _note_subject.c.subject_id, *_note.c)
         .join(_note, _note.c.id == _note_subject.c.note_id)
-        .where(_subjects_filter(_note_subject, subjects))  # type: ignore[arg-type]
+        .where(_subjects_filter(_note_subject, subjects))
         .order_by(_note.c.rank)
     )
-    for row in db.fetch(statement):
-        grouped[(row[0], row[1])].append(NoteRecord(*row[2:]))
-    return grouped
+    notes = (((row[0], row[1]), NoteRecord(*row[2:])) for row in db.fetch(statement))
+    return group_pairs(notes, subjects)
 
 
 def subjects_by_note_ids(db: Database, ids: Sequence[int]) -> dict[int, list[Subject]]:
-    grouped: dict[int, list[Subject]] = {key: [] for key in ids}
     statement = (
         select(_note_subject.c.note_id, _note_subject.c.subject_type, _note_subject.c.subject_id)
         .where(_note_subject.c.note_id.in_(ids))
         .order_by(_note_subject.c.subject_type, _note_subject.c.subject_id)
     )
-    for note_id, subject_type, subject_id in db.fetch(statement):
-        grouped[note_id].append((subject_type, subject_id))
-    return grouped
+    rows = db.fetch(statement)
+    return group_pairs(((note_id, (t, i)) for note_id, t, i in rows), ids)
 
 
 def list_notes(db: Database, severities: Sequence[str] | None = None) -> list[NoteRecord]:

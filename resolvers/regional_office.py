@@ -5,15 +5,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from db.models import Country, OfficeCountry, RegionalOffice, SearchTerm, SubjectType
-from db.text import fold
+from db.models import Country, OfficeCountry, RegionalOffice, SubjectType
+from db.tables import table_of
 from resolvers.database import AnyRow, Database
-from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
+from resolvers.records import group_pairs, ids_matching_text, sort_records
+from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
-_office = RegionalOffice.__table__  # type: ignore[attr-defined]
-_coverage = OfficeCountry.__table__  # type: ignore[attr-defined]
-_country = Country.__table__  # type: ignore[attr-defined]
-_terms = SearchTerm.__table__  # type: ignore[attr-defined]
+_office = table_of(RegionalOffice)
+_coverage = table_of(OfficeCountry)
+_country = table_of(Country)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,28 +33,27 @@ class OfficeRecord:
     texts: Texts
 
 
-OFFICE_COLUMNS = tuple(_office.c)
-_WIDTH = len(OFFICE_COLUMNS)
-check_field_order(OfficeRecord, OFFICE_COLUMNS, "texts")
+_COLUMNS = tuple(_office.c)
+OFFICE_WIDTH = len(_COLUMNS)
+check_field_order(OfficeRecord, _COLUMNS, "texts")
 
 
 def office_query(*extra_columns: object) -> Select[tuple[object, ...]]:
     """Offices with their texts; ``extra_columns`` (e.g. a join key) follow the office's."""
-    base = select(*OFFICE_COLUMNS, *extra_columns)
+    base = select(*_COLUMNS, *extra_columns)
     return with_texts(base, SubjectType.OFFICE, _office.c.id)
 
 
 def office_from_row(row: AnyRow, texts: Texts) -> OfficeRecord:
-    return OfficeRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
+    return OfficeRecord(*row[:OFFICE_WIDTH], texts)  # type: ignore[call-arg]
 
 
 def _fetch(
     db: Database, query: Select[tuple[object, ...]], extra: int = 0
 ) -> list[tuple[OfficeRecord, object]]:
-    width = len(OFFICE_COLUMNS) + extra
     return [
-        (office_from_row(row, texts), row[len(OFFICE_COLUMNS)] if extra else None)
-        for row, texts in group_texts(db.fetch(query), width)
+        (office_from_row(row, texts), row[OFFICE_WIDTH] if extra else None)
+        for row, texts in group_texts(db.fetch(query), OFFICE_WIDTH + extra)
     ]
 
 
@@ -68,18 +67,12 @@ def offices_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, OfficeReco
 
 def offices_by_organisation_ids(db: Database, ids: Sequence[int]) -> dict[int, list[OfficeRecord]]:
     query = office_query().where(_office.c.organisation_id.in_(ids)).order_by(_office.c.rank)
-    grouped: dict[int, list[OfficeRecord]] = {key: [] for key in ids}
-    for office, _ in _fetch(db, query):
-        grouped[office.organisation_id].append(office)
-    return grouped
+    return group_pairs(((o.organisation_id, o) for o, _ in _fetch(db, query)), ids)
 
 
 def offices_by_host_country_ids(db: Database, ids: Sequence[int]) -> dict[int, list[OfficeRecord]]:
     query = office_query().where(_office.c.host_country_id.in_(ids)).order_by(_office.c.rank)
-    grouped: dict[int, list[OfficeRecord]] = {key: [] for key in ids}
-    for office, _ in _fetch(db, query):
-        grouped[office.host_country_id].append(office)
-    return grouped
+    return group_pairs(((o.host_country_id, o) for o, _ in _fetch(db, query)), ids)
 
 
 def offices_by_supported_country_ids(db: Database, ids: Sequence[int]) -> dict[int, OfficeRecord]:
@@ -116,16 +109,7 @@ def list_offices(
         )
         query = query.where(_office.c.host_country_id.in_(hosts))
     if where.text:
-        matching = select(_terms.c.subject_id).where(
-            _terms.c.subject_type == SubjectType.OFFICE,
-            _terms.c.term.contains(fold(where.text), autoescape=True),
-        )
-        query = query.where(_office.c.id.in_(matching))
+        query = query.where(_office.c.id.in_(ids_matching_text(SubjectType.OFFICE, where.text)))
     offices = [office for office, _ in _fetch(db, query)]
-    if order_by == "name":
-        offices.sort(
-            key=lambda o: fold(pick(o.texts, "name", languages) or o.slug), reverse=descending
-        )
-    else:
-        offices.sort(key=lambda o: getattr(o, order_by), reverse=descending)
+    sort_records(offices, order_by, descending, languages, unnamed=lambda o: o.slug)
     return offices

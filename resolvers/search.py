@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db.models import SearchTerm, SubjectType
+from db.tables import table_of
 from db.text import fold
 from resolvers.database import Database
 from resolvers.errors import UserInputError
 
-_terms = SearchTerm.__table__  # type: ignore[attr-defined]
+_terms = table_of(SearchTerm)
 MIN_SEARCH_LENGTH = 2
 MAX_SEARCH_LENGTH = 100
 TYPE_ORDER = {

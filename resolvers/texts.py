@@ -18,12 +18,14 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from db.models import Translation
+from db.tables import table_of
+from db.vocabulary import LanguageCode
 from resolvers.database import AnyRow
 
 Texts = dict[str, dict[str, str]]  # field -> language -> text
-LANGUAGES = ("en", "fr", "es")
-DEFAULT_LANGUAGE = "en"
-_translation = Translation.__table__  # type: ignore[attr-defined]
+LANGUAGES = tuple(code.value for code in LanguageCode)  # en, fr, es: the fallback order
+DEFAULT_LANGUAGE = LanguageCode.EN.value
+_translation = table_of(Translation)
 
 
 class json_triples(FunctionElement[str]):  # noqa: N801 - named like the SQL functions it becomes

@@ -16,6 +16,10 @@ from db.models import Institution, OfficeInstitutionLink, Translation
 from tests.dataset_facts import Dataset, entry, write_variant
 
 ROOT = Path(__file__).resolve().parent.parent
+UNKNOWN_TO_THE_SCHEMA = (
+    "relationship_kinds 'admires': not a value of db.vocabulary.RelationshipKindSlug "
+    "(the values the GraphQL schema can serve)"
+)
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -60,6 +64,16 @@ def _relationship_outside_vocabulary(data: Dataset) -> None:
     entry(data["links"], "link-038")["relationship"] = "admires"
 
 
+def _relationship_unknown_to_the_schema(data: Dataset) -> None:
+    data["relationship_kinds"]["admires"] = "admire"
+    entry(data["links"], "link-038")["relationship"] = "admires"
+
+
+def _institution_kind_unknown_to_the_schema(data: Dataset) -> None:
+    data["institution_kinds"].append("think_tank")
+    entry(data["institutions"], "escwa")["kind"] = "think_tank"
+
+
 def _phrase_not_in_seed(data: Dataset) -> None:
     entry(data["links"], "link-038")["phrase_fr"] = "et la Commission inventée"
 
@@ -77,6 +91,12 @@ def _country_in_two_offices(data: Dataset) -> None:
         (
             _relationship_outside_vocabulary,
             "link 'link-038': relationship 'admires' is not in relationship_kinds",
+        ),
+        (_relationship_unknown_to_the_schema, UNKNOWN_TO_THE_SCHEMA),
+        (
+            _institution_kind_unknown_to_the_schema,
+            "institution_kinds 'think_tank': not a value of db.vocabulary.InstitutionKindSlug "
+            "(the values the GraphQL schema can serve)",
         ),
         (
             _phrase_not_in_seed,
@@ -208,8 +228,20 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     assert "no change; dataset version" in second.stdout
 
 
-def test_cli_reports_bad_files(tmp_path: Path) -> None:
-    path = write_variant(tmp_path, _relationship_outside_vocabulary)
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            _relationship_outside_vocabulary,
+            "link 'link-038': relationship 'admires' is not in relationship_kinds",
+        ),
+        (_relationship_unknown_to_the_schema, UNKNOWN_TO_THE_SCHEMA),
+    ],
+)
+def test_cli_reports_bad_files(
+    tmp_path: Path, change: Callable[[Dataset], None], problem: str
+) -> None:
+    path = write_variant(tmp_path, change)
     result = subprocess.run(
         [sys.executable, "-m", "db", "check", str(path)],
         cwd=ROOT,
@@ -218,7 +250,4 @@ def test_cli_reports_bad_files(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stderr == (
-        "invalid dataset:\n"
-        "  - link 'link-038': relationship 'admires' is not in relationship_kinds\n"
-    )
+    assert result.stderr == f"invalid dataset:\n  - {problem}\n"

@@ -1,0 +1,60 @@
+"""Countries: ISO 3166-1 from pycountry (names in every dataset language), plus the extra codes
+the dataset adds (Kosovo)."""
+
+import gettext
+from typing import Any
+
+import pycountry
+
+from db.entries import Dataset
+from db.models import SubjectType
+from db.row_builder import Ref, RowsBuilder
+
+PYCOUNTRY_NOTE = f"ISO 3166-1 name from pycountry {pycountry.__version__} (Debian iso-codes)"
+
+
+def iso_countries() -> dict[str, Any]:
+    """ISO 3166-1 countries by alpha-3 code, from pycountry."""
+    return {c.alpha_3: c for c in pycountry.countries}
+
+
+def country_rows(dataset: Dataset, build: RowsBuilder) -> None:
+    translations = {
+        language: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        for language in dataset.languages
+        if language != "en"
+    }
+    for alpha3, country in sorted(iso_countries().items()):
+        ref: Ref = (SubjectType.COUNTRY, alpha3)
+        build.rows.countries.append(
+            {
+                "alpha2": country.alpha_2,
+                "alpha3": alpha3,
+                "numeric": country.numeric,
+                "is_iso": True,
+                "note": None,
+            }
+        )
+        build.text(ref, "name", "en", country.name)
+        for language, catalogue in translations.items():
+            translated = catalogue.gettext(country.name)
+            if translated != country.name or language == "fr":
+                build.text(ref, "name", language, translated)
+        common_name = getattr(country, "common_name", None)
+        if common_name:
+            build.text(ref, "short_name", "en", common_name)
+        build.fact(ref, "names", None, note=PYCOUNTRY_NOTE)
+    for extra in dataset.extra_countries:
+        ref = (SubjectType.COUNTRY, extra.alpha3)
+        build.rows.countries.append(
+            {
+                "alpha2": extra.alpha2,
+                "alpha3": extra.alpha3,
+                "numeric": None,
+                "is_iso": False,
+                "note": extra.note,
+            }
+        )
+        for language, name in extra.names.items():
+            build.text(ref, "name", language, name)
+        build.fact(ref, "names", None, note=extra.note)

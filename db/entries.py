@@ -1,0 +1,189 @@
+"""What the dataset file holds, entry by entry: its shape, as pydantic models.
+
+Shape only: a field's type and whether it must be there. Rules between entries (known slugs,
+phrases found in the seed page, the vocabularies) are ``db.rules``.
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from db.vocabulary import ConfidenceLevel, SeverityLevel
+
+SEED_SOURCE = "seed"  # a ``source`` naming the seed page rather than a URL
+
+
+class Strict(BaseModel):
+    """Entries whose every key is modelled.
+
+    A field typed with a ``db.vocabulary`` enum is checked against it but keeps its plain string
+    (``use_enum_values``): rows and tables hold strings.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+class Open(BaseModel):
+    """Entries whose extra, descriptive keys are kept as documentation but not modelled."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, use_enum_values=True)
+
+
+class SourcedText(Strict):
+    text: str
+    source: str | None = None
+    basis: str | None = None
+    seed_phrase: str | None = None
+
+
+class SourcedValue(Open):
+    value: int
+    source: str
+    seed_phrase: str | None = None
+    note: str | None = None
+
+
+class SeedPage(Strict):
+    file: str
+    url: str
+    language: str
+    url_note: str | None = None
+
+
+class UnSystem(Strict):
+    member: bool
+    source: str
+    seed_phrase: str
+    status_en: str
+    status_source: str
+    joined: str
+    joined_source: str
+    joined_note: str | None = None
+
+
+class Headquarters(Strict):
+    city: dict[str, str]
+    country: str
+    source: str
+    quote: str
+
+
+class Organisation(Open):
+    slug: str
+    names: dict[str, SourcedText]
+    acronyms: dict[str, str]
+    acronyms_source_note: str
+    founded: SourcedValue
+    member_states: SourcedValue
+    countries_present: SourcedValue
+    un_system: UnSystem
+    headquarters: Headquarters
+
+
+class Holder(Open):
+    name: str
+    interim: bool
+    source: str
+
+
+class LeadershipUnit(Open):
+    slug: str
+    kind: Literal["position", "office"]
+    titles: dict[str, SourcedText]
+    reports_to: str | None
+    holder: Holder | None
+    holder_note: str | None = None
+    head_title_en: str | None = None
+    notes: str | None = None
+
+
+class StatusNote(Strict):
+    text: str
+    source: str
+
+
+class Coverage(Strict):
+    confidence: ConfidenceLevel
+    source: str | None
+    method: str
+    countries: list[str]
+    inferred: list[str] = Field(default_factory=list)
+
+
+class Office(Open):
+    slug: str
+    names: dict[str, SourcedText]
+    city: dict[str, str]
+    seed_heading: str
+    region: dict[str, SourcedText]
+    host_country: str
+    status_note: StatusNote | None
+    coverage: Coverage
+    notes: dict[str, str] | None = None
+
+
+class ExternalFact(Strict):
+    fact: str
+    source: str
+
+
+class CurrentName(Strict):
+    en: str
+    acronym: str
+    since: str
+    source: str
+
+
+class Institution(Open):
+    slug: str
+    kind: str
+    names: dict[str, SourcedText]
+    acronyms: dict[str, str]
+    acronym_in_seed: str | None
+    parent: str | None = None
+    generic: bool
+    iom_internal: bool
+    confidence: ConfidenceLevel | None = None
+    notes: str | None = None
+    current_name: CurrentName | None = None
+    external_facts: list[ExternalFact] = Field(default_factory=list)
+
+
+class Link(Strict):
+    slug: str
+    office: str
+    institution: str
+    relationship: str
+    phrase_fr: str
+    governing_phrase_fr: str | None = None
+
+
+class ExtraCountry(Strict):
+    alpha2: str
+    alpha3: str
+    names: dict[str, str]
+    note: str
+
+
+class DataQualityNote(Strict):
+    slug: str
+    severity: SeverityLevel
+    text: str
+    seed_phrase: str | None = None
+    sources: list[str]
+    concerns: list[str]
+
+
+class Dataset(Strict):
+    seed_page: SeedPage
+    languages: list[str]
+    confidence_levels: dict[str, str]
+    relationship_kinds: dict[str, str]
+    institution_kinds: list[str]
+    organisation: Organisation
+    leadership: list[LeadershipUnit]
+    offices: list[Office]
+    institutions: list[Institution]
+    links: list[Link]
+    extra_countries: list[ExtraCountry]
+    data_quality_notes: list[DataQualityNote]

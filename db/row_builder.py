@@ -1,0 +1,94 @@
+"""The rows a load must leave in each table, and the builder that collects them.
+
+Rows are plain dicts keyed by column name. Foreign keys are given as natural keys here
+(``("country", "KEN")``) and resolved to surrogate ids by the loader once parents are written.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.entries import SEED_SOURCE, SourcedText
+
+Ref = tuple[str, str]  # (subject type, natural key)
+
+
+@dataclass
+class DesiredRows:
+    """Everything the database must contain after a load, by table, before id resolution."""
+
+    languages: list[dict[str, Any]] = field(default_factory=list)
+    relationship_kinds: list[dict[str, Any]] = field(default_factory=list)
+    institution_kinds: list[dict[str, Any]] = field(default_factory=list)
+    countries: list[dict[str, Any]] = field(default_factory=list)
+    organisations: list[dict[str, Any]] = field(default_factory=list)
+    leadership: list[dict[str, Any]] = field(default_factory=list)
+    offices: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    institutions: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    # Subject-keyed rows: "subject" holds a Ref until the loader swaps it for an id.
+    translations: list[dict[str, Any]] = field(default_factory=list)
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+    note_subjects: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RowsBuilder:
+    """Collects the rows of one dataset; ``text`` and ``fact`` add rows about a subject."""
+
+    def __init__(self, seed_url: str) -> None:
+        self.seed_url = seed_url
+        self.rows = DesiredRows()
+
+    def source_url(self, source: str | None) -> str | None:
+        """The URL of a source: ``seed`` stands for the seed page."""
+        return self.seed_url if source == SEED_SOURCE else source
+
+    def text(
+        self,
+        ref: Ref,
+        name: str,
+        language: str,
+        value: str,
+        source_url: str | None = None,
+        basis: str | None = None,
+    ) -> None:
+        self.rows.translations.append(
+            {
+                "subject": ref,
+                "field": name,
+                "language": language,
+                "text": value,
+                "source_url": source_url,
+                "basis": basis,
+            }
+        )
+
+    def sourced_texts(self, ref: Ref, name: str, texts: dict[str, SourcedText]) -> None:
+        for language, entry in texts.items():
+            self.text(
+                ref,
+                name,
+                language,
+                entry.text,
+                source_url=self.source_url(entry.source),
+                basis=entry.basis,
+            )
+
+    def fact(
+        self,
+        ref: Ref,
+        name: str,
+        source: str | None,
+        seed_phrase: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        self.rows.provenance.append(
+            {
+                "subject": ref,
+                "fact": name,
+                "source_url": self.source_url(source),
+                "seed_phrase": seed_phrase,
+                "note": note,
+            }
+        )

@@ -1,0 +1,170 @@
+"""Every rule between the entries of a dataset file, one function per group of entries.
+
+A rule adds a problem naming the entry at fault (``office 'nairobi' coverage: ...``) rather
+than stopping at the first, so one run of ``python -m db check`` reports all of them.
+"""
+
+from enum import StrEnum
+
+from db.countries import iso_countries
+from db.entries import SEED_SOURCE, Dataset, SourcedText
+from db.vocabulary import ConfidenceLevel, InstitutionKindSlug, LanguageCode, RelationshipKindSlug
+
+
+class Checker:
+    """The problems found so far, and the checks several rules make."""
+
+    def __init__(self, dataset: Dataset, seed_text: str) -> None:
+        self.problems: list[str] = []
+        self.seed_text = seed_text
+        self.languages = set(dataset.languages)
+        self.country_codes = set(iso_countries()) | {c.alpha3 for c in dataset.extra_countries}
+
+    def in_seed(self, where: str, phrase: str | None) -> None:
+        if phrase is not None and phrase not in self.seed_text:
+            self.problems.append(f"{where}: phrase not found in the seed page: {phrase!r}")
+
+    def texts(self, where: str, texts_by_language: dict[str, SourcedText]) -> None:
+        for language, entry in texts_by_language.items():
+            if language not in self.languages:
+                self.problems.append(f"{where}: unknown language {language!r}")
+            if entry.source == SEED_SOURCE:
+                self.in_seed(f"{where} ({language})", entry.text)
+            self.in_seed(f"{where} ({language})", entry.seed_phrase)
+
+    def country(self, where: str, code: str) -> None:
+        if code not in self.country_codes:
+            self.problems.append(f"{where}: unknown ISO 3166-1 alpha-3 code {code!r}")
+
+    def unique(self, kind: str, slugs: list[str]) -> set[str]:
+        seen: set[str] = set()
+        for slug in slugs:
+            if slug in seen:
+                self.problems.append(f"{kind} {slug!r}: duplicate slug")
+            seen.add(slug)
+        return seen
+
+    def in_vocabulary(self, section: str, values: list[str], vocabulary: type[StrEnum]) -> None:
+        """Each value a section declares must be one the service knows (``db.vocabulary``)."""
+        known = {member.value for member in vocabulary}
+        for value in values:
+            if value not in known:
+                self.problems.append(
+                    f"{section} {value!r}: not a value of db.vocabulary.{vocabulary.__name__} "
+                    "(the values the GraphQL schema can serve)"
+                )
+
+
+def check_rules(dataset: Dataset, seed_text: str) -> list[str]:
+    """Every cross-entry rule of the dataset; an empty list means the file is sound."""
+    check = Checker(dataset, seed_text)
+    _vocabulary_rules(dataset, check)
+    _organisation_rules(dataset, check)
+    leadership = _leadership_rules(dataset, check)
+    offices = _office_rules(dataset, check)
+    institutions = _institution_rules(dataset, check)
+    _link_rules(dataset, check, offices, institutions)
+    subjects = {
+        "organisation": {dataset.organisation.slug},
+        "leadership": leadership,
+        "office": offices,
+        "institution": institutions,
+        "country": check.country_codes,
+    }
+    _note_rules(dataset, check, subjects)
+    return check.problems
+
+
+def _vocabulary_rules(dataset: Dataset, check: Checker) -> None:
+    check.in_vocabulary("languages", dataset.languages, LanguageCode)
+    check.in_vocabulary("confidence_levels", list(dataset.confidence_levels), ConfidenceLevel)
+    check.in_vocabulary(
+        "relationship_kinds", list(dataset.relationship_kinds), RelationshipKindSlug
+    )
+    check.in_vocabulary("institution_kinds", dataset.institution_kinds, InstitutionKindSlug)
+
+
+def _organisation_rules(dataset: Dataset, check: Checker) -> None:
+    org = dataset.organisation
+    check.texts(f"organisation {org.slug!r}", org.names)
+    check.country(f"organisation {org.slug!r} headquarters", org.headquarters.country)
+    for fact in (org.founded, org.member_states, org.countries_present):
+        check.in_seed(f"organisation {org.slug!r}", fact.seed_phrase)
+    check.in_seed(f"organisation {org.slug!r} un_system", org.un_system.seed_phrase)
+
+
+def _leadership_rules(dataset: Dataset, check: Checker) -> set[str]:
+    leadership = check.unique("leadership", [u.slug for u in dataset.leadership])
+    for unit in dataset.leadership:
+        check.texts(f"leadership {unit.slug!r}", unit.titles)
+        if unit.reports_to is not None and unit.reports_to not in leadership:
+            check.problems.append(
+                f"leadership {unit.slug!r}: reports_to unknown unit {unit.reports_to!r}"
+            )
+    return leadership
+
+
+def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
+    offices = check.unique("office", [o.slug for o in dataset.offices])
+    covered: dict[str, str] = {}
+    for office in dataset.offices:
+        where = f"office {office.slug!r}"
+        check.texts(where, office.names)
+        check.texts(f"{where} region", office.region)
+        check.in_seed(f"{where} seed_heading", office.seed_heading)
+        check.country(f"{where} host_country", office.host_country)
+        for code in office.coverage.countries:
+            check.country(f"{where} coverage", code)
+            if code in covered:
+                check.problems.append(
+                    f"{where} coverage: {code} is already supported by office {covered[code]!r}"
+                )
+            covered[code] = office.slug
+        for code in office.coverage.inferred:
+            if code not in office.coverage.countries:
+                check.problems.append(f"{where} coverage: inferred {code} is not in its countries")
+    return offices
+
+
+def _institution_rules(dataset: Dataset, check: Checker) -> set[str]:
+    kinds = set(dataset.institution_kinds)
+    institutions = check.unique("institution", [i.slug for i in dataset.institutions])
+    for institution in dataset.institutions:
+        where = f"institution {institution.slug!r}"
+        check.texts(where, institution.names)
+        if institution.kind not in kinds:
+            check.problems.append(f"{where}: kind {institution.kind!r} is not in institution_kinds")
+        if institution.parent is not None and institution.parent not in institutions:
+            check.problems.append(f"{where}: parent is unknown institution {institution.parent!r}")
+        check.in_seed(f"{where} acronym_in_seed", institution.acronym_in_seed)
+    return institutions
+
+
+def _link_rules(
+    dataset: Dataset, check: Checker, offices: set[str], institutions: set[str]
+) -> None:
+    check.unique("link", [link.slug for link in dataset.links])
+    for link in dataset.links:
+        where = f"link {link.slug!r}"
+        if link.office not in offices:
+            check.problems.append(f"{where}: unknown office {link.office!r}")
+        if link.institution not in institutions:
+            check.problems.append(f"{where}: unknown institution {link.institution!r}")
+        if link.relationship not in dataset.relationship_kinds:
+            check.problems.append(
+                f"{where}: relationship {link.relationship!r} is not in relationship_kinds"
+            )
+        check.in_seed(f"{where} phrase_fr", link.phrase_fr)
+        check.in_seed(f"{where} governing_phrase_fr", link.governing_phrase_fr)
+
+
+def _note_rules(dataset: Dataset, check: Checker, subjects: dict[str, set[str]]) -> None:
+    """``subjects``: the natural keys each subject type a note may concern has."""
+    check.unique("data_quality_note", [n.slug for n in dataset.data_quality_notes])
+    for note in dataset.data_quality_notes:
+        where = f"data_quality_note {note.slug!r}"
+        check.in_seed(where, note.seed_phrase)
+        for concern in note.concerns:
+            subject_type, _, key = concern.partition(":")
+            if key not in subjects.get(subject_type, set()):
+                check.problems.append(f"{where}: concerns unknown subject {concern!r}")

@@ -1,0 +1,69 @@
+"""The closed vocabularies of the dataset, defined once.
+
+``db.rules`` refuses a dataset file that declares or uses a value outside them, so a kind added
+to ``iom.yaml`` alone fails ``python -m db check`` instead of a query. The GraphQL enums
+(``RelationshipKind``, ``InstitutionKind``, ``Confidence``, ``Severity``, ``Language``) list
+exactly these values; ``tests/test_vocabularies.py`` keeps the two in step.
+"""
+
+from enum import StrEnum
+
+
+class LanguageCode(StrEnum):
+    """Languages texts may be written in (ISO 639-1), in the order a missing text falls back."""
+
+    EN = "en"
+    FR = "fr"
+    ES = "es"
+
+
+class ConfidenceLevel(StrEnum):
+    """How well a stated list or fact is supported (``confidence_levels`` in ``iom.yaml``)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class SeverityLevel(StrEnum):
+    """How much a data-quality note matters."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class RelationshipKindSlug(StrEnum):
+    """How an office relates to an institution (``relationship_kind.slug``)."""
+
+    COOPERATES_WITH = "cooperates_with"
+    SUPPORTS = "supports"
+    LIAISON = "liaison"
+    NEGOTIATION_CONSULTATION = "negotiation_consultation"
+    RELATIONS = "relations"
+    TECHNICAL_SECRETARIAT = "technical_secretariat"
+    CO_CHAIRS = "co_chairs"
+    REPRESENTS_IOM_AT = "represents_iom_at"
+    CAPACITY_BUILDING = "capacity_building"
+    COLLABORATES_WITH = "collaborates_with"
+    TECHNICAL_SUPPORT = "technical_support"
+    TECHNICAL_SUPPORT_THROUGH = "technical_support_through"
+    HOSTS = "hosts"
+    ACTS_ON_BEHALF_OF = "acts_on_behalf_of"
+    PROMOTES = "promotes"
+    CONVENES = "convenes"
+    COVERS_MEMBER_STATES_OF = "covers_member_states_of"
+
+
+class InstitutionKindSlug(StrEnum):
+    """What sort of body an institution is (``institution_kind.slug``)."""
+
+    DEVELOPMENT_BANK = "development_bank"
+    INITIATIVE = "initiative"
+    INTER_AGENCY_MECHANISM = "inter_agency_mechanism"
+    INTERGOVERNMENTAL_ORGANIZATION = "intergovernmental_organization"
+    MILITARY_ALLIANCE = "military_alliance"
+    OTHER = "other"
+    REGIONAL_CONSULTATIVE_PROCESS = "regional_consultative_process"
+    REGIONAL_ECONOMIC_COMMUNITY = "regional_economic_community"
+    UN_ENTITY = "un_entity"
