@@ -8,6 +8,7 @@ execution under the request timeout. GET and persisted queries get ``ETag`` and
 """
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from resolvers.database import Database, count_statements
 from resolvers.pagination import PageLimits
 from schema.build import IomSchema
 from schema.context import Context
-from schema.errors import ErrorCode, coded_error
+from schema.errors import INTERNAL_MESSAGE, ErrorCode, coded_error
 from service.caching import CachedResponse, Caching, etag_of, response_key
 from service.observability import RequestOutcome
 from service.ratelimit import ClientAccount, RateLimits
@@ -40,9 +41,14 @@ from service.request import (
     read_params,
     wants_html,
 )
-from service.response import error_codes, error_response, result_response
+from service.response import encode, error_codes, error_response, result_response
 
+logger = logging.getLogger("iom_graph.endpoint")
 VARY = "Accept, Accept-Language"
+# Codes that are the service's fault whatever the status (a resolver failing under a 200).
+_SERVER_FAULTS = frozenset(
+    {ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.TIMEOUT}
+)
 
 
 @dataclass
@@ -125,11 +131,31 @@ class GraphQLEndpoint:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
             return error_response(error, media)
+        except Exception:
+            return self.internal_error(request, media, outcome)
         if response.status_code == 429 and limits and account:
             limits.block(account.client, int(response.headers["retry-after"]))
-        if outcome.outcome == "ok" and outcome.error_codes:
-            outcome.outcome = "error" if response.status_code >= 500 else "client_error"
+        if response.status_code >= 500 or not _SERVER_FAULTS.isdisjoint(outcome.error_codes):
+            outcome.outcome = "error"
+        elif outcome.outcome == "ok" and outcome.error_codes:
+            outcome.outcome = "client_error"
         return response
+
+    def internal_error(self, request: Request, media: str, outcome: RequestOutcome) -> Response:
+        """A failure outside GraphQL execution: logged in full, a coded 500 to the client (as
+        the schema masks errors inside execution), counted as ``error``."""
+        request_id = getattr(request.state, "request_id", "")
+        logger.error(
+            "unexpected error in the endpoint",
+            exc_info=True,
+            extra={"request_id": request_id, "code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+        )
+        outcome.outcome = "error"
+        outcome.error_codes = [ErrorCode.INTERNAL_SERVER_ERROR.value]
+        extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}
+        return encode(
+            {"errors": [{"message": INTERNAL_MESSAGE, "extensions": extensions}]}, 500, media
+        )
 
     async def respond(
         self,

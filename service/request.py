@@ -23,6 +23,10 @@ _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _FIRST_OPERATION = re.compile(r"\b(query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
 # RFC 9110 qvalue: 0 to 1 with at most three decimals (so no "inf", "nan" or "2").
 _QVALUE = re.compile(r"^(0(\.\d{0,3})?|1(\.0{0,3})?)$")
+# Deepest JSON nesting of `variables` and `extensions` (the object itself is level 1). No
+# input of this schema nests beyond three levels; deeper values only cost stack: orjson
+# re-encodes at most 254 levels, recursive walks stop near 1000. A constant, not a setting.
+MAX_JSON_NESTING = 32
 
 
 class HTTPError(Exception):
@@ -110,7 +114,9 @@ def _json_param(raw: str | None, name: str) -> dict[str, Any] | None:
         return None
     try:
         value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as error:
+        if _too_deep(error):
+            raise _nested_too_deeply(name) from None
         raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` is not valid JSON") from None
     return _object_param(value, name)
 
@@ -120,7 +126,35 @@ def _object_param(value: Any, name: str) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` must be a JSON object (map)")
+    if nests_deeper_than(value, MAX_JSON_NESTING):
+        raise _nested_too_deeply(name)
     return value
+
+
+def nests_deeper_than(value: dict[str, Any] | list[Any], maximum: int) -> bool:
+    """Whether objects and arrays nest more than ``maximum`` levels in ``value`` (itself
+    level 1). Iterative, and it stops at the first container past the limit."""
+    pending: list[tuple[dict[str, Any] | list[Any], int]] = [(value, 1)]
+    while pending:
+        container, level = pending.pop()
+        for child in container.values() if isinstance(container, dict) else container:
+            if isinstance(child, dict | list):
+                if level >= maximum:
+                    return True
+                pending.append((child, level + 1))
+    return False
+
+
+def _too_deep(error: orjson.JSONDecodeError) -> bool:
+    return error.msg.startswith("depth limit exceeded")
+
+
+def _nested_too_deeply(name: str) -> HTTPError:
+    return HTTPError(
+        400,
+        ErrorCode.BAD_REQUEST,
+        f"`{name}` nests JSON objects and arrays more than {MAX_JSON_NESTING} levels deep",
+    )
 
 
 def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
@@ -183,7 +217,14 @@ async def read_params(request: Request) -> GraphQLParams:
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is empty")
     try:
         payload = orjson.loads(body)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as error:
+        if _too_deep(error):
+            raise HTTPError(
+                400,
+                ErrorCode.BAD_REQUEST,
+                "the request body nests JSON objects and arrays too deeply: `variables` and "
+                f"`extensions` may nest at most {MAX_JSON_NESTING} levels",
+            ) from None
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is not valid JSON") from None
     if isinstance(payload, list):
         raise HTTPError(
