@@ -183,3 +183,179 @@ def test_a_failing_resolver_is_counted_as_error_not_client_error(
     assert outcomes(client, "Broken") == {"error": 1.0}
     access = client.get("/metrics").text
     assert 'iom_graph_requests_total{operation="Broken",outcome="client_error"}' not in access
+
+
+# -- item 5: every text argument has a documented maximum ---------------------------------------
+
+LONG_SLUG, LONG_TEXT, LONG_ID, LONG_CURSOR = "s" * 65, "t" * 101, "I" * 129, "c" * 65
+
+
+def too_long(argument: str, length: int, maximum: int) -> dict[str, str]:
+    return {
+        "message": f"`{argument}` is {length} characters long; at most {maximum} are accepted",
+        "code": "BAD_USER_INPUT",
+        "argument": argument,
+    }
+
+
+def not_a_code(argument: str, shown: str) -> dict[str, str]:
+    return {
+        "message": f"`{argument}`: {shown} is not an ISO 3166-1 alpha-2 or alpha-3 code "
+        "(two or three letters, e.g. KE or KEN)",
+        "code": "BAD_USER_INPUT",
+        "argument": argument,
+    }
+
+
+LENGTH_CASES = [
+    (
+        "query($v: String!) { regionalOffice(slug: $v) { slug } }",
+        LONG_SLUG,
+        too_long("slug", 65, 64),
+    ),
+    ("query($v: String!) { institution(slug: $v) { slug } }", LONG_SLUG, too_long("slug", 65, 64)),
+    (
+        "query($v: String!) { institution(acronym: $v) { slug } }",
+        "A" * 33,
+        too_long("acronym", 33, 32),
+    ),
+    (
+        "query($v: String!) { leadershipPosition(slug: $v) { slug } }",
+        LONG_SLUG,
+        too_long("slug", 65, 64),
+    ),
+    (
+        "query($v: String!) { dataQualityNote(slug: $v) { slug } }",
+        LONG_SLUG,
+        too_long("slug", 65, 64),
+    ),
+    ("query($v: String!) { country(code: $v) { alpha3 } }", "KENY", not_a_code("code", "'KENY'")),
+    ("query($v: String!) { country(code: $v) { alpha3 } }", "ß", not_a_code("code", "'ß'")),
+    (
+        "query($v: String!) { country(code: $v) { alpha3 } }",
+        "K" * 60_000,
+        not_a_code("code", "a 60000-character value"),
+    ),
+    (
+        "query($v: String!) { countries(filter: {text: $v}) { totalCount } }",
+        LONG_TEXT,
+        too_long("filter.text", 101, 100),
+    ),
+    (
+        "query($v: String!) { countries(filter: {text: $v}) { totalCount } }",
+        "a" * 60_000,
+        too_long("filter.text", 60_000, 100),
+    ),
+    (
+        "query($v: String!) { regionalOffices(filter: {text: $v}) { totalCount } }",
+        LONG_TEXT,
+        too_long("filter.text", 101, 100),
+    ),
+    (
+        "query($v: String!) { institutions(filter: {text: $v}) { totalCount } }",
+        LONG_TEXT,
+        too_long("filter.text", 101, 100),
+    ),
+    (
+        "query($v: String!) { countries(filter: {codes: [$v]}) { totalCount } }",
+        "ß",
+        not_a_code("filter.codes", "'ß'"),
+    ),
+    (
+        "query($v: String!) { regionalOffices(filter: {hostCountryCodes: [$v]}) { totalCount } }",
+        "KENY",
+        not_a_code("filter.hostCountryCodes", "'KENY'"),
+    ),
+    (
+        "query($v: String!) { countries(filter: {offices: [$v]}) { totalCount } }",
+        LONG_SLUG,
+        too_long("filter.offices", 65, 64),
+    ),
+    (
+        "query($v: String!) { regionalOffices(filter: {slugs: [$v]}) { totalCount } }",
+        LONG_SLUG,
+        too_long("filter.slugs", 65, 64),
+    ),
+    (
+        "query($v: String!) { institutions(filter: {slugs: [$v]}) { totalCount } }",
+        LONG_SLUG,
+        too_long("filter.slugs", 65, 64),
+    ),
+    (
+        "query($v: String!) { institutions(filter: {offices: [$v]}) { totalCount } }",
+        LONG_SLUG,
+        too_long("filter.offices", 65, 64),
+    ),
+    ("query($v: ID!) { node(id: $v) { id } }", LONG_ID, too_long("id", 129, 128)),
+    ("query($v: ID!) { nodes(ids: [$v]) { id } }", LONG_ID, too_long("ids", 129, 128)),
+    (
+        "query($v: String!) { search(text: $v) { totalCount } }",
+        LONG_TEXT,
+        {
+            "message": "search text must be 2 to 100 characters long (got 101)",
+            "code": "BAD_USER_INPUT",
+            "argument": "text",
+        },
+    ),
+    (
+        "query($v: String!) { countries(after: $v) { totalCount } }",
+        LONG_CURSOR,
+        too_long("after", 65, 64),
+    ),
+    (
+        "query($v: String!) { institutions(before: $v) { totalCount } }",
+        LONG_CURSOR,
+        too_long("before", 65, 64),
+    ),
+    (
+        'query($v: String!) { regionalOffice(slug: "nairobi") { countries(after: $v) '
+        "{ totalCount } } }",
+        LONG_CURSOR,
+        too_long("after", 65, 64),
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "value", "expected"), LENGTH_CASES)
+def test_every_text_argument_past_its_maximum_is_bad_user_input(
+    client: TestClient, query: str, value: str, expected: dict[str, str]
+) -> None:
+    response = client.post("/graphql", json={"query": query, "variables": {"v": value}})
+    # A field error: execution started, so GraphQL over HTTP answers 200 with the error.
+    assert response.status_code == 200
+    assert "retry-after" not in response.headers
+    assert error_of(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "value", "data"),
+    [
+        (
+            "query($v: String!) { regionalOffice(slug: $v) { slug } }",
+            "s" * 64,
+            {"regionalOffice": None},
+        ),
+        (
+            "query($v: String!) { institution(acronym: $v) { slug } }",
+            "A" * 32,
+            {"institution": None},
+        ),
+        (
+            "query($v: String!) { countries(filter: {text: $v}) { totalCount } }",
+            "t" * 100,
+            {"countries": {"totalCount": 0}},
+        ),
+        (
+            "query($v: String!) { country(code: $v) { alpha3 } }",
+            " ss ",
+            {"country": {"alpha3": "SSD"}},
+        ),
+    ],
+)
+def test_text_arguments_at_their_maximum_are_answered(
+    client: TestClient, query: str, value: str, data: dict[str, Any]
+) -> None:
+    response = client.post("/graphql", json={"query": query, "variables": {"v": value}})
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+    assert response.json()["data"] == data
