@@ -5,15 +5,21 @@ PostgreSQL."""
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.testclient import TestClient
 
 import resolvers.organisation
+import schema.query
 import service.endpoint
+from db.engine import build_engine
+from db.errors import Cause, cause_of
 from tests.app_client import serve_in_process
-from tests.conftest import DatabaseFactory
+from tests.conftest import POSTGRES_URL, DatabaseFactory
 
 TYPENAME = "{ __typename }"
 INTERNAL = {"message": "Internal server error", "code": "INTERNAL_SERVER_ERROR"}
@@ -359,3 +365,61 @@ def test_text_arguments_at_their_maximum_are_answered(
     assert response.status_code == 200
     assert "errors" not in response.json()
     assert response.json()["data"] == data
+
+
+def test_a_value_the_database_refuses_is_bad_input_not_an_outage(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without the API's limit, SQLite refuses the LIKE pattern: that is the request's fault,
+    never "database unavailable" with a Retry-After a client would follow forever."""
+    monkeypatch.setattr(schema.query, "MAX_FILTER_TEXT_LENGTH", 1_000_000)
+    query = "query Long($v: String!) { countries(filter: {text: $v}) { totalCount } }"
+    with serve_in_process(sqlite_url) as client, caplog.at_level(logging.DEBUG):
+        response = client.post("/graphql", json={"query": query, "variables": {"v": "a" * 60_000}})
+        assert response.status_code == 200
+        assert "retry-after" not in response.headers
+        assert error_of(response) == {
+            "message": "The database refused a value of this request (too long or too "
+            "complex): shorten or simplify the arguments",
+            "code": "BAD_USER_INPUT",
+        }
+        assert outcomes(client, "Long") == {"client_error": 1.0}
+    refused = [r for r in caplog.records if r.name == "iom_graph.errors"]
+    assert [(r.levelname, r.getMessage()) for r in refused] == [
+        ("WARNING", "database refused input in countries")
+    ]
+    assert (refused[0].db_code, refused[0].db_message) == (  # type: ignore[attr-defined]
+        "SQLITE_ERROR",
+        "LIKE or GLOB pattern too complex",
+    )
+    assert all("SELECT" not in str(vars(r)) for r in caplog.records if r.levelno >= logging.INFO)
+
+
+def _raised(url: str, statement: str, **parameters: object) -> SQLAlchemyError:
+    engine = build_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement), parameters)
+    except SQLAlchemyError as error:
+        return error
+    finally:
+        engine.dispose()
+    raise AssertionError(f"{statement!r} did not fail")
+
+
+def test_database_errors_are_told_apart_by_driver_code(
+    databases: DatabaseFactory, backend: str, tmp_path: Path
+) -> None:
+    url = databases.new().url.render_as_string(hide_password=False)
+    if backend == "sqlite":
+        refused_input = _raised(url, "SELECT 'aaa' LIKE :pattern", pattern="a" * 60_000)
+        unavailable = _raised(f"sqlite:///{tmp_path}", "SELECT 1")  # a directory: CANTOPEN
+    else:
+        refused_input = _raised(url, "SELECT CAST(:value AS INTEGER)", value="many")
+        unavailable = _raised(POSTGRES_URL.replace(":5432", ":9"), "SELECT 1")
+    defect = _raised(url, "SELECT * FROM no_such_table")
+    assert [cause_of(refused_input), cause_of(unavailable), cause_of(defect)] == [
+        Cause.INPUT,
+        Cause.UNAVAILABLE,
+        Cause.DEFECT,
+    ]
