@@ -27,6 +27,7 @@ _QVALUE = re.compile(r"^(0(\.\d{0,3})?|1(\.0{0,3})?)$")
 # input of this schema nests beyond three levels; deeper values only cost stack: orjson
 # re-encodes at most 254 levels, recursive walks stop near 1000. A constant, not a setting.
 MAX_JSON_NESTING = 32
+SAFE_METHODS = frozenset({"GET", "HEAD"})  # parameters in the URL, queries only
 
 
 class HTTPError(Exception):
@@ -192,7 +193,7 @@ def _params(query: Any, variables: Any, operation_name: Any, extensions: Any) ->
 
 async def read_params(request: Request) -> GraphQLParams:
     """The GraphQL parameters of a GET or POST request, or an HTTPError saying what is wrong."""
-    if request.method == "GET":
+    if request.method in SAFE_METHODS:
         args = request.query_params
         return _params(
             args.get("query"),

@@ -423,3 +423,82 @@ def test_database_errors_are_told_apart_by_driver_code(
         Cause.UNAVAILABLE,
         Cause.DEFECT,
     ]
+
+
+# -- item 8: operations, methods, codings, languages, directives, the cache's size -------------
+
+
+def test_several_operations_need_an_operation_name(sqlite_client: TestClient) -> None:
+    document = "query A { a: __typename } query B { b: __typename }"
+    unnamed = sqlite_client.post("/graphql", json={"query": document})
+    assert unnamed.status_code == 400
+    assert error_of(unnamed) == {
+        "message": "the document holds several operations: name the one to run in `operationName`",
+        "code": "BAD_REQUEST",
+    }
+    named = sqlite_client.post("/graphql", json={"query": document, "operationName": "B"})
+    assert named.json()["data"] == {"b": "Query"}
+    unknown = sqlite_client.post("/graphql", json={"query": document, "operationName": "C"})
+    assert unknown.status_code == 400
+    assert error_of(unknown) == {
+        "message": "`operationName` names no operation of the document",
+        "code": "BAD_REQUEST",
+    }
+    single = sqlite_client.post("/graphql", json={"query": "query A { a: __typename }"})
+    assert single.json()["data"] == {"a": "Query"}
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_subscription_is_refused_as_one(sqlite_client: TestClient, method: str) -> None:
+    query = "subscription S { __typename }"
+    if method == "GET":
+        response = sqlite_client.get("/graphql", params={"query": query})
+    else:
+        response = sqlite_client.post("/graphql", json={"query": query})
+    assert response.status_code == 400
+    assert "allow" not in response.headers
+    assert error_of(response) == {
+        "message": "this API has no subscriptions: send a query",
+        "code": "OPERATION_NOT_ALLOWED",
+    }
+
+
+def test_head_answers_as_get_without_a_body(sqlite_client: TestClient) -> None:
+    get = sqlite_client.get("/graphql", params={"query": TYPENAME})
+    head = sqlite_client.head("/graphql", params={"query": TYPENAME})
+    assert (get.status_code, head.status_code) == (200, 200)
+    assert head.content == b""
+    for header in ("content-type", "content-length", "etag", "cache-control", "vary"):
+        assert head.headers[header] == get.headers[header]
+    assert int(head.headers["content-length"]) == len(get.content)
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND"])
+def test_other_methods_get_a_coded_405_with_allow(sqlite_url: str, method: str) -> None:
+    with serve_in_process(sqlite_url) as client:
+        response = client.request(method, "/graphql")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, HEAD, POST"
+        assert response.headers["content-type"] == "application/json; charset=utf-8"
+        assert error_of(response) == {
+            "message": "/graphql answers GET and POST (and HEAD, as GET without a body)",
+            "code": "METHOD_NOT_ALLOWED",
+        }
+        assert outcomes(client, "anonymous") == {"refused": 1.0}
+
+
+def test_a_streamed_body_over_the_limit_is_still_413(sqlite_url: str) -> None:
+    """The endpoint turns unexpected failures into 500s, but not the body limit's."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"query": "{ __typename }"'
+        yield b" " * 3000
+        yield b"}"
+
+    with serve_in_process(sqlite_url, max_body_bytes=2000) as client:
+        response = client.post(
+            "/graphql", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 413
+        assert error_of(response)["code"] == "PAYLOAD_TOO_LARGE"
+        assert outcomes(client, "invalid") == {"refused": 1.0}
