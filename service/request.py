@@ -66,6 +66,25 @@ def quality_list(header: str) -> list[tuple[str, float, int]]:
 
 
 @lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header gives gzip (or ``*``, gzip unnamed) a quality above
+    0 (RFC 9110 12.5.3: ``gzip;q=0`` refuses it); ``x-gzip`` is gzip."""
+    named: float | None = None
+    wildcard = 0.0
+    for coding, quality, _position in quality_list(accept_encoding):
+        if coding in ("gzip", "x-gzip"):
+            named = max(named or 0.0, quality)
+        elif coding == "*":
+            wildcard = quality
+    return (named if named is not None else wildcard) > 0
+
+
+def gzip_etag(etag: str) -> str:
+    """The strong ETag of the gzip-coded representation: ``"abc"`` -> ``"abc-gzip"``."""
+    return etag[:-1] + '-gzip"'
+
+
+@lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an Accept header; None when we can offer none of it."""
     if not accept or not accept.strip():
@@ -260,11 +279,12 @@ def _first_operation_name(query: str) -> str | None:
 
 
 def etag_matches(request: Request, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 asks)."""
+    """Whether ``If-None-Match`` names ``etag`` or its gzip representation's (weak
+    comparison, as RFC 9110 asks)."""
     header = request.headers.get("if-none-match")
     if not header:
         return False
     if header.strip() == "*":
         return True
     candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
-    return etag in candidates
+    return etag in candidates or gzip_etag(etag) in candidates

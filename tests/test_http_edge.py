@@ -427,6 +427,8 @@ def test_database_errors_are_told_apart_by_driver_code(
 
 # -- item 8: operations, methods, codings, languages, directives, the cache's size -------------
 
+OFFICES = "{ regionalOffices { nodes { slug name city region } } }"  # 1 445 bytes: gzipped
+
 
 def test_several_operations_need_an_operation_name(sqlite_client: TestClient) -> None:
     document = "query A { a: __typename } query B { b: __typename }"
@@ -502,3 +504,50 @@ def test_a_streamed_body_over_the_limit_is_still_413(sqlite_url: str) -> None:
         assert response.status_code == 413
         assert error_of(response)["code"] == "PAYLOAD_TOO_LARGE"
         assert outcomes(client, "invalid") == {"refused": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "coding"),
+    [
+        ("gzip", "gzip"),
+        ("gzip;q=0", None),
+        ("gzip;q=0.000", None),
+        ("gzip;q=0, *", None),
+        ("*", "gzip"),
+        ("identity, x-gzip;q=0.5", "gzip"),
+        ("br", None),
+        ("gzip;q=inf", None),
+    ],
+)
+def test_gzip_only_when_its_quality_is_above_zero(
+    sqlite_client: TestClient, accept_encoding: str, coding: str | None
+) -> None:
+    response = sqlite_client.get(
+        "/graphql", params={"query": OFFICES}, headers={"accept-encoding": accept_encoding}
+    )
+    assert response.status_code == 200
+    assert response.headers.get("content-encoding") == coding
+    assert response.headers["vary"] == "Accept, Accept-Language, Accept-Encoding"
+    assert len(response.content) == 1445  # decoded by the client when gzipped
+
+
+def test_gzip_and_identity_representations_have_their_own_etags(
+    sqlite_client: TestClient,
+) -> None:
+    """RFC 9110 8.8.3.3: a content coding is part of the representation, so a strong ETag
+    differs between the gzip and the identity bodies."""
+
+    def get(encoding: str, held: str | None = None) -> Any:
+        headers = {"accept-encoding": encoding, **({"if-none-match": held} if held else {})}
+        return sqlite_client.get("/graphql", params={"query": OFFICES}, headers=headers)
+
+    identity, gzipped = get("identity"), get("gzip")
+    tag = identity.headers["etag"]
+    assert len(tag) == 34
+    assert gzipped.headers["etag"] == tag[:-1] + '-gzip"'
+    assert gzipped.content == identity.content
+    # Each client revalidates the representation it holds, and is told its own tag back.
+    for encoding, held in [("gzip", tag[:-1] + '-gzip"'), ("identity", tag), ("gzip", tag)]:
+        revalidated = get(encoding, held)
+        assert revalidated.status_code == 304
+        assert revalidated.headers["etag"] == held
