@@ -14,7 +14,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
-from schema.errors import coded, log_unexpected
+from schema.errors import coded, collapse_duplicates, log_unexpected
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
 from schema.extensions.nul_characters import RejectNulCharacters
@@ -60,7 +60,7 @@ class IomSchema(strawberry.Schema):
         result = await super().execute(*args, **kwargs)
         if result.errors:
             request_id = getattr(kwargs.get("context_value"), "request_id", "")
-            result.errors = [coded(error, request_id) for error in result.errors]
+            result.errors = collapse_duplicates([coded(e, request_id) for e in result.errors])
         return result
 
     def _create_execution_context(

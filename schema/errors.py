@@ -124,6 +124,31 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
     )
 
 
+def collapse_duplicates(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """One error per distinct request error, at the locations of all its copies: ten uses of
+    an unknown ``@aa`` are one error, not ten (graphql-cop's "Directive Overloading")."""
+    groups: list[list[GraphQLError]] = []
+    first_of: dict[tuple[str, object], list[GraphQLError]] = {}
+    for error in errors:
+        key = (error.message, (error.extensions or {}).get("code"))
+        if error.path is None and error.nodes and key in first_of:
+            first_of[key].append(error)
+            continue
+        groups.append([error])
+        if error.path is None and error.nodes:
+            first_of[key] = groups[-1]
+    return [
+        group[0]
+        if len(group) == 1
+        else GraphQLError(
+            group[0].message,
+            nodes=[node for error in group for node in error.nodes or []],
+            extensions=group[0].extensions,
+        )
+        for group in groups
+    ]
+
+
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
     """Log unexpected errors in full (with traceback); client errors are not logged here.
 

@@ -551,3 +551,18 @@ def test_gzip_and_identity_representations_have_their_own_etags(
         revalidated = get(encoding, held)
         assert revalidated.status_code == 304
         assert revalidated.headers["etag"] == held
+
+
+def test_repeated_unknown_directives_are_one_error(sqlite_client: TestClient) -> None:
+    """graphql-cop's "Directive Overloading" probe: ten copies were ten errors."""
+    query = "query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }"
+    response = sqlite_client.post("/graphql", json={"query": query})
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Unknown directive '@aa'.",
+                "locations": [{"line": 1, "column": column} for column in range(24, 52, 3)],
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+            }
+        ]
+    }
