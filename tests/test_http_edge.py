@@ -18,6 +18,7 @@ import schema.query
 import service.endpoint
 from db.engine import build_engine
 from db.errors import Cause, cause_of
+from service.caching import ENTRY_OVERHEAD_BYTES, LocalStore
 from tests.app_client import serve_in_process
 from tests.conftest import POSTGRES_URL, DatabaseFactory
 
@@ -566,3 +567,17 @@ def test_repeated_unknown_directives_are_one_error(sqlite_client: TestClient) ->
             }
         ]
     }
+
+
+async def test_the_local_store_counts_keys_values_and_their_overhead() -> None:
+    entry = 64 + 100 + ENTRY_OVERHEAD_BYTES
+    store = LocalStore(max_bytes=10 * entry)
+    keys = [f"{i:064x}" for i in range(11)]
+    for key in keys:
+        await store.set(key, b"v" * 100)
+    assert (len(store.items), store.size) == (10, 10 * entry)
+    assert await store.get(keys[0]) is None  # the oldest went first
+    await store.set(keys[1], b"v" * 10)  # replacing a value counts the new one only
+    assert store.size == 9 * entry + 64 + 10 + ENTRY_OVERHEAD_BYTES
+    await store.set("k", b"v" * (10 * entry))  # larger than the whole store: not kept
+    assert await store.get("k") is None
