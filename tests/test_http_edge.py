@@ -554,6 +554,26 @@ def test_gzip_and_identity_representations_have_their_own_etags(
         assert revalidated.headers["etag"] == held
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "name"),
+    [
+        ("fr", "Organisation internationale pour les migrations"),
+        ("fr;q=inf", "International Organization for Migration"),
+        ("fr;q=nan, es;q=2", "International Organization for Migration"),
+        ("fr;q=0.5, en;q=0.9", "International Organization for Migration"),
+    ],
+)
+def test_accept_language_qualities_follow_rfc_9110(
+    client: TestClient, accept_language: str, name: str
+) -> None:
+    response = client.post(
+        "/graphql",
+        json={"query": "{ organisation { name } }"},
+        headers={"accept-language": accept_language},
+    )
+    assert response.json()["data"] == {"organisation": {"name": name}}
+
+
 def test_repeated_unknown_directives_are_one_error(sqlite_client: TestClient) -> None:
     """graphql-cop's "Directive Overloading" probe: ten copies were ten errors."""
     query = "query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }"
