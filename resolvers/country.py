@@ -48,14 +48,19 @@ def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[CountryRecor
     ]
 
 
-def normalise_code(code: str) -> str:
-    """Upper-case an ISO code; refuse anything that is not two or three letters."""
-    cleaned = code.strip().upper()
+def normalise_code(code: str, argument: str = "code") -> str:
+    """Upper-case an ISO code; refuse anything that is not two or three ASCII letters.
+
+    ASCII is checked before upper-casing: ``"ß".upper()`` is ``"SS"`` (South Sudan)."""
+    cleaned = code.strip()
     if len(cleaned) not in (2, 3) or not cleaned.isascii() or not cleaned.isalpha():
+        shown = repr(code) if len(code) <= 10 else f"a {len(code)}-character value"
         raise UserInputError(
-            f"{code!r} is not an ISO 3166-1 alpha-2 or alpha-3 code (e.g. KE or KEN)", "code"
+            f"`{argument}`: {shown} is not an ISO 3166-1 alpha-2 or alpha-3 code "
+            "(two or three letters, e.g. KE or KEN)",
+            argument,
         )
-    return cleaned
+    return cleaned.upper()
 
 
 def countries_by_ids(db: Database, ids: Sequence[int]) -> dict[int, CountryRecord]:

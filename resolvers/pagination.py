@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from resolvers.arguments import MAX_CURSOR_LENGTH, check_length
 from resolvers.errors import UserInputError
 
 T = TypeVar("T")
@@ -31,6 +32,7 @@ def encode_cursor(offset: int) -> str:
 
 
 def decode_cursor(cursor: str, argument: str) -> int:
+    check_length(cursor, argument, MAX_CURSOR_LENGTH)
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
         if not text.startswith(_PREFIX):

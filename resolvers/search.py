@@ -35,7 +35,8 @@ class SearchHit:
 
 def search(db: Database, text: str) -> list[SearchHit]:
     """Every subject with a term containing ``text``, best matches first."""
-    needle = fold(text)
+    # Bounded as sent (folding a long text costs time) and once folded.
+    needle = fold(text) if len(text) <= MAX_SEARCH_LENGTH else text
     if not MIN_SEARCH_LENGTH <= len(needle) <= MAX_SEARCH_LENGTH:
         raise UserInputError(
             f"search text must be {MIN_SEARCH_LENGTH} to {MAX_SEARCH_LENGTH} characters "

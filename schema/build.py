@@ -1,18 +1,20 @@
 """Build the executable schema with its extensions."""
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator
 from functools import cache, partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
-from schema.errors import coded, log_unexpected
+from schema.errors import coded, collapse_duplicates, log_unexpected
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
 from schema.extensions.nul_characters import RejectNulCharacters
@@ -41,6 +43,24 @@ class ValidationAfterGuards(ValidationCache):
             yield from super().on_validate()
 
 
+@dataclasses.dataclass
+class NamedOperationContext(ExecutionContext):
+    """Strawberry runs a document's first operation when the request names none; the GraphQL
+    spec requires an error when the document holds several. Failing to find the operation's
+    type here makes strawberry raise ``CannotGetOperationTypeError``, before validation."""
+
+    operation_named: bool = False
+
+    @property
+    def operation_type(self) -> OperationType:
+        document = self.graphql_document
+        if document is not None and not self.operation_named:
+            definitions = document.definitions
+            if sum(isinstance(d, OperationDefinitionNode) for d in definitions) > 1:
+                raise RuntimeError("several operations and no operation name")
+        return super().operation_type
+
+
 class IomSchema(strawberry.Schema):
     """Codes every error of every result (``schema.errors``) and logs only unexpected ones.
 
@@ -52,8 +72,30 @@ class IomSchema(strawberry.Schema):
         result = await super().execute(*args, **kwargs)
         if result.errors:
             request_id = getattr(kwargs.get("context_value"), "request_id", "")
-            result.errors = [coded(error, request_id) for error in result.errors]
+            result.errors = collapse_duplicates([coded(e, request_id) for e in result.errors])
         return result
+
+    def _create_execution_context(
+        self,
+        query: str | None,
+        allowed_operation_types: Iterable[OperationType],
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionContext:
+        return NamedOperationContext(
+            query=query,
+            schema=self,
+            allowed_operations=allowed_operation_types,
+            context=context_value,
+            root_value=root_value,
+            variables=variable_values,
+            provided_operation_name=operation_name,
+            operation_extensions=operation_extensions,
+            operation_named=operation_name is not None,
+        )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -5,14 +5,15 @@ client as "Internal server error" with the request id, and are logged in full se
 """
 
 import logging
+import traceback
 from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import SQLAlchemyError
 from strawberry.relay.types import GlobalIDValueError
 
+from db.errors import Cause, cause_of, describe
 from resolvers.errors import UserInputError
 
 logger = logging.getLogger("iom_graph.errors")
@@ -46,6 +47,15 @@ class ErrorCode(StrEnum):
 
 INTERNAL_MESSAGE = "Internal server error"
 UNAVAILABLE_MESSAGE = "The database is unavailable; the service resumes by itself, retry shortly"
+REFUSED_INPUT_MESSAGE = (
+    "The database refused a value of this request (too long or too complex): "
+    "shorten or simplify the arguments"
+)
+_DATABASE_CODES = {
+    Cause.UNAVAILABLE: ErrorCode.SERVICE_UNAVAILABLE,
+    Cause.INPUT: ErrorCode.BAD_USER_INPUT,
+    Cause.DEFECT: ErrorCode.INTERNAL_SERVER_ERROR,
+}
 
 
 def coded_error(message: str, code: ErrorCode, **extensions: Any) -> GraphQLError:
@@ -62,8 +72,8 @@ def classify(error: GraphQLError) -> ErrorCode:
     original = error.original_error
     if isinstance(original, UserInputError | GlobalIDValueError):
         return ErrorCode.BAD_USER_INPUT
-    if isinstance(original, OperationalError | InterfaceError | PoolTimeoutError):
-        return ErrorCode.SERVICE_UNAVAILABLE
+    if isinstance(original, SQLAlchemyError):
+        return _DATABASE_CODES[cause_of(original)]
     if original is not None:
         original_code = (getattr(original, "extensions", None) or {}).get("code")
         if isinstance(original_code, str) and original_code in ErrorCode.__members__:
@@ -91,6 +101,8 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
         message, extensions = INTERNAL_MESSAGE, {"code": code.value, "requestId": request_id}
     elif code is ErrorCode.SERVICE_UNAVAILABLE:
         message, extensions = UNAVAILABLE_MESSAGE, {"code": code.value, "requestId": request_id}
+    elif isinstance(original, SQLAlchemyError):  # the database's message holds the SQL
+        message, extensions = REFUSED_INPUT_MESSAGE, {"code": code.value, "requestId": request_id}
     return GraphQLError(
         message,
         nodes=error.nodes,
@@ -101,15 +113,54 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
     )
 
 
+def collapse_duplicates(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """One error per distinct request error, at the locations of all its copies: ten uses of
+    an unknown ``@aa`` are one error, not ten (graphql-cop's "Directive Overloading")."""
+    groups: list[list[GraphQLError]] = []
+    first_of: dict[tuple[str, object], list[GraphQLError]] = {}
+    for error in errors:
+        key = (error.message, (error.extensions or {}).get("code"))
+        if error.path is None and error.nodes and key in first_of:
+            first_of[key].append(error)
+            continue
+        groups.append([error])
+        if error.path is None and error.nodes:
+            first_of[key] = groups[-1]
+    return [
+        group[0]
+        if len(group) == 1
+        else GraphQLError(
+            group[0].message,
+            nodes=[node for error in group for node in error.nodes or []],
+            extensions=group[0].extensions,
+        )
+        for group in groups
+    ]
+
+
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
-    """Log unexpected errors in full (with traceback); client errors are not logged here."""
+    """Log unexpected errors in full (with traceback); client errors are not logged here.
+
+    Database errors are logged by their driver's class, code and message only: their text
+    and traceback carry the SQL and its parameters (6 KB for a long filter). Values the
+    database refused are a warning: an API limit is missing for them."""
     for error in errors:
         code = classify(error)
-        if code in (ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE):
+        where = ".".join(map(str, error.path or [])) or "operation"
+        original = error.original_error
+        extra = {"request_id": request_id, "code": code.value}
+        if isinstance(original, SQLAlchemyError):
+            level = logging.WARNING if code is ErrorCode.BAD_USER_INPUT else logging.ERROR
+            message = "database refused input" if level == logging.WARNING else "database error"
+            facts = describe(original)
+            if code is ErrorCode.INTERNAL_SERVER_ERROR:  # where it failed: frames, no values
+                facts["stack"] = "".join(traceback.format_tb(original.__traceback__))
+            logger.log(level, "%s in %s", message, where, extra={**extra, **facts})
+        elif code in (ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE):
             logger.error(
                 "unexpected error in %s: %s",
-                ".".join(map(str, error.path or [])) or "operation",
+                where,
                 error.message,
-                exc_info=error.original_error,
-                extra={"request_id": request_id, "code": code.value},
+                exc_info=original,
+                extra=extra,
             )

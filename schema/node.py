@@ -7,6 +7,7 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from db.models import SubjectType
+from resolvers.arguments import MAX_ID_LENGTH, check_length
 from resolvers.errors import UserInputError
 from schema.context import Info
 from schema.country import Country
@@ -33,6 +34,7 @@ NODE_TYPES_BY_SUBJECT: dict[SubjectType, type[KeyedNode]] = {
 
 def parse_global_id(value: str, argument: str) -> relay.GlobalID:
     """Decode an opaque ID; refuse anything this API did not issue."""
+    check_length(value, argument, MAX_ID_LENGTH)
     try:
         global_id = relay.GlobalID.from_id(value)
     except GlobalIDValueError:

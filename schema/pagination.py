@@ -5,6 +5,7 @@ from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
+from resolvers.arguments import MAX_CURSOR_LENGTH
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest, paginate
 
 NodeT = TypeVar("NodeT")
@@ -21,8 +22,10 @@ First = Annotated[
         description="Return the first n items after `after`. " + PAGE_ARGUMENTS_NOTE
     ),
 ]
+CURSOR_NOTE = f"At most {MAX_CURSOR_LENGTH} characters."
 After = Annotated[
-    str | None, strawberry.argument(description="Cursor: return items after this one.")
+    str | None,
+    strawberry.argument(description=f"Cursor: return items after this one. {CURSOR_NOTE}"),
 ]
 Last = Annotated[
     int | None,
@@ -31,7 +34,8 @@ Last = Annotated[
     ),
 ]
 Before = Annotated[
-    str | None, strawberry.argument(description="Cursor: return items before this one.")
+    str | None,
+    strawberry.argument(description=f"Cursor: return items before this one. {CURSOR_NOTE}"),
 ]
 
 

@@ -12,6 +12,13 @@ from resolvers import institution as institution_queries
 from resolvers import provenance as provenance_queries
 from resolvers import regional_office as office_queries
 from resolvers import search as search_queries
+from resolvers.arguments import (
+    MAX_ACRONYM_LENGTH,
+    MAX_FILTER_TEXT_LENGTH,
+    MAX_ID_LENGTH,
+    MAX_SLUG_LENGTH,
+    check_length,
+)
 from resolvers.errors import UserInputError
 from resolvers.organisation import the_organisation
 from resolvers.pagination import PageRequest
@@ -27,6 +34,10 @@ from schema.provenance import Confidence, DataQualityNote, Severity
 from schema.regional_office import RegionalOffice
 
 MAX_FILTER_VALUES = 300
+SLUG_NOTE = f"At most {MAX_SLUG_LENGTH} characters."
+SLUGS_NOTE = f"At most {MAX_FILTER_VALUES} values of at most {MAX_SLUG_LENGTH} characters each."
+CODES_NOTE = f"At most {MAX_FILTER_VALUES} codes of two or three letters each."
+TEXT_NOTE = f"At most {MAX_FILTER_TEXT_LENGTH} characters."
 
 
 @strawberry.enum(description="Sort direction.")
@@ -90,59 +101,93 @@ class InstitutionOrder:
 
 @strawberry.input(description="Criteria on regional offices; all given criteria must hold.")
 class RegionalOfficeFilter:
-    slugs: list[str] | None = strawberry.field(default=None, description="Only these offices.")
+    slugs: list[str] | None = strawberry.field(
+        default=None, description=f"Only these offices. {SLUGS_NOTE}"
+    )
     confidence: list[Confidence] | None = strawberry.field(
         default=None, description="Only offices whose country list has one of these confidences."
     )
     host_country_codes: list[str] | None = strawberry.field(
-        default=None, description="Only offices hosted in these countries (alpha-2 or alpha-3)."
+        default=None,
+        description=f"Only offices hosted in these countries (alpha-2 or alpha-3). {CODES_NOTE}",
     )
     text: str | None = strawberry.field(
-        default=None, description="Name or city contains this text (any language, accents ignored)."
+        default=None,
+        description="Name or city contains this text (any language, accents ignored). " + TEXT_NOTE,
     )
 
 
 @strawberry.input(description="Criteria on countries; all given criteria must hold.")
 class CountryFilter:
     codes: list[str] | None = strawberry.field(
-        default=None, description="Only these countries (alpha-2 or alpha-3, any case)."
+        default=None,
+        description=f"Only these countries (alpha-2 or alpha-3, any case). {CODES_NOTE}",
     )
     offices: list[str] | None = strawberry.field(
-        default=None, description="Only countries supported by these offices (slugs)."
+        default=None, description=f"Only countries supported by these offices (slugs). {SLUGS_NOTE}"
     )
     supported: bool | None = strawberry.field(
         default=None, description="true: supported by an office; false: supported by none."
     )
     text: str | None = strawberry.field(
-        default=None, description="Name or code contains this text (any language, accents ignored)."
+        default=None,
+        description="Name or code contains this text (any language, accents ignored). " + TEXT_NOTE,
     )
 
 
 @strawberry.input(description="Criteria on institutions; all given criteria must hold.")
 class InstitutionFilter:
-    slugs: list[str] | None = strawberry.field(default=None, description="Only these institutions.")
+    slugs: list[str] | None = strawberry.field(
+        default=None, description=f"Only these institutions. {SLUGS_NOTE}"
+    )
     kinds: list[InstitutionKind] | None = strawberry.field(
         default=None, description="Only institutions of these kinds."
     )
     offices: list[str] | None = strawberry.field(
-        default=None, description="Only institutions linked to these offices (slugs)."
+        default=None,
+        description=f"Only institutions linked to these offices (slugs). {SLUGS_NOTE}",
     )
     relationships: list[RelationshipKind] | None = strawberry.field(
         default=None, description="Only institutions with a relationship of these kinds."
     )
     text: str | None = strawberry.field(
         default=None,
-        description="Name or acronym contains this text (any language, accents ignored).",
+        description="Name or acronym contains this text (any language, accents ignored). "
+        + TEXT_NOTE,
     )
 
 
 def _bounded(values: list[str] | None, argument: str) -> list[str] | None:
-    if values is not None and len(values) > MAX_FILTER_VALUES:
+    """A list of slugs: at most MAX_FILTER_VALUES, each at most MAX_SLUG_LENGTH long."""
+    if values is None:
+        return None
+    _check_count(values, argument)
+    return [check_length(value, argument, MAX_SLUG_LENGTH) for value in values]
+
+
+def _codes(values: list[str] | None, argument: str) -> list[str] | None:
+    """A list of country codes, each normalised (two or three ASCII letters)."""
+    if values is None:
+        return None
+    _check_count(values, argument)
+    return [country_queries.normalise_code(value, argument) for value in values]
+
+
+def _check_count(values: list[str], argument: str) -> None:
+    if len(values) > MAX_FILTER_VALUES:
         raise UserInputError(
             f"`{argument}` lists {len(values)} values; at most {MAX_FILTER_VALUES} are accepted",
             argument,
         )
-    return values
+
+
+def _text(value: str | None, argument: str) -> str | None:
+    return None if value is None else check_length(value, argument, MAX_FILTER_TEXT_LENGTH)
+
+
+def _slug(value: str, argument: str = "slug") -> str:
+    """A slug as stored: trimmed, lower-case."""
+    return check_length(value, argument, MAX_SLUG_LENGTH).strip().lower()
 
 
 def _enum_values(values: list[Enum] | None) -> list[str] | None:
@@ -164,9 +209,9 @@ class Query:
     async def regional_office(
         self,
         info: Info,
-        slug: Annotated[str, strawberry.argument(description="The office's slug.")],
+        slug: Annotated[str, strawberry.argument(description=f"The office's slug. {SLUG_NOTE}")],
     ) -> RegionalOffice | None:
-        record = await info.context.loaders.office_by_slug.load(slug.strip().lower())
+        record = await info.context.loaders.office_by_slug.load(_slug(slug))
         return RegionalOffice.from_record(record) if record else None
 
     @strawberry.field(description="Regional offices, filtered and ordered.")
@@ -192,8 +237,8 @@ class Query:
             office_queries.OfficeFilter(
                 slugs=_bounded(where.slugs, "filter.slugs"),
                 confidence=_enum_values(where.confidence),  # type: ignore[arg-type]
-                host_country_codes=_bounded(where.host_country_codes, "filter.hostCountryCodes"),
-                text=where.text,
+                host_country_codes=_codes(where.host_country_codes, "filter.hostCountryCodes"),
+                text=_text(where.text, "filter.text"),
             ),
             str(order.field.value),
             order.direction is OrderDirection.DESC,
@@ -212,7 +257,10 @@ class Query:
     async def country(
         self,
         info: Info,
-        code: Annotated[str, strawberry.argument(description="Alpha-2 or alpha-3 code.")],
+        code: Annotated[
+            str,
+            strawberry.argument(description="Alpha-2 or alpha-3 code: two or three ASCII letters."),
+        ],
     ) -> Country | None:
         record = await info.context.loaders.country_by_code.load(
             country_queries.normalise_code(code)
@@ -240,10 +288,10 @@ class Query:
             country_queries.list_countries,
             info.context.db,
             country_queries.CountryFilter(
-                codes=_bounded(where.codes, "filter.codes"),
+                codes=_codes(where.codes, "filter.codes"),
                 office_slugs=_bounded(where.offices, "filter.offices"),
                 supported=where.supported,
-                text=where.text,
+                text=_text(where.text, "filter.text"),
             ),
             str(order.field.value),
             order.direction is OrderDirection.DESC,
@@ -263,19 +311,24 @@ class Query:
         self,
         info: Info,
         slug: Annotated[
-            str | None, strawberry.argument(description="The institution's slug.")
+            str | None, strawberry.argument(description=f"The institution's slug. {SLUG_NOTE}")
         ] = None,
         acronym: Annotated[
-            str | None, strawberry.argument(description="An acronym, any language, any case.")
+            str | None,
+            strawberry.argument(
+                description="An acronym, any language, any case. "
+                f"At most {MAX_ACRONYM_LENGTH} characters."
+            ),
         ] = None,
     ) -> Institution | None:
         if (slug is None) == (acronym is None):
             raise UserInputError("give exactly one of `slug` and `acronym`", "slug")
         if slug is not None:
-            record = await info.context.loaders.institution_by_slug.load(slug.strip().lower())
+            record = await info.context.loaders.institution_by_slug.load(_slug(slug))
             return Institution.from_record(record) if record else None
+        acronym = check_length(acronym or "", "acronym", MAX_ACRONYM_LENGTH)
         matches = await info.context.db.run(
-            institution_queries.institutions_by_acronym, info.context.db, acronym or ""
+            institution_queries.institutions_by_acronym, info.context.db, acronym
         )
         if len(matches) > 1:
             slugs = ", ".join(m.slug for m in matches)
@@ -311,7 +364,7 @@ class Query:
                 kinds=_enum_values(where.kinds),  # type: ignore[arg-type]
                 office_slugs=_bounded(where.offices, "filter.offices"),
                 relationship_kinds=_enum_values(where.relationships),  # type: ignore[arg-type]
-                text=where.text,
+                text=_text(where.text, "filter.text"),
             ),
             str(order.field.value),
             order.direction is OrderDirection.DESC,
@@ -327,18 +380,22 @@ class Query:
     async def leadership_position(
         self,
         info: Info,
-        slug: Annotated[str, strawberry.argument(description="e.g. `director-general`.")],
+        slug: Annotated[
+            str, strawberry.argument(description=f"e.g. `director-general`. {SLUG_NOTE}")
+        ],
     ) -> LeadershipPosition | None:
-        record = await info.context.loaders.leadership_by_slug.load(slug.strip().lower())
+        record = await info.context.loaders.leadership_by_slug.load(_slug(slug))
         return LeadershipPosition.from_record(record) if record else None
 
     @strawberry.field(description="A data-quality note by slug; null if unknown.")
     async def data_quality_note(
         self,
         info: Info,
-        slug: Annotated[str, strawberry.argument(description="e.g. `count-eight-vs-nine`.")],
+        slug: Annotated[
+            str, strawberry.argument(description=f"e.g. `count-eight-vs-nine`. {SLUG_NOTE}")
+        ],
     ) -> DataQualityNote | None:
-        record = await info.context.loaders.note_by_slug.load(slug.strip().lower())
+        record = await info.context.loaders.note_by_slug.load(_slug(slug))
         return DataQualityNote.from_record(record) if record else None
 
     @strawberry.field(description="Every data-quality note of the reference, most severe first.")
@@ -361,7 +418,10 @@ class Query:
     async def node(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description=f"A global ID. At most {MAX_ID_LENGTH} characters."),
+        ],
     ) -> relay.Node | None:
         return (await resolve_global_ids(info, [id], "id"))[0]
 
@@ -372,7 +432,10 @@ class Query:
         self,
         info: Info,
         ids: Annotated[
-            list[strawberry.ID], strawberry.argument(description="Global IDs (at most 100).")
+            list[strawberry.ID],
+            strawberry.argument(
+                description=f"Global IDs (at most 100), each at most {MAX_ID_LENGTH} characters."
+            ),
         ],
     ) -> list[relay.Node | None]:
         if len(ids) > 100:

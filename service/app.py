@@ -115,7 +115,8 @@ def create_app(
         )
     app = Starlette(
         routes=[
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            # An ASGI app, so every method reaches it: it refuses others with a coded 405.
+            Route("/graphql", endpoint),
             *graphiql.routes(),
             *operations.routes(engine, metrics, redis),
         ],

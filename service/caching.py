@@ -64,8 +64,19 @@ class KeyValueStore(Protocol):
     async def set(self, key: str, value: bytes) -> None: ...
 
 
+# Memory of one LocalStore entry beyond the lengths of its key and value: the str and bytes
+# object headers (49 + 33 bytes) and the OrderedDict's entry, index and link (74 to 100 bytes
+# by table fill, measured with tracemalloc on CPython 3.11). Counting values alone let tiny
+# answers take 2.76 times the configured size.
+ENTRY_OVERHEAD_BYTES = 180
+
+
+def _footprint(key: str, value: bytes) -> int:
+    return len(key) + len(value) + ENTRY_OVERHEAD_BYTES
+
+
 class LocalStore:
-    """An LRU dictionary bounded by the total size of its values."""
+    """An LRU dictionary bounded by the memory of its entries (keys, values, overhead)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -79,14 +90,17 @@ class LocalStore:
         return value
 
     async def set(self, key: str, value: bytes) -> None:
-        if len(value) > self.max_bytes:
+        footprint = _footprint(key, value)
+        if footprint > self.max_bytes:
             return
         previous = self.items.pop(key, None)
-        self.size += len(value) - (len(previous) if previous is not None else 0)
+        if previous is not None:
+            self.size -= _footprint(key, previous)
         self.items[key] = value
+        self.size += footprint
         while self.size > self.max_bytes:
-            _, evicted = self.items.popitem(last=False)
-            self.size -= len(evicted)
+            evicted_key, evicted = self.items.popitem(last=False)
+            self.size -= _footprint(evicted_key, evicted)
 
 
 class RedisStore:

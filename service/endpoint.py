@@ -8,12 +8,14 @@ execution under the request timeout. GET and persisted queries get ``ETag`` and
 """
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import anyio
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -24,13 +26,14 @@ from resolvers.database import Database, count_statements
 from resolvers.pagination import PageLimits
 from schema.build import IomSchema
 from schema.context import Context
-from schema.errors import ErrorCode, coded_error
+from schema.errors import INTERNAL_MESSAGE, ErrorCode, coded_error
 from service.caching import CachedResponse, Caching, etag_of, response_key
 from service.observability import RequestOutcome
 from service.ratelimit import ClientAccount, RateLimits
 from service.request import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
+    SAFE_METHODS,
     GraphQLParams,
     HTTPError,
     etag_matches,
@@ -40,9 +43,15 @@ from service.request import (
     read_params,
     wants_html,
 )
-from service.response import error_codes, error_response, result_response
+from service.response import encode, error_codes, error_response, result_response
 
+logger = logging.getLogger("iom_graph.endpoint")
 VARY = "Accept, Accept-Language"
+METHODS = frozenset({"GET", "HEAD", "POST"})
+# Codes that are the service's fault whatever the status (a resolver failing under a 200).
+_SERVER_FAULTS = frozenset(
+    {ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.TIMEOUT}
+)
 
 
 @dataclass
@@ -64,7 +73,7 @@ class DatasetState:
 
 
 class GraphQLEndpoint:
-    """The /graphql flow; ``handle`` is the route."""
+    """The /graphql flow: an ASGI app for every method; ``handle`` answers one request."""
 
     def __init__(
         self,
@@ -95,15 +104,31 @@ class GraphQLEndpoint:
             self._slots = asyncio.Semaphore(self.execution.max_concurrent_executions)
         return self._slots
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.handle(Request(scope, _WatchedReceive(receive)))
+        await response(scope, receive, send)
+
     async def handle(self, request: Request) -> Response:
         outcome = RequestOutcome()
         request.state.graphql = outcome
-        if request.method == "GET" and self.graphiql is not None and wants_html(request):
+        if request.method not in METHODS:
+            outcome.outcome, outcome.error_codes = "refused", [ErrorCode.METHOD_NOT_ALLOWED.value]
+            allow = ", ".join(sorted(METHODS))
+            message = "/graphql answers GET and POST (and HEAD, as GET without a body)"
+            error = HTTPError(405, ErrorCode.METHOD_NOT_ALLOWED, message, {"Allow": allow})
+            return error_response(error, JSON)
+        response = await self.answer(request, outcome)
+        if request.method == "HEAD":
+            response.body = b""  # the headers GET would send, Content-Length included
+        return response
+
+    async def answer(self, request: Request, outcome: RequestOutcome) -> Response:
+        if request.method in SAFE_METHODS and self.graphiql is not None and wants_html(request):
             outcome.operation_name, outcome.outcome = "graphiql", "page"
             return await self.graphiql(request)
         media = negotiate(request.headers.get("accept"))
         if media is None:
-            outcome.outcome = "refused"
+            outcome.outcome, outcome.error_codes = "refused", [ErrorCode.NOT_ACCEPTABLE.value]
             message = f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`"
             return error_response(HTTPError(406, ErrorCode.NOT_ACCEPTABLE, message), JSON)
         # Only rate limits need to tell clients apart.
@@ -125,11 +150,37 @@ class GraphQLEndpoint:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
             return error_response(error, media)
+        except ClientDisconnect:
+            outcome.outcome, outcome.error_codes = "refused", [ErrorCode.BAD_REQUEST.value]
+            return Response(status_code=400)  # nobody is left to read it
+        except Exception:
+            if isinstance(request.receive, _WatchedReceive) and request.receive.failed:
+                outcome.operation_name, outcome.outcome = "invalid", "refused"
+                raise  # the transport's (a body over the limit): for the middleware around us
+            return self.internal_error(request, media, outcome)
         if response.status_code == 429 and limits and account:
             limits.block(account.client, int(response.headers["retry-after"]))
-        if outcome.outcome == "ok" and outcome.error_codes:
-            outcome.outcome = "error" if response.status_code >= 500 else "client_error"
+        if response.status_code >= 500 or not _SERVER_FAULTS.isdisjoint(outcome.error_codes):
+            outcome.outcome = "error"
+        elif outcome.outcome == "ok" and outcome.error_codes:
+            outcome.outcome = "client_error"
         return response
+
+    def internal_error(self, request: Request, media: str, outcome: RequestOutcome) -> Response:
+        """A failure outside GraphQL execution: logged in full, a coded 500 to the client (as
+        the schema masks errors inside execution), counted as ``error``."""
+        request_id = getattr(request.state, "request_id", "")
+        logger.error(
+            "unexpected error in the endpoint",
+            exc_info=True,
+            extra={"request_id": request_id, "code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+        )
+        outcome.outcome = "error"
+        outcome.error_codes = [ErrorCode.INTERNAL_SERVER_ERROR.value]
+        extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}
+        return encode(
+            {"errors": [{"message": INTERNAL_MESSAGE, "extensions": extensions}]}, 500, media
+        )
 
     async def respond(
         self,
@@ -144,7 +195,7 @@ class GraphQLEndpoint:
             outcome.error_codes = [ErrorCode.PERSISTED_QUERY_NOT_FOUND.value]
             return result_response(_not_found(), media)
         languages = parse_accept_language(request.headers.get("accept-language"))
-        conditional = request.method == "GET" or params.persisted_hash is not None
+        conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         version = self.caching.versions()
         key = None
         if self.caching.responses is not None and version is not None:
@@ -246,7 +297,13 @@ class GraphQLEndpoint:
                     f"the request took longer than {timeout:g} s and was stopped",
                     {"Retry-After": "5"},
                 ) from None
-            except InvalidOperationTypeError:
+            except InvalidOperationTypeError as error:
+                if error.operation_type is OperationType.SUBSCRIPTION:
+                    raise HTTPError(
+                        400,
+                        ErrorCode.OPERATION_NOT_ALLOWED,
+                        "this API has no subscriptions: send a query",
+                    ) from None
                 raise HTTPError(
                     405,
                     ErrorCode.OPERATION_NOT_ALLOWED,
@@ -254,12 +311,12 @@ class GraphQLEndpoint:
                     {"Allow": "POST"},
                 ) from None
             except CannotGetOperationTypeError:
-                raise HTTPError(
-                    400,
-                    ErrorCode.BAD_REQUEST,
-                    "`operationName` does not name an operation of the document, "
-                    "or the document has several and none is named",
-                ) from None
+                message = (
+                    "the document holds several operations: name the one to run in `operationName`"
+                    if params.operation_name is None
+                    else "`operationName` names no operation of the document"
+                )
+                raise HTTPError(400, ErrorCode.BAD_REQUEST, message) from None
             except MissingQueryError:
                 raise HTTPError(
                     400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request"
@@ -267,6 +324,21 @@ class GraphQLEndpoint:
             finally:
                 outcome.statements = counter.count
         return result
+
+
+class _WatchedReceive:
+    """The ASGI ``receive``, remembering whether it raised: such exceptions belong to the
+    middleware that raised them (``BodySizeLimit`` answers 413), not to the endpoint's 500."""
+
+    def __init__(self, receive: Receive) -> None:
+        self.receive, self.failed = receive, False
+
+    async def __call__(self) -> Message:
+        try:
+            return await self.receive()
+        except BaseException:
+            self.failed = True
+            raise
 
 
 def _not_found() -> ExecutionResult:

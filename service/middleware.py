@@ -3,12 +3,13 @@ body limit, and gzip for clients that accept it."""
 
 import time
 
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.errors import ErrorCode
 from service.observability import Metrics, RequestOutcome, log_access, new_request_id
-from service.request import JSON, HTTPError
+from service.request import JSON, HTTPError, accepts_gzip, gzip_etag
 from service.response import error_response
 
 
@@ -63,15 +64,51 @@ class _BodyTooLargeError(Exception):
 
 
 class GZipWhenAccepted(GZipMiddleware):
-    """Starlette's gzip, entered only by clients that accept gzip (no wrapper for others)."""
+    """Starlette's gzip for clients whose Accept-Encoding gives gzip a quality above 0.
+
+    Both codings of a response say ``Vary: Accept-Encoding``, and a gzip-coded one carries its
+    own strong ETag, the identity one plus ``-gzip`` (RFC 9110 8.8.3.3): content codings are
+    part of the representation. ``etag_matches`` takes either in ``If-None-Match``; a 304 to
+    a client holding the gzip representation names that one."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and b"gzip" in dict(scope["headers"]).get(
-            b"accept-encoding", b""
-        ):
-            await super().__call__(scope, receive, send)
-        else:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        if not accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1")):
+            await IdentityResponder(
+                self.app, self.minimum_size, exclude_content_types=self.exclude_content_types
+            )(scope, receive, send)
+            return
+        held = headers.get(b"if-none-match", b"")
+
+        async def send_with_coded_etag(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                _code_etag(message, held)
+            await send(message)
+
+        await GZipResponder(
+            self.app,
+            self.minimum_size,
+            compresslevel=self.compresslevel,
+            thread_minimum_size=self.thread_minimum_size,
+            exclude_content_types=self.exclude_content_types,
+        )(scope, receive, send_with_coded_etag)
+
+
+def _code_etag(start: Message, held: bytes) -> None:
+    """Give a gzip-coded response, or a 304 to a client holding one (its If-None-Match,
+    ``held``, names it), the gzip representation's strong ETag."""
+    headers = MutableHeaders(raw=start["headers"])
+    etag = headers.get("etag")
+    if etag is None or etag.startswith("W/"):
+        return
+    coded = gzip_etag(etag)
+    if headers.get("content-encoding") == "gzip" or (
+        start["status"] == 304 and coded.encode() in held
+    ):
+        headers["etag"] = coded
 
 
 class RequestContext:

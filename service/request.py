@@ -23,6 +23,11 @@ _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _FIRST_OPERATION = re.compile(r"\b(query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
 # RFC 9110 qvalue: 0 to 1 with at most three decimals (so no "inf", "nan" or "2").
 _QVALUE = re.compile(r"^(0(\.\d{0,3})?|1(\.0{0,3})?)$")
+# Deepest JSON nesting of `variables` and `extensions` (the object itself is level 1). No
+# input of this schema nests beyond three levels; deeper values only cost stack: orjson
+# re-encodes at most 254 levels, recursive walks stop near 1000. A constant, not a setting.
+MAX_JSON_NESTING = 32
+SAFE_METHODS = frozenset({"GET", "HEAD"})  # parameters in the URL, queries only
 
 
 class HTTPError(Exception):
@@ -58,6 +63,25 @@ def quality_list(header: str) -> list[tuple[str, float, int]]:
                 quality = float(raw) if _QVALUE.match(raw) else 0.0
         items.append((value.lower(), quality, position))
     return items
+
+
+@lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header gives gzip (or ``*``, gzip unnamed) a quality above
+    0 (RFC 9110 12.5.3: ``gzip;q=0`` refuses it); ``x-gzip`` is gzip."""
+    named: float | None = None
+    wildcard = 0.0
+    for coding, quality, _position in quality_list(accept_encoding):
+        if coding in ("gzip", "x-gzip"):
+            named = max(named or 0.0, quality)
+        elif coding == "*":
+            wildcard = quality
+    return (named if named is not None else wildcard) > 0
+
+
+def gzip_etag(etag: str) -> str:
+    """The strong ETag of the gzip-coded representation: ``"abc"`` -> ``"abc-gzip"``."""
+    return etag[:-1] + '-gzip"'
 
 
 @lru_cache(maxsize=256)
@@ -110,7 +134,9 @@ def _json_param(raw: str | None, name: str) -> dict[str, Any] | None:
         return None
     try:
         value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as error:
+        if _too_deep(error):
+            raise _nested_too_deeply(name) from None
         raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` is not valid JSON") from None
     return _object_param(value, name)
 
@@ -120,7 +146,35 @@ def _object_param(value: Any, name: str) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         raise HTTPError(400, ErrorCode.BAD_REQUEST, f"`{name}` must be a JSON object (map)")
+    if nests_deeper_than(value, MAX_JSON_NESTING):
+        raise _nested_too_deeply(name)
     return value
+
+
+def nests_deeper_than(value: dict[str, Any] | list[Any], maximum: int) -> bool:
+    """Whether objects and arrays nest more than ``maximum`` levels in ``value`` (itself
+    level 1). Iterative, and it stops at the first container past the limit."""
+    pending: list[tuple[dict[str, Any] | list[Any], int]] = [(value, 1)]
+    while pending:
+        container, level = pending.pop()
+        for child in container.values() if isinstance(container, dict) else container:
+            if isinstance(child, dict | list):
+                if level >= maximum:
+                    return True
+                pending.append((child, level + 1))
+    return False
+
+
+def _too_deep(error: orjson.JSONDecodeError) -> bool:
+    return error.msg.startswith("depth limit exceeded")
+
+
+def _nested_too_deeply(name: str) -> HTTPError:
+    return HTTPError(
+        400,
+        ErrorCode.BAD_REQUEST,
+        f"`{name}` nests JSON objects and arrays more than {MAX_JSON_NESTING} levels deep",
+    )
 
 
 def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
@@ -158,7 +212,7 @@ def _params(query: Any, variables: Any, operation_name: Any, extensions: Any) ->
 
 async def read_params(request: Request) -> GraphQLParams:
     """The GraphQL parameters of a GET or POST request, or an HTTPError saying what is wrong."""
-    if request.method == "GET":
+    if request.method in SAFE_METHODS:
         args = request.query_params
         return _params(
             args.get("query"),
@@ -183,7 +237,14 @@ async def read_params(request: Request) -> GraphQLParams:
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is empty")
     try:
         payload = orjson.loads(body)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as error:
+        if _too_deep(error):
+            raise HTTPError(
+                400,
+                ErrorCode.BAD_REQUEST,
+                "the request body nests JSON objects and arrays too deeply: `variables` and "
+                f"`extensions` may nest at most {MAX_JSON_NESTING} levels",
+            ) from None
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is not valid JSON") from None
     if isinstance(payload, list):
         raise HTTPError(
@@ -218,11 +279,12 @@ def _first_operation_name(query: str) -> str | None:
 
 
 def etag_matches(request: Request, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 asks)."""
+    """Whether ``If-None-Match`` names ``etag`` or its gzip representation's (weak
+    comparison, as RFC 9110 asks)."""
     header = request.headers.get("if-none-match")
     if not header:
         return False
     if header.strip() == "*":
         return True
     candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
-    return etag in candidates
+    return etag in candidates or gzip_etag(etag) in candidates
