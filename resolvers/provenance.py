@@ -101,11 +101,16 @@ def subjects_by_note_ids(db: Database, ids: Sequence[int]) -> dict[int, list[Sub
     return group_pairs(((note_id, (t, i)) for note_id, t, i in rows), ids)
 
 
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
 def list_notes(db: Database, severities: Sequence[str] | None = None) -> list[NoteRecord]:
+    """The notes (of ``severities``, if given), most severe first, then in the dataset's order."""
     statement = select(*_note.c).order_by(_note.c.rank)
     if severities is not None:
         statement = statement.where(_note.c.severity.in_(severities))
-    return [NoteRecord(*row) for row in db.fetch(statement)]
+    records = [NoteRecord(*row) for row in db.fetch(statement)]
+    return sorted(records, key=lambda record: SEVERITY_ORDER[record.severity])
 
 
 def notes_by_ids(db: Database, ids: Sequence[int]) -> dict[int, NoteRecord]:

@@ -1,20 +1,25 @@
-"""Relay global IDs: resolving ``node(id:)`` / ``nodes(ids:)`` and subjects of notes to nodes."""
+"""Relay global IDs: ``node(id:)``, ``nodes(ids:)`` and ``search`` (which finds subjects of
+any type), and the typed node of a subject stored by provenance and search tables."""
 
 import asyncio
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from db.models import SubjectType
+from resolvers import search as search_queries
 from resolvers.arguments import MAX_ID_LENGTH, check_length
 from resolvers.errors import UserInputError
+from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
 from schema.institution import Institution
 from schema.leadership import LeadershipPosition
 from schema.organisation import Organisation
+from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import DataQualityNote
 from schema.regional_office import RegionalOffice
 
@@ -64,3 +69,60 @@ async def node_for_subject(info: Info, subject_type: str, subject_id: int) -> re
         return None
     record = await getattr(info.context.loaders, node_type.id_loader_name).load(subject_id)
     return node_type.from_record(record) if record else None
+
+
+@strawberry.type(description="Root fields on global IDs and search.")
+class NodeQueries:
+    @strawberry.field(description="Any entity by its global ID; null if it no longer exists.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description=f"A global ID. At most {MAX_ID_LENGTH} characters."),
+        ],
+    ) -> relay.Node | None:
+        return (await resolve_global_ids(info, [id], "id"))[0]
+
+    @strawberry.field(
+        description="Entities by global IDs, in order; null for those that do not exist."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description=f"Global IDs (at most 100), each at most {MAX_ID_LENGTH} characters."
+            ),
+        ],
+    ) -> list[relay.Node | None]:
+        if len(ids) > 100:
+            raise UserInputError(f"`ids` lists {len(ids)} IDs; at most 100 are accepted", "ids")
+        return await resolve_global_ids(info, ids, "ids")
+
+    @strawberry.field(
+        description="Find offices, countries, institutions, leadership positions and the "
+        "organisation by name, acronym or code in any language, ignoring accents and case "
+        "(`oim`, `Egypte`, `cedeao`). Exact matches first, then prefixes, then the rest."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: Annotated[str, strawberry.argument(description="2 to 100 characters.")],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[relay.Node]:
+        hits = await info.context.db.run(search_queries.search, info.context.db, text)
+        page = connection(
+            hits, PageRequest(first, after, last, before, info.context.page_limits), lambda hit: hit
+        )
+        nodes = await asyncio.gather(
+            *(node_for_subject(info, hit.subject_type, hit.subject_id) for hit in page.nodes)
+        )
+        for edge, node in zip(page.edges, nodes, strict=True):
+            edge.node = node  # type: ignore[assignment]
+        page.nodes = list(nodes)  # type: ignore[arg-type]
+        return page  # type: ignore[return-value]

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.testclient import TestClient
 
 import resolvers.organisation
-import schema.query
+import schema.filters
 import service.endpoint
 from db.engine import build_engine
 from db.errors import Cause, cause_of
@@ -373,7 +373,7 @@ def test_a_value_the_database_refuses_is_bad_input_not_an_outage(
 ) -> None:
     """Without the API's limit, SQLite refuses the LIKE pattern: that is the request's fault,
     never "database unavailable" with a Retry-After a client would follow forever."""
-    monkeypatch.setattr(schema.query, "MAX_FILTER_TEXT_LENGTH", 1_000_000)
+    monkeypatch.setattr(schema.filters, "MAX_FILTER_TEXT_LENGTH", 1_000_000)
     query = "query Long($v: String!) { countries(filter: {text: $v}) { totalCount } }"
     with serve_in_process(sqlite_url) as client, caplog.at_level(logging.DEBUG):
         response = client.post("/graphql", json={"query": query, "variables": {"v": "a" * 60_000}})
