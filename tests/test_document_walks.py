@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from schema import build_schema
 from schema.build import IomSchema
-from schema.extensions.cost import COST_CEILING
+from schema.extensions.cost_model import COST_CEILING
 from schema.extensions.limits import Limits
 from tests.conftest import Execute, make_execute
 
