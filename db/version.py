@@ -1,31 +1,40 @@
 """The loaded dataset's version, known to a running server without a query per request.
 
-Caches key their entries by this version, so it must change the moment a load commits:
+Caches are looked up by this version, so it must move the moment a load commits:
 - PostgreSQL: the loader sends ``NOTIFY iom_graph_dataset, '<hash>'`` inside its transaction
   (delivered on commit); a listener thread in each server process receives it.
-- SQLite: every commit goes through the write-ahead log (the engine keeps WAL mode), so a
-  ``stat`` of that file per request (about a microsecond) notices a load; the version is
-  then read again.
+- SQLite: the watcher holds one connection of its own and asks it ``PRAGMA data_version``
+  (about a microsecond, no file system call). SQLite changes that number whenever another
+  connection commits, and only once the commit is visible, so a check that runs while a load
+  is mid-commit is answered again at the next check. (A ``stat`` of the WAL file missed loads:
+  its mtime is coarse and its size does not change once the log is reused after a checkpoint.)
+
+The watcher is a hint for cache lookups. What a response holds is decided by the version read
+in the request's own snapshot (``resolvers.database.Snapshot``), never by this hint.
 """
 
 import logging
-import os
+import sqlite3
 import threading
 from collections.abc import Callable
-from pathlib import Path
+from typing import cast
 
 import psycopg
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, PoolProxiedConnection, func, select
 
 from db.models import DatasetVersion
 
 logger = logging.getLogger("iom_graph.version")
 CHANNEL = "iom_graph_dataset"
+_VERSION_SQL = f"SELECT content_hash FROM {DatasetVersion.__tablename__}"
 
 
-def read_version(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload]
+def read_version(bind: Engine | Connection) -> str | None:
+    """The version in the database; on a ``Connection``, in its current transaction."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return read_version(connection)
+    return bind.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload]
 
 
 def announce(connection: Connection, content_hash: str) -> None:
@@ -43,17 +52,25 @@ class DatasetVersionWatcher:
         self.engine = engine
         self.on_change = on_change
         self.version: str | None = None
-        self._files: list[Path] = []
-        self._signature: tuple[tuple[int, int], ...] = ()
+        self._pooled: PoolProxiedConnection | None = None
+        self._probe: sqlite3.Connection | None = None
+        self._data_version: int | None = None
+        # current() may be called from the event loop and from worker threads at once; one
+        # sqlite3 connection must not run two statements together.
+        self._probe_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            database = Path(str(engine.url.database))
-            self._files = [database.with_name(database.name + "-wal")]
 
     def start(self) -> None:
+        if self._watches_sqlite_file():
+            # Out of the pool for good: the engine's own connect arguments, never checked in.
+            pooled = self.engine.raw_connection()
+            self._probe = cast(sqlite3.Connection, pooled.driver_connection)
+            pooled.detach()
+            self._pooled = pooled
+            self.current()
+            return
         self._set(read_version(self.engine))
-        self._signature = self._stat()
         if self.engine.dialect.name == "postgresql":
             self._thread = threading.Thread(
                 target=self._listen, name="dataset-version", daemon=True
@@ -64,31 +81,41 @@ class DatasetVersionWatcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        with self._probe_lock:
+            if self._pooled is not None:
+                self._pooled.close()  # detached: really closed
+            self._pooled = self._probe = None
 
     def current(self) -> str | None:
-        if self._files:
-            signature = self._stat()
-            if signature != self._signature:
-                self._signature = signature
-                self._set(read_version(self.engine))
+        if self._probe is not None:
+            with self._probe_lock:
+                probe = self._probe
+                if probe is None:  # stopped meanwhile
+                    return self.version
+                (data_version,) = probe.execute("PRAGMA data_version").fetchone()
+                if data_version != self._data_version:
+                    # The counter is read before the version: a commit after this point moves
+                    # the counter again, so the version kept is never older than the data.
+                    self._data_version = data_version
+                    row = probe.execute(_VERSION_SQL).fetchone()
+                    self._set(row[0] if row else None)
         return self.version
 
-    def _set(self, version: str | None) -> None:
-        changed = version != self.version
-        self.version = version
-        if changed and self.on_change is not None:
-            self.on_change(version)
+    def _watches_sqlite_file(self) -> bool:
+        url = self.engine.url
+        return self.engine.dialect.name == "sqlite" and url.database not in (None, "", ":memory:")
 
-    def _stat(self) -> tuple[tuple[int, int], ...]:
-        signature = []
-        for path in self._files:
-            try:
-                status = os.stat(path)
-            except FileNotFoundError:
-                signature.append((0, 0))
-            else:
-                signature.append((status.st_mtime_ns, status.st_size))
-        return tuple(signature)
+    def _set(self, version: str | None) -> None:
+        previous, self.version = self.version, version
+        if version == previous:
+            return
+        # One line per change: an operator compares them with the loads that ran.
+        logger.info(
+            "dataset version changed",
+            extra={"dataset_version": version, "previous_dataset_version": previous},
+        )
+        if self.on_change is not None:
+            self.on_change(version)
 
     def _listen(self) -> None:
         """LISTEN for new versions; after any (re)connection, read the version again."""
