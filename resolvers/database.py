@@ -1,19 +1,26 @@
-"""Running statements: short-lived connections, plain rows, and a per-request statement count.
+"""Running statements: one snapshot per request, plain rows, and a per-request statement count.
 
-Each batch function opens a connection from the pool, runs one statement and gives the
-connection back before any ``await``: no session is ever held across awaits or shared by
-concurrent tasks.
+A request reads through a ``Snapshot``: one pooled connection and one read-only transaction,
+so every batch statement of the response sees the same committed state of the database, and
+the dataset version read first in that transaction is the version of the whole response.
+``Database`` itself runs each statement on a short-lived connection of its own (start-up work
+such as list sizes, and tests). No connection is ever used by two statements at once or by two
+requests.
 """
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from functools import partial
 from typing import Any, ParamSpec, TypeVar
 
+import anyio
 import anyio.to_thread
-from sqlalchemy import Engine, Row, event
+from sqlalchemy import Connection, Engine, Row, event
 from sqlalchemy.sql import Executable
+
+from db.version import read_version
 
 AnyRow = Row[*tuple[Any, ...]]
 
@@ -81,3 +88,109 @@ class Database:
     def scalar(self, statement: Executable) -> Any:
         with self.engine.connect() as connection:
             return connection.execute(statement).scalar()
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator["Snapshot"]:
+        """One request's consistent view; its connection goes back however the block ends."""
+        snapshot = Snapshot(self)
+        try:
+            await snapshot.run(snapshot.begin)
+            yield snapshot
+        finally:
+            await snapshot.close()
+
+
+class SnapshotClosedError(RuntimeError):
+    """A statement was started on a snapshot whose request has ended (e.g. timed out)."""
+
+
+class Snapshot(Database):
+    """A ``Database`` whose statements all run on one connection in one read transaction.
+
+    ``version`` is the dataset version read in that transaction: the version of every row the
+    request reads. Statements run one at a time (a DataLoader tick may dispatch several batch
+    functions together, and a connection runs one statement at a time). A statement abandoned
+    by a cancelled request still owns the connection until it returns (PostgreSQL's
+    ``statement_timeout`` bounds that); the worker thread then gives the connection back, and
+    any later statement of that request is refused instead of running on it.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.engine = database.engine
+        self.threaded = database.threaded
+        self.version: str | None = None
+        self._connection: Connection | None = None
+        self._one_statement_at_a_time = anyio.Lock()
+        self._state = threading.Lock()
+        self._busy = False
+        self._closed = False
+
+    def begin(self) -> None:
+        """Check out a connection, start the read transaction and read the version in it."""
+        connection = self._connection = self.engine.connect()
+        if connection.dialect.name == "sqlite":
+            # pysqlite's legacy transaction control never sends BEGIN before a SELECT, so each
+            # SELECT would read the newest commit. A deferred BEGIN sent to the driver directly
+            # (not a counted statement, like psycopg's implicit BEGIN) makes the first SELECT
+            # fix the WAL snapshot for the whole transaction; closing the connection rolls it
+            # back.
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("BEGIN DEFERRED")
+        else:
+            connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        self.version = read_version(connection)
+
+    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        call = partial(function, *args, **kwargs)
+        if not self.threaded:
+            return self._guarded(call)
+        async with self._one_statement_at_a_time:
+            return await anyio.to_thread.run_sync(self._guarded, call, abandon_on_cancel=True)
+
+    def fetch(self, statement: Executable) -> Sequence[AnyRow]:
+        return self._open().execute(statement).all()
+
+    def scalar(self, statement: Executable) -> Any:
+        return self._open().execute(statement).scalar()
+
+    async def close(self) -> None:
+        """Give the connection back (off the event loop on PostgreSQL: it rolls back)."""
+        if not self.threaded:
+            self._close()
+            return
+        with anyio.CancelScope(shield=True):  # even when the request is being cancelled
+            await anyio.to_thread.run_sync(self._close)
+
+    def _open(self) -> Connection:
+        if self._connection is None:
+            raise SnapshotClosedError("statement outside the snapshot's lifetime")
+        return self._connection
+
+    def _guarded(self, call: Callable[[], T]) -> T:
+        with self._state:
+            if self._closed:
+                raise SnapshotClosedError("the request this snapshot belonged to has ended")
+            self._busy = True
+        try:
+            return call()
+        finally:
+            with self._state:
+                self._busy = False
+                release = self._closed
+            if release:  # the request ended while this statement ran
+                self._release()
+
+    def _close(self) -> None:
+        with self._state:
+            self._closed = True
+            busy = self._busy
+        if not busy:  # otherwise the statement running now releases it when it returns
+            self._release()
+
+    def _release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()

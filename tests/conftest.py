@@ -113,7 +113,8 @@ DEFAULT_SCHEMA = build_schema()
 
 
 def make_execute(engine: Engine, executable: IomSchema = DEFAULT_SCHEMA) -> Execute:
-    """In-process execution as the server does it: the dataset's list sizes bound the cost."""
+    """In-process execution as the server does it: one snapshot per operation, and the
+    dataset's list sizes bound the cost."""
     database = Database(engine)
     sizes = list_sizes(database)
 
@@ -123,13 +124,14 @@ def make_execute(engine: Engine, executable: IomSchema = DEFAULT_SCHEMA) -> Exec
         languages: tuple[str, ...] = (),
         extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        context = Context(db=database, languages=languages, request_id="test", list_sizes=sizes)
-        return await executable.execute(
-            query,
-            variable_values=variables,
-            context_value=context,
-            operation_extensions=extensions,
-        )
+        async with database.snapshot() as snapshot:
+            context = Context(db=snapshot, languages=languages, request_id="test", list_sizes=sizes)
+            return await executable.execute(
+                query,
+                variable_values=variables,
+                context_value=context,
+                operation_extensions=extensions,
+            )
 
     return execute
 

@@ -12,10 +12,11 @@ from tests.dataset_facts import example, office_countries, office_links
 from tests.synthetic import multiply_dataset
 
 QUERY = example("01-full-traversal")
-# One statement per level: organisation, its headquarters' country, leadership, offices, their
-# host countries, countries by office, links (with institutions) by office, links (with
-# offices) by institution.
-STATEMENTS_OF_FULL_TRAVERSAL = 8
+# The dataset version, read first in the request's snapshot, then one statement per level:
+# organisation, its headquarters' country, leadership, offices, their host countries,
+# countries by office, links (with institutions) by office, links (with offices) by
+# institution.
+STATEMENTS_OF_FULL_TRAVERSAL = 9
 
 
 async def test_full_traversal_returns_the_exact_dataset(execute: Execute) -> None:

@@ -1,0 +1,227 @@
+"""Dataset reloads under reads: the watcher sees every load, and a response is one version.
+
+Two datasets alternate: the curated file and a copy with one office name and one institution
+name edited (rows read by two different statements of a traversal). A response that mixed the
+two would show one edited name beside one original name.
+"""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import pytest
+from sqlalchemy import Connection, Engine, event, func, select
+
+from db.dataset import DEFAULT_DATASET_PATH, read_dataset
+from db.loader import load_dataset
+from db.version import DatasetVersionWatcher, read_version
+from resolvers.bounds import list_sizes
+from resolvers.database import Database, Snapshot, SnapshotClosedError
+from schema import schema
+from schema.context import Context
+from tests.dataset_facts import Dataset, entry, example, write_variant
+
+QUERY = example("01-full-traversal")
+OFFICE, INSTITUTION = "bangkok", "escap"
+ORIGINAL_NAMES = (
+    "IOM Regional Office for Asia and the Pacific",
+    "United Nations Economic and Social Commission for Asia and the Pacific",
+)
+EDITED_NAMES = ("IOM Regional Office for Asia and the Pacific, edited", "ESCAP, edited")
+LOADS = 10
+# Full traversals per engine while the datasets alternate: 250 on each of the two engines.
+TRAVERSALS = 250
+
+
+@dataclass(frozen=True)
+class Datasets:
+    """The two files that alternate, and the version (content hash) each one loads as."""
+
+    original: Path
+    edited: Path
+    original_version: str
+    edited_version: str
+
+    def path(self, load: int) -> Path:
+        """Odd loads bring the edited file, even loads the original back."""
+        return self.edited if load % 2 else self.original
+
+    def version(self, load: int) -> str:
+        return self.edited_version if load % 2 else self.original_version
+
+    def names(self, version: str | None) -> tuple[str, str]:
+        return {self.original_version: ORIGINAL_NAMES, self.edited_version: EDITED_NAMES}[
+            version or ""
+        ]
+
+
+def _edit(data: Dataset) -> None:
+    entry(data["offices"], OFFICE)["names"]["en"]["text"] = EDITED_NAMES[0]
+    entry(data["institutions"], INSTITUTION)["names"]["en"]["text"] = EDITED_NAMES[1]
+
+
+@pytest.fixture
+def datasets(tmp_path: Path) -> Datasets:
+    edited = write_variant(tmp_path, _edit)
+    return Datasets(
+        original=DEFAULT_DATASET_PATH,
+        edited=edited,
+        original_version=read_dataset(DEFAULT_DATASET_PATH).content_hash,
+        edited_version=read_dataset(edited).content_hash,
+    )
+
+
+@pytest.fixture
+def loaded_engine(empty_engine: Engine) -> Engine:
+    load_dataset(empty_engine)
+    return empty_engine
+
+
+@pytest.fixture
+def watcher(loaded_engine: Engine) -> Iterator[tuple[DatasetVersionWatcher, list[str | None]]]:
+    seen: list[str | None] = []
+    watching = DatasetVersionWatcher(loaded_engine, on_change=seen.append)
+    watching.start()
+    yield watching, seen
+    watching.stop()
+
+
+def _eventually(condition: Callable[[], bool], seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _wait_for(watching: DatasetVersionWatcher, version: str) -> str | None:
+    """SQLite answers at once; a PostgreSQL notification arrives shortly after the commit."""
+    _eventually(lambda: watching.current() == version)
+    return watching.current()
+
+
+def test_the_watcher_sees_every_load_even_when_checked_mid_commit(
+    loaded_engine: Engine,
+    datasets: Datasets,
+    watcher: tuple[DatasetVersionWatcher, list[str | None]],
+) -> None:
+    watching, seen = watcher
+    during_commit: list[str | None] = []
+
+    # A request checking while the loader commits: its rows are written, not yet visible.
+    @event.listens_for(loaded_engine, "commit")
+    def check_mid_commit(_connection: Connection) -> None:
+        during_commit.append(watching.current())
+
+    # And requests checking all the time, from another thread, as a busy server does.
+    stop = threading.Event()
+
+    def keep_checking() -> None:
+        while not stop.is_set():
+            watching.current()
+
+    checker = threading.Thread(target=keep_checking)
+    checker.start()
+    try:
+        after_load = []
+        for load in range(1, LOADS + 1):
+            load_dataset(loaded_engine, datasets.path(load))
+            after_load.append(
+                (_wait_for(watching, datasets.version(load)), read_version(loaded_engine))
+            )
+    finally:
+        stop.set()
+        checker.join()
+        event.remove(loaded_engine, "commit", check_mid_commit)
+
+    expected = [datasets.version(load) for load in range(1, LOADS + 1)]
+    assert after_load == [(version, version) for version in expected]
+    assert during_commit == [datasets.version(load - 1) for load in range(1, LOADS + 1)]
+    # Every change reported once, in order: the initial version, then one per load.
+    assert seen == [datasets.original_version, *expected]
+
+
+async def _traverse(database: Database, sizes: Any) -> tuple[str | None, tuple[str, str]]:
+    """One full traversal in its own snapshot: the snapshot's version and the two names."""
+    async with database.snapshot() as snapshot:
+        context = Context(db=snapshot, request_id="reload", list_sizes=sizes)
+        result = await schema.execute(QUERY, context_value=context)
+    assert result.errors is None
+    offices = result.data["organisation"]["regionalOffices"]["nodes"]  # type: ignore[index]
+    office = next(o for o in offices if o["slug"] == OFFICE)
+    institution = next(
+        e["node"] for e in office["institutions"]["edges"] if e["node"]["slug"] == INSTITUTION
+    )
+    return snapshot.version, (office["name"], institution["name"])
+
+
+async def test_no_response_mixes_two_dataset_versions_across_reloads(
+    loaded_engine: Engine, datasets: Datasets
+) -> None:
+    database = Database(loaded_engine)
+    sizes = list_sizes(database)
+    answers: list[tuple[str | None, tuple[str, str]]] = []
+
+    def reload_while_reading() -> None:
+        # The loads spread over the traversals, so each commit lands among running ones.
+        for load in range(1, LOADS + 1):
+            while len(answers) < load * TRAVERSALS // (LOADS + 1):
+                time.sleep(0.005)
+            load_dataset(loaded_engine, datasets.path(load))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(anyio.to_thread.run_sync, reload_while_reading)
+        for _ in range(TRAVERSALS):
+            answers.append(await _traverse(database, sizes))
+
+    mixed = [(v, names) for v, names in answers if names != datasets.names(v)]
+    assert mixed == []
+    assert {v for v, _ in answers} == {datasets.original_version, datasets.edited_version}
+    assert len(answers) == TRAVERSALS
+
+
+async def test_a_snapshot_reads_one_version_while_a_load_commits(
+    loaded_engine: Engine, datasets: Datasets
+) -> None:
+    database = Database(loaded_engine)
+    sizes = list_sizes(database)
+    async with database.snapshot() as snapshot:
+        before = await schema.execute(QUERY, context_value=Context(db=snapshot, list_sizes=sizes))
+        await anyio.to_thread.run_sync(load_dataset, loaded_engine, datasets.edited)
+        again = await schema.execute(QUERY, context_value=Context(db=snapshot, list_sizes=sizes))
+        assert snapshot.version == datasets.original_version
+    assert before.errors is None
+    assert again.data == before.data
+    assert await _traverse(database, sizes) == (datasets.edited_version, EDITED_NAMES)
+
+
+async def test_a_snapshot_gives_its_connection_back_however_the_request_ends(
+    loaded_engine: Engine,
+) -> None:
+    database = Database(loaded_engine)
+    pool: Any = loaded_engine.pool
+    idle = pool.checkedout()
+    snapshots: list[Snapshot] = []
+
+    async def request_that_times_out() -> None:
+        with anyio.fail_after(0.3):
+            async with database.snapshot() as snapshot:
+                snapshots.append(snapshot)
+                if database.threaded:  # the request gives up while its statement still runs
+                    await snapshot.run(snapshot.scalar, select(func.pg_sleep(1)))
+                await anyio.sleep(5)
+
+    with pytest.raises(TimeoutError):
+        await request_that_times_out()
+    if database.threaded:
+        # The abandoned statement keeps the connection until it returns: nobody else gets it
+        # mid-statement. Then its worker thread gives it back.
+        assert pool.checkedout() == idle + 1
+        await anyio.to_thread.run_sync(_eventually, lambda: pool.checkedout() == idle)
+    assert pool.checkedout() == idle
+    # A batch function the timed-out request left behind finds the snapshot closed.
+    with pytest.raises(SnapshotClosedError):
+        await snapshots[0].run(snapshots[0].scalar, select(1))
