@@ -100,6 +100,11 @@ class ReplayDatabase(Database):
     def scalar(self, statement: Executable) -> Any:
         raise LookupError("the reference has no database")
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Database]:
+        """Nothing to hold: every request reads the same recorded rows."""
+        yield self
+
 
 def values_of(*columns: Any) -> KeySource:
     """Every distinct value of ``columns`` (each a key of the loader)."""

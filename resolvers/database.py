@@ -18,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 import anyio
 import anyio.to_thread
 from sqlalchemy import Connection, Engine, Row, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 from db.version import read_version
@@ -71,6 +72,10 @@ class Database:
     give up on it; SQLite statements are in-process work and run inline.
     """
 
+    # The dataset version every statement through this handle reads; None: not known (here
+    # each statement reads the newest commit).
+    version: str | None = None
+
     def __init__(self, engine: Engine) -> None:
         self.engine = instrument(engine)
         self.threaded = engine.dialect.name != "sqlite"
@@ -90,11 +95,10 @@ class Database:
             return connection.execute(statement).scalar()
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator["Snapshot"]:
+    async def snapshot(self) -> AsyncIterator["Database"]:
         """One request's consistent view; its connection goes back however the block ends."""
         snapshot = Snapshot(self)
         try:
-            await snapshot.run(snapshot.begin)
             yield snapshot
         finally:
             await snapshot.close()
@@ -107,11 +111,16 @@ class SnapshotClosedError(RuntimeError):
 class Snapshot(Database):
     """A ``Database`` whose statements all run on one connection in one read transaction.
 
-    ``version`` is the dataset version read in that transaction: the version of every row the
-    request reads. Statements run one at a time (a DataLoader tick may dispatch several batch
-    functions together, and a connection runs one statement at a time). A statement abandoned
-    by a cancelled request still owns the connection until it returns (PostgreSQL's
-    ``statement_timeout`` bounds that); the worker thread then gives the connection back, and
+    The first statement opens it: checks out a connection, begins the transaction and reads
+    the dataset version in it, so a request that never reads data (a parse error, a refused
+    operation, ``__typename``) holds no connection, and a database that is down fails that
+    statement like any other (``SERVICE_UNAVAILABLE``). ``version`` is then the version of
+    every row the request reads; it stays None when nothing was read.
+
+    Statements run one at a time: a DataLoader tick may dispatch several batch functions
+    together, and a connection runs one statement at a time. A statement abandoned by a
+    cancelled request still owns the connection until it returns (PostgreSQL's
+    ``statement_timeout`` bounds that); its worker thread then gives the connection back, and
     any later statement of that request is refused instead of running on it.
     """
 
@@ -124,8 +133,42 @@ class Snapshot(Database):
         self._state = threading.Lock()
         self._busy = False
         self._closed = False
+        self._failed: DBAPIError | None = None
 
-    def begin(self) -> None:
+    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        call = partial(function, *args, **kwargs)
+        if not self.threaded:
+            return self._guarded(call)
+        async with self._one_statement_at_a_time:
+            return await anyio.to_thread.run_sync(self._guarded, call, abandon_on_cancel=True)
+
+    def fetch(self, statement: Executable) -> Sequence[AnyRow]:
+        return self._open().execute(statement).all()
+
+    def scalar(self, statement: Executable) -> Any:
+        return self._open().execute(statement).scalar()
+
+    async def close(self) -> None:
+        """Give the connection back, unless a statement still runs on it (it gives it back)."""
+        with self._state:
+            self._closed = True
+            release = not self._busy and self._connection is not None
+        if not release:
+            return
+        if not self.threaded:
+            self._release()
+            return
+        # Off the event loop (closing rolls back over the network), even when the request is
+        # being cancelled.
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self._release)
+
+    def _open(self) -> Connection:
+        if self._connection is None:
+            raise SnapshotClosedError("a statement outside Snapshot.run")
+        return self._connection
+
+    def _begin(self) -> None:
         """Check out a connection, start the read transaction and read the version in it."""
         connection = self._connection = self.engine.connect()
         if connection.dialect.name == "sqlite":
@@ -143,52 +186,28 @@ class Snapshot(Database):
             )
         self.version = read_version(connection)
 
-    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        call = partial(function, *args, **kwargs)
-        if not self.threaded:
-            return self._guarded(call)
-        async with self._one_statement_at_a_time:
-            return await anyio.to_thread.run_sync(self._guarded, call, abandon_on_cancel=True)
-
-    def fetch(self, statement: Executable) -> Sequence[AnyRow]:
-        return self._open().execute(statement).all()
-
-    def scalar(self, statement: Executable) -> Any:
-        return self._open().execute(statement).scalar()
-
-    async def close(self) -> None:
-        """Give the connection back (off the event loop on PostgreSQL: it rolls back)."""
-        if not self.threaded:
-            self._close()
-            return
-        with anyio.CancelScope(shield=True):  # even when the request is being cancelled
-            await anyio.to_thread.run_sync(self._close)
-
-    def _open(self) -> Connection:
-        if self._connection is None:
-            raise SnapshotClosedError("statement outside the snapshot's lifetime")
-        return self._connection
-
     def _guarded(self, call: Callable[[], T]) -> T:
         with self._state:
             if self._closed:
                 raise SnapshotClosedError("the request this snapshot belonged to has ended")
             self._busy = True
         try:
+            if self._failed is not None:
+                # PostgreSQL aborts the transaction at the first error: every later statement
+                # would fail as "transaction aborted", hiding why (a timeout, a lost server).
+                raise self._failed
+            if self._connection is None:
+                self._begin()
             return call()
+        except DBAPIError as error:
+            self._failed = error
+            raise
         finally:
             with self._state:
                 self._busy = False
                 release = self._closed
             if release:  # the request ended while this statement ran
                 self._release()
-
-    def _close(self) -> None:
-        with self._state:
-            self._closed = True
-            busy = self._busy
-        if not busy:  # otherwise the statement running now releases it when it returns
-            self._release()
 
     def _release(self) -> None:
         connection, self._connection = self._connection, None

@@ -3,14 +3,21 @@
 Flow of a request: GraphiQL for browsers; media type negotiation; clients the rate limiter
 refused are turned away unread; parameters (automatic persisted queries resolved); a cached
 response when one exists for exactly this operation, language and dataset version; otherwise
-execution under the request timeout. GET and persisted queries get ``ETag`` and
-``Cache-Control``, and ``If-None-Match`` answers 304. Every error has a stable code.
+execution under the request timeout, in one database snapshot. GET and persisted queries get
+``ETag`` and ``Cache-Control``, and ``If-None-Match`` answers 304. Every error has a stable code.
+
+A response, its ETag, its ``X-Dataset-Version`` header and its cache entry come from one
+dataset version: the one read in the request's snapshot, together with the data. The
+watcher's version (``Caching.versions``) only picks the entry to look up; a response is stored
+only when the watcher still agrees with the snapshot, so nothing is kept under a version whose
+data it does not hold.
 """
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import anyio
 from starlette.requests import ClientDisconnect, Request
@@ -47,6 +54,7 @@ from service.response import encode, error_codes, error_response, result_respons
 
 logger = logging.getLogger("iom_graph.endpoint")
 VARY = "Accept, Accept-Language"
+VERSION_HEADER = "X-Dataset-Version"
 METHODS = frozenset({"GET", "HEAD", "POST"})
 # Codes that are the service's fault whatever the status (a resolver failing under a 200).
 _SERVER_FAULTS = frozenset(
@@ -196,37 +204,46 @@ class GraphQLEndpoint:
             return result_response(_not_found(), media)
         languages = parse_accept_language(request.headers.get("accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
-        version = self.caching.versions()
-        key = None
-        if self.caching.responses is not None and version is not None:
-            key = response_key(
+        responses = self.caching.responses
+
+        def key_for(version: str) -> str:
+            return response_key(
                 version, media, languages, query, params.operation_name, params.variables
             )
-            cached = await self.caching.responses.get(key)
+
+        hint = self.caching.versions()
+        if responses is not None and hint is not None:
+            cached = await responses.get(key_for(hint))
             if cached is not None:
                 outcome.outcome = "cached"
-                return await self.from_cache(request, cached, media, conditional, account, outcome)
-        context = self.context_factory(
-            db=self.db,
+                return await self.from_cache(
+                    request, cached, hint, media, conditional, account, outcome
+                )
+        context_for = partial(
+            self.context_factory,
             request_id=getattr(request.state, "request_id", ""),
             languages=languages,
             list_sizes=self.dataset.list_sizes,
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
         )
-        result = await self.execute(request, query, params, context, outcome)
+        result, version = await self.execute(request, query, params, context_for, outcome)
         outcome.error_codes = error_codes(result.errors or [])
         response = result_response(result, media)
         _remaining_header(response, account)
+        _version_header(response, version)
         if response.status_code != 200 or result.errors:
             return response
         body = bytes(response.body)
         etag = etag_of(body)
-        if key is not None and self.caching.versions() == version:
-            cost = int((result.extensions or {}).get("cost", {}).get("requested", 1))
-            await self.caching.responses.set(  # type: ignore[union-attr]
-                key, CachedResponse(body, etag, cost)
-            )
+        if responses is not None and version is not None:
+            if self.caching.versions() == version:
+                cost = int((result.extensions or {}).get("cost", {}).get("requested", 1))
+                await responses.set(key_for(version), CachedResponse(body, etag, cost))
+            else:
+                # A load committed while this request ran (or the watcher has not seen it
+                # yet): an entry of the version being replaced would serve nobody for long.
+                outcome.not_cached = "dataset_version_moved"
         if conditional:
             return self.conditional(request, response, etag)
         return response
@@ -235,6 +252,7 @@ class GraphQLEndpoint:
         self,
         request: Request,
         cached: CachedResponse,
+        version: str,
         media: str,
         conditional: bool,
         account: ClientAccount | None,
@@ -245,13 +263,17 @@ class GraphQLEndpoint:
             return result_response(ExecutionResult(data=None, errors=[refusal]), media)
         response = Response(cached.body, media_type=f"{media}; charset=utf-8")
         _remaining_header(response, account)
+        _version_header(response, version)  # the version its key was made of
         return self.conditional(request, response, cached.etag) if conditional else response
 
     def conditional(self, request: Request, response: Response, etag: str) -> Response:
         """Validators for a cacheable read, and 304 when the client already holds it."""
         headers = {"ETag": etag, "Cache-Control": self.caching.cache_control, "Vary": VARY}
         if etag_matches(request, etag):
-            return Response(status_code=304, headers=headers)
+            version = response.headers.get(VERSION_HEADER)
+            return Response(
+                status_code=304, headers=headers | ({VERSION_HEADER: version} if version else {})
+            )
         response.headers.update(headers)
         return response
 
@@ -271,9 +293,14 @@ class GraphQLEndpoint:
         request: Request,
         query: str,
         params: GraphQLParams,
-        context: Context,
+        context_for: Callable[..., Context],
         outcome: RequestOutcome,
-    ) -> ExecutionResult:
+    ) -> tuple[ExecutionResult, str | None]:
+        """The result, and the dataset version it was read from (None if it read no data).
+
+        The snapshot is taken and given back inside the execution slot, so a worker holds at
+        most one connection per slot.
+        """
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
@@ -281,11 +308,11 @@ class GraphQLEndpoint:
         with count_statements() as counter:
             try:
                 with anyio.fail_after(timeout):
-                    async with self.slots:
+                    async with self.slots, self.db.snapshot() as snapshot:
                         result = await self.schema.execute(
                             query,
                             variable_values=params.variables,
-                            context_value=context,
+                            context_value=context_for(db=snapshot),
                             operation_name=params.operation_name,
                             allowed_operation_types=allowed,
                             operation_extensions=params.extensions,
@@ -323,7 +350,7 @@ class GraphQLEndpoint:
                 ) from None
             finally:
                 outcome.statements = counter.count
-        return result
+        return result, snapshot.version
 
 
 class _WatchedReceive:
@@ -345,6 +372,11 @@ def _not_found() -> ExecutionResult:
     """Apollo's APQ answer for an unknown hash: the client then sends the full document."""
     error = coded_error("PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND)
     return ExecutionResult(data=None, errors=[error])
+
+
+def _version_header(response: Response, version: str | None) -> None:
+    if version is not None:
+        response.headers[VERSION_HEADER] = version
 
 
 def _remaining_header(response: Response, account: ClientAccount | None) -> None:

@@ -31,6 +31,8 @@ class RequestOutcome:
     outcome: str = "ok"
     statements: int = 0
     error_codes: list[str] = field(default_factory=list)
+    # Why a complete result was not stored in the response cache, when it was not.
+    not_cached: str | None = None
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -84,6 +86,14 @@ class Metrics:
             registry=self.registry,
             buckets=(0, 1, 2, 4, 8, 12, 16, 24, 32, 64, 128),
         )
+        self.not_cached = Counter(
+            "iom_graph_responses_not_cached",
+            "Complete results not stored in the response cache, by reason. "
+            "dataset_version_moved: the request's snapshot read another version than the "
+            "watcher reports; expected briefly around a load, an alarm when it persists.",
+            ["reason"],
+            registry=self.registry,
+        )
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.dataset = Gauge(
             "iom_graph_dataset_info",
@@ -104,6 +114,8 @@ class Metrics:
         children[0].inc()
         children[1].observe(duration)
         self.statements.observe(outcome.statements)
+        if outcome.not_cached is not None:
+            self.not_cached.labels(outcome.not_cached).inc()
 
     def dataset_loaded(self, version: str | None) -> None:
         self.dataset.clear()
@@ -134,4 +146,6 @@ def log_access(
             sql_statements=outcome.statements,
             error_codes=outcome.error_codes,
         )
+        if outcome.not_cached is not None:
+            entry["not_cached"] = outcome.not_cached
     access_logger.info("request", extra=entry)

@@ -13,17 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import anyio.to_thread
+import httpx
 import pytest
-from sqlalchemy import Connection, Engine, event, func, select
+from sqlalchemy import Connection, Engine, event, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from db.dataset import DEFAULT_DATASET_PATH, read_dataset
 from db.loader import load_dataset
 from db.version import DatasetVersionWatcher, read_version
 from resolvers.bounds import list_sizes
 from resolvers.database import Database, Snapshot, SnapshotClosedError
-from schema import schema
 from schema.context import Context
+from service import create_app
+from service.caching import etag_of
+from service.settings import Settings
+from tests.app_client import BASE_URL
+from tests.conftest import DEFAULT_SCHEMA, DatabaseFactory
 from tests.dataset_facts import Dataset, entry, example, write_variant
 
 QUERY = example("01-full-traversal")
@@ -36,6 +43,8 @@ EDITED_NAMES = ("IOM Regional Office for Asia and the Pacific, edited", "ESCAP, 
 LOADS = 10
 # Full traversals per engine while the datasets alternate: 250 on each of the two engines.
 TRAVERSALS = 250
+# HTTP clients asking at once during the reloads, and the distinct documents they ask.
+HTTP_CLIENTS, HTTP_VARIANTS = 4, 40
 
 
 @dataclass(frozen=True)
@@ -148,7 +157,7 @@ async def _traverse(database: Database, sizes: Any) -> tuple[str | None, tuple[s
     """One full traversal in its own snapshot: the snapshot's version and the two names."""
     async with database.snapshot() as snapshot:
         context = Context(db=snapshot, request_id="reload", list_sizes=sizes)
-        result = await schema.execute(QUERY, context_value=context)
+        result = await DEFAULT_SCHEMA.execute(QUERY, context_value=context)
     assert result.errors is None
     offices = result.data["organisation"]["regionalOffices"]["nodes"]  # type: ignore[index]
     office = next(o for o in offices if o["slug"] == OFFICE)
@@ -189,9 +198,13 @@ async def test_a_snapshot_reads_one_version_while_a_load_commits(
     database = Database(loaded_engine)
     sizes = list_sizes(database)
     async with database.snapshot() as snapshot:
-        before = await schema.execute(QUERY, context_value=Context(db=snapshot, list_sizes=sizes))
+        before = await DEFAULT_SCHEMA.execute(
+            QUERY, context_value=Context(db=snapshot, list_sizes=sizes)
+        )
         await anyio.to_thread.run_sync(load_dataset, loaded_engine, datasets.edited)
-        again = await schema.execute(QUERY, context_value=Context(db=snapshot, list_sizes=sizes))
+        again = await DEFAULT_SCHEMA.execute(
+            QUERY, context_value=Context(db=snapshot, list_sizes=sizes)
+        )
         assert snapshot.version == datasets.original_version
     assert before.errors is None
     assert again.data == before.data
@@ -210,6 +223,8 @@ async def test_a_snapshot_gives_its_connection_back_however_the_request_ends(
         with anyio.fail_after(0.3):
             async with database.snapshot() as snapshot:
                 snapshots.append(snapshot)
+                assert await snapshot.run(snapshot.scalar, select(1)) == 1
+                assert pool.checkedout() == idle + 1
                 if database.threaded:  # the request gives up while its statement still runs
                     await snapshot.run(snapshot.scalar, select(func.pg_sleep(1)))
                 await anyio.sleep(5)
@@ -225,3 +240,84 @@ async def test_a_snapshot_gives_its_connection_back_however_the_request_ends(
     # A batch function the timed-out request left behind finds the snapshot closed.
     with pytest.raises(SnapshotClosedError):
         await snapshots[0].run(snapshots[0].scalar, select(1))
+
+
+async def test_after_a_database_error_a_snapshot_repeats_it_instead_of_running_on(
+    loaded_engine: Engine,
+) -> None:
+    database = Database(loaded_engine)
+    async with database.snapshot() as snapshot:
+        with pytest.raises(DBAPIError) as first:
+            await snapshot.run(snapshot.scalar, text("SELECT no_such_column"))
+        with pytest.raises(DBAPIError) as again:
+            await snapshot.run(snapshot.scalar, select(1))
+    assert again.value is first.value
+
+
+def _names_query(variant: int) -> str:
+    """One of many distinct documents (so many cache entries) reading the two edited names."""
+    return (
+        f'query Names {{ regionalOffice(slug: "{OFFICE}") {{ name }} '
+        f'institution(slug: "{INSTITUTION}") {{ name }} }} # variant {variant}'
+    )
+
+
+async def test_reloads_under_http_load_answer_and_cache_one_version_each(
+    databases: DatabaseFactory, datasets: Datasets
+) -> None:
+    engine = databases.new()  # the service migrates and seeds it; the loads use this engine
+    url = engine.url.render_as_string(hide_password=False)
+    app = create_app(Settings(database_url=url, rate_limit_per_second=0))
+
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as client,
+    ):
+
+        async def ask(variant: int) -> str:
+            """One GET; its version header, ETag and body must tell the same version."""
+            response = await client.get("/graphql", params={"query": _names_query(variant)})
+            assert response.status_code == 200
+            version = response.headers["x-dataset-version"]
+            assert response.headers["etag"] == etag_of(response.content)
+            data = response.json()["data"]
+            names = (data["regionalOffice"]["name"], data["institution"]["name"])
+            assert names == datasets.names(version)
+            return version
+
+        answered: list[str] = []
+        reloading = True
+
+        async def keep_asking(first_variant: int) -> None:
+            variant = first_variant
+            while reloading:
+                answered.append(await ask(variant % HTTP_VARIANTS))
+                variant += HTTP_CLIENTS
+                # In-memory transport and inline SQLite never suspend: let the others run.
+                await anyio.lowlevel.checkpoint()
+
+        def reload() -> None:
+            for load in range(1, LOADS + 1):
+                load_dataset(engine, datasets.path(load))
+
+        async with anyio.create_task_group() as group:
+            for client_number in range(HTTP_CLIENTS):
+                group.start_soon(keep_asking, client_number)
+            await anyio.to_thread.run_sync(reload)
+            reloading = False
+
+        # The original file was loaded last: every variant, cached or not, now answers it.
+        after = [await ask(variant) for variant in range(HTTP_VARIANTS)]
+        # /metrics names the version the database holds (it kept a previous one before). It
+        # follows the watcher's version once the new list sizes are read: poll briefly.
+        held = f'iom_graph_dataset_info{{version="{read_version(engine)}"}} 1.0'
+        for _ in range(50):
+            metrics = (await client.get("/metrics")).text
+            if held in metrics:
+                break
+            await anyio.sleep(0.1)
+
+    assert {*answered} == {datasets.original_version, datasets.edited_version}
+    assert after == [datasets.original_version] * HTTP_VARIANTS
+    assert read_version(engine) == datasets.original_version
+    assert held in metrics
