@@ -75,6 +75,8 @@ class Database:
     # The dataset version every statement through this handle reads; None: not known (here
     # each statement reads the newest commit).
     version: str | None = None
+    # Whether a statement ran: a result that read nothing depends on no dataset version.
+    read_data: bool = False
 
     def __init__(self, engine: Engine) -> None:
         self.engine = instrument(engine)
@@ -115,7 +117,7 @@ class Snapshot(Database):
     the dataset version in it, so a request that never reads data (a parse error, a refused
     operation, ``__typename``) holds no connection, and a database that is down fails that
     statement like any other (``SERVICE_UNAVAILABLE``). ``version`` is then the version of
-    every row the request reads; it stays None when nothing was read.
+    every row the request reads (``read_data`` says whether there were any).
 
     Statements run one at a time: a DataLoader tick may dispatch several batch functions
     together, and a connection runs one statement at a time. A statement abandoned by a
@@ -185,6 +187,7 @@ class Snapshot(Database):
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
         self.version = read_version(connection)
+        self.read_data = True
 
     def _guarded(self, call: Callable[[], T]) -> T:
         with self._state:

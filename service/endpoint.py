@@ -227,7 +227,10 @@ class GraphQLEndpoint:
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
         )
-        result, version = await self.execute(request, query, params, context_for, outcome)
+        result, snapshot = await self.execute(request, query, params, context_for, outcome)
+        # A result that read no row (introspection, ``__typename``) holds no version's data:
+        # it goes with the version looked up.
+        version = snapshot.version if snapshot.read_data else hint
         outcome.error_codes = error_codes(result.errors or [])
         response = result_response(result, media)
         _remaining_header(response, account)
@@ -295,8 +298,8 @@ class GraphQLEndpoint:
         params: GraphQLParams,
         context_for: Callable[..., Context],
         outcome: RequestOutcome,
-    ) -> tuple[ExecutionResult, str | None]:
-        """The result, and the dataset version it was read from (None if it read no data).
+    ) -> tuple[ExecutionResult, Database]:
+        """The result, and the snapshot it was read in (closed by now: its version remains).
 
         The snapshot is taken and given back inside the execution slot, so a worker holds at
         most one connection per slot.
@@ -350,7 +353,7 @@ class GraphQLEndpoint:
                 ) from None
             finally:
                 outcome.statements = counter.count
-        return result, snapshot.version
+        return result, snapshot
 
 
 class _WatchedReceive:

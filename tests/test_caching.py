@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from db.dataset import DEFAULT_DATASET_PATH, read_dataset
 from tests.app_client import serve_in_process
 from tests.conftest import DatabaseFactory
 from tests.dataset_facts import Dataset, entry, write_variant
@@ -121,7 +122,22 @@ def test_a_data_reload_invalidates_the_cache_at_once(
     assert after.status_code == 200  # not 304: the old representation is stale
     assert after.json()["data"]["institution"] == {"name": "ESCWA, renamed"}
     assert after.headers["etag"] != before.headers["etag"]
+    # Each names the version it was read from.
+    assert before.headers["x-dataset-version"] == read_dataset(DEFAULT_DATASET_PATH).content_hash
+    assert after.headers["x-dataset-version"] == read_dataset(tmp_path / "iom.yaml").content_hash
     assert outcomes(server) == {"ok": 2.0}  # nothing served from the old version's entry
+
+
+def test_a_response_that_reads_no_row_is_cached_under_the_current_version(
+    server: TestClient,
+) -> None:
+    first = server.post("/graphql", json={"query": "{ __typename }"})
+    second = server.post("/graphql", json={"query": "{ __typename }"})
+    assert first.json()["data"] == {"__typename": "Query"}
+    assert first.content == second.content
+    version = read_dataset(DEFAULT_DATASET_PATH).content_hash
+    assert first.headers["x-dataset-version"] == second.headers["x-dataset-version"] == version
+    assert outcomes(server) == {"ok": 1.0, "cached": 1.0}
 
 
 def test_automatic_persisted_queries(server: TestClient) -> None:
