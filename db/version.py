@@ -7,7 +7,8 @@ Caches are looked up by this version, so it must move the moment a load commits:
   (about a microsecond, no file system call). SQLite changes that number whenever another
   connection commits, and only once the commit is visible, so a check that runs while a load
   is mid-commit is answered again at the next check. (A ``stat`` of the WAL file missed loads:
-  its mtime is coarse and its size does not change once the log is reused after a checkpoint.)
+  the log is written before the commit is visible, so a check in between kept the new file
+  state with the old version, and nothing later changed the file's mtime and size.)
 
 The watcher is a hint for cache lookups. What a response holds is decided by the version read
 in the request's own snapshot (``resolvers.database.Snapshot``), never by this hint.

@@ -54,8 +54,7 @@ def create_app(
     def dataset_changed(version: str | None) -> None:
         """A new dataset: its list sizes bound query costs; /metrics shows its version."""
         dataset.list_sizes = list_sizes(database)
-        metrics.dataset_loaded(version)
-        logger.info("dataset version", extra={"dataset_version": version})
+        metrics.dataset_loaded(version)  # the watcher logs the change itself
 
     watcher = DatasetVersionWatcher(engine, on_change=dataset_changed)
     endpoint = GraphQLEndpoint(
