@@ -42,7 +42,7 @@ def create_app(
     settings = settings or Settings()
     engine = engine or build_engine(settings.database_url, settings.statement_timeout_ms)
     database = Database(engine)
-    metrics = Metrics()
+    metrics = Metrics(graphiql.operation_names())
     limits = settings.limits()
     schema = build_schema(limits, field_suggestions=settings.environment == "development")
     # One client and one circuit breaker for every Redis user of this app.

@@ -194,6 +194,7 @@ class GraphQLEndpoint:
         if query is None:
             outcome.error_codes = [ErrorCode.PERSISTED_QUERY_NOT_FOUND.value]
             return result_response(_not_found(), media)
+        outcome.persisted = params.persisted_hash is not None
         languages = parse_accept_language(request.headers.get("accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         version = self.caching.versions()

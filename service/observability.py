@@ -1,10 +1,16 @@
-"""What an operator sees: JSON logs, request ids, and the Prometheus metrics of one app."""
+"""What an operator sees: JSON logs, request ids, and the Prometheus metrics of one app.
+
+Metric labels are a bounded set: a client chooses its operation names, so only the names
+``OperationLabels`` knows become label values (every other one is ``other``); the access
+log keeps the client's own name.
+"""
 
 import itertools
 import json
 import logging
 import secrets
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -31,6 +37,38 @@ class RequestOutcome:
     outcome: str = "ok"
     statements: int = 0
     error_codes: list[str] = field(default_factory=list)
+    persisted: bool = False  # the document came from the persisted-query store
+
+
+# Label values the endpoint itself sets (never a client's name).
+FIXED_OPERATION_LABELS = frozenset({"anonymous", "invalid", "graphiql"})
+OTHER_OPERATION = "other"
+# Names of persisted queries admitted as labels, per process: persisted queries are
+# registered by clients (APQ), so their names are bounded too.
+MAX_PERSISTED_OPERATION_LABELS = 50
+
+
+class OperationLabels:
+    """The bounded set of ``operation`` label values: the fixed ones, the names of the
+    GraphiQL examples, and the names of the first ``cap`` persisted queries that ran
+    successfully; any other name is ``other``."""
+
+    def __init__(self, known: Iterable[str], cap: int = MAX_PERSISTED_OPERATION_LABELS) -> None:
+        self.known = FIXED_OPERATION_LABELS | frozenset(known)
+        self.cap = cap
+        self.persisted: set[str] = set()
+
+    def label(self, outcome: RequestOutcome, admit: bool = True) -> str:
+        """The label of ``outcome``'s operation; with ``admit``, a persisted query that
+        succeeded may take one of the free places."""
+        name = outcome.operation_name
+        if name in self.known or name in self.persisted:
+            return name
+        succeeded = outcome.outcome in ("ok", "cached") and not outcome.error_codes
+        if admit and outcome.persisted and succeeded and len(self.persisted) < self.cap:
+            self.persisted.add(name)
+            return name
+        return OTHER_OPERATION
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -63,8 +101,9 @@ def configure_logging(level: str) -> None:
 class Metrics:
     """Prometheus metrics of one app (own registry, so several apps can live in one process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, known_operations: Iterable[str] = ()) -> None:
         self.registry = CollectorRegistry()
+        self.labels = OperationLabels(known_operations)
         self.requests = Counter(
             "iom_graph_requests",
             "GraphQL requests by operation name and outcome.",
@@ -94,12 +133,13 @@ class Metrics:
 
     def observe(self, outcome: RequestOutcome, duration: float) -> None:
         """Count one GraphQL request (label children are looked up once per label pair)."""
-        key = (outcome.operation_name, outcome.outcome)
+        operation = self.labels.label(outcome)
+        key = (operation, outcome.outcome)
         children = self._children.get(key)
         if children is None:
             children = self._children[key] = (
                 self.requests.labels(*key),
-                self.latency.labels(outcome.operation_name),
+                self.latency.labels(operation),
             )
         children[0].inc()
         children[1].observe(duration)
