@@ -22,7 +22,7 @@ from service import graphiql, operations
 from service.caching import build_caching
 from service.endpoint import DatasetState, ExecutionLimits, GraphQLEndpoint
 from service.middleware import BodySizeLimit, GZipWhenAccepted, RequestContext
-from service.observability import Metrics
+from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
 from service.settings import Settings
@@ -42,7 +42,7 @@ def create_app(
     settings = settings or Settings()
     engine = engine or build_engine(settings.database_url, settings.statement_timeout_ms)
     database = Database(engine)
-    metrics = Metrics(graphiql.operation_names())
+    metrics = Metrics(graphiql.operation_names(), multiprocess_dir())
     limits = settings.limits()
     schema = build_schema(limits, field_suggestions=settings.environment == "development")
     # One client and one circuit breaker for every Redis user of this app.
@@ -98,6 +98,7 @@ def create_app(
         if redis is not None:
             await redis.client.aclose()
         engine.dispose()
+        metrics.process_stopped()
 
     middleware = [
         Middleware(RequestContext, metrics=metrics),

@@ -8,13 +8,23 @@ log keeps the client's own name.
 import itertools
 import json
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import Scope
 
 access_logger = logging.getLogger("iom_graph.access")
@@ -98,11 +108,29 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
-class Metrics:
-    """Prometheus metrics of one app (own registry, so several apps can live in one process)."""
+def multiprocess_dir() -> str | None:
+    """prometheus-client's multiprocess directory, when it is in multiprocess mode.
 
-    def __init__(self, known_operations: Iterable[str] = ()) -> None:
+    Not a setting: prometheus-client reads ``PROMETHEUS_MULTIPROC_DIR`` itself, once, when
+    it is imported (``server.py`` sets it for its workers), and this must agree with it.
+    """
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+class Metrics:
+    """Prometheus metrics of one app (own registry, so several apps can live in one process).
+
+    ``exposed`` is what ``/metrics`` serves: this app's registry with the process, platform
+    and garbage-collector collectors; or, in multiprocess mode (several workers), the sum
+    of every worker's files in ``multiprocess_dir`` with the platform collector (a process
+    or GC collector would describe only the worker that happens to answer the scrape).
+    """
+
+    def __init__(
+        self, known_operations: Iterable[str] = (), multiprocess_dir: str | None = None
+    ) -> None:
         self.registry = CollectorRegistry()
+        self.multiprocess_dir = multiprocess_dir
         self.labels = OperationLabels(known_operations)
         self.requests = Counter(
             "iom_graph_requests",
@@ -126,10 +154,20 @@ class Metrics:
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.dataset = Gauge(
             "iom_graph_dataset_info",
-            "The loaded dataset version (label), always 1.",
+            "The loaded dataset version (label), 1 while a live worker serves it.",
             ["version"],
             registry=self.registry,
+            multiprocess_mode="livemax",
         )
+        self._dataset_version: str | None = None
+        if multiprocess_dir is None:
+            self.exposed = self.registry
+            ProcessCollector(registry=self.exposed)
+            GCCollector(registry=self.exposed)
+        else:
+            self.exposed = CollectorRegistry()
+            MultiProcessCollector(self.exposed, path=multiprocess_dir)  # type: ignore[no-untyped-call]
+        PlatformCollector(registry=self.exposed)
 
     def observe(self, outcome: RequestOutcome, duration: float) -> None:
         """Count one GraphQL request (label children are looked up once per label pair)."""
@@ -146,8 +184,19 @@ class Metrics:
         self.statements.observe(outcome.statements)
 
     def dataset_loaded(self, version: str | None) -> None:
-        self.dataset.clear()
-        self.dataset.labels(version or "none").set(1)
+        version = version or "none"
+        previous, self._dataset_version = self._dataset_version, version
+        if previous is not None and previous != version:
+            if self.multiprocess_dir is None:
+                self.dataset.remove(previous)
+            else:  # a label cannot be removed from the workers' files: it drops to 0
+                self.dataset.labels(previous).set(0)
+        self.dataset.labels(version).set(1)
+
+    def process_stopped(self) -> None:
+        """This worker stops: its live gauges leave the multiprocess sum."""
+        if self.multiprocess_dir is not None:
+            mark_process_dead(os.getpid(), self.multiprocess_dir)  # type: ignore[no-untyped-call]
 
 
 def log_access(
