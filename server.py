@@ -58,6 +58,10 @@ def main(settings: Settings) -> None:
 settings = Settings()
 gc.set_threshold(*GC_THRESHOLDS)
 configure_logging(settings.log_level)
+if settings.tracing:
+    from service.tracing import install_otlp_provider
+
+    install_otlp_provider()
 app = create_app(settings, after_start=freeze_start_up_objects)
 
 if __name__ == "__main__":

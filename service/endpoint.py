@@ -10,6 +10,7 @@ execution under the request timeout. GET and persisted queries get ``ETag`` and
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import anyio
@@ -87,6 +88,7 @@ class GraphQLEndpoint:
         rate_limits: RateLimits | None = None,
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
         context_factory: Callable[..., Context] = Context,
+        trace_operation: Callable[[RequestOutcome], AbstractContextManager[None]] | None = None,
     ) -> None:
         self.schema, self.db, self.caching = schema, db, caching
         self.execution = execution or ExecutionLimits()
@@ -95,6 +97,7 @@ class GraphQLEndpoint:
         self.rate_limits = rate_limits
         self.graphiql = graphiql
         self.context_factory = context_factory
+        self.trace_operation = trace_operation or _untraced
         self._slots: asyncio.Semaphore | None = None
 
     @property
@@ -145,7 +148,8 @@ class GraphQLEndpoint:
                 )
             params = await read_params(request)
             outcome.operation_name = operation_label(params)
-            response = await self.respond(request, params, media, outcome, account)
+            with self.trace_operation(outcome):
+                response = await self.respond(request, params, media, outcome, account)
         except HTTPError as error:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
@@ -200,12 +204,13 @@ class GraphQLEndpoint:
         version = self.caching.versions()
         key = None
         if self.caching.responses is not None and version is not None:
+            outcome.cache = "miss"
             key = response_key(
                 version, media, languages, query, params.operation_name, params.variables
             )
             cached = await self.caching.responses.get(key)
             if cached is not None:
-                outcome.outcome = "cached"
+                outcome.outcome, outcome.cache, outcome.cost = "cached", "hit", cached.cost
                 return await self.from_cache(request, cached, media, conditional, account, outcome)
         context = self.context_factory(
             db=self.db,
@@ -217,6 +222,7 @@ class GraphQLEndpoint:
         )
         result = await self.execute(request, query, params, context, outcome)
         outcome.error_codes = error_codes(result.errors or [])
+        outcome.cost = _requested_cost(result)
         response = result_response(result, media)
         _remaining_header(response, account)
         if response.status_code != 200 or result.errors:
@@ -340,6 +346,15 @@ class _WatchedReceive:
         except BaseException:
             self.failed = True
             raise
+
+
+def _untraced(_outcome: RequestOutcome) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
+def _requested_cost(result: ExecutionResult) -> int | None:
+    cost = (result.extensions or {}).get("cost", {}).get("requested")
+    return int(cost) if cost is not None else None
 
 
 def _not_found() -> ExecutionResult:

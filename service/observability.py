@@ -41,13 +41,15 @@ def new_request_id() -> str:
 
 @dataclass
 class RequestOutcome:
-    """What the access log and the metrics record about one GraphQL request."""
+    """What the access log, the metrics and the trace record about one GraphQL request."""
 
     operation_name: str = "anonymous"
     outcome: str = "ok"
     statements: int = 0
     error_codes: list[str] = field(default_factory=list)
     persisted: bool = False  # the document came from the persisted-query store
+    cache: str = "off"  # the response cache: "hit", "miss" or "off"
+    cost: int | None = None  # the operation's requested cost, once known
 
 
 # Label values the endpoint itself sets (never a client's name).

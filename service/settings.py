@@ -83,6 +83,10 @@ class Settings(DatabaseSettings):
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )
+    tracing: bool = Field(
+        default=False,
+        description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",
+    )
 
     @model_validator(mode="after")
     def _coherent_limits(self) -> "Settings":
