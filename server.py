@@ -3,10 +3,11 @@
 Settings are read from the environment here, once, and handed down; nothing imports this
 module. The service itself is built by ``service.create_app``.
 
-``python server.py``, with several workers, gives them one prometheus-client multiprocess
-directory (``PROMETHEUS_MULTIPROC_DIR``, a fresh temporary directory unless it is already
-set), so that ``/metrics`` adds up every worker. ``uvicorn server:app --workers N`` needs
-``PROMETHEUS_MULTIPROC_DIR`` set to an empty directory by whoever starts it.
+``python server.py`` applies the connection settings to uvicorn and, with several workers,
+gives them one prometheus-client multiprocess directory (``PROMETHEUS_MULTIPROC_DIR``, a
+fresh temporary directory unless it is already set), so that ``/metrics`` adds up every
+worker. ``uvicorn server:app`` takes uvicorn's own options instead, and with ``--workers N``
+needs ``PROMETHEUS_MULTIPROC_DIR`` set to an empty directory by whoever starts it.
 """
 
 import gc
@@ -47,8 +48,14 @@ def main(settings: Settings) -> None:
             port=settings.port,
             workers=settings.workers,
             log_level=settings.log_level,
-            timeout_graceful_shutdown=10,
             access_log=False,
+            # uvicorn's own connection limits (README, "Connection limits"): what they do
+            # not bound with httptools, a proxy in front must (deploy/nginx.conf).
+            http=settings.http,
+            h11_max_incomplete_event_size=settings.max_header_bytes,
+            timeout_keep_alive=settings.keep_alive_seconds,
+            limit_concurrency=settings.limit_concurrency,
+            timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
         )
     finally:
         if shared_metrics is not None:
