@@ -84,22 +84,26 @@ class Tracing:
             OPERATION_SPAN, record_exception=False, set_status_on_exception=False
         ) as span:
             refused: HTTPError | None = None
+            failed = False
             try:
                 yield
             except HTTPError as error:
                 refused = error
                 raise
+            except BaseException:
+                failed = True  # the endpoint answers 500 (or the middleware a 413)
+                raise
             finally:
                 codes = [refused.code.value] if refused is not None else outcome.error_codes
-                span.set_attribute(
-                    "graphql.operation.name", self.labels.label(outcome, admit=refused is None)
-                )
+                admit = refused is None and not failed
+                span.set_attribute("graphql.operation.name", self.labels.label(outcome, admit))
                 span.set_attribute("iom_graph.cache", outcome.cache)
                 span.set_attribute("iom_graph.sql_statements", outcome.statements)
                 if outcome.cost is not None:
                     span.set_attribute("iom_graph.cost", outcome.cost)
                 if codes:
                     span.set_attribute("iom_graph.error_codes", codes)
+                if codes or failed:
                     span.set_status(StatusCode.ERROR)
 
     def flush(self) -> None:
