@@ -21,6 +21,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+import service.endpoint
 from service import create_app
 from service.settings import Settings
 from tests.app_client import BASE_URL
@@ -133,6 +134,26 @@ def test_refused_operations_carry_their_error_code(
         "iom_graph.error_codes": ("OPERATION_NOT_ALLOWED",),
     }
     assert operation.status.status_code is StatusCode.ERROR
+
+
+def test_an_unexpected_failure_marks_both_spans(
+    traced: tuple[TestClient, InMemorySpanExporter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, exporter = traced
+
+    def broken(*_args: object) -> object:
+        raise RuntimeError("cache key failed")
+
+    monkeypatch.setattr(service.endpoint, "response_key", broken)
+    response = client.post("/graphql", json={"query": example("04-french-names")})
+    assert response.status_code == 500
+    spans = by_name(exporter.get_finished_spans())
+    assert spans["GraphQL Operation"].status.status_code is StatusCode.ERROR
+    assert dict(spans["GraphQL Operation"].attributes or {})["graphql.operation.name"] == (
+        "FrenchNames"
+    )
+    assert spans["POST /graphql"].status.status_code is StatusCode.ERROR
+    assert dict(spans["POST /graphql"].attributes or {})["http.response.status_code"] == 500
 
 
 def test_the_clients_trace_is_continued_and_unknown_paths_keep_a_bounded_name(
