@@ -2,9 +2,18 @@
 
 Settings are read from the environment here, once, and handed down; nothing imports this
 module. The service itself is built by ``service.create_app``.
+
+``python server.py`` applies the connection settings to uvicorn and, with several workers,
+gives them one prometheus-client multiprocess directory (``PROMETHEUS_MULTIPROC_DIR``, a
+fresh temporary directory unless it is already set), so that ``/metrics`` adds up every
+worker. ``uvicorn server:app`` takes uvicorn's own options instead, and with ``--workers N``
+needs ``PROMETHEUS_MULTIPROC_DIR`` set to an empty directory by whoever starts it.
 """
 
 import gc
+import os
+import shutil
+import tempfile
 
 import uvicorn
 
@@ -15,6 +24,7 @@ from service.settings import Settings
 # Each request allocates tens of thousands of short-lived objects; the default threshold
 # (700) runs the collector dozens of times per request (profiled at 46% of CPU under load).
 GC_THRESHOLDS = (20_000, 10, 10)
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def freeze_start_up_objects() -> None:
@@ -26,20 +36,39 @@ def freeze_start_up_objects() -> None:
 
 def main(settings: Settings) -> None:
     print(f"iom-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql", flush=True)
-    uvicorn.run(
-        "server:app",
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=10,
-        access_log=False,
-    )
+    shared_metrics = None
+    if settings.workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        # The workers are spawned (fresh interpreters): they inherit this before they
+        # import prometheus-client.
+        shared_metrics = os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="iom-graph-metrics-")
+    try:
+        uvicorn.run(
+            "server:app",
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            access_log=False,
+            # uvicorn's own connection limits (README, "Connection limits"): what they do
+            # not bound with httptools, a proxy in front must (deploy/nginx.conf).
+            http=settings.http,
+            h11_max_incomplete_event_size=settings.max_header_bytes,
+            timeout_keep_alive=settings.keep_alive_seconds,
+            limit_concurrency=settings.limit_concurrency,
+            timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        )
+    finally:
+        if shared_metrics is not None:
+            shutil.rmtree(shared_metrics, ignore_errors=True)
 
 
 settings = Settings()
 gc.set_threshold(*GC_THRESHOLDS)
 configure_logging(settings.log_level)
+if settings.tracing:
+    from service.tracing import install_otlp_provider
+
+    install_otlp_provider()
 app = create_app(settings, after_start=freeze_start_up_objects)
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ class Server(StrEnum):
 
     SQLITE = "iom-graph, SQLite"
     SQLITE_CACHED = "iom-graph, SQLite, response cache on"
+    SQLITE_TRACED = "iom-graph, SQLite, tracing on"
     CEILING = "ceiling (precomputed bytes)"
     REFERENCE = "reference (in-memory)"
     POSTGRES = "iom-graph, PostgreSQL"
@@ -51,7 +52,7 @@ class IomGraphVariant:
 
     database: Database
     workers: int = 1
-    env: tuple[tuple[str, str], ...] = ()  # IOM_GRAPH_* settings added to the common ones
+    env: tuple[tuple[str, str], ...] = ()  # variables (settings) added to the common ones
 
 
 # Started in this order within each database; the first SQLite one also gives the ceiling its
@@ -61,6 +62,11 @@ IOM_GRAPH_VARIANTS: dict[Server, IomGraphVariant] = {
     Server.SQLITE: IomGraphVariant(Database.SQLITE),
     Server.SQLITE_CACHED: IomGraphVariant(
         Database.SQLITE, env=(("IOM_GRAPH_RESPONSE_CACHE_BYTES", str(64 * 1024 * 1024)),)
+    ),
+    # Spans made as in production, then dropped (no collector to export to): the cost of
+    # the instrumentation, not of the export.
+    Server.SQLITE_TRACED: IomGraphVariant(
+        Database.SQLITE, env=(("IOM_GRAPH_TRACING", "true"), ("OTEL_TRACES_EXPORTER", "none"))
     ),
     Server.POSTGRES: IomGraphVariant(Database.POSTGRES),
     Server.POSTGRES_2_WORKERS: IomGraphVariant(Database.POSTGRES, workers=2),
@@ -139,6 +145,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         latency_at_one=False,
         revalidate=True,
     ),
+    Scenario(FULL_TRAVERSAL, Server.SQLITE_TRACED, FULL_TRAVERSAL_POST, latency_at_one=False),
+    Scenario("point lookup", Server.SQLITE_TRACED, POINT_LOOKUP_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.CEILING, FULL_TRAVERSAL_POST),
     Scenario(FULL_TRAVERSAL, Server.REFERENCE, FULL_TRAVERSAL_POST),
     Scenario(FULL_TRAVERSAL, Server.POSTGRES, FULL_TRAVERSAL_POST),

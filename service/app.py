@@ -4,6 +4,7 @@ lifespan). Each piece lives in the module named for it."""
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import anyio
 from sqlalchemy import Engine
@@ -22,10 +23,15 @@ from service import graphiql, operations
 from service.caching import build_caching
 from service.endpoint import DatasetState, ExecutionLimits, GraphQLEndpoint
 from service.middleware import BodySizeLimit, GZipWhenAccepted, RequestContext
-from service.observability import Metrics
+from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
+
+    from service.tracing import Tracing
 
 logger = logging.getLogger("iom_graph")
 
@@ -35,14 +41,17 @@ def create_app(
     engine: Engine | None = None,
     *,
     after_start: Callable[[], None] | None = None,
+    tracer_provider: "TracerProvider | None" = None,
 ) -> Starlette:
     """The application for ``settings`` (default: all defaults); ``engine`` defaults to
     ``settings.database_url``; ``after_start`` runs once start-up is done (the process entry
-    point tunes the garbage collector there)."""
+    point tunes the garbage collector there). With ``settings.tracing``, spans go to
+    ``tracer_provider`` (default: OpenTelemetry's global one, which ``server.py`` sets up)."""
     settings = settings or Settings()
     engine = engine or build_engine(settings.database_url, settings.statement_timeout_ms)
     database = Database(engine)
-    metrics = Metrics()
+    metrics = Metrics(graphiql.operation_names(), multiprocess_dir())
+    tracing = _tracing(metrics, tracer_provider) if settings.tracing else None
     limits = settings.limits()
     schema = build_schema(limits, field_suggestions=settings.environment == "development")
     # One client and one circuit breaker for every Redis user of this app.
@@ -77,6 +86,7 @@ def create_app(
             redis,
         ),
         graphiql=graphiql.page,
+        trace_operation=tracing.operation if tracing is not None else None,
     )
 
     @asynccontextmanager
@@ -97,6 +107,9 @@ def create_app(
         if redis is not None:
             await redis.client.aclose()
         engine.dispose()
+        metrics.process_stopped()
+        if tracing is not None:
+            await anyio.to_thread.run_sync(tracing.flush)
 
     middleware = [
         Middleware(RequestContext, metrics=metrics),
@@ -112,15 +125,26 @@ def create_app(
                 allow_headers=["content-type", "accept", "x-request-id"],
             )
         )
-    app = Starlette(
-        routes=[
-            # An ASGI app, so every method reaches it: it refuses others with a coded 405.
-            Route("/graphql", endpoint),
-            *graphiql.routes(),
-            *operations.routes(engine, metrics, redis),
-        ],
-        middleware=middleware,
-        lifespan=lifespan,
-    )
+    routes = [
+        # An ASGI app, so every method reaches it: it refuses others with a coded 405.
+        Route("/graphql", endpoint),
+        *graphiql.routes(),
+        *operations.routes(engine, metrics, redis),
+    ]
+    if tracing is not None:
+        from service.tracing import RequestSpans
+
+        paths = frozenset(route.path for route in routes if isinstance(route, Route))
+        middleware.insert(0, Middleware(RequestSpans, tracing=tracing, routes=paths))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
     return app
+
+
+def _tracing(metrics: Metrics, provider: "TracerProvider | None") -> "Tracing":
+    """The app's spans (OpenTelemetry is imported only when tracing is on)."""
+    from opentelemetry import trace
+
+    from service.tracing import Tracing
+
+    return Tracing(provider or trace.get_tracer_provider(), metrics.labels)

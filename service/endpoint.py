@@ -16,6 +16,7 @@ data it does not hold.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -95,6 +96,7 @@ class GraphQLEndpoint:
         rate_limits: RateLimits | None = None,
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
         context_factory: Callable[..., Context] = Context,
+        trace_operation: Callable[[RequestOutcome], AbstractContextManager[None]] | None = None,
     ) -> None:
         self.schema, self.db, self.caching = schema, db, caching
         self.execution = execution or ExecutionLimits()
@@ -103,6 +105,7 @@ class GraphQLEndpoint:
         self.rate_limits = rate_limits
         self.graphiql = graphiql
         self.context_factory = context_factory
+        self.trace_operation = trace_operation or _untraced
         self._slots: asyncio.Semaphore | None = None
 
     @property
@@ -153,7 +156,8 @@ class GraphQLEndpoint:
                 )
             params = await read_params(request)
             outcome.operation_name = operation_label(params)
-            response = await self.respond(request, params, media, outcome, account)
+            with self.trace_operation(outcome):
+                response = await self.respond(request, params, media, outcome, account)
         except HTTPError as error:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
@@ -202,6 +206,7 @@ class GraphQLEndpoint:
         if query is None:
             outcome.error_codes = [ErrorCode.PERSISTED_QUERY_NOT_FOUND.value]
             return result_response(_not_found(), media)
+        outcome.persisted = params.persisted_hash is not None
         languages = parse_accept_language(request.headers.get("accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         responses = self.caching.responses
@@ -213,9 +218,10 @@ class GraphQLEndpoint:
 
         hint = self.caching.versions()
         if responses is not None and hint is not None:
+            outcome.cache = "miss"
             cached = await responses.get(key_for(hint))
             if cached is not None:
-                outcome.outcome = "cached"
+                outcome.outcome, outcome.cache, outcome.cost = "cached", "hit", cached.cost
                 return await self.from_cache(
                     request, cached, hint, media, conditional, account, outcome
                 )
@@ -232,6 +238,7 @@ class GraphQLEndpoint:
         # it goes with the version looked up.
         version = snapshot.version if snapshot.read_data else hint
         outcome.error_codes = error_codes(result.errors or [])
+        outcome.cost = _requested_cost(result)
         response = result_response(result, media)
         _remaining_header(response, account)
         _version_header(response, version)
@@ -369,6 +376,15 @@ class _WatchedReceive:
         except BaseException:
             self.failed = True
             raise
+
+
+def _untraced(_outcome: RequestOutcome) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
+def _requested_cost(result: ExecutionResult) -> int | None:
+    cost = (result.extensions or {}).get("cost", {}).get("requested")
+    return int(cost) if cost is not None else None
 
 
 def _not_found() -> ExecutionResult:

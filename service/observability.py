@@ -1,14 +1,30 @@
-"""What an operator sees: JSON logs, request ids, and the Prometheus metrics of one app."""
+"""What an operator sees: JSON logs, request ids, and the Prometheus metrics of one app.
+
+Metric labels are a bounded set: a client chooses its operation names, so only the names
+``OperationLabels`` knows become label values (every other one is ``other``); the access
+log keeps the client's own name.
+"""
 
 import itertools
 import json
 import logging
+import os
 import secrets
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import Scope
 
 access_logger = logging.getLogger("iom_graph.access")
@@ -25,7 +41,7 @@ def new_request_id() -> str:
 
 @dataclass
 class RequestOutcome:
-    """What the access log and the metrics record about one GraphQL request."""
+    """What the access log, the metrics and the trace record about one GraphQL request."""
 
     operation_name: str = "anonymous"
     outcome: str = "ok"
@@ -33,6 +49,40 @@ class RequestOutcome:
     error_codes: list[str] = field(default_factory=list)
     # Why a complete result was not stored in the response cache, when it was not.
     not_cached: str | None = None
+    persisted: bool = False  # the document came from the persisted-query store
+    cache: str = "off"  # the response cache: "hit", "miss" or "off"
+    cost: int | None = None  # the operation's requested cost, once known
+
+
+# Label values the endpoint itself sets (never a client's name).
+FIXED_OPERATION_LABELS = frozenset({"anonymous", "invalid", "graphiql"})
+OTHER_OPERATION = "other"
+# Names of persisted queries admitted as labels, per process: persisted queries are
+# registered by clients (APQ), so their names are bounded too.
+MAX_PERSISTED_OPERATION_LABELS = 50
+
+
+class OperationLabels:
+    """The bounded set of ``operation`` label values: the fixed ones, the names of the
+    GraphiQL examples, and the names of the first ``cap`` persisted queries that ran
+    successfully; any other name is ``other``."""
+
+    def __init__(self, known: Iterable[str], cap: int = MAX_PERSISTED_OPERATION_LABELS) -> None:
+        self.known = FIXED_OPERATION_LABELS | frozenset(known)
+        self.cap = cap
+        self.persisted: set[str] = set()
+
+    def label(self, outcome: RequestOutcome, admit: bool = True) -> str:
+        """The label of ``outcome``'s operation; with ``admit``, a persisted query that
+        succeeded may take one of the free places."""
+        name = outcome.operation_name
+        if name in self.known or name in self.persisted:
+            return name
+        succeeded = outcome.outcome in ("ok", "cached") and not outcome.error_codes
+        if admit and outcome.persisted and succeeded and len(self.persisted) < self.cap:
+            self.persisted.add(name)
+            return name
+        return OTHER_OPERATION
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -62,11 +112,30 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
-class Metrics:
-    """Prometheus metrics of one app (own registry, so several apps can live in one process)."""
+def multiprocess_dir() -> str | None:
+    """prometheus-client's multiprocess directory, when it is in multiprocess mode.
 
-    def __init__(self) -> None:
+    Not a setting: prometheus-client reads ``PROMETHEUS_MULTIPROC_DIR`` itself, once, when
+    it is imported (``server.py`` sets it for its workers), and this must agree with it.
+    """
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+class Metrics:
+    """Prometheus metrics of one app (own registry, so several apps can live in one process).
+
+    ``exposed`` is what ``/metrics`` serves: this app's registry with the process, platform
+    and garbage-collector collectors; or, in multiprocess mode (several workers), the sum
+    of every worker's files in ``multiprocess_dir`` with the platform collector (a process
+    or GC collector would describe only the worker that happens to answer the scrape).
+    """
+
+    def __init__(
+        self, known_operations: Iterable[str] = (), multiprocess_dir: str | None = None
+    ) -> None:
         self.registry = CollectorRegistry()
+        self.multiprocess_dir = multiprocess_dir
+        self.labels = OperationLabels(known_operations)
         self.requests = Counter(
             "iom_graph_requests",
             "GraphQL requests by operation name and outcome.",
@@ -97,19 +166,30 @@ class Metrics:
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.dataset = Gauge(
             "iom_graph_dataset_info",
-            "The loaded dataset version (label), always 1.",
+            "The loaded dataset version (label), 1 while a live worker serves it.",
             ["version"],
             registry=self.registry,
+            multiprocess_mode="livemax",
         )
+        self._dataset_version: str | None = None
+        if multiprocess_dir is None:
+            self.exposed = self.registry
+            ProcessCollector(registry=self.exposed)
+            GCCollector(registry=self.exposed)
+        else:
+            self.exposed = CollectorRegistry()
+            MultiProcessCollector(self.exposed, path=multiprocess_dir)  # type: ignore[no-untyped-call]
+        PlatformCollector(registry=self.exposed)
 
     def observe(self, outcome: RequestOutcome, duration: float) -> None:
         """Count one GraphQL request (label children are looked up once per label pair)."""
-        key = (outcome.operation_name, outcome.outcome)
+        operation = self.labels.label(outcome)
+        key = (operation, outcome.outcome)
         children = self._children.get(key)
         if children is None:
             children = self._children[key] = (
                 self.requests.labels(*key),
-                self.latency.labels(outcome.operation_name),
+                self.latency.labels(operation),
             )
         children[0].inc()
         children[1].observe(duration)
@@ -118,8 +198,19 @@ class Metrics:
             self.not_cached.labels(outcome.not_cached).inc()
 
     def dataset_loaded(self, version: str | None) -> None:
-        self.dataset.clear()
-        self.dataset.labels(version or "none").set(1)
+        version = version or "none"
+        previous, self._dataset_version = self._dataset_version, version
+        if previous is not None and previous != version:
+            if self.multiprocess_dir is None:
+                self.dataset.remove(previous)
+            else:  # a label cannot be removed from the workers' files: it drops to 0
+                self.dataset.labels(previous).set(0)
+        self.dataset.labels(version).set(1)
+
+    def process_stopped(self) -> None:
+        """This worker stops: its live gauges leave the multiprocess sum."""
+        if self.multiprocess_dir is not None:
+            mark_process_dead(os.getpid(), self.multiprocess_dir)  # type: ignore[no-untyped-call]
 
 
 def log_access(

@@ -1,5 +1,6 @@
 """The operational routes: ``/healthz`` (the process answers), ``/readyz`` (the database
-answers), ``/metrics`` (Prometheus).
+answers), ``/metrics`` (Prometheus: prometheus-client's own ASGI app, which chooses the
+OpenMetrics or the classic text format from ``Accept``).
 
 ``/readyz`` also says whether Redis answers (``"redis"``: ``ok``, ``unavailable`` or ``not
 configured``), but stays 200 without it: the service still answers, from local state."""
@@ -7,11 +8,12 @@ configured``), but stays 200 without it: the service still answers, from local s
 import logging
 
 import anyio
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import make_asgi_app
 from sqlalchemy import Engine, text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from service.observability import Metrics
 from service.redis_guard import RedisGuard
@@ -41,11 +43,19 @@ def routes(engine: Engine, metrics: Metrics, redis: RedisGuard | None = None) ->
             )
         return JSONResponse({"status": "ready", "database": "ok", "redis": redis_state})
 
-    async def metrics_page(_request: Request) -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
     return [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/metrics", metrics_page),
+        Route("/metrics", MetricsPage(metrics), methods=["GET"]),
     ]
+
+
+class MetricsPage:
+    """``/metrics`` as an ASGI app (a class, so Starlette routes to it as one). Compression
+    is left to the service's gzip middleware."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.app = make_asgi_app(metrics.exposed, disable_compression=True)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)

@@ -83,6 +83,31 @@ class Settings(DatabaseSettings):
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )
+    tracing: bool = Field(
+        default=False,
+        description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",
+    )
+    # uvicorn's own connection limits, applied by server.py (README: "Connection limits").
+    http: Literal["httptools", "h11"] = Field(
+        default="httptools",
+        description="uvicorn's HTTP parser: httptools (fast; no header size limit) or h11.",
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="Largest request line and headers (h11 only; httptools has no limit).",
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="An idle connection is closed this long after a response."
+    )
+    limit_concurrency: int | None = Field(
+        default=1000,
+        ge=1,
+        description="Connections plus requests in progress per worker (503 beyond).",
+    )
+    graceful_shutdown_seconds: int = Field(
+        default=10, ge=0, description="How long SIGTERM lets requests in flight finish."
+    )
 
     @model_validator(mode="after")
     def _coherent_limits(self) -> "Settings":

@@ -2,7 +2,9 @@
 
 ``start_server`` picks a free port, starts uvicorn from the repository root with
 ``IOM_GRAPH_DATABASE_URL`` set (an empty database is migrated and seeded by the server itself),
-waits for ``/readyz`` to answer 200 and yields the base URL. On leaving, it sends SIGTERM and
+waits for ``/readyz`` to answer 200 and yields the base URL (``entry_point=True`` runs
+``python server.py`` instead, which reads the host and port from the settings and applies
+its own uvicorn options, workers included). On leaving, it sends SIGTERM and
 checks the process exits with code 0 within ``SHUTDOWN_TIMEOUT`` seconds. The server's output
 (stdout and stderr) goes to a temporary file and is quoted in every failure message.
 
@@ -118,6 +120,7 @@ def start_server(
     extra_env: dict[str, str] | None = None,
     *,
     startup_timeout: float = STARTUP_TIMEOUT,
+    entry_point: bool = False,
 ) -> Iterator[str]:
     """Run ``uvicorn server:app`` on a free port; yield its base URL once ``/readyz`` is 200.
 
@@ -138,11 +141,15 @@ def start_server(
         "--port",
         str(port),
     ]
+    env = server_env(database_url, extra_env)
+    if entry_point:
+        command = [sys.executable, "server.py"]
+        env.update(IOM_GRAPH_HOST="127.0.0.1", IOM_GRAPH_PORT=str(port))
     with tempfile.TemporaryFile(prefix="iom-graph-server-") as log:
         process = subprocess.Popen(
             command,
             cwd=REPO_ROOT,
-            env=server_env(database_url, extra_env),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -15,6 +15,7 @@ import re
 from functools import partial
 from pathlib import Path
 
+from graphql import OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -103,6 +104,20 @@ def examples_json() -> bytes:
     paths = sorted(EXAMPLES_DIR.glob("*.graphql"), key=lambda p: p.name)
     examples = [_example(path) for path in paths]
     return json.dumps(examples, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def operation_names() -> list[str]:
+    """The names of the examples' operations, in file-name order (the metrics' known
+    operation labels)."""
+    names = []
+    for path in sorted(EXAMPLES_DIR.glob("*.graphql"), key=lambda p: p.name):
+        document = parse(path.read_text(encoding="utf-8-sig"))
+        names += [
+            definition.name.value
+            for definition in document.definitions
+            if isinstance(definition, OperationDefinitionNode) and definition.name is not None
+        ]
+    return names
 
 
 async def page(_request: Request) -> Response:

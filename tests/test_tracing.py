@@ -1,0 +1,252 @@
+"""Opt-in tracing in-process, on SQLite and PostgreSQL: two spans per GraphQL request (the HTTP
+server span and the operation inside it) with bounded attributes and never the query text,
+the client's trace continued, and no span at all when tracing is off. One real process shows
+``server.py`` exporting over OTLP/HTTP where the standard ``OTEL_*`` variables say."""
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
+from sqlalchemy import Engine
+from starlette.testclient import TestClient
+
+import service.endpoint
+from service import create_app
+from service.settings import Settings
+from tests.app_client import BASE_URL
+from tests.dataset_facts import example
+from tests.live_server import start_server
+
+FULL_TRAVERSAL = example("01-full-traversal")
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+PARENT_SPAN_ID = "00f067aa0ba902b7"
+EXPORT_TIMEOUT = 15.0
+
+
+@contextmanager
+def traced_client(
+    engine: Engine, **settings: object
+) -> Iterator[tuple[TestClient, InMemorySpanExporter]]:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    url = engine.url.render_as_string(hide_password=False)
+    app = create_app(Settings(database_url=url, **settings), tracer_provider=provider)
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
+        exporter.clear()  # nothing from start-up
+        yield client, exporter
+    provider.shutdown()
+
+
+@pytest.fixture
+def traced(seeded_engine: Engine) -> Iterator[tuple[TestClient, InMemorySpanExporter]]:
+    with traced_client(seeded_engine, tracing=True) as pair:
+        yield pair
+
+
+def by_name(spans: tuple[ReadableSpan, ...]) -> dict[str, ReadableSpan]:
+    named = {span.name: span for span in spans}
+    assert len(named) == len(spans), [span.name for span in spans]
+    return named
+
+
+def test_a_request_makes_a_server_span_and_an_operation_span(
+    traced: tuple[TestClient, InMemorySpanExporter],
+) -> None:
+    client, exporter = traced
+    for expected_cache in ("miss", "hit"):
+        exporter.clear()
+        response = client.post(
+            "/graphql", json={"query": FULL_TRAVERSAL}, headers={"X-Request-ID": "trace-1"}
+        )
+        assert response.status_code == 200, response.text
+        spans = by_name(exporter.get_finished_spans())
+        assert sorted(spans) == ["GraphQL Operation", "POST /graphql"]
+        server, operation = spans["POST /graphql"], spans["GraphQL Operation"]
+        assert server.kind is SpanKind.SERVER
+        assert dict(server.attributes or {}) == {
+            "http.request.method": "POST",
+            "url.path": "/graphql",
+            "url.scheme": "http",
+            "http.route": "/graphql",
+            "http.response.status_code": 200,
+            "iom_graph.request_id": "trace-1",
+        }
+        assert operation.kind is SpanKind.INTERNAL
+        assert operation.parent is not None
+        assert operation.parent.span_id == server.context.span_id
+        assert operation.context.trace_id == server.context.trace_id
+        # the full traversal: cost 2 605, 8 SQL statements when executed, none from the cache
+        assert dict(operation.attributes or {}) == {
+            "graphql.operation.name": "FullTraversal",
+            "iom_graph.cache": expected_cache,
+            "iom_graph.sql_statements": 8 if expected_cache == "miss" else 0,
+            "iom_graph.cost": 2605,
+        }
+        assert operation.status.status_code is StatusCode.UNSET
+
+
+def test_no_attribute_holds_the_query_text(
+    traced: tuple[TestClient, InMemorySpanExporter],
+) -> None:
+    client, exporter = traced
+    query = '{ country(code: "KE") { name } }'
+    response = client.get(f"/graphql?query={quote(query)}", headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    spans = by_name(exporter.get_finished_spans())
+    assert sorted(spans) == ["GET /graphql", "GraphQL Operation"]
+    values = [str(value) for span in spans.values() for value in (span.attributes or {}).values()]
+    assert [value for value in values if "country" in value or "KE" in value] == []
+    assert dict(spans["GraphQL Operation"].attributes or {}) == {
+        "graphql.operation.name": "anonymous",
+        "iom_graph.cache": "miss",
+        "iom_graph.sql_statements": 1,
+        "iom_graph.cost": 1,
+    }
+
+
+def test_refused_operations_carry_their_error_code(
+    traced: tuple[TestClient, InMemorySpanExporter],
+) -> None:
+    client, exporter = traced
+    response = client.get(
+        "/graphql",
+        params={"query": "mutation M { __typename }"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 405, response.text
+    operation = by_name(exporter.get_finished_spans())["GraphQL Operation"]
+    assert dict(operation.attributes or {}) == {
+        "graphql.operation.name": "other",
+        "iom_graph.cache": "miss",
+        "iom_graph.sql_statements": 0,
+        "iom_graph.error_codes": ("OPERATION_NOT_ALLOWED",),
+    }
+    assert operation.status.status_code is StatusCode.ERROR
+
+
+def test_an_unexpected_failure_marks_both_spans(
+    traced: tuple[TestClient, InMemorySpanExporter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, exporter = traced
+
+    def broken(*_args: object) -> object:
+        raise RuntimeError("cache key failed")
+
+    monkeypatch.setattr(service.endpoint, "response_key", broken)
+    response = client.post("/graphql", json={"query": example("04-french-names")})
+    assert response.status_code == 500
+    spans = by_name(exporter.get_finished_spans())
+    assert spans["GraphQL Operation"].status.status_code is StatusCode.ERROR
+    assert dict(spans["GraphQL Operation"].attributes or {})["graphql.operation.name"] == (
+        "FrenchNames"
+    )
+    assert spans["POST /graphql"].status.status_code is StatusCode.ERROR
+    assert dict(spans["POST /graphql"].attributes or {})["http.response.status_code"] == 500
+
+
+def test_the_clients_trace_is_continued_and_unknown_paths_keep_a_bounded_name(
+    traced: tuple[TestClient, InMemorySpanExporter],
+) -> None:
+    client, exporter = traced
+    traceparent = f"00-{TRACE_ID}-{PARENT_SPAN_ID}-01"
+    assert client.get("/healthz", headers={"traceparent": traceparent}).status_code == 200
+    assert client.get("/no/such/page/123").status_code == 404
+    spans = by_name(exporter.get_finished_spans())
+    assert sorted(spans) == ["GET", "GET /healthz"]
+    health = spans["GET /healthz"]
+    assert format(health.context.trace_id, "032x") == TRACE_ID
+    assert health.parent is not None
+    assert format(health.parent.span_id, "016x") == PARENT_SPAN_ID
+    assert dict(spans["GET"].attributes or {})["url.path"] == "/no/such/page/123"
+    assert "http.route" not in dict(spans["GET"].attributes or {})
+
+
+def test_no_span_when_tracing_is_off(seeded_engine: Engine) -> None:
+    with traced_client(seeded_engine, tracing=False) as (client, exporter):
+        assert client.post("/graphql", json={"query": FULL_TRAVERSAL}).status_code == 200
+        assert exporter.get_finished_spans() == ()
+
+
+class OtlpSink(ThreadingHTTPServer):
+    """A loopback OTLP/HTTP receiver: keeps every request to ``/v1/traces``."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _OtlpHandler)
+        self.exports: list[ExportTraceServiceRequest] = []
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _OtlpHandler(BaseHTTPRequestHandler):
+    server: OtlpSink
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["content-length"]))
+        if self.path == "/v1/traces":
+            self.server.exports.append(ExportTraceServiceRequest.FromString(body))
+        self.send_response(200)
+        self.send_header("content-type", "application/x-protobuf")
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def test_server_py_exports_over_otlp_as_the_otel_variables_say(tmp_path: Path) -> None:
+    sink = OtlpSink()
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    env = {
+        "IOM_GRAPH_TRACING": "true",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
+        "OTEL_SERVICE_NAME": "iom-graph-test",
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+    }
+    try:
+        with start_server(f"sqlite:///{tmp_path / 'otlp.sqlite3'}", env) as base_url:
+            query = {"query": example("04-french-names")}
+            assert httpx.post(f"{base_url}/graphql", json=query).status_code == 200
+            deadline = time.monotonic() + EXPORT_TIMEOUT
+            while not _span_names(sink) >= {"POST /graphql"} and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        sink.shutdown()
+        sink.server_close()
+    spans = {
+        span.name: (resource_spans.resource, span)
+        for export in sink.exports
+        for resource_spans in export.resource_spans
+        for scope_spans in resource_spans.scope_spans
+        for span in scope_spans.spans
+    }
+    resource, operation = spans["GraphQL Operation"]
+    service_names = [a.value.string_value for a in resource.attributes if a.key == "service.name"]
+    assert service_names == ["iom-graph-test"]
+    assert {a.key: a.value.string_value for a in operation.attributes if a.value.string_value} == {
+        "graphql.operation.name": "FrenchNames",
+        "iom_graph.cache": "miss",
+    }
+
+
+def _span_names(sink: OtlpSink) -> set[str]:
+    return {
+        span.name
+        for export in list(sink.exports)
+        for resource_spans in export.resource_spans
+        for scope_spans in resource_spans.scope_spans
+        for span in scope_spans.spans
+    }
