@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from tests.live_server import start_server
 
-SETTLE_SECONDS = 0.5
+SETTLE_SECONDS = 1.0  # generous: CI machines are busy
 CLOSE_TIMEOUT = 6.0
 HEALTHZ = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
