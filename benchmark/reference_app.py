@@ -45,8 +45,10 @@ from resolvers.loaders import Loaders
 from schema import build_schema
 from schema.context import Context
 from service.caching import build_caching
-from service.endpoint import DatasetState, ExecutionLimits, GraphQLEndpoint
+from service.endpoint import GraphQLEndpoint
+from service.execution import ExecutionLimits
 from service.ratelimit import build_rate_limits
+from service.responder import DatasetState
 from service.settings import Settings
 
 DATABASE_ENV = "IOM_GRAPH_BENCH_REFERENCE_DATABASE"

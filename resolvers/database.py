@@ -170,25 +170,6 @@ class Snapshot(Database):
             raise SnapshotClosedError("a statement outside Snapshot.run")
         return self._connection
 
-    def _begin(self) -> None:
-        """Check out a connection, start the read transaction and read the version in it."""
-        connection = self._connection = self.engine.connect()
-        if connection.dialect.name == "sqlite":
-            # pysqlite's legacy transaction control never sends BEGIN before a SELECT, so each
-            # SELECT would read the newest commit. A deferred BEGIN sent to the driver directly
-            # (not a counted statement, like psycopg's implicit BEGIN) makes the first SELECT
-            # fix the WAL snapshot for the whole transaction; closing the connection rolls it
-            # back.
-            driver = connection.connection.driver_connection
-            assert driver is not None
-            driver.execute("BEGIN DEFERRED")
-        else:
-            connection.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
-        self.version = read_version(connection)
-        self.read_data = True
-
     def _guarded(self, call: Callable[[], T]) -> T:
         with self._state:
             if self._closed:
@@ -200,7 +181,8 @@ class Snapshot(Database):
                 # would fail as "transaction aborted", hiding why (a timeout, a lost server).
                 raise self._failed
             if self._connection is None:
-                self._begin()
+                self._connection, self.version = begin_read_snapshot(self.engine)
+                self.read_data = True
             return call()
         except DBAPIError as error:
             self._failed = error
@@ -216,3 +198,19 @@ class Snapshot(Database):
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()
+
+
+def begin_read_snapshot(engine: Engine) -> tuple[Connection, str | None]:
+    """A connection in a read transaction of its own, and the dataset version read in it."""
+    connection = engine.connect()
+    if connection.dialect.name == "sqlite":
+        # pysqlite's legacy transaction control never sends BEGIN before a SELECT, so each
+        # SELECT would read the newest commit. A deferred BEGIN sent to the driver directly
+        # (not a counted statement, like psycopg's implicit BEGIN) makes the first SELECT fix
+        # the WAL snapshot for the whole transaction; closing the connection rolls it back.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN DEFERRED")
+    else:
+        connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    return connection, read_version(connection)

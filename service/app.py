@@ -21,11 +21,13 @@ from resolvers.database import Database
 from schema.build import build_schema
 from service import graphiql, operations
 from service.caching import build_caching
-from service.endpoint import DatasetState, ExecutionLimits, GraphQLEndpoint
+from service.endpoint import GraphQLEndpoint
+from service.execution import ExecutionLimits
 from service.middleware import BodySizeLimit, GZipWhenAccepted, RequestContext
 from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
+from service.responder import DatasetState
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -111,20 +113,7 @@ def create_app(
         if tracing is not None:
             await anyio.to_thread.run_sync(tracing.flush)
 
-    middleware = [
-        Middleware(RequestContext, metrics=metrics),
-        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(GZipWhenAccepted, minimum_size=1024),
-    ]
-    if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=settings.cors_origins,
-                allow_methods=["GET", "POST"],
-                allow_headers=["content-type", "accept", "x-request-id"],
-            )
-        )
+    middleware = _middleware(settings, metrics)
     routes = [
         # An ASGI app, so every method reaches it: it refuses others with a coded 405.
         Route("/graphql", endpoint),
@@ -139,6 +128,25 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
     return app
+
+
+def _middleware(settings: Settings, metrics: Metrics) -> list[Middleware]:
+    """Around every route: request ids with logs and metrics, the body limit, gzip, CORS."""
+    middleware = [
+        Middleware(RequestContext, metrics=metrics),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(GZipWhenAccepted, minimum_size=1024),
+    ]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "accept", "x-request-id"],
+            )
+        )
+    return middleware
 
 
 def _tracing(metrics: Metrics, provider: "TracerProvider | None") -> "Tracing":

@@ -16,7 +16,9 @@ from typing import Any, Protocol
 
 import orjson
 
+from schema.errors import ErrorCode
 from service.redis_guard import RedisGuard, RedisUnavailableError
+from service.request import GraphQLParams, HTTPError
 
 RESPONSE_PREFIX = "iom-graph:response:"
 PERSISTED_PREFIX = "iom-graph:apq:"
@@ -162,6 +164,17 @@ class PersistedQueries:
     async def get(self, sha256: str) -> str | None:
         raw = await self.store.get(sha256)
         return raw.decode() if raw is not None else None
+
+    async def document_for(self, params: GraphQLParams) -> str | None:
+        """The document to run: as sent, or by its hash (APQ); None when the hash is unknown;
+        a 400 when a document comes with a hash that is not its own."""
+        if params.persisted_hash is None:
+            return params.query
+        if params.query is None:
+            return await self.get(params.persisted_hash)
+        if not await self.register(params.persisted_hash, params.query):
+            raise HTTPError(400, ErrorCode.BAD_REQUEST, "provided sha does not match query")
+        return params.query
 
     async def register(self, sha256: str, query: str) -> bool:
         """Store ``query`` under ``sha256`` if it really is its hash."""

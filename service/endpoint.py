@@ -1,84 +1,49 @@
-"""The ``/graphql`` endpoint: GraphQL over HTTP with protection and exact caching.
+"""The ``/graphql`` endpoint: GraphQL over HTTP with protection.
 
-Flow of a request: GraphiQL for browsers; media type negotiation; clients the rate limiter
-refused are turned away unread; parameters (automatic persisted queries resolved); a cached
-response when one exists for exactly this operation, language and dataset version; otherwise
-execution under the request timeout, in one database snapshot. GET and persisted queries get
-``ETag`` and ``Cache-Control``, and ``If-None-Match`` answers 304. Every error has a stable code.
-
-A response, its ETag, its ``X-Dataset-Version`` header and its cache entry come from one
-dataset version: the one read in the request's snapshot, together with the data. The
-watcher's version (``Caching.versions``) only picks the entry to look up; a response is stored
-only when the watcher still agrees with the snapshot, so nothing is kept under a version whose
-data it does not hold.
+Flow of a request, one step a module: here, the method, GraphiQL for browsers, media type
+negotiation, clients the rate limiter refused turned away unread, the parameters
+(``service.request``), and every failure as a coded response; then ``service.responder``
+answers the operation (persisted queries, the response cache, validators and 304), running it
+through ``service.execution`` (slots, timeout, one database snapshot).
 """
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
-from functools import partial
 
-import anyio
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
-from strawberry.exceptions import MissingQueryError
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType
 
-from resolvers.bounds import ListSizes
-from resolvers.database import Database, count_statements
+from resolvers.database import Database
 from resolvers.pagination import PageLimits
 from schema.build import IomSchema
 from schema.context import Context
-from schema.errors import INTERNAL_MESSAGE, ErrorCode, coded_error
-from service.caching import CachedResponse, Caching, etag_of, response_key
+from schema.errors import INTERNAL_MESSAGE, ErrorCode
+from service.caching import Caching
+from service.execution import ExecutionLimits, Executor
 from service.observability import RequestOutcome
-from service.ratelimit import ClientAccount, RateLimits
+from service.ratelimit import RateLimits
 from service.request import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
     SAFE_METHODS,
     GraphQLParams,
     HTTPError,
-    etag_matches,
     negotiate,
     operation_label,
-    parse_accept_language,
     read_params,
     wants_html,
 )
-from service.response import encode, error_codes, error_response, result_response
+from service.responder import DatasetState, Responder
+from service.response import encode, error_response
 
 logger = logging.getLogger("iom_graph.endpoint")
-VARY = "Accept, Accept-Language"
-VERSION_HEADER = "X-Dataset-Version"
 METHODS = frozenset({"GET", "HEAD", "POST"})
 # Codes that are the service's fault whatever the status (a resolver failing under a 200).
 _SERVER_FAULTS = frozenset(
     {ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.TIMEOUT}
 )
-
-
-@dataclass
-class ExecutionLimits:
-    """How long one operation may run, and how many run at once."""
-
-    timeout_seconds: float = 10.0
-    # GraphQL execution is CPU work on one event loop: running more operations at once adds
-    # memory and garbage-collection work, not throughput. Others wait their turn (within
-    # the timeout).
-    max_concurrent_executions: int = 4
-
-
-@dataclass
-class DatasetState:
-    """What the endpoint knows of the loaded dataset: its list sizes bound query costs."""
-
-    list_sizes: ListSizes = field(default_factory=ListSizes)
 
 
 class GraphQLEndpoint:
@@ -98,22 +63,17 @@ class GraphQLEndpoint:
         context_factory: Callable[..., Context] = Context,
         trace_operation: Callable[[RequestOutcome], AbstractContextManager[None]] | None = None,
     ) -> None:
-        self.schema, self.db, self.caching = schema, db, caching
-        self.execution = execution or ExecutionLimits()
-        self.page_limits = page_limits or PageLimits()
-        self.dataset = dataset or DatasetState()
+        executor = Executor(schema, db, execution or ExecutionLimits())
+        self.responder = Responder(
+            caching,
+            executor,
+            dataset or DatasetState(),
+            page_limits or PageLimits(),
+            context_factory,
+        )
         self.rate_limits = rate_limits
         self.graphiql = graphiql
-        self.context_factory = context_factory
         self.trace_operation = trace_operation or _untraced
-        self._slots: asyncio.Semaphore | None = None
-
-    @property
-    def slots(self) -> asyncio.Semaphore:
-        """Created on first use, inside the event loop that serves the app."""
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.execution.max_concurrent_executions)
-        return self._slots
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.handle(Request(scope, _WatchedReceive(receive)))
@@ -157,7 +117,7 @@ class GraphQLEndpoint:
             params = await read_params(request)
             outcome.operation_name = operation_label(params)
             with self.trace_operation(outcome):
-                response = await self.respond(request, params, media, outcome, account)
+                response = await self.responder.answer(request, params, media, outcome, account)
         except HTTPError as error:
             outcome.operation_name = operation_label(params)
             outcome.outcome, outcome.error_codes = "refused", [error.code.value]
@@ -169,7 +129,7 @@ class GraphQLEndpoint:
             if isinstance(request.receive, _WatchedReceive) and request.receive.failed:
                 outcome.operation_name, outcome.outcome = "invalid", "refused"
                 raise  # the transport's (a body over the limit): for the middleware around us
-            return self.internal_error(request, media, outcome)
+            return internal_error(request, media, outcome)
         if response.status_code == 429 and limits and account:
             limits.block(account.client, int(response.headers["retry-after"]))
         if response.status_code >= 500 or not _SERVER_FAULTS.isdisjoint(outcome.error_codes):
@@ -177,190 +137,6 @@ class GraphQLEndpoint:
         elif outcome.outcome == "ok" and outcome.error_codes:
             outcome.outcome = "client_error"
         return response
-
-    def internal_error(self, request: Request, media: str, outcome: RequestOutcome) -> Response:
-        """A failure outside GraphQL execution: logged in full, a coded 500 to the client (as
-        the schema masks errors inside execution), counted as ``error``."""
-        request_id = getattr(request.state, "request_id", "")
-        logger.error(
-            "unexpected error in the endpoint",
-            exc_info=True,
-            extra={"request_id": request_id, "code": ErrorCode.INTERNAL_SERVER_ERROR.value},
-        )
-        outcome.outcome = "error"
-        outcome.error_codes = [ErrorCode.INTERNAL_SERVER_ERROR.value]
-        extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}
-        return encode(
-            {"errors": [{"message": INTERNAL_MESSAGE, "extensions": extensions}]}, 500, media
-        )
-
-    async def respond(
-        self,
-        request: Request,
-        params: GraphQLParams,
-        media: str,
-        outcome: RequestOutcome,
-        account: ClientAccount | None,
-    ) -> Response:
-        query = await self.persisted_query(params)
-        if query is None:
-            outcome.error_codes = [ErrorCode.PERSISTED_QUERY_NOT_FOUND.value]
-            return result_response(_not_found(), media)
-        outcome.persisted = params.persisted_hash is not None
-        languages = parse_accept_language(request.headers.get("accept-language"))
-        conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
-        responses = self.caching.responses
-
-        def key_for(version: str) -> str:
-            return response_key(
-                version, media, languages, query, params.operation_name, params.variables
-            )
-
-        hint = self.caching.versions()
-        if responses is not None and hint is not None:
-            outcome.cache = "miss"
-            cached = await responses.get(key_for(hint))
-            if cached is not None:
-                outcome.outcome, outcome.cache, outcome.cost = "cached", "hit", cached.cost
-                return await self.from_cache(
-                    request, cached, hint, media, conditional, account, outcome
-                )
-        context_for = partial(
-            self.context_factory,
-            request_id=getattr(request.state, "request_id", ""),
-            languages=languages,
-            list_sizes=self.dataset.list_sizes,
-            page_limits=self.page_limits,
-            charge=account.charge if account is not None else None,
-        )
-        result, snapshot = await self.execute(request, query, params, context_for, outcome)
-        # A result that read no row (introspection, ``__typename``) holds no version's data:
-        # it goes with the version looked up.
-        version = snapshot.version if snapshot.read_data else hint
-        outcome.error_codes = error_codes(result.errors or [])
-        outcome.cost = _requested_cost(result)
-        response = result_response(result, media)
-        _remaining_header(response, account)
-        _version_header(response, version)
-        if response.status_code != 200 or result.errors:
-            return response
-        body = bytes(response.body)
-        etag = etag_of(body)
-        if responses is not None and version is not None:
-            if self.caching.versions() == version:
-                cost = int((result.extensions or {}).get("cost", {}).get("requested", 1))
-                await responses.set(key_for(version), CachedResponse(body, etag, cost))
-            else:
-                # A load committed while this request ran (or the watcher has not seen it
-                # yet): an entry of the version being replaced would serve nobody for long.
-                outcome.not_cached = "dataset_version_moved"
-        if conditional:
-            return self.conditional(request, response, etag)
-        return response
-
-    async def from_cache(
-        self,
-        request: Request,
-        cached: CachedResponse,
-        version: str,
-        media: str,
-        conditional: bool,
-        account: ClientAccount | None,
-        outcome: RequestOutcome,
-    ) -> Response:
-        if account is not None and (refusal := await account.charge(cached.cost)) is not None:
-            outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
-            return result_response(ExecutionResult(data=None, errors=[refusal]), media)
-        response = Response(cached.body, media_type=f"{media}; charset=utf-8")
-        _remaining_header(response, account)
-        _version_header(response, version)  # the version its key was made of
-        return self.conditional(request, response, cached.etag) if conditional else response
-
-    def conditional(self, request: Request, response: Response, etag: str) -> Response:
-        """Validators for a cacheable read, and 304 when the client already holds it."""
-        headers = {"ETag": etag, "Cache-Control": self.caching.cache_control, "Vary": VARY}
-        if etag_matches(request, etag):
-            version = response.headers.get(VERSION_HEADER)
-            return Response(
-                status_code=304, headers=headers | ({VERSION_HEADER: version} if version else {})
-            )
-        response.headers.update(headers)
-        return response
-
-    async def persisted_query(self, params: GraphQLParams) -> str | None:
-        """The document to run: as sent, or by its hash (APQ); None when the hash is unknown."""
-        if params.persisted_hash is None:
-            return params.query
-        store = self.caching.persisted
-        if params.query is None:
-            return await store.get(params.persisted_hash)
-        if not await store.register(params.persisted_hash, params.query):
-            raise HTTPError(400, ErrorCode.BAD_REQUEST, "provided sha does not match query")
-        return params.query
-
-    async def execute(
-        self,
-        request: Request,
-        query: str,
-        params: GraphQLParams,
-        context_for: Callable[..., Context],
-        outcome: RequestOutcome,
-    ) -> tuple[ExecutionResult, Database]:
-        """The result, and the snapshot it was read in (closed by now: its version remains).
-
-        The snapshot is taken and given back inside the execution slot, so a worker holds at
-        most one connection per slot.
-        """
-        allowed = {OperationType.QUERY}
-        if request.method == "POST":
-            allowed.add(OperationType.MUTATION)
-        timeout = self.execution.timeout_seconds
-        with count_statements() as counter:
-            try:
-                with anyio.fail_after(timeout):
-                    async with self.slots, self.db.snapshot() as snapshot:
-                        result = await self.schema.execute(
-                            query,
-                            variable_values=params.variables,
-                            context_value=context_for(db=snapshot),
-                            operation_name=params.operation_name,
-                            allowed_operation_types=allowed,
-                            operation_extensions=params.extensions,
-                        )
-            except TimeoutError:
-                raise HTTPError(
-                    503,
-                    ErrorCode.TIMEOUT,
-                    f"the request took longer than {timeout:g} s and was stopped",
-                    {"Retry-After": "5"},
-                ) from None
-            except InvalidOperationTypeError as error:
-                if error.operation_type is OperationType.SUBSCRIPTION:
-                    raise HTTPError(
-                        400,
-                        ErrorCode.OPERATION_NOT_ALLOWED,
-                        "this API has no subscriptions: send a query",
-                    ) from None
-                raise HTTPError(
-                    405,
-                    ErrorCode.OPERATION_NOT_ALLOWED,
-                    "GET requests may only run queries; use POST",
-                    {"Allow": "POST"},
-                ) from None
-            except CannotGetOperationTypeError:
-                message = (
-                    "the document holds several operations: name the one to run in `operationName`"
-                    if params.operation_name is None
-                    else "`operationName` names no operation of the document"
-                )
-                raise HTTPError(400, ErrorCode.BAD_REQUEST, message) from None
-            except MissingQueryError:
-                raise HTTPError(
-                    400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request"
-                ) from None
-            finally:
-                outcome.statements = counter.count
-        return result, snapshot
 
 
 class _WatchedReceive:
@@ -382,22 +158,16 @@ def _untraced(_outcome: RequestOutcome) -> AbstractContextManager[None]:
     return nullcontext()
 
 
-def _requested_cost(result: ExecutionResult) -> int | None:
-    cost = (result.extensions or {}).get("cost", {}).get("requested")
-    return int(cost) if cost is not None else None
-
-
-def _not_found() -> ExecutionResult:
-    """Apollo's APQ answer for an unknown hash: the client then sends the full document."""
-    error = coded_error("PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND)
-    return ExecutionResult(data=None, errors=[error])
-
-
-def _version_header(response: Response, version: str | None) -> None:
-    if version is not None:
-        response.headers[VERSION_HEADER] = version
-
-
-def _remaining_header(response: Response, account: ClientAccount | None) -> None:
-    if account is not None and account.remaining is not None:
-        response.headers["X-RateLimit-Remaining"] = str(account.remaining)
+def internal_error(request: Request, media: str, outcome: RequestOutcome) -> Response:
+    """A failure outside GraphQL execution: logged in full, a coded 500 to the client (as
+    the schema masks errors inside execution), counted as ``error``."""
+    request_id = getattr(request.state, "request_id", "")
+    logger.error(
+        "unexpected error in the endpoint",
+        exc_info=True,
+        extra={"request_id": request_id, "code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+    )
+    outcome.outcome = "error"
+    outcome.error_codes = [ErrorCode.INTERNAL_SERVER_ERROR.value]
+    extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}
+    return encode({"errors": [{"message": INTERNAL_MESSAGE, "extensions": extensions}]}, 500, media)

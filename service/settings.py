@@ -16,13 +16,40 @@ from schema.extensions.limits import Limits
 _LIMITS = Limits()
 
 
-class Settings(DatabaseSettings):
-    """Settings of one iom-graph process."""
+class ProcessSettings(DatabaseSettings):
+    """How ``server.py`` runs the process: address, workers, logs and uvicorn's own
+    connection limits (README: "Connection limits")."""
 
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     port: int = Field(default=8000, description="Port the HTTP server binds.")
     workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    http: Literal["httptools", "h11"] = Field(
+        default="httptools",
+        description="uvicorn's HTTP parser: httptools (fast; no header size limit) or h11.",
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="Largest request line and headers (h11 only; httptools has no limit).",
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="An idle connection is closed this long after a response."
+    )
+    limit_concurrency: int | None = Field(
+        default=1000,
+        ge=1,
+        description="Connections plus requests in progress per worker (503 beyond).",
+    )
+    graceful_shutdown_seconds: int = Field(
+        default=10, ge=0, description="How long SIGTERM lets requests in flight finish."
+    )
+
+
+class Settings(ProcessSettings):
+    """Settings of one iom-graph process: the process, and the service's limits, rate limits,
+    caching and Redis."""
+
     environment: Literal["production", "development"] = Field(
         default="production",
         description="development turns on field suggestions in validation errors.",
@@ -86,27 +113,6 @@ class Settings(DatabaseSettings):
     tracing: bool = Field(
         default=False,
         description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",
-    )
-    # uvicorn's own connection limits, applied by server.py (README: "Connection limits").
-    http: Literal["httptools", "h11"] = Field(
-        default="httptools",
-        description="uvicorn's HTTP parser: httptools (fast; no header size limit) or h11.",
-    )
-    max_header_bytes: int = Field(
-        default=16 * 1024,
-        ge=1024,
-        description="Largest request line and headers (h11 only; httptools has no limit).",
-    )
-    keep_alive_seconds: int = Field(
-        default=5, ge=1, description="An idle connection is closed this long after a response."
-    )
-    limit_concurrency: int | None = Field(
-        default=1000,
-        ge=1,
-        description="Connections plus requests in progress per worker (503 beyond).",
-    )
-    graceful_shutdown_seconds: int = Field(
-        default=10, ge=0, description="How long SIGTERM lets requests in flight finish."
     )
 
     @model_validator(mode="after")

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 import resolvers.organisation
 import schema.filters
-import service.endpoint
+import service.responder
 from db.engine import build_engine
 from db.errors import Cause, cause_of
 from service.caching import ENTRY_OVERHEAD_BYTES, LocalStore
@@ -154,7 +154,7 @@ def test_an_unexpected_failure_in_the_endpoint_is_a_coded_500_counted_as_error(
     def broken(*_args: object) -> str:
         raise RuntimeError("cache key failed")
 
-    monkeypatch.setattr(service.endpoint, "response_key", broken)
+    monkeypatch.setattr(service.responder, "response_key", broken)
     with serve_in_process(sqlite_url) as client, caplog.at_level(logging.ERROR):
         response = client.post("/graphql", json={"query": "query Probe { __typename }"})
         assert response.status_code == 500

@@ -21,7 +21,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-import service.endpoint
+import service.responder
 from service import create_app
 from service.settings import Settings
 from tests.app_client import BASE_URL
@@ -145,7 +145,7 @@ def test_an_unexpected_failure_marks_both_spans(
     def broken(*_args: object) -> object:
         raise RuntimeError("cache key failed")
 
-    monkeypatch.setattr(service.endpoint, "response_key", broken)
+    monkeypatch.setattr(service.responder, "response_key", broken)
     response = client.post("/graphql", json={"query": example("04-french-names")})
     assert response.status_code == 500
     spans = by_name(exporter.get_finished_spans())

@@ -1,0 +1,111 @@
+"""Running one GraphQL operation: in an execution slot, under the request timeout, in one
+database snapshot, with its SQL statements counted; strawberry's refusals become coded HTTP
+errors."""
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import anyio
+from starlette.requests import Request
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from resolvers.database import Database, count_statements
+from schema.build import IomSchema
+from schema.context import Context
+from schema.errors import ErrorCode
+from service.observability import RequestOutcome
+from service.request import GraphQLParams, HTTPError
+
+
+@dataclass
+class ExecutionLimits:
+    """How long one operation may run, and how many run at once."""
+
+    timeout_seconds: float = 10.0
+    # GraphQL execution is CPU work on one event loop: running more operations at once adds
+    # memory and garbage-collection work, not throughput. Others wait their turn (within
+    # the timeout).
+    max_concurrent_executions: int = 4
+
+
+class Executor:
+    """Executes operations of ``schema`` on snapshots of ``db`` within ``limits``."""
+
+    def __init__(self, schema: IomSchema, db: Database, limits: ExecutionLimits) -> None:
+        self.schema, self.db, self.limits = schema, db, limits
+        self._slots: asyncio.Semaphore | None = None
+
+    @property
+    def slots(self) -> asyncio.Semaphore:
+        """Created on first use, inside the event loop that serves the app."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.limits.max_concurrent_executions)
+        return self._slots
+
+    async def run(
+        self,
+        request: Request,
+        query: str,
+        params: GraphQLParams,
+        context_for: Callable[..., Context],
+        outcome: RequestOutcome,
+    ) -> tuple[ExecutionResult, Database]:
+        """The result, and the snapshot it was read in (closed by now: its version remains).
+
+        The snapshot is taken and given back inside the execution slot, so a worker holds at
+        most one connection per slot.
+        """
+        allowed = {OperationType.QUERY}
+        if request.method == "POST":
+            allowed.add(OperationType.MUTATION)
+        timeout = self.limits.timeout_seconds
+        with count_statements() as counter:
+            try:
+                with anyio.fail_after(timeout):
+                    async with self.slots, self.db.snapshot() as snapshot:
+                        result = await self.schema.execute(
+                            query,
+                            variable_values=params.variables,
+                            context_value=context_for(db=snapshot),
+                            operation_name=params.operation_name,
+                            allowed_operation_types=allowed,
+                            operation_extensions=params.extensions,
+                        )
+            except TimeoutError:
+                raise HTTPError(
+                    503,
+                    ErrorCode.TIMEOUT,
+                    f"the request took longer than {timeout:g} s and was stopped",
+                    {"Retry-After": "5"},
+                ) from None
+            except InvalidOperationTypeError as error:
+                if error.operation_type is OperationType.SUBSCRIPTION:
+                    raise HTTPError(
+                        400,
+                        ErrorCode.OPERATION_NOT_ALLOWED,
+                        "this API has no subscriptions: send a query",
+                    ) from None
+                raise HTTPError(
+                    405,
+                    ErrorCode.OPERATION_NOT_ALLOWED,
+                    "GET requests may only run queries; use POST",
+                    {"Allow": "POST"},
+                ) from None
+            except CannotGetOperationTypeError:
+                message = (
+                    "the document holds several operations: name the one to run in `operationName`"
+                    if params.operation_name is None
+                    else "`operationName` names no operation of the document"
+                )
+                raise HTTPError(400, ErrorCode.BAD_REQUEST, message) from None
+            except MissingQueryError:
+                raise HTTPError(
+                    400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request"
+                ) from None
+            finally:
+                outcome.statements = counter.count
+        return result, snapshot

@@ -1,0 +1,174 @@
+"""The answer to one GraphQL operation: from the response cache when it holds exactly this
+operation, language and dataset version; else executed in one snapshot and stored.
+
+A response, its ETag, its ``X-Dataset-Version`` header and its cache entry come from one
+dataset version: the one read in the request's snapshot, together with the data. The
+watcher's version (``Caching.versions``) only picks the entry to look up; a response is stored
+only when the watcher still agrees with the snapshot, so nothing is kept under a version whose
+data it does not hold. GET and persisted queries get ``ETag`` and ``Cache-Control``, and
+``If-None-Match`` answers 304.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.types import ExecutionResult
+
+from resolvers.bounds import ListSizes
+from resolvers.pagination import PageLimits
+from schema.context import Context
+from schema.errors import ErrorCode, coded_error
+from service.caching import CachedResponse, Caching, etag_of, response_key
+from service.execution import Executor
+from service.observability import RequestOutcome
+from service.ratelimit import ClientAccount
+from service.request import SAFE_METHODS, GraphQLParams, etag_matches, parse_accept_language
+from service.response import error_codes, result_response
+
+VARY = "Accept, Accept-Language"
+VERSION_HEADER = "X-Dataset-Version"
+
+
+@dataclass
+class DatasetState:
+    """What the service knows of the loaded dataset: its list sizes bound query costs."""
+
+    list_sizes: ListSizes = field(default_factory=ListSizes)
+
+
+class Responder:
+    """Answers operations through ``caching`` and ``executor``; each request's context is
+    made by ``context_factory`` with the dataset's list sizes and the page limits."""
+
+    def __init__(
+        self,
+        caching: Caching,
+        executor: Executor,
+        dataset: DatasetState,
+        page_limits: PageLimits,
+        context_factory: Callable[..., Context],
+    ) -> None:
+        self.caching, self.executor, self.dataset = caching, executor, dataset
+        self.page_limits, self.context_factory = page_limits, context_factory
+
+    async def answer(
+        self,
+        request: Request,
+        params: GraphQLParams,
+        media: str,
+        outcome: RequestOutcome,
+        account: ClientAccount | None,
+    ) -> Response:
+        query = await self.caching.persisted.document_for(params)
+        if query is None:
+            outcome.error_codes = [ErrorCode.PERSISTED_QUERY_NOT_FOUND.value]
+            return result_response(_not_found(), media)
+        outcome.persisted = params.persisted_hash is not None
+        languages = parse_accept_language(request.headers.get("accept-language"))
+        conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
+        responses = self.caching.responses
+
+        def key_for(version: str) -> str:
+            return response_key(
+                version, media, languages, query, params.operation_name, params.variables
+            )
+
+        hint = self.caching.versions()
+        if responses is not None and hint is not None:
+            outcome.cache = "miss"
+            cached = await responses.get(key_for(hint))
+            if cached is not None:
+                outcome.outcome, outcome.cache, outcome.cost = "cached", "hit", cached.cost
+                return await self.from_cache(
+                    request, cached, hint, media, conditional, account, outcome
+                )
+        context_for = partial(
+            self.context_factory,
+            request_id=getattr(request.state, "request_id", ""),
+            languages=languages,
+            list_sizes=self.dataset.list_sizes,
+            page_limits=self.page_limits,
+            charge=account.charge if account is not None else None,
+        )
+        result, snapshot = await self.executor.run(request, query, params, context_for, outcome)
+        # A result that read no row (introspection, ``__typename``) holds no version's data:
+        # it goes with the version looked up.
+        version = snapshot.version if snapshot.read_data else hint
+        outcome.error_codes = error_codes(result.errors or [])
+        outcome.cost = _requested_cost(result)
+        response = result_response(result, media)
+        _remaining_header(response, account)
+        _version_header(response, version)
+        if response.status_code != 200 or result.errors:
+            return response
+        body = bytes(response.body)
+        etag = etag_of(body)
+        if responses is not None and version is not None:
+            if self.caching.versions() == version:
+                cost = int((result.extensions or {}).get("cost", {}).get("requested", 1))
+                await responses.set(key_for(version), CachedResponse(body, etag, cost))
+            else:
+                # A load committed while this request ran (or the watcher has not seen it
+                # yet): an entry of the version being replaced would serve nobody for long.
+                outcome.not_cached = "dataset_version_moved"
+        if conditional:
+            return with_validators(request, response, etag, self.caching.cache_control)
+        return response
+
+    async def from_cache(
+        self,
+        request: Request,
+        cached: CachedResponse,
+        version: str,
+        media: str,
+        conditional: bool,
+        account: ClientAccount | None,
+        outcome: RequestOutcome,
+    ) -> Response:
+        if account is not None and (refusal := await account.charge(cached.cost)) is not None:
+            outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
+            return result_response(ExecutionResult(data=None, errors=[refusal]), media)
+        response = Response(cached.body, media_type=f"{media}; charset=utf-8")
+        _remaining_header(response, account)
+        _version_header(response, version)  # the version its key was made of
+        if not conditional:
+            return response
+        return with_validators(request, response, cached.etag, self.caching.cache_control)
+
+
+def with_validators(
+    request: Request, response: Response, etag: str, cache_control: str
+) -> Response:
+    """Validators for a cacheable read, and 304 when the client already holds it."""
+    headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": VARY}
+    if etag_matches(request, etag):
+        version = response.headers.get(VERSION_HEADER)
+        return Response(
+            status_code=304, headers=headers | ({VERSION_HEADER: version} if version else {})
+        )
+    response.headers.update(headers)
+    return response
+
+
+def _requested_cost(result: ExecutionResult) -> int | None:
+    cost = (result.extensions or {}).get("cost", {}).get("requested")
+    return int(cost) if cost is not None else None
+
+
+def _not_found() -> ExecutionResult:
+    """Apollo's APQ answer for an unknown hash: the client then sends the full document."""
+    error = coded_error("PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND)
+    return ExecutionResult(data=None, errors=[error])
+
+
+def _version_header(response: Response, version: str | None) -> None:
+    if version is not None:
+        response.headers[VERSION_HEADER] = version
+
+
+def _remaining_header(response: Response, account: ClientAccount | None) -> None:
+    if account is not None and account.remaining is not None:
+        response.headers["X-RateLimit-Remaining"] = str(account.remaining)
