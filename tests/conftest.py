@@ -46,7 +46,7 @@ class DatabaseFactory:
         if self.backend == "sqlite":
             engine = build_engine(f"sqlite:///{self.directory / name}.sqlite3")
         else:
-            with _admin_connection() as admin:
+            with admin_connection() as admin:
                 admin.execute(f'CREATE DATABASE "{name}"')
             engine = build_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(False))
         self.created.append((engine, name))
@@ -56,11 +56,11 @@ class DatabaseFactory:
         for engine, name in self.created:
             engine.dispose()
             if self.backend == "postgresql":
-                with _admin_connection() as admin:
+                with admin_connection() as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _admin_connection() -> psycopg.Connection[Any]:
+def admin_connection() -> psycopg.Connection[Any]:
     url = make_url(POSTGRES_URL)
     try:
         return psycopg.connect(

@@ -6,7 +6,6 @@ database can be made unreachable and reachable again without restarting the serv
 """
 
 import contextlib
-import os
 import re
 import selectors
 import socket
@@ -18,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.conftest import POSTGRES_URL, admin_connection
 from tests.live_server import start_server
 
 NAIROBI_QUERY = """query NairobiCheck {
@@ -41,10 +40,6 @@ NAIROBI_DATA = {
 PROBE_QUERY = '{ regionalOffice(slug: "nairobi") { hostCountry { alpha3 } } }'
 PROBE_DATA = {"regionalOffice": {"hostCountry": {"alpha3": "KEN"}}}
 WAIT_TIMEOUT = 15.0
-# The same variable and default as tests/conftest.py (not imported, to keep this file light).
-POSTGRES_URL = os.environ.get(
-    "IOM_GRAPH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 
 
 def wait_for(
@@ -218,29 +213,16 @@ class TcpProxy:
             end.close()
 
 
-def _admin_connection() -> psycopg.Connection[Any]:
-    url = make_url(POSTGRES_URL)
-    return psycopg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        dbname=url.database,
-        autocommit=True,
-        connect_timeout=5,
-    )
-
-
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
     """The name of a fresh, empty PostgreSQL database, dropped at the end."""
     name = f"iom_graph_test_{uuid.uuid4().hex[:12]}"
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield name
     finally:
-        with _admin_connection() as admin:
+        with admin_connection() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
