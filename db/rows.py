@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from db.countries import country_rows
-from db.entries import SEED_SOURCE, Dataset, Institution
+from db.entries import SEED_SOURCE, Dataset, DateFact, Institution
 from db.models import SubjectType
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
@@ -125,8 +125,21 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "status_note": status.text if status else None,
                 "status_note_source_url": status.source if status else None,
                 "notes": office.notes["text"] if office.notes else None,
+                **_date_columns("valid_from", office.valid_from, build),
+                **_date_columns("valid_until", office.valid_until, build),
             }
         )
+        for predecessor in office.predecessors:
+            build.rows.successions.append(
+                {
+                    "predecessor_id": ("office", predecessor.office),
+                    "successor_id": ("office", office.slug),
+                    "kind": predecessor.kind,
+                    "source_url": build.source_url(predecessor.source),
+                    "quote": predecessor.quote,
+                    "confidence": predecessor.confidence,
+                }
+            )
         build.sourced_texts(ref, "name", office.names)
         build.sourced_texts(ref, "region", office.region)
         for language, city in office.city.items():
@@ -146,6 +159,19 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                     "inferred": code in office.coverage.inferred,
                 }
             )
+
+
+def _date_columns(bound: str, fact: DateFact, build: RowsBuilder) -> dict[str, Any]:
+    """The columns of one end of an office's period of validity (``valid_from_precision``...)."""
+    return {
+        bound: fact.value,
+        f"{bound}_precision": fact.precision,
+        f"{bound}_source_url": build.source_url(fact.source),
+        f"{bound}_quote": fact.quote,
+        f"{bound}_confidence": fact.confidence,
+        f"{bound}_derivation": fact.derivation,
+        f"{bound}_unknown": fact.unknown,
+    }
 
 
 def _institution_rows(dataset: Dataset, build: RowsBuilder) -> None:

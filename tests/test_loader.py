@@ -1,5 +1,6 @@
 """Loading validates everything first, writes in one transaction, and applies exact diffs."""
 
+import copy
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,7 +13,13 @@ from sqlalchemy import Engine, MetaData, select
 import db.loader
 from db.dataset import DatasetError
 from db.loader import load_dataset
-from db.models import Institution, OfficeInstitutionLink, Translation
+from db.models import (
+    Institution,
+    OfficeInstitutionLink,
+    OfficeSuccession,
+    RegionalOffice,
+    Translation,
+)
 from tests.dataset_facts import Dataset, entry, write_variant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +89,55 @@ def _country_in_two_offices(data: Dataset) -> None:
     entry(data["offices"], "pretoria")["coverage"]["countries"].append("TZA")
 
 
+def _with_successor(data: Dataset, **changes: Any) -> Dataset:
+    """A test office following Vienna from 2024, as the merger did; ``changes`` bend it."""
+    vienna = entry(data["offices"], "vienna")
+    successor = {
+        **copy.deepcopy(vienna),
+        "slug": "vienna-successor",
+        "valid_from": dict(vienna["valid_until"]),
+        "valid_until": {"value": None, "unknown": "open"},
+        "predecessors": [
+            {
+                "office": "vienna",
+                "kind": "merged_into",
+                "source": vienna["valid_until"]["source"],
+                "quote": vienna["valid_until"]["quote"],
+                "confidence": "high",
+            }
+        ],
+        **changes,
+    }
+    data["offices"].append(successor)
+    return successor
+
+
+def _unknown_predecessor(data: Dataset) -> None:
+    _with_successor(data)["predecessors"][0]["office"] = "no-such-office"
+
+
+def _ends_before_it_begins(data: Dataset) -> None:
+    entry(data["offices"], "vienna")["valid_until"]["value"] = "2010"
+
+
+def _successor_starts_elsewhere(data: Dataset) -> None:
+    _with_successor(data)["valid_from"]["value"] = "2025"
+
+
+def _two_offices_at_one_moment(data: Dataset) -> None:
+    successor = _with_successor(data, predecessors=[])
+    successor["valid_from"]["value"] = "2020"
+    successor["coverage"]["countries"] = ["ALB"]
+
+
+def _malformed_date(data: Dataset) -> None:
+    entry(data["offices"], "brussels")["valid_from"]["value"] = "2011-13"
+
+
+def _date_without_reason(data: Dataset) -> None:
+    del entry(data["offices"], "nairobi")["valid_until"]["unknown"]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -107,6 +163,28 @@ def _country_in_two_offices(data: Dataset) -> None:
             _country_in_two_offices,
             "office 'pretoria' coverage: TZA is already supported by office 'nairobi'",
         ),
+        (
+            _unknown_predecessor,
+            "office 'vienna-successor' predecessors: unknown office 'no-such-office'",
+        ),
+        (_ends_before_it_begins, "office 'vienna': valid_until 2010 is before valid_from 2011"),
+        (
+            _successor_starts_elsewhere,
+            "office 'vienna-successor' predecessors: 'vienna' ends 2024 (year) but "
+            "'vienna-successor' starts 2025 (year); a successor starts where its predecessor ends",
+        ),
+        (
+            _two_offices_at_one_moment,
+            "office 'vienna-successor' coverage: ALB is already supported by office 'vienna'",
+        ),
+        (
+            _malformed_date,
+            "office 'brussels' valid_from: '2011-13' is not a date (month must be in 1..12)",
+        ),
+        (
+            _date_without_reason,
+            "office 'nairobi' valid_until: no value and no `unknown` saying why",
+        ),
     ],
 )
 def test_bad_input_is_refused_and_nothing_changes(
@@ -117,6 +195,50 @@ def test_bad_input_is_refused_and_nothing_changes(
         load_dataset(loaded_engine, write_variant(tmp_path, change))
     assert refused.value.problems == [message]
     assert snapshot(loaded_engine) == before
+
+
+def test_a_successor_loads_with_its_predecessor_and_shares_its_countries(
+    loaded_engine: Engine, tmp_path: Path
+) -> None:
+    report = load_dataset(loaded_engine, write_variant(tmp_path, _with_successor))
+    assert report.changes["regional_office"].inserted == 1
+    assert report.changes["office_succession"].inserted == 1
+    assert report.changes["office_country"].inserted == 20  # Vienna's countries, from 2024
+    with loaded_engine.connect() as connection:
+        edges = connection.execute(
+            select(OfficeSuccession.kind, OfficeSuccession.confidence)  # type: ignore[call-overload]
+        ).all()
+    assert edges == [("merged_into", "high")]
+    restore = load_dataset(loaded_engine)
+    assert restore.changes["office_succession"].deleted == 1
+    assert restore.changes["office_country"].deleted == 20
+
+
+def test_validity_is_stored_with_its_source(loaded_engine: Engine) -> None:
+    with loaded_engine.connect() as connection:
+        rows = connection.execute(
+            select(  # type: ignore[call-overload]
+                RegionalOffice.slug,
+                RegionalOffice.valid_from,
+                RegionalOffice.valid_from_precision,
+                RegionalOffice.valid_until,
+                RegionalOffice.valid_until_precision,
+                RegionalOffice.valid_until_source_url,
+            ).order_by(RegionalOffice.rank)
+        ).all()
+    eca = "https://eca.iom.int/iom-europe-and-central-asia"
+    americas = "https://americas.iom.int/es/oficina-regional"
+    assert rows == [
+        ("bangkok", None, None, None, None, None),
+        ("brussels", "2011-09", "month", "2024", "year", eca),
+        ("vienna", "2011", "year", "2024", "year", eca),
+        ("cairo", None, None, None, None, None),
+        ("dakar", None, None, None, None, None),
+        ("nairobi", None, None, None, None, None),
+        ("pretoria", None, None, None, None, None),
+        ("buenos-aires", "2011-07", "month", "2024", "year", americas),
+        ("san-jose", None, None, "2024", "year", americas),
+    ]
 
 
 def test_schema_errors_name_the_entry(loaded_engine: Engine, tmp_path: Path) -> None:
@@ -142,7 +264,7 @@ def test_a_failure_while_writing_rolls_everything_back(
     def failing_sync(*args: Any) -> Any:
         nonlocal calls
         calls += 1
-        if calls == 12:  # after every entity table is written, inside the same transaction
+        if calls == 13:  # after every entity table is written, inside the same transaction
             raise RuntimeError("disk full")
         return real_sync(*args)
 
