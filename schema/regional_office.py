@@ -14,6 +14,7 @@ from schema.language import LangArgument, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Confidence, Sourced
+from schema.validity import PartialDate, SuccessionEdge, valid_from, valid_until
 
 if TYPE_CHECKING:
     from schema.institution import Institution
@@ -99,6 +100,44 @@ class RegionalOffice(Sourced, KeyedNode):
         return OfficeStatus(
             text=self.record.status_note, source_url=self.record.status_note_source_url
         )
+
+    @strawberry.field(
+        description="When the office began, as precisely as a page states it; null when no "
+        "page dates it (`validFromUnknown` says why)."
+    )
+    def valid_from(self) -> PartialDate | None:
+        return valid_from(self.record)
+
+    @strawberry.field(description="Why `validFrom` is null; null when it is known.")
+    def valid_from_unknown(self) -> str | None:
+        return self.record.valid_from_unknown
+
+    @strawberry.field(
+        description="When the office ended, as precisely as a page states it; null while it is "
+        "open or when no page dates its end (`validUntilUnknown` says which)."
+    )
+    def valid_until(self) -> PartialDate | None:
+        return valid_until(self.record)
+
+    @strawberry.field(description="Why `validUntil` is null; null when it is known.")
+    def valid_until_unknown(self) -> str | None:
+        return self.record.valid_until_unknown
+
+    @strawberry.field(
+        description="The offices this one followed (Vienna and Brussels for Europe and Central "
+        "Asia), each edge with the kind of change, its page, quote and confidence."
+    )
+    async def predecessors(self, info: Info) -> list[SuccessionEdge]:
+        edges = await info.context.loaders.predecessors_by_office.load(self.record.id)
+        return [SuccessionEdge.from_record(edge) for edge in edges]
+
+    @strawberry.field(
+        description="The offices that followed this one (the Americas office for Buenos Aires), "
+        "each edge with the kind of change, its page, quote and confidence."
+    )
+    async def successors(self, info: Info) -> list[SuccessionEdge]:
+        edges = await info.context.loaders.successors_by_office.load(self.record.id)
+        return [SuccessionEdge.from_record(edge) for edge in edges]
 
     @strawberry.field(description="A note on the seed page's text about this office, if any.")
     def notes(self) -> str | None:
