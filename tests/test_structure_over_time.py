@@ -58,3 +58,26 @@ async def test_each_office_has_its_dates_with_precision_and_source(execute: Exec
         "open: no stored page reports an end (absence of evidence, not proof)"
     )
     assert offices["vienna"]["validFromUnknown"] is None
+
+
+NOTE = """
+{ dataQualityNote(slug: "count-eight-vs-nine") { text sources { url } } }
+"""
+
+
+async def test_the_count_of_eight_gets_the_explanation_the_reference_gives(
+    execute: Execute,
+) -> None:
+    result = await execute(NOTE)
+    assert result.errors is None
+    note = result.data["dataQualityNote"]  # type: ignore[index]
+    assert note["text"].endswith(
+        "A likely explanation (confidence medium; derived, no page says so) is that IOM Vienna "
+        'counted eight Regional Offices "As of 1 July 2011", before the Brussels office "was '
+        'established in September 2011"; the seed\'s "huit" may be a leftover of that count.'
+    )
+    assert [s["url"] for s in note["sources"]] == [
+        "https://www.iom.int/countries/burundi%3B",
+        "http://www.iomvienna.at/en/",
+        "https://eea.iom.int/iom-regional-office-brussels",
+    ]
