@@ -108,6 +108,8 @@ class Coverage(Strict):
     method: str
     countries: list[str]
     inferred: list[str] = Field(default_factory=list)
+    # The offices whose lists this one unites (a successor's), when no page states its own.
+    derived_from: list[str] = Field(default_factory=list)
 
 
 class DateFact(Strict):
@@ -141,7 +143,7 @@ class Office(Open):
     slug: str
     names: dict[str, SourcedText]
     city: dict[str, str]
-    seed_heading: str
+    seed_heading: str | None
     region: dict[str, SourcedText]
     host_country: str
     status_note: StatusNote | None

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from db.vocabulary import ConfidenceLevel, SeverityLevel, SuccessionKind
@@ -137,10 +138,11 @@ class RegionalOffice(SQLModel, table=True):
     host_country_id: int = Field(
         sa_column=Column(Integer, ForeignKey("country.id"), nullable=False, index=True)
     )
-    seed_heading: str
+    seed_heading: str | None = None  # null for an office the seed page does not describe
     coverage_confidence: str = Field(max_length=8)
     coverage_source_url: str | None = None
     coverage_method: str
+    coverage_derived: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     status_note: str | None = None
     status_note_source_url: str | None = None
     notes: str | None = None

@@ -122,6 +122,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "coverage_confidence": office.coverage.confidence,
                 "coverage_source_url": office.coverage.source,
                 "coverage_method": office.coverage.method,
+                "coverage_derived": bool(office.coverage.derived_from),
                 "status_note": status.text if status else None,
                 "status_note_source_url": status.source if status else None,
                 "notes": office.notes["text"] if office.notes else None,
@@ -145,7 +146,8 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
         for language, city in office.city.items():
             seed_url = build.seed_url if language == "fr" else None
             build.text(ref, "city", language, city, source_url=seed_url)
-        build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
+        if office.seed_heading is not None:
+            build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
         build.fact(ref, "coverage", office.coverage.source, note=office.coverage.method)
         if status:
             build.fact(ref, "status", status.source, note=status.text)

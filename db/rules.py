@@ -127,6 +127,9 @@ def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
         for code in office.coverage.inferred:
             if code not in office.coverage.countries:
                 check.problems.append(f"{where} coverage: inferred {code} is not in its countries")
+        for slug in office.coverage.derived_from:
+            if slug not in offices:
+                check.problems.append(f"{where} coverage: derived from unknown office {slug!r}")
     _succession_rules(dataset, check, offices)
     return offices
 

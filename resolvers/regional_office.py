@@ -23,10 +23,11 @@ class OfficeRecord:
     rank: int
     organisation_id: int
     host_country_id: int
-    seed_heading: str
+    seed_heading: str | None
     coverage_confidence: str
     coverage_source_url: str | None
     coverage_method: str
+    coverage_derived: bool
     status_note: str | None
     status_note_source_url: str | None
     notes: str | None

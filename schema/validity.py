@@ -1,19 +1,80 @@
 """Time in the graph: partial dates of validity, succession edges between offices, and the
 ``Date`` scalar of ``asOf`` arguments."""
 
+import re
+from datetime import date
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NewType
 
 import strawberry
 
+from resolvers.errors import UserInputError
 from resolvers.regional_office import OfficeRecord
 from resolvers.succession import SuccessionRecord
+from resolvers.validity import EARLIEST_AS_OF, check_as_of
+from resolvers.validity import InForce as InForceState
+from schema.context import Info
 from schema.provenance import Confidence
 
 if TYPE_CHECKING:
     from schema.regional_office import RegionalOffice
 
 RegionalOfficeRef = Annotated["RegionalOffice", strawberry.lazy("schema.regional_office")]
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _parse_day(value: object) -> date:
+    """An ``asOf`` value: a calendar day ``YYYY-MM-DD`` from 1951 on; else BAD_USER_INPUT."""
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        shown = repr(value) if len(repr(value)) <= 20 else "the value"
+        raise UserInputError(f"`asOf`: {shown} is not a date (YYYY-MM-DD)", "asOf")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UserInputError(f"`asOf`: {value!r} is not a date (YYYY-MM-DD)", "asOf") from None
+    return check_as_of(day)
+
+
+Date = NewType("Date", date)
+DATE_SCALAR = strawberry.scalar(  # mapped to ``Date`` in ``schema.build`` (scalar_map)
+    name="Date",
+    description="A calendar day, ISO 8601 `YYYY-MM-DD` (e.g. `2025-06-01`).",
+    serialize=lambda day: day.isoformat(),
+    parse_value=_parse_day,
+)
+
+AS_OF_DESCRIPTION = (
+    "The day to answer for (from "
+    f"{EARLIEST_AS_OF.isoformat()}); without it, the day the parent was asked for, else today "
+    "(UTC, stated in the response's `extensions.asOf`). A change known only to the year (the "
+    "2024 mergers) leaves every day of that year uncertain: offices that may or may not be in "
+    "force then are all returned, each with `inForce` UNCERTAIN; a country's `regionalOffice` "
+    "is then the successor."
+)
+AsOf = Annotated[
+    Date | None,
+    strawberry.argument(name="asOf", description=AS_OF_DESCRIPTION),
+]
+
+
+def answer_day(info: Info, given: date | None, inherited: date | None) -> date:
+    """The day a field answers for: its own ``asOf``, its parent's, or the request's today."""
+    return given or inherited or info.context.today
+
+
+@strawberry.enum(description="Whether an office is in force on the day asked for.")
+class InForce(Enum):
+    CERTAIN = strawberry.enum_value(
+        InForceState.CERTAIN.value, description="Surely in force that day."
+    )
+    UNCERTAIN = strawberry.enum_value(
+        InForceState.UNCERTAIN.value,
+        description="Maybe: the day falls in the year (or month) of a start or end known only "
+        "to the year (or month).",
+    )
+    NO = strawberry.enum_value("no", description="Not in force that day (ended, or not begun).")
 
 
 @strawberry.enum(description="How much of a date its source states.")

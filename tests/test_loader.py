@@ -1,6 +1,5 @@
 """Loading validates everything first, writes in one transaction, and applies exact diffs."""
 
-import copy
 import subprocess
 import sys
 from collections.abc import Callable
@@ -89,43 +88,24 @@ def _country_in_two_offices(data: Dataset) -> None:
     entry(data["offices"], "pretoria")["coverage"]["countries"].append("TZA")
 
 
-def _with_successor(data: Dataset, **changes: Any) -> Dataset:
-    """A test office following Vienna from 2024, as the merger did; ``changes`` bend it."""
-    vienna = entry(data["offices"], "vienna")
-    successor = {
-        **copy.deepcopy(vienna),
-        "slug": "vienna-successor",
-        "valid_from": dict(vienna["valid_until"]),
-        "valid_until": {"value": None, "unknown": "open"},
-        "predecessors": [
-            {
-                "office": "vienna",
-                "kind": "merged_into",
-                "source": vienna["valid_until"]["source"],
-                "quote": vienna["valid_until"]["quote"],
-                "confidence": "high",
-            }
-        ],
-        **changes,
-    }
-    data["offices"].append(successor)
-    return successor
-
-
 def _unknown_predecessor(data: Dataset) -> None:
-    _with_successor(data)["predecessors"][0]["office"] = "no-such-office"
+    entry(data["offices"], "europe-central-asia")["predecessors"][0]["office"] = "no-such-office"
 
 
 def _ends_before_it_begins(data: Dataset) -> None:
-    entry(data["offices"], "vienna")["valid_until"]["value"] = "2010"
+    ended = dict(entry(data["offices"], "vienna")["valid_until"], value="2020")
+    entry(data["offices"], "europe-central-asia")["valid_until"] = ended
 
 
 def _successor_starts_elsewhere(data: Dataset) -> None:
-    _with_successor(data)["valid_from"]["value"] = "2025"
+    successor = entry(data["offices"], "europe-central-asia")
+    successor["predecessors"] = successor["predecessors"][:1]  # Vienna only
+    successor["valid_from"]["value"] = "2025"
 
 
 def _two_offices_at_one_moment(data: Dataset) -> None:
-    successor = _with_successor(data, predecessors=[])
+    successor = entry(data["offices"], "europe-central-asia")
+    successor["predecessors"] = []
     successor["valid_from"]["value"] = "2020"
     successor["coverage"]["countries"] = ["ALB"]
 
@@ -165,17 +145,21 @@ def _date_without_reason(data: Dataset) -> None:
         ),
         (
             _unknown_predecessor,
-            "office 'vienna-successor' predecessors: unknown office 'no-such-office'",
+            "office 'europe-central-asia' predecessors: unknown office 'no-such-office'",
         ),
-        (_ends_before_it_begins, "office 'vienna': valid_until 2010 is before valid_from 2011"),
+        (
+            _ends_before_it_begins,
+            "office 'europe-central-asia': valid_until 2020 is before valid_from 2024",
+        ),
         (
             _successor_starts_elsewhere,
-            "office 'vienna-successor' predecessors: 'vienna' ends 2024 (year) but "
-            "'vienna-successor' starts 2025 (year); a successor starts where its predecessor ends",
+            "office 'europe-central-asia' predecessors: 'vienna' ends 2024 (year) but "
+            "'europe-central-asia' starts 2025 (year); a successor starts where its predecessor "
+            "ends",
         ),
         (
             _two_offices_at_one_moment,
-            "office 'vienna-successor' coverage: ALB is already supported by office 'vienna'",
+            "office 'europe-central-asia' coverage: ALB is already supported by office 'vienna'",
         ),
         (
             _malformed_date,
@@ -197,21 +181,29 @@ def test_bad_input_is_refused_and_nothing_changes(
     assert snapshot(loaded_engine) == before
 
 
-def test_a_successor_loads_with_its_predecessor_and_shares_its_countries(
+SUCCESSORS = ("office:europe-central-asia", "office:americas")
+
+
+def test_the_successors_come_and_go_with_their_edges_and_countries(
     loaded_engine: Engine, tmp_path: Path
 ) -> None:
-    report = load_dataset(loaded_engine, write_variant(tmp_path, _with_successor))
-    assert report.changes["regional_office"].inserted == 1
-    assert report.changes["office_succession"].inserted == 1
-    assert report.changes["office_country"].inserted == 20  # Vienna's countries, from 2024
+    def without_successors(data: Dataset) -> None:
+        data["offices"] = [o for o in data["offices"] if o["seed_heading"] is not None]
+        for note in data["data_quality_notes"]:
+            note["concerns"] = [c for c in note["concerns"] if c not in SUCCESSORS]
+
     with loaded_engine.connect() as connection:
         edges = connection.execute(
             select(OfficeSuccession.kind, OfficeSuccession.confidence)  # type: ignore[call-overload]
         ).all()
-    assert edges == [("merged_into", "high")]
+    assert edges == [("merged_into", "high")] * 4
+    report = load_dataset(loaded_engine, write_variant(tmp_path, without_successors))
+    assert report.changes["regional_office"].deleted == 2
+    assert report.changes["office_succession"].deleted == 4
+    assert report.changes["office_country"].deleted == 51 + 35
     restore = load_dataset(loaded_engine)
-    assert restore.changes["office_succession"].deleted == 1
-    assert restore.changes["office_country"].deleted == 20
+    assert restore.changes["office_succession"].inserted == 4
+    assert restore.changes["office_country"].inserted == 51 + 35
 
 
 def test_validity_is_stored_with_its_source(loaded_engine: Engine) -> None:
@@ -238,6 +230,8 @@ def test_validity_is_stored_with_its_source(loaded_engine: Engine) -> None:
         ("pretoria", None, None, None, None, None),
         ("buenos-aires", "2011-07", "month", "2024", "year", americas),
         ("san-jose", None, None, "2024", "year", americas),
+        ("europe-central-asia", "2024", "year", None, None, None),
+        ("americas", "2024", "year", None, None, None),
     ]
 
 
@@ -327,7 +321,7 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
-        "iom.yaml: valid: 9 offices, 75 institutions, 84 links, 190 supported countries, "
+        "iom.yaml: valid: 11 offices, 75 institutions, 84 links, 190 supported countries, "
         "18 data-quality notes; version "
     )
     first = subprocess.run(

@@ -1,10 +1,14 @@
 """The structure over time: validity periods with their precision and source, successions."""
 
+from datetime import UTC, datetime
+
+import pytest
+
 from tests.conftest import Execute
 
 QUERY = """
 query Validity($slugs: [String!]) {
-  regionalOffices(filter: {slugs: $slugs}) {
+  regionalOffices(asOf: "2020-01-01", filter: {slugs: $slugs}) {
     nodes {
       slug
       validFrom { value precision sourceUrl quote confidence derivation }
@@ -81,3 +85,204 @@ async def test_the_count_of_eight_gets_the_explanation_the_reference_gives(
         "http://www.iomvienna.at/en/",
         "https://eea.iom.int/iom-regional-office-brussels",
     ]
+
+
+STRUCTURE = """
+query Structure($asOf: Date) {
+  regionalOffices(asOf: $asOf) { totalCount nodes { slug inForce(asOf: $asOf) } }
+  peru: country(code: "PE") {
+    regionalOffice(asOf: $asOf) {
+      slug
+      coverage { confidence derived }
+      validFrom { value precision sourceUrl }
+      predecessors { kind node { slug successors { node { slug } } } }
+    }
+  }
+  austria: country(code: "AT") { regionalOffice(asOf: $asOf) { slug } }
+  kenya: country(code: "KE") { regionalOffice(asOf: $asOf) { slug } }
+}
+"""
+SEVEN = ["bangkok", "cairo", "dakar", "nairobi", "pretoria", "europe-central-asia", "americas"]
+NINE = [
+    "bangkok",
+    "brussels",
+    "vienna",
+    "cairo",
+    "dakar",
+    "nairobi",
+    "pretoria",
+    "buenos-aires",
+    "san-jose",
+]
+AMERICAS_EN = "https://americas.iom.int/en/who-we-are"
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-06-01"])
+async def test_today_and_2025_answer_with_the_structure_after_the_mergers(
+    execute: Execute, as_of: str | None
+) -> None:
+    result = await execute(STRUCTURE, {"asOf": as_of})
+    assert result.errors is None
+    data = result.data
+    assert data is not None
+    offices = data["regionalOffices"]
+    assert offices["totalCount"] == 7
+    assert [(o["slug"], o["inForce"]) for o in offices["nodes"]] == [
+        (slug, "CERTAIN") for slug in SEVEN
+    ]
+    assert data["peru"]["regionalOffice"] == {
+        "slug": "americas",
+        "coverage": {"confidence": "LOW", "derived": True},
+        "validFrom": {"value": "2024", "precision": "YEAR", "sourceUrl": AMERICAS_EN},
+        "predecessors": [
+            {
+                "kind": "MERGED_INTO",
+                "node": {"slug": "buenos-aires", "successors": [{"node": {"slug": "americas"}}]},
+            },
+            {
+                "kind": "MERGED_INTO",
+                "node": {"slug": "san-jose", "successors": [{"node": {"slug": "americas"}}]},
+            },
+        ],
+    }
+    assert data["austria"]["regionalOffice"] == {"slug": "europe-central-asia"}
+    assert data["kenya"]["regionalOffice"] == {"slug": "nairobi"}
+    assert result.extensions["asOf"] == datetime.now(UTC).date().isoformat()  # type: ignore[index]
+
+
+async def test_2020_answers_with_the_nine_offices_of_the_seed_page(execute: Execute) -> None:
+    result = await execute(STRUCTURE, {"asOf": "2020-01-01"})
+    assert result.errors is None
+    data = result.data
+    assert data is not None
+    assert [o["slug"] for o in data["regionalOffices"]["nodes"]] == NINE
+    assert {o["inForce"] for o in data["regionalOffices"]["nodes"]} == {"CERTAIN"}
+    peru = data["peru"]["regionalOffice"]
+    assert (peru["slug"], peru["coverage"], peru["predecessors"]) == (
+        "buenos-aires",
+        {"confidence": "HIGH", "derived": False},
+        [],
+    )
+    assert data["austria"]["regionalOffice"] == {"slug": "brussels"}
+    assert data["kenya"]["regionalOffice"] == {"slug": "nairobi"}
+
+
+async def test_a_day_of_2024_is_uncertain_for_the_offices_the_mergers_touched(
+    execute: Execute,
+) -> None:
+    # The mergers are known only to the year: on any day of 2024 the four old offices may
+    # have ended and the two new ones may have begun. All are returned, marked UNCERTAIN;
+    # a country's office is then the successor.
+    result = await execute(STRUCTURE, {"asOf": "2024-06-01"})
+    assert result.errors is None
+    data = result.data
+    assert data is not None
+    assert [(o["slug"], o["inForce"]) for o in data["regionalOffices"]["nodes"]] == [
+        ("bangkok", "CERTAIN"),
+        ("brussels", "UNCERTAIN"),
+        ("vienna", "UNCERTAIN"),
+        ("cairo", "CERTAIN"),
+        ("dakar", "CERTAIN"),
+        ("nairobi", "CERTAIN"),
+        ("pretoria", "CERTAIN"),
+        ("buenos-aires", "UNCERTAIN"),
+        ("san-jose", "UNCERTAIN"),
+        ("europe-central-asia", "UNCERTAIN"),
+        ("americas", "UNCERTAIN"),
+    ]
+    assert data["peru"]["regionalOffice"]["slug"] == "americas"
+    assert data["austria"]["regionalOffice"] == {"slug": "europe-central-asia"}
+    # The last day of 2024: the successors are surely in force, the old offices still maybe.
+    last = await execute(STRUCTURE, {"asOf": "2024-12-31"})
+    assert last.errors is None
+    states = {o["slug"]: o["inForce"] for o in last.data["regionalOffices"]["nodes"]}  # type: ignore[index]
+    assert (states["vienna"], states["europe-central-asia"]) == ("UNCERTAIN", "CERTAIN")
+    # The first day of 2025: the old offices are gone.
+    first = await execute(STRUCTURE, {"asOf": "2025-01-01"})
+    assert first.errors is None
+    assert [o["slug"] for o in first.data["regionalOffices"]["nodes"]] == SEVEN  # type: ignore[index]
+
+
+OLD_SLUG = """
+{
+  regionalOffice(slug: "buenos-aires") {
+    inForce
+    validUntil { value precision }
+    countries { totalCount }
+    past: countries(asOf: "2020-01-01") { totalCount }
+    successors { node { slug inForce name(lang: ES) } }
+  }
+}
+"""
+
+
+async def test_an_old_slug_still_finds_its_office_and_leads_to_the_successor(
+    execute: Execute,
+) -> None:
+    result = await execute(OLD_SLUG)
+    assert result.errors is None
+    assert result.data == {
+        "regionalOffice": {
+            "inForce": "NO",
+            "validUntil": {"value": "2024", "precision": "YEAR"},
+            "countries": {"totalCount": 0},
+            "past": {"totalCount": 10},
+            "successors": [
+                {
+                    "node": {
+                        "slug": "americas",
+                        "inForce": "CERTAIN",
+                        "name": "Oficina Regional de las Américas",
+                    }
+                }
+            ],
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("literal", "message"),
+    [
+        ('"1950-12-31"', "`asOf`: 1950-12-31 is before 1951, when IOM was founded"),
+        ('"2024-02-30"', "`asOf`: '2024-02-30' is not a date (YYYY-MM-DD)"),
+        ('"2024"', "`asOf`: '2024' is not a date (YYYY-MM-DD)"),
+    ],
+)
+async def test_an_as_of_before_1951_or_malformed_is_bad_user_input(
+    execute: Execute, literal: str, message: str
+) -> None:
+    inline = await execute(f"{{ regionalOffices(asOf: {literal}) {{ totalCount }} }}")
+    assert inline.data is None
+    assert inline.errors is not None
+    assert [e.extensions for e in inline.errors] == [{"code": "BAD_USER_INPUT", "argument": "asOf"}]
+    assert message in inline.errors[0].message
+    variable = await execute(STRUCTURE, {"asOf": literal.strip('"')})
+    assert variable.errors is not None
+    assert variable.errors[0].extensions == {"code": "BAD_USER_INPUT"}
+    assert message in variable.errors[0].message
+
+
+SEARCH = """
+query Search($text: String!) {
+  search(text: $text) { nodes { ... on RegionalOffice { slug inForce } } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Americas", [("americas", "CERTAIN")]),
+        ("Américas", [("americas", "CERTAIN")]),
+        # Vienna's name ("South-Eastern Europe, Eastern Europe and Central Asia") matches too.
+        ("Europe and Central Asia", [("vienna", "NO"), ("europe-central-asia", "CERTAIN")]),
+        ("Buenos Aires", [("buenos-aires", "NO")]),
+    ],
+)
+async def test_search_finds_the_successors_and_says_which_offices_ended(
+    execute: Execute, text: str, found: list[tuple[str, str]]
+) -> None:
+    result = await execute(SEARCH, {"text": text})
+    assert result.errors is None
+    nodes = result.data["search"]["nodes"]  # type: ignore[index]
+    assert [(n["slug"], n["inForce"]) for n in nodes if n] == found
