@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import anyio
 from starlette.requests import ClientDisconnect, Request
@@ -197,10 +198,18 @@ class GraphQLEndpoint:
         languages = parse_accept_language(request.headers.get("accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         version = self.caching.versions()
+        # Fields without asOf answer for today, and the response says so (extensions.asOf):
+        # the day decides the bytes, so it is part of the key.
+        today = datetime.now(UTC).date()
         key = None
         if self.caching.responses is not None and version is not None:
             key = response_key(
-                version, media, languages, query, params.operation_name, params.variables
+                f"{version}@{today.isoformat()}",
+                media,
+                languages,
+                query,
+                params.operation_name,
+                params.variables,
             )
             cached = await self.caching.responses.get(key)
             if cached is not None:
@@ -213,6 +222,7 @@ class GraphQLEndpoint:
             list_sizes=self.dataset.list_sizes,
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
+            today=today,
         )
         result = await self.execute(request, query, params, context, outcome)
         outcome.error_codes = error_codes(result.errors or [])
