@@ -82,6 +82,7 @@ def list_sizes(db: Database) -> ListSizes:
         "offices_per_host": _largest_group(office.c.host_country_id),
         "successors_per_office": _largest_group(succession.c.predecessor_id),
         "predecessors_per_office": _largest_group(succession.c.successor_id),
+        "structure_changes": _count(select(succession.c.successor_id).distinct().subquery()),
         "sources_per_subject": _largest_group(sourced.c.subject_type, sourced.c.subject_id),
         "notes_per_subject": _largest_group(note_subject.c.subject_type, note_subject.c.subject_id),
         "subjects_per_note": _largest_group(note_subject.c.note_id),

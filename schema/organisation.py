@@ -1,6 +1,6 @@
 """The Organisation type: IOM itself, its figures, headquarters, leadership and offices."""
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import strawberry
 
@@ -16,7 +16,7 @@ from schema.leadership import LeadershipPosition
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Sourced
 from schema.regional_office import RegionalOffice
-from schema.validity import AsOf, answer_day
+from schema.validity import AsOf, StructureChange, answer_day, structure_changes
 
 
 @strawberry.type(description="Where the organisation's headquarters are.")
@@ -104,3 +104,19 @@ class Organisation(Sourced, KeyedNode):
             PageRequest(first, after, last, before, info.context.page_limits),
             lambda record: RegionalOffice.from_record(record, day),
         )
+
+    @strawberry.field(
+        description="The changes of the structure (the 2024 mergers): each with its date and "
+        "precision, the offices that ended, the office that began, and the pages stating it."
+    )
+    async def structure_changes(
+        self,
+        info: Info,
+        year: Annotated[
+            int | None, strawberry.argument(description="Only changes dated in this year.")
+        ] = None,
+    ) -> list[StructureChange]:
+        loaders = info.context.loaders
+        records = await loaders.offices_by_organisation.load(self.record.id)
+        predecessors = await loaders.predecessors_by_office.load_many([r.id for r in records])
+        return structure_changes(records, predecessors, year)

@@ -163,3 +163,62 @@ class SuccessionEdge:
         from schema.regional_office import RegionalOffice
 
         return RegionalOffice.from_record(self.record.office)
+
+
+@strawberry.type(description="A page's words stating a change of structure.")
+class ChangeSource:
+    url: str = strawberry.field(description="The page.")
+    quote: str = strawberry.field(description="The phrase of the page that states the change.")
+    confidence: Confidence = strawberry.field(description="How well the page supports it.")
+
+
+@strawberry.type(
+    description="A change of the structure: offices that ended and the office that began in "
+    "their place (the 2024 mergers), dated as precisely as a page states it."
+)
+class StructureChange:
+    date: PartialDate | None = strawberry.field(
+        description="When it happened: the successor's `validFrom` (2024, precision YEAR)."
+    )
+    sources: list[ChangeSource] = strawberry.field(description="The pages that state it.")
+    began_record: strawberry.Private[OfficeRecord]
+    ended_records: strawberry.Private[list[OfficeRecord]]
+
+    @strawberry.field(description="The office that began.")
+    def began(self) -> RegionalOfficeRef:
+        from schema.regional_office import RegionalOffice
+
+        return RegionalOffice.from_record(self.began_record)
+
+    @strawberry.field(description="The offices that ended, in the seed page's order.")
+    def ended(self) -> list[RegionalOfficeRef]:
+        from schema.regional_office import RegionalOffice
+
+        return [RegionalOffice.from_record(record) for record in self.ended_records]
+
+
+def structure_changes(
+    offices: list[OfficeRecord], predecessors: list[list[SuccessionRecord]], year: int | None
+) -> list[StructureChange]:
+    """One change per office that followed others; ``predecessors`` pairs with ``offices``."""
+    changes = []
+    for office, edges in zip(offices, predecessors, strict=True):
+        if not edges or (year is not None and not (office.valid_from or "").startswith(f"{year}")):
+            continue
+        sources: dict[tuple[str, str], ChangeSource] = {}
+        for edge in edges:
+            sources.setdefault(
+                (edge.source_url, edge.quote),
+                ChangeSource(
+                    url=edge.source_url, quote=edge.quote, confidence=Confidence(edge.confidence)
+                ),
+            )
+        changes.append(
+            StructureChange(
+                date=valid_from(office),
+                sources=list(sources.values()),
+                began_record=office,
+                ended_records=[edge.office for edge in edges],
+            )
+        )
+    return changes

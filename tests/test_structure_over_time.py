@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from resolvers.database import count_statements
 from tests.conftest import Execute
 
 QUERY = """
@@ -286,3 +287,49 @@ async def test_search_finds_the_successors_and_says_which_offices_ended(
     assert result.errors is None
     nodes = result.data["search"]["nodes"]  # type: ignore[index]
     assert [(n["slug"], n["inForce"]) for n in nodes if n] == found
+
+
+CHANGES = """
+query Changes($year: Int) {
+  organisation {
+    structureChanges(year: $year) {
+      date { value precision }
+      ended { slug }
+      began { slug inForce }
+      sources { url confidence }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("year", [2024, None])
+async def test_what_changed_in_2024_is_one_query(execute: Execute, year: int | None) -> None:
+    with count_statements() as counter:
+        result = await execute(CHANGES, {"year": year})
+    assert result.errors is None
+    assert counter.count == 3  # organisation, its offices, their predecessors
+    year_only = {"value": "2024", "precision": "YEAR"}
+    assert result.data["organisation"]["structureChanges"] == [  # type: ignore[index]
+        {
+            "date": year_only,
+            "ended": [{"slug": "brussels"}, {"slug": "vienna"}],
+            "began": {"slug": "europe-central-asia", "inForce": "CERTAIN"},
+            "sources": [{"url": ECA, "confidence": "HIGH"}],
+        },
+        {
+            "date": year_only,
+            "ended": [{"slug": "buenos-aires"}, {"slug": "san-jose"}],
+            "began": {"slug": "americas", "inForce": "CERTAIN"},
+            "sources": [
+                {"url": AMERICAS_ES, "confidence": "HIGH"},
+                {"url": AMERICAS_ES, "confidence": "HIGH"},
+            ],
+        },
+    ]
+
+
+async def test_no_change_is_dated_2023(execute: Execute) -> None:
+    result = await execute(CHANGES, {"year": 2023})
+    assert result.errors is None
+    assert result.data == {"organisation": {"structureChanges": []}}
