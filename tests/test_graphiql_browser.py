@@ -66,7 +66,7 @@ def test_graphiql_runs_the_full_traversal_offline(server_url: str, page: Page) -
 
     page.locator(".graphiql-container").wait_for(timeout=15_000)
     tabs = page.locator(".graphiql-tab")
-    assert tabs.count() == 6
+    assert tabs.count() == 7
     assert page.locator(".graphiql-tab-active").inner_text().strip() == "FullTraversal"
 
     page.locator(".graphiql-execute-button").click()

@@ -6,6 +6,7 @@ import pytest
 
 from resolvers.database import count_statements
 from tests.conftest import Execute
+from tests.dataset_facts import example
 
 QUERY = """
 query Validity($slugs: [String!]) {
@@ -333,3 +334,16 @@ async def test_no_change_is_dated_2023(execute: Execute) -> None:
     result = await execute(CHANGES, {"year": 2023})
     assert result.errors is None
     assert result.data == {"organisation": {"structureChanges": []}}
+
+
+async def test_the_graphiql_tab_walks_from_a_country_to_its_office_then_and_now(
+    execute: Execute,
+) -> None:
+    result = await execute(example("07-the-2024-reorganisation"), {"code": "PE"})
+    assert result.errors is None
+    peru = result.data["country"]  # type: ignore[index]
+    assert (peru["then"]["slug"], peru["then"]["inForce"]) == ("buenos-aires", "CERTAIN")
+    assert [s["node"]["slug"] for s in peru["then"]["successors"]] == ["americas"]
+    assert (peru["now"]["slug"], peru["now"]["inForce"]) == ("americas", "CERTAIN")
+    assert peru["now"]["coverage"]["derived"] is True
+    assert [p["node"]["slug"] for p in peru["now"]["predecessors"]] == ["buenos-aires", "san-jose"]
