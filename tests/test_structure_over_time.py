@@ -1,6 +1,7 @@
 """The structure over time: validity periods with their precision and source, successions."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -347,3 +348,51 @@ async def test_the_graphiql_tab_walks_from_a_country_to_its_office_then_and_now(
     assert (peru["now"]["slug"], peru["now"]["inForce"]) == ("americas", "CERTAIN")
     assert peru["now"]["coverage"]["derived"] is True
     assert [p["node"]["slug"] for p in peru["now"]["predecessors"]] == ["buenos-aires", "san-jose"]
+
+
+def _readme_queries() -> list[str]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The structure over time", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```graphql\n")[1:]]
+
+
+async def test_the_readme_examples_run_and_say_what_the_readme_says(execute: Execute) -> None:
+    peru, changes, ambiguous = _readme_queries()
+    first = await execute(peru)
+    assert first.errors is None
+    assert first.data == {
+        "country": {
+            "then": {
+                "slug": "buenos-aires",
+                "successors": [{"kind": "MERGED_INTO", "node": {"slug": "americas"}}],
+            },
+            "now": {
+                "slug": "americas",
+                "coverage": {"derived": True, "confidence": "LOW"},
+                "validFrom": {"value": "2024", "precision": "YEAR", "sourceUrl": AMERICAS_EN},
+            },
+        }
+    }
+    second = await execute(changes)
+    assert second.errors is None
+    assert [c["began"]["slug"] for c in second.data["organisation"]["structureChanges"]] == [  # type: ignore[index]
+        "europe-central-asia",
+        "americas",
+    ]
+    third = await execute(ambiguous)
+    assert third.errors is None
+    data = third.data
+    assert data is not None
+    assert len(data["regionalOffices"]["nodes"]) == 11
+    assert data["regionalOffice"]["inForce"] == "NO"
+    assert data["regionalOffice"]["successors"] == [
+        {
+            "node": {
+                "slug": "americas",
+                "predecessors": [
+                    {"node": {"slug": "buenos-aires"}},
+                    {"node": {"slug": "san-jose"}},
+                ],
+            }
+        }
+    ]
