@@ -266,8 +266,8 @@ async def test_an_as_of_before_1951_or_malformed_is_bad_user_input(
 
 
 SEARCH = """
-query Search($text: String!) {
-  search(text: $text) { nodes { ... on RegionalOffice { slug inForce } } }
+query Search($text: String!, $asOf: Date) {
+  search(text: $text, asOf: $asOf) { nodes { ... on RegionalOffice { slug inForce } } }
 }
 """
 
@@ -289,6 +289,13 @@ async def test_search_finds_the_successors_and_says_which_offices_ended(
     assert result.errors is None
     nodes = result.data["search"]["nodes"]  # type: ignore[index]
     assert [(n["slug"], n["inForce"]) for n in nodes if n] == found
+
+
+async def test_search_answers_for_the_day_asked_for(execute: Execute) -> None:
+    result = await execute(SEARCH, {"text": "Buenos Aires", "asOf": "2020-01-01"})
+    assert result.errors is None
+    nodes = result.data["search"]["nodes"]  # type: ignore[index]
+    assert [(n["slug"], n["inForce"]) for n in nodes if n] == [("buenos-aires", "CERTAIN")]
 
 
 CHANGES = """
