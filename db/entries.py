@@ -143,6 +143,8 @@ class Office(Open):
     slug: str
     names: dict[str, SourcedText]
     city: dict[str, str]
+    # Where a page says the office is based when it names no city ("based in Panama").
+    location: dict[str, SourcedText] = Field(default_factory=dict)
     seed_heading: str | None
     region: dict[str, SourcedText]
     host_country: str

@@ -11,7 +11,7 @@ from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
-SEARCHABLE_FIELDS = ("name", "title", "acronym", "short_name", "city", "current_name")
+SEARCHABLE_FIELDS = ("name", "title", "acronym", "short_name", "city", "location", "current_name")
 
 
 def desired_rows(dataset: Dataset) -> DesiredRows:
@@ -143,6 +143,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
             )
         build.sourced_texts(ref, "name", office.names)
         build.sourced_texts(ref, "region", office.region)
+        build.sourced_texts(ref, "location", office.location)
         for language, city in office.city.items():
             seed_url = build.seed_url if language == "fr" else None
             build.text(ref, "city", language, city, source_url=seed_url)

@@ -114,6 +114,7 @@ def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
         where = f"office {office.slug!r}"
         check.texts(where, office.names)
         check.texts(f"{where} region", office.region)
+        check.texts(f"{where} location", office.location)
         check.in_seed(f"{where} seed_heading", office.seed_heading)
         check.country(f"{where} host_country", office.host_country)
         for code in office.coverage.countries:

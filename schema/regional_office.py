@@ -86,6 +86,13 @@ class RegionalOffice(Sourced, KeyedNode):
         return localized(self.record.texts, "city", lang, info)
 
     @strawberry.field(
+        description="Where the pages say the office is based when they name no city (the "
+        "Americas office: `Panama`, `Panamá`); null otherwise."
+    )
+    def location(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.record.texts, "location", lang, info)
+
+    @strawberry.field(
         description="The region the office covers, as its sources word it; null when no page "
         "words it apart from the office's name."
     )

@@ -276,6 +276,8 @@ query Search($text: String!, $asOf: Date) {
     ("text", "found"),
     [
         ("Americas", [("americas", "CERTAIN")]),
+        ("Panama", [("americas", "CERTAIN")]),  # "based in Panama": the page names no city
+        ("Panamá", [("americas", "CERTAIN")]),
         ("Américas", [("americas", "CERTAIN")]),
         # Vienna's name ("South-Eastern Europe, Eastern Europe and Central Asia") matches too.
         ("Europe and Central Asia", [("vienna", "NO"), ("europe-central-asia", "CERTAIN")]),
