@@ -121,7 +121,7 @@ class LeadershipUnit(SQLModel, table=True):
 
 
 class RegionalOffice(SQLModel, table=True):
-    """One of the regional offices the seed page describes."""
+    """A regional office: one of the nine the seed page describes, or a 2024 successor."""
 
     __tablename__ = "regional_office"
     __table_args__ = (
