@@ -51,7 +51,8 @@ AS_OF_DESCRIPTION = (
     "(UTC, stated in the response's `extensions.asOf`). A change known only to the year (the "
     "2024 mergers) leaves every day of that year uncertain: offices that may or may not be in "
     "force then are all returned, each with `inForce` UNCERTAIN; a country's `regionalOffice` "
-    "is then the successor."
+    "is then the successor. A start no page dates (`validFrom` null) does not bound an office: "
+    "it counts as in force before its end."
 )
 AsOf = Annotated[
     Date | None,
