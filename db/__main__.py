@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
             _say(
                 f"{args.path.name}: valid: {len(data.offices)} offices, "
                 f"{len(data.institutions)} institutions, {len(data.links)} links, "
-                f"{sum(len(o.coverage.countries) for o in data.offices)} supported countries, "
+                f"{len({c for o in data.offices for c in o.coverage.countries})} supported "
+                "countries, "
                 f"{len(data.data_quality_notes)} data-quality notes; "
                 f"version {loaded.content_hash[:12]}"
             )

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from db.vocabulary import ConfidenceLevel, SeverityLevel
+from db.vocabulary import ConfidenceLevel, DatePrecision, SeverityLevel, SuccessionKind
 
 SEED_SOURCE = "seed"  # a ``source`` naming the seed page rather than a URL
 
@@ -108,17 +108,51 @@ class Coverage(Strict):
     method: str
     countries: list[str]
     inferred: list[str] = Field(default_factory=list)
+    # The offices whose lists this one unites (a successor's), when no page states its own.
+    derived_from: list[str] = Field(default_factory=list)
+
+
+class DateFact(Strict):
+    """A partial date with the page and phrase that state it, or null with the reason.
+
+    ``value`` is an ISO 8601 prefix at ``precision`` (``2024``, ``2011-09``, ``2011-07-01``).
+    When no page states the date, ``value`` is null and ``unknown`` says why (an open end, or
+    no page found); the date is never filled in.
+    """
+
+    value: str | None
+    precision: DatePrecision | None = None
+    source: str | None = None
+    quote: str | None = None
+    confidence: ConfidenceLevel | None = None
+    derivation: str | None = None
+    unknown: str | None = None
+
+
+class Predecessor(Strict):
+    """An office this one follows, how, and the page that says so."""
+
+    office: str
+    kind: SuccessionKind
+    source: str
+    quote: str
+    confidence: ConfidenceLevel
 
 
 class Office(Open):
     slug: str
     names: dict[str, SourcedText]
     city: dict[str, str]
-    seed_heading: str
+    # Where a page says the office is based when it names no city ("based in Panama").
+    location: dict[str, SourcedText] = Field(default_factory=dict)
+    seed_heading: str | None
     region: dict[str, SourcedText]
     host_country: str
     status_note: StatusNote | None
     coverage: Coverage
+    valid_from: DateFact
+    valid_until: DateFact
+    predecessors: list[Predecessor] = Field(default_factory=list)
     notes: dict[str, str] | None = None
 
 

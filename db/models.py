@@ -20,9 +20,10 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from db.vocabulary import ConfidenceLevel, SeverityLevel
+from db.vocabulary import ConfidenceLevel, SeverityLevel, SuccessionKind
 
 
 class SubjectType(StrEnum):
@@ -120,7 +121,7 @@ class LeadershipUnit(SQLModel, table=True):
 
 
 class RegionalOffice(SQLModel, table=True):
-    """One of the regional offices the seed page describes."""
+    """A regional office: one of the nine the seed page describes, or a 2024 successor."""
 
     __tablename__ = "regional_office"
     __table_args__ = (
@@ -137,24 +138,81 @@ class RegionalOffice(SQLModel, table=True):
     host_country_id: int = Field(
         sa_column=Column(Integer, ForeignKey("country.id"), nullable=False, index=True)
     )
-    seed_heading: str
+    seed_heading: str | None = None  # null for an office the seed page does not describe
     coverage_confidence: str = Field(max_length=8)
     coverage_source_url: str | None = None
     coverage_method: str
+    coverage_derived: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     status_note: str | None = None
     status_note_source_url: str | None = None
     notes: str | None = None
+    # The period of validity: partial dates (``2024``, ``2011-09``), each with its source and
+    # quote, or null with the reason no date is given (``*_unknown``). Precisions are checked by
+    # the loader (db.vocabulary.DatePrecision), not by a CHECK: adding one would make SQLite
+    # rebuild this table, which the foreign keys pointing at it forbid once it holds rows.
+    valid_from: str | None = Field(default=None, max_length=10)
+    valid_from_precision: str | None = Field(default=None, max_length=8)
+    valid_from_source_url: str | None = None
+    valid_from_quote: str | None = None
+    valid_from_confidence: str | None = Field(default=None, max_length=8)
+    valid_from_derivation: str | None = None
+    valid_from_unknown: str | None = None
+    valid_until: str | None = Field(default=None, max_length=10)
+    valid_until_precision: str | None = Field(default=None, max_length=8)
+    valid_until_source_url: str | None = None
+    valid_until_quote: str | None = None
+    valid_until_confidence: str | None = Field(default=None, max_length=8)
+    valid_until_derivation: str | None = None
+    valid_until_unknown: str | None = None
+
+
+class OfficeSuccession(SQLModel, table=True):
+    """An office that follows another (the 2024 mergers), with the page and phrase stating it."""
+
+    __tablename__ = "office_succession"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", SuccessionKind), name="ck_succession_kind"),
+        CheckConstraint(_one_of("confidence", ConfidenceLevel), name="ck_succession_confidence"),
+    )
+    predecessor_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("regional_office.id"), primary_key=True, autoincrement=False
+        )
+    )
+    successor_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("regional_office.id"),
+            primary_key=True,
+            autoincrement=False,
+            index=True,
+        )
+    )
+    kind: str = Field(max_length=32)
+    source_url: str
+    quote: str
+    confidence: str = Field(max_length=8)
 
 
 class OfficeCountry(SQLModel, table=True):
-    """Coverage: the office that supports a country (a country has at most one: the primary key)."""
+    """Coverage: an office that supports a country while the office is in force.
+
+    A country can be supported by successive offices (Vienna, then Europe and Central Asia);
+    ``db.rules`` refuses two offices supporting one country at the same moment.
+    """
 
     __tablename__ = "office_country"
     country_id: int = Field(
         sa_column=Column(Integer, ForeignKey("country.id"), primary_key=True, autoincrement=False)
     )
     office_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("regional_office.id"), nullable=False, index=True)
+        sa_column=Column(
+            Integer,
+            ForeignKey("regional_office.id"),
+            primary_key=True,
+            autoincrement=False,
+            index=True,
+        )
     )
     inferred: bool = False
 

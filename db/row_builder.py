@@ -23,6 +23,7 @@ class DesiredRows:
     organisations: list[dict[str, Any]] = field(default_factory=list)
     leadership: list[dict[str, Any]] = field(default_factory=list)
     offices: list[dict[str, Any]] = field(default_factory=list)
+    successions: list[dict[str, Any]] = field(default_factory=list)
     coverage: list[dict[str, Any]] = field(default_factory=list)
     institutions: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from db.countries import country_rows
-from db.entries import SEED_SOURCE, Dataset, Institution
+from db.entries import SEED_SOURCE, Dataset, DateFact, Institution
 from db.models import SubjectType
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
-SEARCHABLE_FIELDS = ("name", "title", "acronym", "short_name", "city", "current_name")
+SEARCHABLE_FIELDS = ("name", "title", "acronym", "short_name", "city", "location", "current_name")
 
 
 def desired_rows(dataset: Dataset) -> DesiredRows:
@@ -122,17 +122,33 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "coverage_confidence": office.coverage.confidence,
                 "coverage_source_url": office.coverage.source,
                 "coverage_method": office.coverage.method,
+                "coverage_derived": bool(office.coverage.derived_from),
                 "status_note": status.text if status else None,
                 "status_note_source_url": status.source if status else None,
                 "notes": office.notes["text"] if office.notes else None,
+                **_date_columns("valid_from", office.valid_from, build),
+                **_date_columns("valid_until", office.valid_until, build),
             }
         )
+        for predecessor in office.predecessors:
+            build.rows.successions.append(
+                {
+                    "predecessor_id": ("office", predecessor.office),
+                    "successor_id": ("office", office.slug),
+                    "kind": predecessor.kind,
+                    "source_url": build.source_url(predecessor.source),
+                    "quote": predecessor.quote,
+                    "confidence": predecessor.confidence,
+                }
+            )
         build.sourced_texts(ref, "name", office.names)
         build.sourced_texts(ref, "region", office.region)
+        build.sourced_texts(ref, "location", office.location)
         for language, city in office.city.items():
             seed_url = build.seed_url if language == "fr" else None
             build.text(ref, "city", language, city, source_url=seed_url)
-        build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
+        if office.seed_heading is not None:
+            build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
         build.fact(ref, "coverage", office.coverage.source, note=office.coverage.method)
         if status:
             build.fact(ref, "status", status.source, note=status.text)
@@ -146,6 +162,19 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                     "inferred": code in office.coverage.inferred,
                 }
             )
+
+
+def _date_columns(bound: str, fact: DateFact, build: RowsBuilder) -> dict[str, Any]:
+    """The columns of one end of an office's period of validity (``valid_from_precision``...)."""
+    return {
+        bound: fact.value,
+        f"{bound}_precision": fact.precision,
+        f"{bound}_source_url": build.source_url(fact.source),
+        f"{bound}_quote": fact.quote,
+        f"{bound}_confidence": fact.confidence,
+        f"{bound}_derivation": fact.derivation,
+        f"{bound}_unknown": fact.unknown,
+    }
 
 
 def _institution_rows(dataset: Dataset, build: RowsBuilder) -> None:

@@ -4,10 +4,12 @@ A rule adds a problem naming the entry at fault (``office 'nairobi' coverage: ..
 than stopping at the first, so one run of ``python -m db check`` reports all of them.
 """
 
+from datetime import date
 from enum import StrEnum
 
 from db.countries import iso_countries
-from db.entries import SEED_SOURCE, Dataset, SourcedText
+from db.entries import SEED_SOURCE, Dataset, DateFact, Office, SourcedText
+from db.partial_dates import PartialDate
 from db.vocabulary import ConfidenceLevel, InstitutionKindSlug, LanguageCode, RelationshipKindSlug
 
 
@@ -106,24 +108,94 @@ def _leadership_rules(dataset: Dataset, check: Checker) -> set[str]:
 
 def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
     offices = check.unique("office", [o.slug for o in dataset.offices])
-    covered: dict[str, str] = {}
+    periods = {office.slug: _period(office, check) for office in dataset.offices}
+    covered: dict[str, list[str]] = {}
     for office in dataset.offices:
         where = f"office {office.slug!r}"
         check.texts(where, office.names)
         check.texts(f"{where} region", office.region)
+        check.texts(f"{where} location", office.location)
         check.in_seed(f"{where} seed_heading", office.seed_heading)
         check.country(f"{where} host_country", office.host_country)
         for code in office.coverage.countries:
             check.country(f"{where} coverage", code)
-            if code in covered:
-                check.problems.append(
-                    f"{where} coverage: {code} is already supported by office {covered[code]!r}"
-                )
-            covered[code] = office.slug
+            for other in covered.get(code, []):
+                if _overlap(periods[office.slug], periods[other]):
+                    check.problems.append(
+                        f"{where} coverage: {code} is already supported by office {other!r}"
+                    )
+            covered.setdefault(code, []).append(office.slug)
         for code in office.coverage.inferred:
             if code not in office.coverage.countries:
                 check.problems.append(f"{where} coverage: inferred {code} is not in its countries")
+        for slug in office.coverage.derived_from:
+            if slug not in offices:
+                check.problems.append(f"{where} coverage: derived from unknown office {slug!r}")
+    _succession_rules(dataset, check, offices)
     return offices
+
+
+# When an office is surely in force: from the last day its start may be to the first day its
+# end may be (None: unbounded). A date known to the year leaves the rest of that year uncertain.
+Period = tuple[date | None, date | None]
+
+
+def _partial_date(where: str, fact: DateFact, check: Checker) -> PartialDate | None:
+    if fact.value is None:
+        if not fact.unknown:
+            check.problems.append(f"{where}: no value and no `unknown` saying why")
+        return None
+    if fact.precision is None or fact.source is None or fact.quote is None:
+        check.problems.append(f"{where}: a date needs its precision, source and quote")
+        return None
+    try:
+        return PartialDate.parse(fact.value, fact.precision)
+    except ValueError as error:
+        check.problems.append(f"{where}: {error}")
+        return None
+
+
+def _period(office: Office, check: Checker) -> Period:
+    where = f"office {office.slug!r}"
+    start = _partial_date(f"{where} valid_from", office.valid_from, check)
+    end = _partial_date(f"{where} valid_until", office.valid_until, check)
+    if start is not None and end is not None and end.last_day() < start.first_day():
+        check.problems.append(
+            f"{where}: valid_until {end.value} is before valid_from {start.value}"
+        )
+    return (
+        start.last_day() if start else None,
+        end.first_day() if end else None,
+    )
+
+
+def _overlap(first: Period, second: Period) -> bool:
+    """True when some day has both offices surely in force."""
+    starts = [day for day in (first[0], second[0]) if day is not None]
+    ends = [day for day in (first[1], second[1]) if day is not None]
+    return not starts or not ends or max(starts) < min(ends)
+
+
+def _succession_rules(dataset: Dataset, check: Checker, offices: set[str]) -> None:
+    """Predecessors are known offices, and a successor starts exactly where each ends."""
+    by_slug = {office.slug: office for office in dataset.offices}
+    for office in dataset.offices:
+        where = f"office {office.slug!r} predecessors"
+        for predecessor in office.predecessors:
+            if predecessor.office not in offices:
+                check.problems.append(f"{where}: unknown office {predecessor.office!r}")
+                continue
+            ended = by_slug[predecessor.office].valid_until
+            began = office.valid_from
+            if (ended.value, ended.precision) != (began.value, began.precision):
+                check.problems.append(
+                    f"{where}: {predecessor.office!r} ends {_shown(ended)} but {office.slug!r} "
+                    f"starts {_shown(began)}; a successor starts where its predecessor ends"
+                )
+
+
+def _shown(fact: DateFact) -> str:
+    return "at an unknown date" if fact.value is None else f"{fact.value} ({fact.precision})"
 
 
 def _institution_rules(dataset: Dataset, check: Checker) -> set[str]:

@@ -67,3 +67,17 @@ class InstitutionKindSlug(StrEnum):
     REGIONAL_CONSULTATIVE_PROCESS = "regional_consultative_process"
     REGIONAL_ECONOMIC_COMMUNITY = "regional_economic_community"
     UN_ENTITY = "un_entity"
+
+
+class DatePrecision(StrEnum):
+    """How much of a partial date a source states: ``2024``, ``2011-09`` or ``2011-07-01``."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+class SuccessionKind(StrEnum):
+    """How an office came to follow another (``office_succession.kind``)."""
+
+    MERGED_INTO = "merged_into"

@@ -17,6 +17,7 @@ from db.models import (
     LeadershipUnit,
     OfficeCountry,
     OfficeInstitutionLink,
+    OfficeSuccession,
     Provenance,
     RegionalOffice,
     SearchTerm,
@@ -57,7 +58,7 @@ def list_sizes(db: Database) -> ListSizes:
     unit, coverage = table_of(LeadershipUnit), table_of(OfficeCountry)
     country, institution = table_of(Country), table_of(Institution)
     note, note_subject = table_of(DataQualityNote), table_of(DataQualityNoteSubject)
-    terms = table_of(SearchTerm)
+    terms, succession = table_of(SearchTerm), table_of(OfficeSuccession)
     provenance, translation = table_of(Provenance), table_of(Translation)
     sourced = union_all(
         select(provenance.c.subject_type, provenance.c.subject_id),
@@ -79,6 +80,9 @@ def list_sizes(db: Database) -> ListSizes:
         "links_per_institution": _largest_group(link.c.institution_id),
         "children_per_institution": _largest_group(institution.c.parent_id),
         "offices_per_host": _largest_group(office.c.host_country_id),
+        "successors_per_office": _largest_group(succession.c.predecessor_id),
+        "predecessors_per_office": _largest_group(succession.c.successor_id),
+        "structure_changes": _count(select(succession.c.successor_id).distinct().subquery()),
         "sources_per_subject": _largest_group(sourced.c.subject_type, sourced.c.subject_id),
         "notes_per_subject": _largest_group(note_subject.c.subject_type, note_subject.c.subject_id),
         "subjects_per_note": _largest_group(note_subject.c.note_id),

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import Select, or_, select
 
 from db.models import Country, OfficeCountry, RegionalOffice, SubjectType
@@ -10,14 +11,21 @@ from db.tables import table_of
 from resolvers.database import Database
 from resolvers.errors import UserInputError
 from resolvers.records import group_pairs, ids_matching_text, sort_records
-from resolvers.texts import Texts, check_field_order, group_texts, with_texts
+from resolvers.texts import Texts, check_field_order, group_texts, json_triples, with_texts
 
 _country = table_of(Country)
 _coverage = table_of(OfficeCountry)
 _office = table_of(RegionalOffice)
-_COLUMNS = (*_country.c, _coverage.c.office_id, _coverage.c.inferred)
-# coverage.inferred is the last column; the outer join makes it NULL for unsupported countries.
-_INFERRED = len(_COLUMNS) - 1
+_COLUMNS = tuple(_country.c)
+_WIDTH = len(_COLUMNS) + 1  # the country's columns and its coverage
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRecord:
+    """An office that supports the country while the office is in force."""
+
+    office_id: int
+    inferred: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,23 +36,47 @@ class CountryRecord:
     numeric: str | None
     is_iso: bool
     note: str | None
-    office_id: int | None
-    coverage_inferred: bool
+    coverage: tuple[CoverageRecord, ...]  # every office that supports it, over time
     texts: Texts
 
 
-check_field_order(CountryRecord, _COLUMNS[:_INFERRED], "coverage_inferred", "texts")
+check_field_order(CountryRecord, _COLUMNS, "coverage", "texts")
 
 
-def _query() -> Select[tuple[object, ...]]:
-    base = select(*_COLUMNS).select_from(_country.outerjoin(_coverage))
-    return with_texts(base, SubjectType.COUNTRY, _country.c.id)
+def _query(*extra_columns: object) -> Select[tuple[object, ...]]:
+    """Countries with their coverage (one JSON column: [[office id, inferred], ...]), then
+    ``extra_columns``, then their texts."""
+    # An alias: a query joining office_country itself must not correlate this subquery with it.
+    every = _coverage.alias("every_coverage")
+    coverage = (
+        Select(json_triples(every.c.office_id, every.c.inferred))
+        .where(every.c.country_id == _country.c.id)
+        .correlate(_country)
+        .scalar_subquery()
+        .label("coverage")
+    )
+    return with_texts(
+        select(*_COLUMNS, coverage, *extra_columns),  # type: ignore[call-overload]
+        SubjectType.COUNTRY,
+        _country.c.id,
+    )
 
 
-def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[CountryRecord]:
+def _coverage_of(value: str | None) -> tuple[CoverageRecord, ...]:
+    pairs = orjson.loads(value) if value else ()
+    return tuple(CoverageRecord(int(office_id), bool(inferred)) for office_id, inferred in pairs)
+
+
+def _fetch(
+    db: Database, query: Select[tuple[object, ...]], extra: int = 0
+) -> list[tuple[CountryRecord, object]]:
+    width = _WIDTH + extra
     return [
-        CountryRecord(*row[:_INFERRED], bool(row[_INFERRED]), texts)  # type: ignore[call-arg]
-        for row, texts in group_texts(db.fetch(query), len(_COLUMNS))
+        (
+            CountryRecord(*row[: _WIDTH - 1], _coverage_of(row[_WIDTH - 1]), texts),  # type: ignore[call-arg]
+            row[_WIDTH] if extra else None,
+        )
+        for row, texts in group_texts(db.fetch(query), width)
     ]
 
 
@@ -65,14 +97,14 @@ def normalise_code(code: str, argument: str = "code") -> str:
 
 def countries_by_ids(db: Database, ids: Sequence[int]) -> dict[int, CountryRecord]:
     query = _query().where(_country.c.id.in_(ids))
-    return {record.id: record for record in _fetch(db, query)}
+    return {record.id: record for record, _ in _fetch(db, query)}
 
 
 def countries_by_codes(db: Database, codes: Sequence[str]) -> dict[str, CountryRecord]:
     """Countries by upper-case alpha-2 or alpha-3 code; each is found under both codes."""
     query = _query().where(or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes)))
     found: dict[str, CountryRecord] = {}
-    for record in _fetch(db, query):
+    for record, _ in _fetch(db, query):
         found[record.alpha2] = record
         found[record.alpha3] = record
     return found
@@ -81,9 +113,14 @@ def countries_by_codes(db: Database, codes: Sequence[str]) -> dict[str, CountryR
 def countries_by_office_ids(
     db: Database, office_ids: Sequence[int]
 ) -> dict[int, list[CountryRecord]]:
-    """The countries each office supports, in alpha-3 order."""
-    query = _query().where(_coverage.c.office_id.in_(office_ids)).order_by(_country.c.alpha3)
-    return group_pairs(((c.office_id, c) for c in _fetch(db, query)), office_ids)
+    """The countries each office supports while in force, in alpha-3 order."""
+    query = (
+        _query(_coverage.c.office_id)
+        .join(_coverage, _coverage.c.country_id == _country.c.id)
+        .where(_coverage.c.office_id.in_(office_ids))
+        .order_by(_country.c.alpha3)
+    )
+    return group_pairs(((office_id, c) for c, office_id in _fetch(db, query, extra=1)), office_ids)  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +141,15 @@ def list_countries(
         query = query.where(or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes)))
     if where.office_slugs is not None:
         offices = select(_office.c.id).where(_office.c.slug.in_(where.office_slugs))
-        query = query.where(_coverage.c.office_id.in_(offices))
-    if where.supported is not None:
         query = query.where(
-            _coverage.c.office_id.is_not(None)
-            if where.supported
-            else _coverage.c.office_id.is_(None)
+            _country.c.id.in_(
+                select(_coverage.c.country_id).where(_coverage.c.office_id.in_(offices))
+            )
+        )
+    if where.supported is not None:
+        supported = select(_coverage.c.country_id)
+        query = query.where(
+            _country.c.id.in_(supported) if where.supported else _country.c.id.not_in(supported)
         )
     if where.text:
         query = query.where(
@@ -119,6 +159,6 @@ def list_countries(
                 _country.c.alpha3 == where.text.strip().upper(),
             )
         )
-    records = _fetch(db, query)
+    records = [record for record, _ in _fetch(db, query)]
     sort_records(records, order_by, descending, languages, unnamed=lambda r: r.alpha3)
     return records

@@ -8,7 +8,15 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from resolvers import country, institution, leadership, link, organisation, provenance
+from resolvers import (
+    country,
+    institution,
+    leadership,
+    link,
+    organisation,
+    provenance,
+    succession,
+)
 from resolvers import regional_office as office
 from resolvers.database import Database
 
@@ -54,6 +62,8 @@ class Loaders:
         self.office_by_slug = _loader(db, office.offices_by_slugs)
         self.office_by_supported_country = _loader(db, office.offices_by_supported_country_ids)
         self.offices_by_host_country = _list_loader(db, office.offices_by_host_country_ids)
+        self.successors_by_office = _list_loader(db, succession.successors_by_office_ids)
+        self.predecessors_by_office = _list_loader(db, succession.predecessors_by_office_ids)
         self.country_by_id = _loader(db, country.countries_by_ids)
         self.country_by_code = _loader(db, country.countries_by_codes)
         self.countries_by_office = _list_loader(db, country.countries_by_office_ids)

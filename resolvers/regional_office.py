@@ -23,13 +23,28 @@ class OfficeRecord:
     rank: int
     organisation_id: int
     host_country_id: int
-    seed_heading: str
+    seed_heading: str | None
     coverage_confidence: str
     coverage_source_url: str | None
     coverage_method: str
+    coverage_derived: bool
     status_note: str | None
     status_note_source_url: str | None
     notes: str | None
+    valid_from: str | None
+    valid_from_precision: str | None
+    valid_from_source_url: str | None
+    valid_from_quote: str | None
+    valid_from_confidence: str | None
+    valid_from_derivation: str | None
+    valid_from_unknown: str | None
+    valid_until: str | None
+    valid_until_precision: str | None
+    valid_until_source_url: str | None
+    valid_until_quote: str | None
+    valid_until_confidence: str | None
+    valid_until_derivation: str | None
+    valid_until_unknown: str | None
     texts: Texts
 
 

@@ -15,10 +15,12 @@ from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
 from schema.errors import coded, collapse_duplicates, log_unexpected
+from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
 from schema.extensions.nul_characters import RejectNulCharacters
 from schema.query import Query
+from schema.validity import DATE_SCALAR, Date
 
 _camel_case = cache(to_camel_case)
 
@@ -110,12 +112,15 @@ def build_schema(limits: Limits | None = None, *, field_suggestions: bool = Fals
     limits = limits or Limits()
     return IomSchema(
         query=Query,
-        config=StrawberryConfig(disable_field_suggestions=not field_suggestions),
+        config=StrawberryConfig(
+            disable_field_suggestions=not field_suggestions, scalar_map={Date: DATE_SCALAR}
+        ),
         extensions=[
             *limit_extensions(limits),
             RejectNulCharacters,
             partial(CostLimit, limits),
             ParserCache,
             ValidationAfterGuards,
+            AnswerDate,
         ],
     )

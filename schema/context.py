@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
@@ -26,6 +27,8 @@ class Context:
     page_limits: PageLimits = field(default_factory=PageLimits)
     # Filled by the service when it rate-limits clients; None runs every affordable operation.
     charge: Charge | None = None
+    # The date a field without ``asOf`` answers for (UTC): every response states it.
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

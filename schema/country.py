@@ -1,15 +1,19 @@
 """The Country type: ISO codes and names, and the offices that support or are hosted in it."""
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
 from db.models import SubjectType
 from resolvers.country import CountryRecord
+from resolvers.regional_office import OfficeRecord
+from resolvers.validity import office_for_country, offices_in_force
 from schema.context import Info
 from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
 from schema.provenance import Sourced
+from schema.validity import AsOf, answer_day
 
 if TYPE_CHECKING:
     from schema.regional_office import RegionalOffice
@@ -39,9 +43,11 @@ class Country(Sourced, KeyedNode):
     )
     note: str | None = strawberry.field(description="Why a non-ISO code is listed.")
     record: strawberry.Private[CountryRecord]
+    # The day the country was reached for (a parent's asOf); None: the request's today.
+    as_of: strawberry.Private[date | None] = None
 
     @classmethod
-    def from_record(cls, record: CountryRecord) -> "Country":
+    def from_record(cls, record: CountryRecord, as_of: date | None = None) -> "Country":
         return cls(
             alpha3=record.alpha3,
             alpha2=record.alpha2,
@@ -49,6 +55,7 @@ class Country(Sourced, KeyedNode):
             is_iso=record.is_iso,
             note=record.note,
             record=record,
+            as_of=as_of,
         )
 
     @strawberry.field(description="Name of the country (ISO 3166-1 names from pycountry).")
@@ -59,27 +66,36 @@ class Country(Sourced, KeyedNode):
     def short_name(self, info: Info, lang: LangArgument = None) -> str | None:
         return localized(self.record.texts, "short_name", lang, info)
 
+    async def _office(self, info: Info, day: date) -> OfficeRecord | None:
+        ids = [coverage.office_id for coverage in self.record.coverage]
+        offices = await info.context.loaders.office_by_id.load_many(ids)
+        return office_for_country([o for o in offices if o is not None], day)
+
     @strawberry.field(
-        description="The regional office that supports this country; null where none does."
+        description="The regional office that supports this country on the day asked for; null "
+        "where none does. In the year of a change known only to the year, the successor."
     )
-    async def regional_office(self, info: Info) -> RegionalOfficeRef | None:
+    async def regional_office(self, info: Info, as_of: AsOf = None) -> RegionalOfficeRef | None:
         from schema.regional_office import RegionalOffice
 
-        if self.record.office_id is None:
-            return None
-        record = await info.context.loaders.office_by_id.load(self.record.office_id)
-        return RegionalOffice.from_record(record) if record else None
+        day = answer_day(info, as_of, self.as_of)
+        record = await self._office(info, day)
+        return RegionalOffice.from_record(record, day) if record else None
 
     @strawberry.field(
-        description="True when the office assignment is inferred rather than listed by IOM "
+        description="True when that office's support is inferred rather than listed by IOM "
         "(see the office's coverage method)."
     )
-    def coverage_inferred(self) -> bool:
-        return self.record.coverage_inferred
+    async def coverage_inferred(self, info: Info, as_of: AsOf = None) -> bool:
+        record = await self._office(info, answer_day(info, as_of, self.as_of))
+        return any(c.inferred for c in self.record.coverage if record and c.office_id == record.id)
 
-    @strawberry.field(description="Regional offices located in this country.")
-    async def hosted_offices(self, info: Info) -> list[RegionalOfficeRef]:
+    @strawberry.field(
+        description="Regional offices located in this country and in force on the day asked for."
+    )
+    async def hosted_offices(self, info: Info, as_of: AsOf = None) -> list[RegionalOfficeRef]:
         from schema.regional_office import RegionalOffice
 
+        day = answer_day(info, as_of, self.as_of)
         records = await info.context.loaders.offices_by_host_country.load(self.record.id)
-        return [RegionalOffice.from_record(r) for r in records]
+        return [RegionalOffice.from_record(r, day) for r in offices_in_force(records, day)]

@@ -2,6 +2,7 @@
 any type), and the typed node of a subject stored by provenance and search tables."""
 
 import asyncio
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -22,6 +23,7 @@ from schema.organisation import Organisation
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import DataQualityNote
 from schema.regional_office import RegionalOffice
+from schema.validity import AsOf
 
 _ENTITY_TYPES: tuple[type[KeyedNode], ...] = (
     Organisation,
@@ -62,13 +64,20 @@ async def resolve_global_ids(
     return list(await asyncio.gather(*(resolve(global_id) for global_id in parsed)))
 
 
-async def node_for_subject(info: Info, subject_type: str, subject_id: int) -> relay.Node | None:
-    """The typed node for a (subject type, id) pair stored by provenance and search tables."""
+async def node_for_subject(
+    info: Info, subject_type: str, subject_id: int, as_of: date | None = None
+) -> relay.Node | None:
+    """The typed node for a (subject type, id) pair stored by provenance and search tables;
+    an office or a country answers its dated fields for ``as_of`` (None: today)."""
     node_type = NODE_TYPES_BY_SUBJECT.get(SubjectType(subject_type))
     if node_type is None:
         return None
     record = await getattr(info.context.loaders, node_type.id_loader_name).load(subject_id)
-    return node_type.from_record(record) if record else None
+    if record is None:
+        return None
+    if node_type is RegionalOffice or node_type is Country:
+        return node_type.from_record(record, as_of)
+    return node_type.from_record(record)
 
 
 @strawberry.type(description="Root fields on global IDs and search.")
@@ -104,12 +113,14 @@ class NodeQueries:
     @strawberry.field(
         description="Find offices, countries, institutions, leadership positions and the "
         "organisation by name, acronym or code in any language, ignoring accents and case "
-        "(`oim`, `Egypte`, `cedeao`). Exact matches first, then prefixes, then the rest."
+        "(`oim`, `Egypte`, `cedeao`). Exact matches first, then prefixes, then the rest. "
+        "Offices are found in force or not: their `inForce` says which."
     )
     async def search(
         self,
         info: Info,
         text: Annotated[str, strawberry.argument(description="2 to 100 characters.")],
+        as_of: AsOf = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -120,7 +131,7 @@ class NodeQueries:
             hits, PageRequest(first, after, last, before, info.context.page_limits), lambda hit: hit
         )
         nodes = await asyncio.gather(
-            *(node_for_subject(info, hit.subject_type, hit.subject_id) for hit in page.nodes)
+            *(node_for_subject(info, hit.subject_type, hit.subject_id, as_of) for hit in page.nodes)
         )
         for edge, node in zip(page.edges, nodes, strict=True):
             edge.node = node  # type: ignore[assignment]

@@ -1,12 +1,13 @@
 """The Organisation type: IOM itself, its figures, headquarters, leadership and offices."""
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import strawberry
 
 from db.models import SubjectType
 from resolvers.organisation import OrganisationRecord
 from resolvers.pagination import PageRequest
+from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
@@ -15,6 +16,7 @@ from schema.leadership import LeadershipPosition
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Sourced
 from schema.regional_office import RegionalOffice
+from schema.validity import AsOf, StructureChange, answer_day, structure_changes
 
 
 @strawberry.type(description="Where the organisation's headquarters are.")
@@ -81,10 +83,14 @@ class Organisation(Sourced, KeyedNode):
         info.context.loaders.leadership_by_id.prime_many({r.id: r for r in records})
         return [LeadershipPosition.from_record(r) for r in records]
 
-    @strawberry.field(description="Regional offices, in the seed page's order.")
+    @strawberry.field(
+        description="Regional offices in force on the day asked for, in the seed page's order "
+        "then the successors'."
+    )
     async def regional_offices(
         self,
         info: Info,
+        as_of: AsOf = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -92,8 +98,25 @@ class Organisation(Sourced, KeyedNode):
     ) -> Connection[RegionalOffice]:
         records = await info.context.loaders.offices_by_organisation.load(self.record.id)
         info.context.loaders.office_by_id.prime_many({r.id: r for r in records})
+        day = answer_day(info, as_of, None)
         return connection(
-            records,
+            offices_in_force(records, day),
             PageRequest(first, after, last, before, info.context.page_limits),
-            RegionalOffice.from_record,
+            lambda record: RegionalOffice.from_record(record, day),
         )
+
+    @strawberry.field(
+        description="The changes of the structure (the 2024 mergers): each with its date and "
+        "precision, the offices that ended, the office that began, and the pages stating it."
+    )
+    async def structure_changes(
+        self,
+        info: Info,
+        year: Annotated[
+            int | None, strawberry.argument(description="Only changes dated in this year.")
+        ] = None,
+    ) -> list[StructureChange]:
+        loaders = info.context.loaders
+        records = await loaders.offices_by_organisation.load(self.record.id)
+        predecessors = await loaders.predecessors_by_office.load_many([r.id for r in records])
+        return structure_changes(records, predecessors, year)

@@ -17,6 +17,7 @@ from resolvers.arguments import (
 from resolvers.errors import UserInputError
 from resolvers.organisation import the_organisation
 from resolvers.pagination import PageRequest
+from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.country import Country
 from schema.filters import (
@@ -41,6 +42,7 @@ from schema.organisation import Organisation
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import DataQualityNote, Severity
 from schema.regional_office import RegionalOffice
+from schema.validity import AsOf, answer_day
 
 
 @strawberry.type(description="Root fields on the organisation.")
@@ -57,7 +59,10 @@ class OrganisationQueries:
 
 @strawberry.type(description="Root fields on regional offices.")
 class RegionalOfficeQueries:
-    @strawberry.field(description="A regional office by slug (e.g. `nairobi`); null if unknown.")
+    @strawberry.field(
+        description="A regional office by slug (e.g. `nairobi`), in force or not (old slugs "
+        "never break: see `inForce`, `successors`); null if unknown."
+    )
     async def regional_office(
         self,
         info: Info,
@@ -66,10 +71,13 @@ class RegionalOfficeQueries:
         record = await info.context.loaders.office_by_slug.load(slug_value(slug))
         return RegionalOffice.from_record(record) if record else None
 
-    @strawberry.field(description="Regional offices, filtered and ordered.")
+    @strawberry.field(
+        description="Regional offices in force on the day asked for, filtered and ordered."
+    )
     async def regional_offices(
         self,
         info: Info,
+        as_of: AsOf = None,
         filter: Annotated[
             RegionalOfficeFilter | None, strawberry.argument(description="Criteria.")
         ] = None,
@@ -96,10 +104,11 @@ class RegionalOfficeQueries:
             order.direction is OrderDirection.DESC,
             info.context.languages,
         )
+        day = answer_day(info, as_of, None)
         return connection(
-            records,
+            offices_in_force(records, day),
             PageRequest(first, after, last, before, info.context.page_limits),
-            RegionalOffice.from_record,
+            lambda record: RegionalOffice.from_record(record, day),
         )
 
 

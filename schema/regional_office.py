@@ -1,5 +1,6 @@
 """The RegionalOffice type: the hub of the graph (countries, institutions, host, organisation)."""
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
@@ -7,13 +8,23 @@ import strawberry
 from db.models import SubjectType
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
+from resolvers.validity import in_force
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
-from schema.language import LangArgument, required_text
+from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Confidence, Sourced
+from schema.validity import (
+    AsOf,
+    InForce,
+    PartialDate,
+    SuccessionEdge,
+    answer_day,
+    valid_from,
+    valid_until,
+)
 
 if TYPE_CHECKING:
     from schema.institution import Institution
@@ -30,6 +41,10 @@ class Coverage:
         description="The IOM page the list (or count) comes from; null when none was found."
     )
     method: str = strawberry.field(description="How the list was established.")
+    derived: bool = strawberry.field(
+        description="True when no page states this office's list and it is derived from other "
+        "offices' lists (the 2024 successors': the union of their predecessors')."
+    )
 
 
 @strawberry.type(description="What has changed for an office since the seed page was written.")
@@ -39,36 +54,55 @@ class OfficeStatus:
 
 
 @strawberry.type(
-    description="A regional office of IOM as the seed page describes it (nine offices; see the "
-    "data-quality notes for the 2024 reorganisation)."
+    description="A regional office of IOM: the nine the seed page describes (2011 to 2024) and "
+    "the two that replaced four of them in 2024, each with its period of validity."
 )
 class RegionalOffice(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
     loader_name: ClassVar[str] = "office_by_slug"
     id_loader_name: ClassVar[str] = "office_by_id"
     slug: str = strawberry.field(description="Natural key, e.g. `nairobi`.")
-    seed_heading: str = strawberry.field(
-        description="The office's heading on the seed page, e.g. `Nairobi (Kenya)`."
+    seed_heading: str | None = strawberry.field(
+        description="The office's heading on the seed page, e.g. `Nairobi (Kenya)`; null for "
+        "an office the page does not describe (the 2024 successors)."
     )
     record: strawberry.Private[OfficeRecord]
+    # The day the office was reached for (a parent's asOf); None: the request's today.
+    as_of: strawberry.Private[date | None] = None
 
     @classmethod
-    def from_record(cls, record: OfficeRecord) -> "RegionalOffice":
-        return cls(slug=record.slug, seed_heading=record.seed_heading, record=record)
+    def from_record(cls, record: OfficeRecord, as_of: date | None = None) -> "RegionalOffice":
+        return cls(slug=record.slug, seed_heading=record.seed_heading, record=record, as_of=as_of)
 
     @strawberry.field(description="Name of the office, e.g. `Bureau régional de Nairobi`.")
     def name(self, info: Info, lang: LangArgument = None) -> str:
         return required_text(self.record.texts, "name", lang, info)
 
-    @strawberry.field(description="City the office is in, e.g. `Le Caire` in French.")
-    def city(self, info: Info, lang: LangArgument = None) -> str:
-        return required_text(self.record.texts, "city", lang, info)
+    @strawberry.field(
+        description="City the office is in, e.g. `Le Caire` in French; null when no page names "
+        'it (the Americas office is "based in Panama", no city stated).'
+    )
+    def city(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.record.texts, "city", lang, info)
 
-    @strawberry.field(description="The region the office covers, as its sources word it.")
-    def region(self, info: Info, lang: LangArgument = None) -> str:
-        return required_text(self.record.texts, "region", lang, info)
+    @strawberry.field(
+        description="Where the pages say the office is based when they name no city (the "
+        "Americas office: `Panama`, `Panamá`); null otherwise."
+    )
+    def location(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.record.texts, "location", lang, info)
 
-    @strawberry.field(description="Position of the office on the seed page (1 to 9).")
+    @strawberry.field(
+        description="The region the office covers, as its sources word it; null when no page "
+        "words it apart from the office's name."
+    )
+    def region(self, info: Info, lang: LangArgument = None) -> str | None:
+        return localized(self.record.texts, "region", lang, info)
+
+    @strawberry.field(
+        description="Position of the office: the seed page's order (1 to 9), then the 2024 "
+        "successors (10, 11)."
+    )
     def rank(self) -> int:
         return self.record.rank
 
@@ -90,6 +124,7 @@ class RegionalOffice(Sourced, KeyedNode):
             confidence=Confidence(self.record.coverage_confidence),
             source_url=self.record.coverage_source_url,
             method=self.record.coverage_method,
+            derived=self.record.coverage_derived,
         )
 
     @strawberry.field(description="Change since the seed page (2024 reorganisation); else null.")
@@ -100,24 +135,76 @@ class RegionalOffice(Sourced, KeyedNode):
             text=self.record.status_note, source_url=self.record.status_note_source_url
         )
 
+    @strawberry.field(
+        description="Whether the office is in force on the day asked for (see `asOf`)."
+    )
+    def in_force(self, info: Info, as_of: AsOf = None) -> InForce:
+        state = in_force(self.record, answer_day(info, as_of, self.as_of))
+        return InForce.NO if state is None else InForce(state.value)
+
+    @strawberry.field(
+        description="When the office began, as precisely as a page states it; null when no "
+        "page dates it (`validFromUnknown` says why)."
+    )
+    def valid_from(self) -> PartialDate | None:
+        return valid_from(self.record)
+
+    @strawberry.field(description="Why `validFrom` is null; null when it is known.")
+    def valid_from_unknown(self) -> str | None:
+        return self.record.valid_from_unknown
+
+    @strawberry.field(
+        description="When the office ended, as precisely as a page states it; null while it is "
+        "open or when no page dates its end (`validUntilUnknown` says which)."
+    )
+    def valid_until(self) -> PartialDate | None:
+        return valid_until(self.record)
+
+    @strawberry.field(description="Why `validUntil` is null; null when it is known.")
+    def valid_until_unknown(self) -> str | None:
+        return self.record.valid_until_unknown
+
+    @strawberry.field(
+        description="The offices this one followed (Vienna and Brussels for Europe and Central "
+        "Asia), each edge with the kind of change, its page, quote and confidence."
+    )
+    async def predecessors(self, info: Info) -> list[SuccessionEdge]:
+        edges = await info.context.loaders.predecessors_by_office.load(self.record.id)
+        return [SuccessionEdge.from_record(edge) for edge in edges]
+
+    @strawberry.field(
+        description="The offices that followed this one (the Americas office for Buenos Aires), "
+        "each edge with the kind of change, its page, quote and confidence."
+    )
+    async def successors(self, info: Info) -> list[SuccessionEdge]:
+        edges = await info.context.loaders.successors_by_office.load(self.record.id)
+        return [SuccessionEdge.from_record(edge) for edge in edges]
+
     @strawberry.field(description="A note on the seed page's text about this office, if any.")
     def notes(self) -> str | None:
         return self.record.notes
 
-    @strawberry.field(description="The countries this office supports, by alpha-3 code.")
+    @strawberry.field(
+        description="The countries this office supports on the day asked for, by alpha-3 code: "
+        "none on a day the office is not in force."
+    )
     async def countries(
         self,
         info: Info,
+        as_of: AsOf = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[Country]:
+        day = answer_day(info, as_of, self.as_of)
         records = await info.context.loaders.countries_by_office.load(self.record.id)
+        if in_force(self.record, day) is None:
+            records = []
         return connection(
             records,
             PageRequest(first, after, last, before, info.context.page_limits),
-            Country.from_record,
+            lambda record: Country.from_record(record, day),
         )
 
     @strawberry.field(

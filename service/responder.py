@@ -11,6 +11,7 @@ data it does not hold. GET and persisted queries get ``ETag`` and ``Cache-Contro
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 
 from starlette.requests import Request
@@ -70,10 +71,18 @@ class Responder:
         languages = parse_accept_language(request.headers.get("accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         responses = self.caching.responses
+        # Fields without asOf answer for today, and the response says so (extensions.asOf):
+        # the day decides the bytes, so it is part of the key.
+        today = datetime.now(UTC).date()
 
         def key_for(version: str) -> str:
             return response_key(
-                version, media, languages, query, params.operation_name, params.variables
+                f"{version}@{today.isoformat()}",
+                media,
+                languages,
+                query,
+                params.operation_name,
+                params.variables,
             )
 
         hint = self.caching.versions()
@@ -92,6 +101,7 @@ class Responder:
             list_sizes=self.dataset.list_sizes,
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
+            today=today,
         )
         result, snapshot = await self.executor.run(request, query, params, context_for, outcome)
         # A result that read no row (introspection, ``__typename``) holds no version's data:

@@ -8,6 +8,7 @@ works in databases of its own, created and dropped here.
 import os
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ POSTGRES_URL = normalise_url(
 BACKENDS = ["sqlite", "postgresql"]
 
 Execute = Callable[..., Awaitable[ExecutionResult]]
+
+
+def answer_date() -> dict[str, str]:
+    """What every response states in ``extensions``: the day it answered for (UTC today)."""
+    return {"asOf": datetime.now(UTC).date().isoformat()}
 
 
 class DatabaseFactory:

@@ -13,6 +13,7 @@ from db.models import (
     Institution,
     OfficeCountry,
     OfficeInstitutionLink,
+    OfficeSuccession,
     RegionalOffice,
     Translation,
 )
@@ -24,6 +25,7 @@ _t = {
         Institution,
         OfficeCountry,
         OfficeInstitutionLink,
+        OfficeSuccession,
         RegionalOffice,
         Translation,
     )
@@ -46,6 +48,7 @@ def multiply_dataset(engine: Engine, factor: int) -> None:
         institutions = [dict(r._mapping) for r in connection.execute(select(_t["Institution"]))]
         links = [dict(r._mapping) for r in connection.execute(select(_t["OfficeInstitutionLink"]))]
         coverage = [dict(r._mapping) for r in connection.execute(select(_t["OfficeCountry"]))]
+        successions = [dict(r._mapping) for r in connection.execute(select(_t["OfficeSuccession"]))]
         texts: dict[tuple[str, int], list[dict[str, Any]]] = {}
         for row in connection.execute(select(_t["Translation"])):
             texts.setdefault((row.subject_type, row.subject_id), []).append(dict(row._mapping))
@@ -63,13 +66,26 @@ def multiply_dataset(engine: Engine, factor: int) -> None:
                 ).inserted_primary_key[0]  # type: ignore[index]
                 office_ids[office["id"]] = new_id
                 translations += _copies(texts[("office", office["id"])], new_id, copy)
+            # One copy of each supported country, supported by the copies of its offices
+            # (successive offices of one country stay successive).
+            country_ids: dict[int, int] = {}
             for row in coverage:
+                if row["country_id"] in country_ids:
+                    connection.execute(
+                        insert(_t["OfficeCountry"]).values(
+                            country_id=country_ids[row["country_id"]],
+                            office_id=office_ids[row["office_id"]],
+                            inferred=False,
+                        )
+                    )
+                    continue
                 alpha2, alpha3 = next(codes)
                 country_id = connection.execute(
                     insert(_t["Country"]).values(
                         alpha2=alpha2, alpha3=alpha3, is_iso=False, note="synthetic"
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
+                country_ids[row["country_id"]] = country_id
                 connection.execute(
                     insert(_t["OfficeCountry"]).values(
                         country_id=country_id,
@@ -106,6 +122,16 @@ def multiply_dataset(engine: Engine, factor: int) -> None:
                     institution_id=institution_ids[link["institution_id"]],
                 )
                 connection.execute(insert(_t["OfficeInstitutionLink"]).values(values))
+            for succession in successions:
+                connection.execute(
+                    insert(_t["OfficeSuccession"]).values(
+                        {
+                            **succession,
+                            "predecessor_id": office_ids[succession["predecessor_id"]],
+                            "successor_id": office_ids[succession["successor_id"]],
+                        }
+                    )
+                )
             connection.execute(insert(_t["Translation"]), translations)
 
 

@@ -8,11 +8,13 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
+import service.responder
 from db.dataset import DEFAULT_DATASET_PATH, read_dataset
 from tests.app_client import serve_in_process
 from tests.conftest import DatabaseFactory
@@ -182,3 +184,26 @@ def test_replicas_share_persisted_queries_and_responses_through_redis(
         assert on_second.content == registered.content
         metrics = second.get("/metrics").text
     assert 'iom_graph_requests_total{operation="anonymous",outcome="cached"} 1.0' in metrics
+
+
+def test_days_are_cached_apart(server: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A response states the day it answered for (extensions.asOf): another day's response is
+    never served from the cache, even for a query whose data did not change."""
+
+    class Clock:
+        day = datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
+
+        @classmethod
+        def now(cls, tz: object = None) -> datetime:
+            return cls.day
+
+    monkeypatch.setattr(service.responder, "datetime", Clock)
+    first = server.post("/graphql", json={"query": QUERY})
+    again = server.post("/graphql", json={"query": QUERY})
+    Clock.day = datetime(2026, 12, 2, 0, 1, tzinfo=UTC)
+    next_day = server.post("/graphql", json={"query": QUERY})
+    assert first.content == again.content
+    assert first.json()["extensions"]["asOf"] == "2026-12-01"
+    assert next_day.json()["extensions"]["asOf"] == "2026-12-02"
+    assert first.json()["data"] == next_day.json()["data"]
+    assert outcomes(server) == {"ok": 2.0, "cached": 1.0}

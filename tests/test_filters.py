@@ -3,8 +3,10 @@
 from tests.conftest import Execute
 
 OFFICES = """
-query Offices($filter: RegionalOfficeFilter, $orderBy: RegionalOfficeOrder) {
-  regionalOffices(filter: $filter, orderBy: $orderBy) { totalCount nodes { slug } }
+query Offices(
+  $filter: RegionalOfficeFilter, $orderBy: RegionalOfficeOrder, $asOf: Date = "2020-01-01"
+) {
+  regionalOffices(asOf: $asOf, filter: $filter, orderBy: $orderBy) { totalCount nodes { slug } }
 }
 """
 COUNTRIES = """
@@ -50,6 +52,19 @@ async def test_offices_by_confidence_and_name(execute: Execute) -> None:
     assert await _slugs(execute, OFFICES, "regionalOffices", "slug", filter={"text": "caire"}) == [
         "cairo"
     ]
+
+
+async def test_office_filters_apply_to_the_offices_in_force_that_day(execute: Execute) -> None:
+    today = {"asOf": None}  # null: no asOf, today
+    assert await _slugs(
+        execute, OFFICES, "regionalOffices", "slug", filter={"confidence": ["HIGH"]}, **today
+    ) == ["nairobi"]
+    assert await _slugs(
+        execute, OFFICES, "regionalOffices", "slug", filter={"confidence": ["LOW"]}, **today
+    ) == ["bangkok", "europe-central-asia", "americas"]
+    assert await _slugs(
+        execute, OFFICES, "regionalOffices", "slug", filter={"hostCountryCodes": ["AT"]}, **today
+    ) == ["europe-central-asia"]
 
 
 async def test_countries_by_office_and_support(execute: Execute) -> None:

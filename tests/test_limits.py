@@ -4,7 +4,7 @@ import pytest
 
 from schema import build_schema
 from schema.extensions.limits import Limits
-from tests.conftest import DatabaseFactory, Execute, make_execute
+from tests.conftest import DatabaseFactory, Execute, answer_date, make_execute
 
 LIMITS = Limits()
 
@@ -97,7 +97,7 @@ async def test_cost_budget_at_the_limit_and_one_past(databases: DatabaseFactory)
     execute = make_execute(engine, build_schema(Limits(max_cost=201)))
     at_limit = await execute(COST_QUERY)
     assert at_limit.errors is None
-    assert at_limit.extensions == {"cost": {"requested": 201, "maximum": 201}}
+    assert at_limit.extensions == {"cost": {"requested": 201, "maximum": 201}, **answer_date()}
     past = await execute(COST_QUERY.replace("} } }", "} } } organisation { slug }"))
     assert past.data is None
     assert codes(past) == ["QUERY_TOO_COMPLEX"]
@@ -109,13 +109,15 @@ async def test_cost_budget_at_the_limit_and_one_past(databases: DatabaseFactory)
 
 
 async def test_cost_uses_the_datasets_list_sizes(execute: Execute) -> None:
-    # 9 offices at most, 39 countries per office at most: first: 100 cannot return more.
+    # 11 offices at most (in force or not), 51 countries per office at most (Europe and
+    # Central Asia): first: 100 cannot return more.
     result = await execute(
         "{ regionalOffices(first: 100) { nodes { countries(first: 100) { nodes { alpha3 } } } } }",
         extensions={"cost": {"dryRun": True}},
     )
     assert result.errors is None
-    assert result.extensions == {"cost": {"requested": 1 + 9 + 9 + 9 * 39, "maximum": 25000}}
+    # A dry run answers for no day: no asOf.
+    assert result.extensions == {"cost": {"requested": 1 + 11 + 11 + 11 * 51, "maximum": 25000}}
 
 
 async def test_dry_run_reports_the_cost_without_executing(execute: Execute) -> None:
@@ -129,4 +131,4 @@ async def test_every_response_reports_its_cost(execute: Execute) -> None:
     result = await execute('{ country(code: "KE") { name regionalOffice { slug } } }')
     assert result.errors is None
     assert result.data == {"country": {"name": "Kenya", "regionalOffice": {"slug": "nairobi"}}}
-    assert result.extensions == {"cost": {"requested": 2, "maximum": 25000}}
+    assert result.extensions == {"cost": {"requested": 2, "maximum": 25000}, **answer_date()}

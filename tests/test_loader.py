@@ -12,7 +12,13 @@ from sqlalchemy import Engine, MetaData, select
 import db.loader
 from db.dataset import DatasetError
 from db.loader import load_dataset
-from db.models import Institution, OfficeInstitutionLink, Translation
+from db.models import (
+    Institution,
+    OfficeInstitutionLink,
+    OfficeSuccession,
+    RegionalOffice,
+    Translation,
+)
 from tests.dataset_facts import Dataset, entry, write_variant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +88,36 @@ def _country_in_two_offices(data: Dataset) -> None:
     entry(data["offices"], "pretoria")["coverage"]["countries"].append("TZA")
 
 
+def _unknown_predecessor(data: Dataset) -> None:
+    entry(data["offices"], "europe-central-asia")["predecessors"][0]["office"] = "no-such-office"
+
+
+def _ends_before_it_begins(data: Dataset) -> None:
+    ended = dict(entry(data["offices"], "vienna")["valid_until"], value="2020")
+    entry(data["offices"], "europe-central-asia")["valid_until"] = ended
+
+
+def _successor_starts_elsewhere(data: Dataset) -> None:
+    successor = entry(data["offices"], "europe-central-asia")
+    successor["predecessors"] = successor["predecessors"][:1]  # Vienna only
+    successor["valid_from"]["value"] = "2025"
+
+
+def _two_offices_at_one_moment(data: Dataset) -> None:
+    successor = entry(data["offices"], "europe-central-asia")
+    successor["predecessors"] = []
+    successor["valid_from"]["value"] = "2020"
+    successor["coverage"]["countries"] = ["ALB"]
+
+
+def _malformed_date(data: Dataset) -> None:
+    entry(data["offices"], "brussels")["valid_from"]["value"] = "2011-13"
+
+
+def _date_without_reason(data: Dataset) -> None:
+    del entry(data["offices"], "nairobi")["valid_until"]["unknown"]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -107,6 +143,32 @@ def _country_in_two_offices(data: Dataset) -> None:
             _country_in_two_offices,
             "office 'pretoria' coverage: TZA is already supported by office 'nairobi'",
         ),
+        (
+            _unknown_predecessor,
+            "office 'europe-central-asia' predecessors: unknown office 'no-such-office'",
+        ),
+        (
+            _ends_before_it_begins,
+            "office 'europe-central-asia': valid_until 2020 is before valid_from 2024",
+        ),
+        (
+            _successor_starts_elsewhere,
+            "office 'europe-central-asia' predecessors: 'vienna' ends 2024 (year) but "
+            "'europe-central-asia' starts 2025 (year); a successor starts where its predecessor "
+            "ends",
+        ),
+        (
+            _two_offices_at_one_moment,
+            "office 'europe-central-asia' coverage: ALB is already supported by office 'vienna'",
+        ),
+        (
+            _malformed_date,
+            "office 'brussels' valid_from: '2011-13' is not a date (month must be in 1..12)",
+        ),
+        (
+            _date_without_reason,
+            "office 'nairobi' valid_until: no value and no `unknown` saying why",
+        ),
     ],
 )
 def test_bad_input_is_refused_and_nothing_changes(
@@ -117,6 +179,60 @@ def test_bad_input_is_refused_and_nothing_changes(
         load_dataset(loaded_engine, write_variant(tmp_path, change))
     assert refused.value.problems == [message]
     assert snapshot(loaded_engine) == before
+
+
+SUCCESSORS = ("office:europe-central-asia", "office:americas")
+
+
+def test_the_successors_come_and_go_with_their_edges_and_countries(
+    loaded_engine: Engine, tmp_path: Path
+) -> None:
+    def without_successors(data: Dataset) -> None:
+        data["offices"] = [o for o in data["offices"] if o["seed_heading"] is not None]
+        for note in data["data_quality_notes"]:
+            note["concerns"] = [c for c in note["concerns"] if c not in SUCCESSORS]
+
+    with loaded_engine.connect() as connection:
+        edges = connection.execute(
+            select(OfficeSuccession.kind, OfficeSuccession.confidence)  # type: ignore[call-overload]
+        ).all()
+    assert edges == [("merged_into", "high")] * 4
+    report = load_dataset(loaded_engine, write_variant(tmp_path, without_successors))
+    assert report.changes["regional_office"].deleted == 2
+    assert report.changes["office_succession"].deleted == 4
+    assert report.changes["office_country"].deleted == 51 + 35
+    restore = load_dataset(loaded_engine)
+    assert restore.changes["office_succession"].inserted == 4
+    assert restore.changes["office_country"].inserted == 51 + 35
+
+
+def test_validity_is_stored_with_its_source(loaded_engine: Engine) -> None:
+    with loaded_engine.connect() as connection:
+        rows = connection.execute(
+            select(  # type: ignore[call-overload]
+                RegionalOffice.slug,
+                RegionalOffice.valid_from,
+                RegionalOffice.valid_from_precision,
+                RegionalOffice.valid_until,
+                RegionalOffice.valid_until_precision,
+                RegionalOffice.valid_until_source_url,
+            ).order_by(RegionalOffice.rank)
+        ).all()
+    eca = "https://eca.iom.int/iom-europe-and-central-asia"
+    americas = "https://americas.iom.int/es/oficina-regional"
+    assert rows == [
+        ("bangkok", None, None, None, None, None),
+        ("brussels", "2011-09", "month", "2024", "year", eca),
+        ("vienna", "2011", "year", "2024", "year", eca),
+        ("cairo", None, None, None, None, None),
+        ("dakar", None, None, None, None, None),
+        ("nairobi", None, None, None, None, None),
+        ("pretoria", None, None, None, None, None),
+        ("buenos-aires", "2011-07", "month", "2024", "year", americas),
+        ("san-jose", None, None, "2024", "year", americas),
+        ("europe-central-asia", "2024", "year", None, None, None),
+        ("americas", "2024", "year", None, None, None),
+    ]
 
 
 def test_schema_errors_name_the_entry(loaded_engine: Engine, tmp_path: Path) -> None:
@@ -142,7 +258,7 @@ def test_a_failure_while_writing_rolls_everything_back(
     def failing_sync(*args: Any) -> Any:
         nonlocal calls
         calls += 1
-        if calls == 12:  # after every entity table is written, inside the same transaction
+        if calls == 13:  # after every entity table is written, inside the same transaction
             raise RuntimeError("disk full")
         return real_sync(*args)
 
@@ -205,7 +321,7 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
-        "iom.yaml: valid: 9 offices, 75 institutions, 84 links, 190 supported countries, "
+        "iom.yaml: valid: 11 offices, 75 institutions, 84 links, 190 supported countries, "
         "18 data-quality notes; version "
     )
     first = subprocess.run(

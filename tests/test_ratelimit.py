@@ -21,6 +21,7 @@ from service.ratelimit import (
 )
 from service.redis_guard import BreakerState, RedisGuard, connect
 from tests.conftest import DEFAULT_SCHEMA as SCHEMA
+from tests.conftest import answer_date
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -103,7 +104,10 @@ async def test_an_exhausted_client_gets_rate_limited(seeded_engine: Engine) -> N
 
     (first, left_1), (second, left_2), (third, left_3) = await run(), await run(), await run()
     assert first.errors is None
-    assert first.extensions == {"cost": {"requested": 2, "maximum": 25000}}  # same for all
+    assert first.extensions == {
+        "cost": {"requested": 2, "maximum": 25000},
+        **answer_date(),
+    }  # same for all
     assert (left_1, left_2, left_3) == (3, 1, 1)
     assert second.errors is None
     assert third.data is None

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_URL, admin_connection
+from tests.conftest import POSTGRES_URL, admin_connection, answer_date
 from tests.live_server import start_server
 
 NAIROBI_QUERY = """query NairobiCheck {
@@ -71,7 +71,7 @@ def test_server_answers_over_http_and_stops_cleanly(tmp_path: Path) -> None:
         assert response.status_code == 200, response.text
         assert response.json() == {
             "data": NAIROBI_DATA,
-            "extensions": {"cost": {"requested": 3, "maximum": 25000}},
+            "extensions": {"cost": {"requested": 3, "maximum": 25000}, **answer_date()},
         }
         # the first request of this client: a full bucket (100 000) less the cost
         assert response.headers["x-ratelimit-remaining"] == "99997"

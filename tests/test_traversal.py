@@ -1,5 +1,6 @@
 """The full traversal returns the exact dataset in one request, in a fixed number of statements."""
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
@@ -12,6 +13,24 @@ from tests.dataset_facts import example, office_countries, office_links
 from tests.synthetic import multiply_dataset
 
 QUERY = example("01-full-traversal")
+ROOT_OFFICES = "    regionalOffices(first: 100) {\n      totalCount"
+assert QUERY.count(ROOT_OFFICES) == 1
+QUERY_2020 = QUERY.replace(
+    ROOT_OFFICES, ROOT_OFFICES.replace("(first", '(asOf: "2020-01-01", first')
+)
+NINE = [
+    "bangkok",
+    "brussels",
+    "vienna",
+    "cairo",
+    "dakar",
+    "nairobi",
+    "pretoria",
+    "buenos-aires",
+    "san-jose",
+]
+# Today (and on any day from 2025): the five unchanged offices and the two 2024 successors.
+SEVEN = ["bangkok", "cairo", "dakar", "nairobi", "pretoria", "europe-central-asia", "americas"]
 # The dataset version, read first in the request's snapshot, then one statement per level:
 # organisation, its headquarters' country, leadership, offices, their host countries,
 # countries by office, links (with institutions) by office, links (with offices) by
@@ -19,8 +38,10 @@ QUERY = example("01-full-traversal")
 STATEMENTS_OF_FULL_TRAVERSAL = 9
 
 
-async def test_full_traversal_returns_the_exact_dataset(execute: Execute) -> None:
-    result = await execute(QUERY)
+async def test_full_traversal_as_of_2020_returns_the_nine_offices_of_the_seed(
+    execute: Execute,
+) -> None:
+    result = await execute(QUERY_2020)
     assert result.errors is None
     organisation = result.data["organisation"]  # type: ignore[index]
     assert organisation["name"] == "International Organization for Migration"
@@ -46,17 +67,7 @@ async def test_full_traversal_returns_the_exact_dataset(execute: Execute) -> Non
     ]
     offices = organisation["regionalOffices"]
     assert offices["totalCount"] == 9
-    assert [o["slug"] for o in offices["nodes"]] == [
-        "bangkok",
-        "brussels",
-        "vienna",
-        "cairo",
-        "dakar",
-        "nairobi",
-        "pretoria",
-        "buenos-aires",
-        "san-jose",
-    ]
+    assert [o["slug"] for o in offices["nodes"]] == NINE
     links_seen = 0
     for office in offices["nodes"]:
         countries = office["countries"]["nodes"]
@@ -74,11 +85,67 @@ async def test_full_traversal_returns_the_exact_dataset(execute: Execute) -> Non
     assert sum(o["countries"]["totalCount"] for o in offices["nodes"]) == 190
 
 
-async def _statements(execute: Execute) -> tuple[int, Any]:
+async def test_full_traversal_today_returns_the_structure_in_force(execute: Execute) -> None:
+    result = await execute(QUERY)
+    assert result.errors is None
+    offices = result.data["organisation"]["regionalOffices"]  # type: ignore[index]
+    assert offices["totalCount"] == 7
+    assert [o["slug"] for o in offices["nodes"]] == SEVEN
+    countries = {o["slug"]: o["countries"] for o in offices["nodes"]}
+    assert {slug: c["totalCount"] for slug, c in countries.items()} == {
+        "bangkok": 39,
+        "cairo": 17,
+        "dakar": 23,
+        "nairobi": 10,
+        "pretoria": 15,
+        "europe-central-asia": 51,
+        "americas": 35,
+    }
+    for slug, page in countries.items():
+        assert {c["regionalOffice"]["slug"] for c in page["nodes"]} == {slug}
+    # The successors are not on the seed page: no relationship with an institution is stated.
+    assert [o["institutions"]["totalCount"] for o in offices["nodes"]][5:] == [0, 0]
+    assert result.extensions["asOf"] == date.today().isoformat()  # type: ignore[index]
+
+
+# The 2020 traversal walking each office's successors and back to their predecessors: two
+# statements more (successors by office, predecessors by office).
+OFFICE_FIELDS = "        slug\n        name\n"
+assert QUERY_2020.count(OFFICE_FIELDS) == 1
+QUERY_2020_WITH_SUCCESSIONS = QUERY_2020.replace(
+    OFFICE_FIELDS,
+    OFFICE_FIELDS + "        successors { kind node { slug predecessors { node { slug } } } }\n",
+)
+
+
+async def _statements(execute: Execute, query: str = QUERY_2020) -> tuple[int, Any]:
     with count_statements() as counter:
-        result = await execute(QUERY)
+        result = await execute(query)
     assert result.errors is None
     return counter.count, result.data
+
+
+async def test_successions_walk_both_ways_in_two_statements(execute: Execute) -> None:
+    count, data = await _statements(execute, QUERY_2020_WITH_SUCCESSIONS)
+    assert count == STATEMENTS_OF_FULL_TRAVERSAL + 2
+    walks = {
+        office["slug"]: [
+            (
+                edge["kind"],
+                edge["node"]["slug"],
+                [p["node"]["slug"] for p in edge["node"]["predecessors"]],
+            )
+            for edge in office["successors"]
+        ]
+        for office in data["organisation"]["regionalOffices"]["nodes"]
+        if office["successors"]
+    }
+    assert walks == {
+        "brussels": [("MERGED_INTO", "europe-central-asia", ["brussels", "vienna"])],
+        "vienna": [("MERGED_INTO", "europe-central-asia", ["brussels", "vienna"])],
+        "buenos-aires": [("MERGED_INTO", "americas", ["buenos-aires", "san-jose"])],
+        "san-jose": [("MERGED_INTO", "americas", ["buenos-aires", "san-jose"])],
+    }
 
 
 async def test_statement_count_is_fixed_and_does_not_grow_with_data(
@@ -90,9 +157,16 @@ async def test_statement_count_is_fixed_and_does_not_grow_with_data(
     multiply_dataset(empty_engine, factor=10)
     # Ten times the data makes the traversal cost about ten times as much: lift the budget.
     roomy = build_schema(Limits(max_cost=1_000_000))
-    tenfold_count, data = await _statements(make_execute(empty_engine, roomy))
+    tenfold = make_execute(empty_engine, roomy)
+    tenfold_count, data = await _statements(tenfold, QUERY_2020_WITH_SUCCESSIONS)
     offices = data["organisation"]["regionalOffices"]
     assert offices["totalCount"] == 90
     assert sum(o["countries"]["totalCount"] for o in offices["nodes"]) == 1900
     assert sum(o["institutions"]["totalCount"] for o in offices["nodes"]) == 840
-    assert tenfold_count == STATEMENTS_OF_FULL_TRAVERSAL
+    assert sum(len(o["successors"]) for o in offices["nodes"]) == 40
+    assert tenfold_count == STATEMENTS_OF_FULL_TRAVERSAL + 2
+    today_count, data = await _statements(tenfold, QUERY)
+    offices = data["organisation"]["regionalOffices"]
+    assert offices["totalCount"] == 70
+    assert sum(o["countries"]["totalCount"] for o in offices["nodes"]) == 1900
+    assert today_count == STATEMENTS_OF_FULL_TRAVERSAL

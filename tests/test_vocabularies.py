@@ -13,6 +13,7 @@ from schema.institution import InstitutionKind
 from schema.language import Language
 from schema.link import RelationshipKind
 from schema.provenance import Confidence, Severity
+from schema.validity import DatePrecision, SuccessionKind
 from tests.dataset_facts import curated
 
 SCHEMA_ENUMS = [
@@ -21,6 +22,8 @@ SCHEMA_ENUMS = [
     (Confidence, vocabulary.ConfidenceLevel),
     (Severity, vocabulary.SeverityLevel),
     (Language, vocabulary.LanguageCode),
+    (DatePrecision, vocabulary.DatePrecision),
+    (SuccessionKind, vocabulary.SuccessionKind),
 ]
 DATASET_SECTIONS = [
     ("relationship_kinds", vocabulary.RelationshipKindSlug),

@@ -52,6 +52,11 @@ LISTS = {
     ("LeadershipPosition", "directReports"): "reports_per_unit",
     ("Institution", "children"): "children_per_institution",
     ("Country", "hostedOffices"): "offices_per_host",
+    ("RegionalOffice", "successors"): "successors_per_office",
+    ("RegionalOffice", "predecessors"): "predecessors_per_office",
+    ("Organisation", "structureChanges"): "structure_changes",
+    ("StructureChange", "ended"): "predecessors_per_office",
+    ("StructureChange", "sources"): "predecessors_per_office",
     ("Query", "dataQualityNotes"): "notes",
     ("DataQualityNote", "concerns"): "subjects_per_note",
 }
