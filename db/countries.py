@@ -7,8 +7,8 @@ from typing import Any
 import pycountry
 
 from db.entries import Dataset
-from db.models import SubjectType
 from db.row_builder import Ref, RowsBuilder
+from db.vocabulary import SubjectType
 
 PYCOUNTRY_NOTE = f"ISO 3166-1 name from pycountry {pycountry.__version__} (Debian iso-codes)"
 

@@ -21,8 +21,6 @@ from db.models import (
     DataQualityNoteSubject,
     DatasetVersion,
     Institution,
-    InstitutionKind,
-    Language,
     LeadershipUnit,
     OfficeCountry,
     OfficeInstitutionLink,
@@ -30,7 +28,6 @@ from db.models import (
     Organisation,
     Provenance,
     RegionalOffice,
-    RelationshipKind,
     SearchTerm,
     Translation,
 )
@@ -38,6 +35,7 @@ from db.row_builder import DesiredRows
 from db.rows import desired_rows, search_terms
 from db.tables import table_of
 from db.version import announce
+from db.vocabulary import InstitutionKind, Language, RelationshipKind
 
 Progress = Callable[[str], None]
 

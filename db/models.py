@@ -1,4 +1,6 @@
-"""Every table of iom-graph, as SQLModel classes.
+"""Every table of iom-graph, as SQLModel classes, but the three vocabulary tables
+(languages, relationship kinds, institution kinds), which live with their enums in
+``db.vocabulary``.
 
 Texts (names, titles, acronyms, regions) live in ``translation`` rows keyed by subject, field and
 language, so a new language is new rows, not a new column. ``provenance`` rows carry the source of
@@ -9,7 +11,6 @@ SQLite (``PRAGMA foreign_keys=ON``, see ``db.engine``) and PostgreSQL enforce th
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -23,19 +24,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from db.vocabulary import ConfidenceLevel, SeverityLevel, SuccessionKind
-
-
-class SubjectType(StrEnum):
-    """What a translation, provenance or data-quality row is about."""
-
-    ORGANISATION = "organisation"
-    LEADERSHIP = "leadership"
-    OFFICE = "office"
-    COUNTRY = "country"
-    INSTITUTION = "institution"
-    LINK = "link"
-    DATA_QUALITY_NOTE = "data_quality_note"
+from db.vocabulary import ConfidenceLevel, SeverityLevel, SubjectType, SuccessionKind
 
 
 def _one_of(column: str, values: Iterable[str]) -> str:
@@ -46,28 +35,6 @@ def _one_of(column: str, values: Iterable[str]) -> str:
 
 def _subject_check(name: str) -> CheckConstraint:
     return CheckConstraint(_one_of("subject_type", SubjectType), name=name)
-
-
-class Language(SQLModel, table=True):
-    """A language texts may be written in (ISO 639-1 code)."""
-
-    code: str = Field(primary_key=True, max_length=8)
-    name_en: str
-
-
-class RelationshipKind(SQLModel, table=True):
-    """The closed vocabulary of office-to-institution relationships."""
-
-    __tablename__ = "relationship_kind"
-    slug: str = Field(primary_key=True, max_length=64)
-    description_fr: str
-
-
-class InstitutionKind(SQLModel, table=True):
-    """The closed vocabulary of institution kinds."""
-
-    __tablename__ = "institution_kind"
-    slug: str = Field(primary_key=True, max_length=64)
 
 
 class Country(SQLModel, table=True):

@@ -6,9 +6,9 @@ from typing import Any
 
 from db.countries import country_rows
 from db.entries import SEED_SOURCE, Dataset, DateFact, Institution
-from db.models import SubjectType
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
+from db.vocabulary import SubjectType
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
 SEARCHABLE_FIELDS = ("name", "title", "acronym", "short_name", "city", "location", "current_name")

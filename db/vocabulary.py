@@ -8,6 +8,8 @@ exactly these values; ``tests/test_vocabularies.py`` keeps the two in step.
 
 from enum import StrEnum
 
+from sqlmodel import Field, SQLModel
+
 
 class LanguageCode(StrEnum):
     """Languages texts may be written in (ISO 639-1), in the order a missing text falls back."""
@@ -81,3 +83,37 @@ class SuccessionKind(StrEnum):
     """How an office came to follow another (``office_succession.kind``)."""
 
     MERGED_INTO = "merged_into"
+
+
+class SubjectType(StrEnum):
+    """What a translation, provenance or data-quality row is about."""
+
+    ORGANISATION = "organisation"
+    LEADERSHIP = "leadership"
+    OFFICE = "office"
+    COUNTRY = "country"
+    INSTITUTION = "institution"
+    LINK = "link"
+    DATA_QUALITY_NOTE = "data_quality_note"
+
+
+class Language(SQLModel, table=True):
+    """A language texts may be written in (ISO 639-1 code)."""
+
+    code: str = Field(primary_key=True, max_length=8)
+    name_en: str
+
+
+class RelationshipKind(SQLModel, table=True):
+    """The closed vocabulary of office-to-institution relationships."""
+
+    __tablename__ = "relationship_kind"
+    slug: str = Field(primary_key=True, max_length=64)
+    description_fr: str
+
+
+class InstitutionKind(SQLModel, table=True):
+    """The closed vocabulary of institution kinds."""
+
+    __tablename__ = "institution_kind"
+    slug: str = Field(primary_key=True, max_length=64)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy import Select, or_, select
 
-from db.models import Country, OfficeCountry, RegionalOffice, SubjectType
+from db.models import Country, OfficeCountry, RegionalOffice
 from db.tables import table_of
+from db.vocabulary import SubjectType
 from resolvers.database import Database
 from resolvers.errors import UserInputError
 from resolvers.records import group_pairs, ids_matching_text, sort_records

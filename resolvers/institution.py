@@ -9,11 +9,11 @@ from db.models import (
     Institution,
     OfficeInstitutionLink,
     RegionalOffice,
-    SubjectType,
     Translation,
 )
 from db.tables import table_of
 from db.text import fold
+from db.vocabulary import SubjectType
 from resolvers.database import AnyRow, Database
 from resolvers.records import group_pairs, ids_matching_text
 from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts

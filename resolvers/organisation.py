@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
 
-from db.models import Organisation, SubjectType
+from db.models import Organisation
 from db.tables import table_of
+from db.vocabulary import SubjectType
 from resolvers.database import Database
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from db.models import Country, OfficeCountry, RegionalOffice, SubjectType
+from db.models import Country, OfficeCountry, RegionalOffice
 from db.tables import table_of
+from db.vocabulary import SubjectType
 from resolvers.database import AnyRow, Database
 from resolvers.records import group_pairs, ids_matching_text, sort_records
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import SearchTerm, SubjectType
+from db.models import SearchTerm
 from db.tables import table_of
 from db.text import fold
+from db.vocabulary import SubjectType
 from resolvers.database import Database
 from resolvers.errors import UserInputError
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from resolvers.country import CountryRecord
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import office_for_country, offices_in_force

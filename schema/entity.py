@@ -5,7 +5,7 @@ from typing import Any, ClassVar, Self
 
 from strawberry import relay
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from schema.context import Info
 
 

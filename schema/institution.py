@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import strawberry
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from resolvers.institution import InstitutionRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from resolvers.leadership import LeadershipRecord
 from schema.context import Info
 from schema.entity import KeyedNode

@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from resolvers import search as search_queries
 from resolvers.arguments import MAX_ID_LENGTH, check_length
 from resolvers.errors import UserInputError

@@ -4,7 +4,7 @@ from typing import Annotated, Any, ClassVar
 
 import strawberry
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from resolvers.organisation import OrganisationRecord
 from resolvers.pagination import PageRequest
 from resolvers.validity import offices_in_force

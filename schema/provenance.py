@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import strawberry
 from strawberry import relay
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from resolvers.provenance import NoteRecord, SourceRecord
 from schema.context import Info
 from schema.entity import KeyedNode

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from db.models import SubjectType
+from db.vocabulary import SubjectType
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import in_force
@@ -14,16 +14,12 @@ from schema.country import Country
 from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
+from schema.office_period import OfficePeriod
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Confidence, Sourced
 from schema.validity import (
     AsOf,
-    InForce,
-    PartialDate,
-    SuccessionEdge,
     answer_day,
-    valid_from,
-    valid_until,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +53,7 @@ class OfficeStatus:
     description="A regional office of IOM: the nine the seed page describes (2011 to 2024) and "
     "the two that replaced four of them in 2024, each with its period of validity."
 )
-class RegionalOffice(Sourced, KeyedNode):
+class RegionalOffice(Sourced, KeyedNode, OfficePeriod):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
     loader_name: ClassVar[str] = "office_by_slug"
     id_loader_name: ClassVar[str] = "office_by_id"
@@ -67,8 +63,7 @@ class RegionalOffice(Sourced, KeyedNode):
         "an office the page does not describe (the 2024 successors)."
     )
     record: strawberry.Private[OfficeRecord]
-    # The day the office was reached for (a parent's asOf); None: the request's today.
-    as_of: strawberry.Private[date | None] = None
+    # ``as_of`` (the day the office was reached for) comes with OfficePeriod.
 
     @classmethod
     def from_record(cls, record: OfficeRecord, as_of: date | None = None) -> "RegionalOffice":
@@ -134,51 +129,6 @@ class RegionalOffice(Sourced, KeyedNode):
         return OfficeStatus(
             text=self.record.status_note, source_url=self.record.status_note_source_url
         )
-
-    @strawberry.field(
-        description="Whether the office is in force on the day asked for (see `asOf`)."
-    )
-    def in_force(self, info: Info, as_of: AsOf = None) -> InForce:
-        state = in_force(self.record, answer_day(info, as_of, self.as_of))
-        return InForce.NO if state is None else InForce(state.value)
-
-    @strawberry.field(
-        description="When the office began, as precisely as a page states it; null when no "
-        "page dates it (`validFromUnknown` says why)."
-    )
-    def valid_from(self) -> PartialDate | None:
-        return valid_from(self.record)
-
-    @strawberry.field(description="Why `validFrom` is null; null when it is known.")
-    def valid_from_unknown(self) -> str | None:
-        return self.record.valid_from_unknown
-
-    @strawberry.field(
-        description="When the office ended, as precisely as a page states it; null while it is "
-        "open or when no page dates its end (`validUntilUnknown` says which)."
-    )
-    def valid_until(self) -> PartialDate | None:
-        return valid_until(self.record)
-
-    @strawberry.field(description="Why `validUntil` is null; null when it is known.")
-    def valid_until_unknown(self) -> str | None:
-        return self.record.valid_until_unknown
-
-    @strawberry.field(
-        description="The offices this one followed (Vienna and Brussels for Europe and Central "
-        "Asia), each edge with the kind of change, its page, quote and confidence."
-    )
-    async def predecessors(self, info: Info) -> list[SuccessionEdge]:
-        edges = await info.context.loaders.predecessors_by_office.load(self.record.id)
-        return [SuccessionEdge.from_record(edge) for edge in edges]
-
-    @strawberry.field(
-        description="The offices that followed this one (the Americas office for Buenos Aires), "
-        "each edge with the kind of change, its page, quote and confidence."
-    )
-    async def successors(self, info: Info) -> list[SuccessionEdge]:
-        edges = await info.context.loaders.successors_by_office.load(self.record.id)
-        return [SuccessionEdge.from_record(edge) for edge in edges]
 
     @strawberry.field(description="A note on the seed page's text about this office, if any.")
     def notes(self) -> str | None:
