@@ -8,19 +8,15 @@ import strawberry
 from db.vocabulary import SubjectType
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
-from resolvers.validity import in_force
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
+from schema.office_coverage import OfficeCoverage
 from schema.office_period import OfficePeriod
-from schema.pagination import After, Before, Connection, First, Last, connection
-from schema.provenance import Confidence, Sourced
-from schema.validity import (
-    AsOf,
-    answer_day,
-)
+from schema.pagination import After, Before, First, Last
+from schema.provenance import Sourced
 
 if TYPE_CHECKING:
     from schema.institution import Institution
@@ -28,19 +24,6 @@ if TYPE_CHECKING:
 
 InstitutionRef = Annotated["Institution", strawberry.lazy("schema.institution")]
 OrganisationRef = Annotated["Organisation", strawberry.lazy("schema.organisation")]
-
-
-@strawberry.type(description="Which countries an office supports, and how sure that list is.")
-class Coverage:
-    confidence: Confidence = strawberry.field(description="How well IOM's pages support the list.")
-    source_url: str | None = strawberry.field(
-        description="The IOM page the list (or count) comes from; null when none was found."
-    )
-    method: str = strawberry.field(description="How the list was established.")
-    derived: bool = strawberry.field(
-        description="True when no page states this office's list and it is derived from other "
-        "offices' lists (the 2024 successors': the union of their predecessors')."
-    )
 
 
 @strawberry.type(description="What has changed for an office since the seed page was written.")
@@ -53,7 +36,7 @@ class OfficeStatus:
     description="A regional office of IOM: the nine the seed page describes (2011 to 2024) and "
     "the two that replaced four of them in 2024, each with its period of validity."
 )
-class RegionalOffice(Sourced, KeyedNode, OfficePeriod):
+class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
     loader_name: ClassVar[str] = "office_by_slug"
     id_loader_name: ClassVar[str] = "office_by_id"
@@ -113,15 +96,6 @@ class RegionalOffice(Sourced, KeyedNode, OfficePeriod):
         record = await info.context.loaders.organisation_by_id.load(self.record.organisation_id)
         return Organisation.from_record(record)
 
-    @strawberry.field(description="How sure the list of supported countries is, and why.")
-    def coverage(self) -> Coverage:
-        return Coverage(
-            confidence=Confidence(self.record.coverage_confidence),
-            source_url=self.record.coverage_source_url,
-            method=self.record.coverage_method,
-            derived=self.record.coverage_derived,
-        )
-
     @strawberry.field(description="Change since the seed page (2024 reorganisation); else null.")
     def status(self) -> OfficeStatus | None:
         if self.record.status_note is None or self.record.status_note_source_url is None:
@@ -133,29 +107,6 @@ class RegionalOffice(Sourced, KeyedNode, OfficePeriod):
     @strawberry.field(description="A note on the seed page's text about this office, if any.")
     def notes(self) -> str | None:
         return self.record.notes
-
-    @strawberry.field(
-        description="The countries this office supports on the day asked for, by alpha-3 code: "
-        "none on a day the office is not in force."
-    )
-    async def countries(
-        self,
-        info: Info,
-        as_of: AsOf = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Country]:
-        day = answer_day(info, as_of, self.as_of)
-        records = await info.context.loaders.countries_by_office.load(self.record.id)
-        if in_force(self.record, day) is None:
-            records = []
-        return connection(
-            records,
-            PageRequest(first, after, last, before, info.context.page_limits),
-            lambda record: Country.from_record(record, day),
-        )
 
     @strawberry.field(
         description="The institutions the office works with: one edge per relationship the seed "

@@ -91,8 +91,15 @@ class Responder:
             cached = await responses.get(key_for(hint))
             if cached is not None:
                 outcome.outcome, outcome.cache, outcome.cost = "cached", "hit", cached.cost
-                return await self.from_cache(
-                    request, cached, hint, media, conditional, account, outcome
+                return await from_cache(
+                    request,
+                    cached,
+                    self.caching.cache_control,
+                    hint,
+                    media,
+                    conditional,
+                    account,
+                    outcome,
                 )
         context_for = partial(
             self.context_factory,
@@ -128,25 +135,27 @@ class Responder:
             return with_validators(request, response, etag, self.caching.cache_control)
         return response
 
-    async def from_cache(
-        self,
-        request: Request,
-        cached: CachedResponse,
-        version: str,
-        media: str,
-        conditional: bool,
-        account: ClientAccount | None,
-        outcome: RequestOutcome,
-    ) -> Response:
-        if account is not None and (refusal := await account.charge(cached.cost)) is not None:
-            outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
-            return result_response(ExecutionResult(data=None, errors=[refusal]), media)
-        response = Response(cached.body, media_type=f"{media}; charset=utf-8")
-        _remaining_header(response, account)
-        _version_header(response, version)  # the version its key was made of
-        if not conditional:
-            return response
-        return with_validators(request, response, cached.etag, self.caching.cache_control)
+
+async def from_cache(
+    request: Request,
+    cached: CachedResponse,
+    cache_control: str,
+    version: str,
+    media: str,
+    conditional: bool,
+    account: ClientAccount | None,
+    outcome: RequestOutcome,
+) -> Response:
+    """A stored response, charged to its client at its cost, with its validators."""
+    if account is not None and (refusal := await account.charge(cached.cost)) is not None:
+        outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
+        return result_response(ExecutionResult(data=None, errors=[refusal]), media)
+    response = Response(cached.body, media_type=f"{media}; charset=utf-8")
+    _remaining_header(response, account)
+    _version_header(response, version)  # the version its key was made of
+    if not conditional:
+        return response
+    return with_validators(request, response, cached.etag, cache_control)
 
 
 def with_validators(
