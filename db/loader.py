@@ -15,11 +15,11 @@ from sqlalchemy import Connection, Engine, Table, and_, delete, insert, select, 
 from sqlmodel import SQLModel
 
 from db.dataset import DEFAULT_DATASET_PATH, LoadedDataset, read_dataset
+from db.derived import DatasetVersion, SearchTerm
 from db.models import (
     Country,
     DataQualityNote,
     DataQualityNoteSubject,
-    DatasetVersion,
     Institution,
     LeadershipUnit,
     OfficeCountry,
@@ -28,7 +28,6 @@ from db.models import (
     Organisation,
     Provenance,
     RegionalOffice,
-    SearchTerm,
     Translation,
 )
 from db.row_builder import DesiredRows

@@ -11,8 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, select, text
 
+from db.derived import DatasetVersion
 from db.loader import LoadReport, Progress, load_dataset
-from db.models import DatasetVersion
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 1_062_569  # advisory lock id of iom-graph migrations (any constant works)

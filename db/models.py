@@ -1,6 +1,6 @@
-"""Every table of iom-graph, as SQLModel classes, but the three vocabulary tables
-(languages, relationship kinds, institution kinds), which live with their enums in
-``db.vocabulary``.
+"""The tables of the curated facts, as SQLModel classes. The three vocabulary tables
+(languages, relationship kinds, institution kinds) live with their enums in ``db.vocabulary``;
+the two the loader derives (search terms, the loaded version) in ``db.derived``.
 
 Texts (names, titles, acronyms, regions) live in ``translation`` rows keyed by subject, field and
 language, so a new language is new rows, not a new column. ``provenance`` rows carry the source of
@@ -8,9 +8,6 @@ each fact; ``data_quality_note_subject`` attaches the reference's data-quality n
 concern. Natural keys (slugs, ISO codes) are unique and indexed; foreign keys are declared so both
 SQLite (``PRAGMA foreign_keys=ON``, see ``db.engine``) and PostgreSQL enforce them.
 """
-
-from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -24,17 +21,13 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from db.vocabulary import ConfidenceLevel, SeverityLevel, SubjectType, SuccessionKind
-
-
-def _one_of(column: str, values: Iterable[str]) -> str:
-    """The SQL condition of a closed vocabulary: ``column`` holds one of ``values``."""
-    allowed = ", ".join(f"'{value}'" for value in values)
-    return f"{column} IN ({allowed})"
-
-
-def _subject_check(name: str) -> CheckConstraint:
-    return CheckConstraint(_one_of("subject_type", SubjectType), name=name)
+from db.vocabulary import (
+    ConfidenceLevel,
+    SeverityLevel,
+    SuccessionKind,
+    one_of,
+    subject_check,
+)
 
 
 class Country(SQLModel, table=True):
@@ -93,7 +86,7 @@ class RegionalOffice(SQLModel, table=True):
     __tablename__ = "regional_office"
     __table_args__ = (
         CheckConstraint(
-            _one_of("coverage_confidence", ConfidenceLevel), name="ck_office_confidence"
+            one_of("coverage_confidence", ConfidenceLevel), name="ck_office_confidence"
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -138,8 +131,8 @@ class OfficeSuccession(SQLModel, table=True):
 
     __tablename__ = "office_succession"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", SuccessionKind), name="ck_succession_kind"),
-        CheckConstraint(_one_of("confidence", ConfidenceLevel), name="ck_succession_confidence"),
+        CheckConstraint(one_of("kind", SuccessionKind), name="ck_succession_kind"),
+        CheckConstraint(one_of("confidence", ConfidenceLevel), name="ck_succession_confidence"),
     )
     predecessor_id: int = Field(
         sa_column=Column(
@@ -189,7 +182,7 @@ class Institution(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint(
-            "confidence IS NULL OR " + _one_of("confidence", ConfidenceLevel),
+            "confidence IS NULL OR " + one_of("confidence", ConfidenceLevel),
             name="ck_institution_confidence",
         ),
     )
@@ -238,7 +231,7 @@ class Translation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id", "field", "language", name="uq_translation"),
         Index("ix_translation_subject", "subject_type", "subject_id"),
-        _subject_check("ck_translation_subject"),
+        subject_check("ck_translation_subject"),
     )
     id: int | None = Field(default=None, primary_key=True)
     subject_type: str = Field(max_length=32)
@@ -256,7 +249,7 @@ class Provenance(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id", "fact", name="uq_provenance"),
         Index("ix_provenance_subject", "subject_type", "subject_id"),
-        _subject_check("ck_provenance_subject"),
+        subject_check("ck_provenance_subject"),
     )
     id: int | None = Field(default=None, primary_key=True)
     subject_type: str = Field(max_length=32)
@@ -271,7 +264,7 @@ class DataQualityNote(SQLModel, table=True):
     """An inconsistency or stale fact of the seed page, as the reference records it."""
 
     __tablename__ = "data_quality_note"
-    __table_args__ = (CheckConstraint(_one_of("severity", SeverityLevel), name="ck_note_severity"),)
+    __table_args__ = (CheckConstraint(one_of("severity", SeverityLevel), name="ck_note_severity"),)
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     rank: int
@@ -286,7 +279,7 @@ class DataQualityNoteSubject(SQLModel, table=True):
     __tablename__ = "data_quality_note_subject"
     __table_args__ = (
         Index("ix_note_subject_subject", "subject_type", "subject_id"),
-        _subject_check("ck_note_subject_subject"),
+        subject_check("ck_note_subject_subject"),
     )
     note_id: int = Field(
         sa_column=Column(
@@ -295,26 +288,3 @@ class DataQualityNoteSubject(SQLModel, table=True):
     )
     subject_type: str = Field(primary_key=True, max_length=32)
     subject_id: int = Field(primary_key=True)
-
-
-class SearchTerm(SQLModel, table=True):
-    """A normalised (accent- and case-folded) term under which a subject can be found."""
-
-    __tablename__ = "search_term"
-    __table_args__ = (
-        Index("ix_search_term_term", "term"),
-        _subject_check("ck_search_term_subject"),
-    )
-    subject_type: str = Field(primary_key=True, max_length=32)
-    subject_id: int = Field(primary_key=True)
-    term: str = Field(primary_key=True, max_length=512)
-
-
-class DatasetVersion(SQLModel, table=True):
-    """The loaded dataset: a content hash that caches and ETags key on."""
-
-    __tablename__ = "dataset_version"
-    id: int = Field(default=1, primary_key=True)
-    content_hash: str = Field(max_length=64)
-    loaded_at: datetime
-    source_file: str

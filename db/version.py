@@ -23,7 +23,7 @@ from typing import cast
 import psycopg
 from sqlalchemy import Connection, Engine, PoolProxiedConnection, func, select
 
-from db.models import DatasetVersion
+from db.derived import DatasetVersion
 
 logger = logging.getLogger("iom_graph.version")
 CHANNEL = "iom_graph_dataset"

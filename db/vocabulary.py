@@ -6,8 +6,10 @@ to ``iom.yaml`` alone fails ``python -m db check`` instead of a query. The Graph
 exactly these values; ``tests/test_vocabularies.py`` keeps the two in step.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -117,3 +119,13 @@ class InstitutionKind(SQLModel, table=True):
 
     __tablename__ = "institution_kind"
     slug: str = Field(primary_key=True, max_length=64)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """The SQL condition of a closed vocabulary: ``column`` holds one of ``values``."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({allowed})"
+
+
+def subject_check(name: str) -> CheckConstraint:
+    return CheckConstraint(one_of("subject_type", SubjectType), name=name)

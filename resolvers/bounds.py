@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, union_all
 
+from db.derived import SearchTerm
 from db.models import (
     Country,
     DataQualityNote,
@@ -20,7 +21,6 @@ from db.models import (
     OfficeSuccession,
     Provenance,
     RegionalOffice,
-    SearchTerm,
     Translation,
 )
 from db.tables import table_of

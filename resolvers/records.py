@@ -5,7 +5,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import Select, select
 
-from db.models import SearchTerm
+from db.derived import SearchTerm
 from db.tables import table_of
 from db.text import fold
 from resolvers.texts import Texts, pick

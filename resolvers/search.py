@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import SearchTerm
+from db.derived import SearchTerm
 from db.tables import table_of
 from db.text import fold
 from db.vocabulary import SubjectType

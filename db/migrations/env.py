@@ -5,7 +5,9 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import db.derived
+import db.models
+import db.vocabulary  # noqa: F401
 from db.engine import build_engine
 from db.settings import DatabaseSettings
 
