@@ -12,6 +12,20 @@ from db.dataset import DEFAULT_DATASET_PATH
 
 Dataset = dict[str, Any]
 EXAMPLES = Path(__file__).resolve().parent.parent / "service" / "graphiql" / "examples"
+# The regional offices in the seed page's order (in force 2011 to 2024), and those in force
+# on any day from 2025: the five unchanged offices and the two 2024 successors.
+NINE = [
+    "bangkok",
+    "brussels",
+    "vienna",
+    "cairo",
+    "dakar",
+    "nairobi",
+    "pretoria",
+    "buenos-aires",
+    "san-jose",
+]
+SEVEN = ["bangkok", "cairo", "dakar", "nairobi", "pretoria", "europe-central-asia", "americas"]
 
 
 @cache

@@ -7,7 +7,7 @@ import pytest
 
 from resolvers.database import count_statements
 from tests.conftest import Execute
-from tests.dataset_facts import example
+from tests.dataset_facts import NINE, SEVEN, example
 
 QUERY = """
 query Validity($slugs: [String!]) {
@@ -105,18 +105,6 @@ query Structure($asOf: Date) {
   kenya: country(code: "KE") { regionalOffice(asOf: $asOf) { slug } }
 }
 """
-SEVEN = ["bangkok", "cairo", "dakar", "nairobi", "pretoria", "europe-central-asia", "americas"]
-NINE = [
-    "bangkok",
-    "brussels",
-    "vienna",
-    "cairo",
-    "dakar",
-    "nairobi",
-    "pretoria",
-    "buenos-aires",
-    "san-jose",
-]
 AMERICAS_EN = "https://americas.iom.int/en/who-we-are"
 
 

@@ -9,7 +9,7 @@ from resolvers.database import count_statements
 from schema import build_schema
 from schema.extensions.limits import Limits
 from tests.conftest import DatabaseFactory, Execute, make_execute
-from tests.dataset_facts import example, office_countries, office_links
+from tests.dataset_facts import NINE, SEVEN, example, office_countries, office_links
 from tests.synthetic import multiply_dataset
 
 QUERY = example("01-full-traversal")
@@ -18,19 +18,6 @@ assert QUERY.count(ROOT_OFFICES) == 1
 QUERY_2020 = QUERY.replace(
     ROOT_OFFICES, ROOT_OFFICES.replace("(first", '(asOf: "2020-01-01", first')
 )
-NINE = [
-    "bangkok",
-    "brussels",
-    "vienna",
-    "cairo",
-    "dakar",
-    "nairobi",
-    "pretoria",
-    "buenos-aires",
-    "san-jose",
-]
-# Today (and on any day from 2025): the five unchanged offices and the two 2024 successors.
-SEVEN = ["bangkok", "cairo", "dakar", "nairobi", "pretoria", "europe-central-asia", "americas"]
 # The dataset version, read first in the request's snapshot, then one statement per level:
 # organisation, its headquarters' country, leadership, offices, their host countries,
 # countries by office, links (with institutions) by office, links (with offices) by
