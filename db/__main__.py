@@ -32,11 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             loaded = read_dataset(args.path)
             data = loaded.dataset
+            supported = {c for o in data.offices if o.coverage for c in o.coverage.countries}
             _say(
                 f"{args.path.name}: valid: {len(data.offices)} offices, "
                 f"{len(data.institutions)} institutions, {len(data.links)} links, "
-                f"{len({c for o in data.offices for c in o.coverage.countries})} supported "
-                "countries, "
+                f"{len(supported)} supported countries, "
                 f"{len(data.data_quality_notes)} data-quality notes; "
                 f"version {loaded.content_hash[:12]}"
             )

@@ -8,7 +8,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from db.vocabulary import ConfidenceLevel, DatePrecision, SeverityLevel, SuccessionKind
+from db.vocabulary import (
+    ConfidenceLevel,
+    DatePrecision,
+    OfficeKind,
+    SeverityLevel,
+    SuccessionKind,
+)
 
 SEED_SOURCE = "seed"  # a ``source`` naming the seed page rather than a URL
 
@@ -137,10 +143,13 @@ class Predecessor(Strict):
     source: str
     quote: str
     confidence: ConfidenceLevel
+    # How the change follows from the quote when the quote does not state it in words.
+    derivation: str | None = None
 
 
 class Office(Open):
     slug: str
+    kind: OfficeKind = OfficeKind.REGIONAL_OFFICE
     names: dict[str, SourcedText]
     city: dict[str, str]
     # Where a page says the office is based when it names no city ("based in Panama").
@@ -149,7 +158,8 @@ class Office(Open):
     region: dict[str, SourcedText]
     host_country: str
     status_note: StatusNote | None
-    coverage: Coverage
+    # Null for an office no page gives a coverage (the liaison office).
+    coverage: Coverage | None
     valid_from: DateFact
     valid_until: DateFact
     predecessors: list[Predecessor] = Field(default_factory=list)

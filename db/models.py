@@ -23,6 +23,7 @@ from sqlmodel import Field, SQLModel
 
 from db.vocabulary import (
     ConfidenceLevel,
+    OfficeKind,
     SeverityLevel,
     SuccessionKind,
     one_of,
@@ -81,17 +82,24 @@ class LeadershipUnit(SQLModel, table=True):
 
 
 class RegionalOffice(SQLModel, table=True):
-    """A regional office: one of the nine the seed page describes, or a 2024 successor."""
+    """An office: one of the nine regional offices the seed page describes, a 2024 successor, or
+    the Global Office in Brussels (``kind`` liaison_office: no region, no coverage)."""
 
     __tablename__ = "regional_office"
     __table_args__ = (
         CheckConstraint(
             one_of("coverage_confidence", ConfidenceLevel), name="ck_office_confidence"
         ),
+        CheckConstraint(one_of("kind", OfficeKind), name="ck_office_kind"),
     )
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     rank: int
+    kind: str = Field(
+        default=OfficeKind.REGIONAL_OFFICE,
+        max_length=32,
+        sa_column_kwargs={"server_default": OfficeKind.REGIONAL_OFFICE.value},
+    )
     organisation_id: int = Field(
         sa_column=Column(Integer, ForeignKey("organisation.id"), nullable=False)
     )
@@ -99,9 +107,11 @@ class RegionalOffice(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("country.id"), nullable=False, index=True)
     )
     seed_heading: str | None = None  # null for an office the seed page does not describe
-    coverage_confidence: str = Field(max_length=8)
+    # Null together for an office that supports no country (the liaison office): no page
+    # states a coverage, so none is served.
+    coverage_confidence: str | None = Field(default=None, max_length=8)
     coverage_source_url: str | None = None
-    coverage_method: str
+    coverage_method: str | None = None
     coverage_derived: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     status_note: str | None = None
     status_note_source_url: str | None = None
@@ -152,6 +162,8 @@ class OfficeSuccession(SQLModel, table=True):
     source_url: str
     quote: str
     confidence: str = Field(max_length=8)
+    # How the change was inferred when the quote does not state it in words.
+    derivation: str | None = None
 
 
 class OfficeCountry(SQLModel, table=True):

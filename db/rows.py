@@ -111,18 +111,19 @@ def _leadership_rows(dataset: Dataset, build: RowsBuilder) -> None:
 def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
     for rank, office in enumerate(dataset.offices, start=1):
         ref: Ref = (SubjectType.OFFICE, office.slug)
-        status = office.status_note
+        status, coverage = office.status_note, office.coverage
         build.rows.offices.append(
             {
                 "slug": office.slug,
                 "rank": rank,
+                "kind": office.kind,
                 "organisation_id": ("organisation", dataset.organisation.slug),
                 "host_country_id": ("country", office.host_country),
                 "seed_heading": office.seed_heading,
-                "coverage_confidence": office.coverage.confidence,
-                "coverage_source_url": office.coverage.source,
-                "coverage_method": office.coverage.method,
-                "coverage_derived": bool(office.coverage.derived_from),
+                "coverage_confidence": coverage.confidence if coverage else None,
+                "coverage_source_url": coverage.source if coverage else None,
+                "coverage_method": coverage.method if coverage else None,
+                "coverage_derived": bool(coverage and coverage.derived_from),
                 "status_note": status.text if status else None,
                 "status_note_source_url": status.source if status else None,
                 "notes": office.notes["text"] if office.notes else None,
@@ -139,6 +140,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                     "source_url": build.source_url(predecessor.source),
                     "quote": predecessor.quote,
                     "confidence": predecessor.confidence,
+                    "derivation": predecessor.derivation,
                 }
             )
         build.sourced_texts(ref, "name", office.names)
@@ -149,17 +151,19 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
             build.text(ref, "city", language, city, source_url=seed_url)
         if office.seed_heading is not None:
             build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
-        build.fact(ref, "coverage", office.coverage.source, note=office.coverage.method)
+        if coverage:
+            build.fact(ref, "coverage", coverage.source, note=coverage.method)
         if status:
             build.fact(ref, "status", status.source, note=status.text)
         if office.notes:
             build.fact(ref, "notes", SEED_SOURCE, office.notes["seed_phrase"], office.notes["text"])
-        for code in office.coverage.countries:
+        for code in coverage.countries if coverage else []:
+            inferred = coverage is not None and code in coverage.inferred
             build.rows.coverage.append(
                 {
                     "country_id": ("country", code),
                     "office_id": ("office", office.slug),
-                    "inferred": code in office.coverage.inferred,
+                    "inferred": inferred,
                 }
             )
 

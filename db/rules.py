@@ -10,7 +10,14 @@ from enum import StrEnum
 from db.countries import iso_countries
 from db.entries import SEED_SOURCE, Dataset, DateFact, Office, SourcedText
 from db.partial_dates import PartialDate
-from db.vocabulary import ConfidenceLevel, InstitutionKindSlug, LanguageCode, RelationshipKindSlug
+from db.vocabulary import (
+    ConfidenceLevel,
+    InstitutionKindSlug,
+    LanguageCode,
+    OfficeKind,
+    RelationshipKindSlug,
+    SuccessionKind,
+)
 
 
 class Checker:
@@ -117,7 +124,14 @@ def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
         check.texts(f"{where} location", office.location)
         check.in_seed(f"{where} seed_heading", office.seed_heading)
         check.country(f"{where} host_country", office.host_country)
-        for code in office.coverage.countries:
+        coverage = office.coverage
+        if (coverage is None) != (office.kind == OfficeKind.LIAISON_OFFICE):
+            check.problems.append(
+                f"{where}: a regional office needs its coverage, a liaison office has none"
+            )
+        if coverage is None:
+            continue
+        for code in coverage.countries:
             check.country(f"{where} coverage", code)
             for other in covered.get(code, []):
                 if _overlap(periods[office.slug], periods[other]):
@@ -125,10 +139,10 @@ def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
                         f"{where} coverage: {code} is already supported by office {other!r}"
                     )
             covered.setdefault(code, []).append(office.slug)
-        for code in office.coverage.inferred:
-            if code not in office.coverage.countries:
+        for code in coverage.inferred:
+            if code not in coverage.countries:
                 check.problems.append(f"{where} coverage: inferred {code} is not in its countries")
-        for slug in office.coverage.derived_from:
+        for slug in coverage.derived_from:
             if slug not in offices:
                 check.problems.append(f"{where} coverage: derived from unknown office {slug!r}")
     _succession_rules(dataset, check, offices)
@@ -177,13 +191,23 @@ def _overlap(first: Period, second: Period) -> bool:
 
 
 def _succession_rules(dataset: Dataset, check: Checker, offices: set[str]) -> None:
-    """Predecessors are known offices, and a successor starts exactly where each ends."""
+    """Predecessors are known offices, and a successor of a merger starts exactly where each
+    predecessor ends."""
     by_slug = {office.slug: office for office in dataset.offices}
     for office in dataset.offices:
         where = f"office {office.slug!r} predecessors"
         for predecessor in office.predecessors:
             if predecessor.office not in offices:
                 check.problems.append(f"{where}: unknown office {predecessor.office!r}")
+                continue
+            if predecessor.kind == SuccessionKind.TOOK_OVER_FUNCTION:
+                # A function moved, not a region: no date ties the two periods, and no page
+                # states the change in words, so it needs its derivation.
+                if predecessor.derivation is None:
+                    check.problems.append(
+                        f"{where}: {predecessor.office!r} took over a function; say how "
+                        "that is known (derivation)"
+                    )
                 continue
             ended = by_slug[predecessor.office].valid_until
             began = office.valid_from

@@ -85,6 +85,17 @@ class SuccessionKind(StrEnum):
     """How an office came to follow another (``office_succession.kind``)."""
 
     MERGED_INTO = "merged_into"
+    # The successor took over one function of the predecessor, not its region (the Global
+    # Office in Brussels, Brussels' liaison with the EU): no date ties their periods.
+    TOOK_OVER_FUNCTION = "took_over_function"
+
+
+class OfficeKind(StrEnum):
+    """What an office is (``regional_office.kind``)."""
+
+    REGIONAL_OFFICE = "regional_office"
+    # An office with a global function and no region (the Global Office in Brussels).
+    LIAISON_OFFICE = "liaison_office"
 
 
 class SubjectType(StrEnum):

@@ -24,6 +24,7 @@ from db.models import (
     Translation,
 )
 from db.tables import table_of
+from db.vocabulary import OfficeKind
 from resolvers.database import Database
 
 
@@ -64,15 +65,16 @@ def list_sizes(db: Database) -> ListSizes:
         select(provenance.c.subject_type, provenance.c.subject_id),
         select(translation.c.subject_type, translation.c.subject_id),
     ).subquery()
+    regional = select(office).where(office.c.kind == OfficeKind.REGIONAL_OFFICE.value).subquery()
     queries = {
-        "offices": _count(office),
+        "offices": _count(regional),
         "countries": _count(country),
         "institutions": _count(institution),
         "notes": _count(note),
         "search_subjects": _count(
             select(terms.c.subject_type, terms.c.subject_id).distinct().subquery()
         ),
-        "offices_per_organisation": _largest_group(office.c.organisation_id),
+        "offices_per_organisation": _largest_group(regional.c.organisation_id),
         "units_per_organisation": _largest_group(unit.c.organisation_id),
         "reports_per_unit": _largest_group(unit.c.reports_to_id),
         "countries_per_office": _largest_group(coverage.c.office_id),

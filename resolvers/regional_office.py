@@ -7,7 +7,7 @@ from sqlalchemy import Select, or_, select
 
 from db.models import Country, OfficeCountry, RegionalOffice
 from db.tables import table_of
-from db.vocabulary import SubjectType
+from db.vocabulary import OfficeKind, SubjectType
 from resolvers.database import AnyRow, Database
 from resolvers.records import group_pairs, ids_matching_text, sort_records
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
@@ -22,12 +22,13 @@ class OfficeRecord:
     id: int
     slug: str
     rank: int
+    kind: str
     organisation_id: int
     host_country_id: int
     seed_heading: str | None
-    coverage_confidence: str
+    coverage_confidence: str | None  # null with coverage_method: an office without coverage
     coverage_source_url: str | None
-    coverage_method: str
+    coverage_method: str | None
     coverage_derived: bool
     status_note: str | None
     status_note_source_url: str | None
@@ -50,6 +51,8 @@ class OfficeRecord:
 
 
 _COLUMNS = tuple(_office.c)
+# The lists of regional offices leave out the liaison office, which has no region.
+_REGIONAL = _office.c.kind == OfficeKind.REGIONAL_OFFICE.value
 OFFICE_WIDTH = len(_COLUMNS)
 check_field_order(OfficeRecord, _COLUMNS, "texts")
 
@@ -73,6 +76,11 @@ def _fetch(
     ]
 
 
+def regional_only(offices: list[OfficeRecord]) -> list[OfficeRecord]:
+    """The regional offices of ``offices``, leaving out the liaison office."""
+    return [office for office in offices if office.kind == OfficeKind.REGIONAL_OFFICE.value]
+
+
 def offices_by_ids(db: Database, ids: Sequence[int]) -> dict[int, OfficeRecord]:
     return {o.id: o for o, _ in _fetch(db, office_query().where(_office.c.id.in_(ids)))}
 
@@ -82,6 +90,7 @@ def offices_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, OfficeReco
 
 
 def offices_by_organisation_ids(db: Database, ids: Sequence[int]) -> dict[int, list[OfficeRecord]]:
+    """Each organisation's offices (its liaison office too), in the seed's order."""
     query = office_query().where(_office.c.organisation_id.in_(ids)).order_by(_office.c.rank)
     return group_pairs(((o.organisation_id, o) for o, _ in _fetch(db, query)), ids)
 
@@ -112,8 +121,9 @@ class OfficeFilter:
 def list_offices(
     db: Database, where: OfficeFilter, order_by: str, descending: bool, languages: Sequence[str]
 ) -> list[OfficeRecord]:
-    """Offices matching every criterion, ordered by ``rank`` (the seed page's), name or slug."""
-    query = office_query()
+    """Regional offices matching every criterion, ordered by ``rank`` (the seed page's), name or
+    slug."""
+    query = office_query().where(_REGIONAL)
     if where.slugs is not None:
         query = query.where(_office.c.slug.in_(where.slugs))
     if where.confidence is not None:

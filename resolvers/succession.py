@@ -27,6 +27,7 @@ class SuccessionRecord:
     source_url: str
     quote: str
     confidence: str
+    derivation: str | None
     office: OfficeRecord
 
 

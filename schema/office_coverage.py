@@ -12,7 +12,7 @@ from schema.context import Info
 from schema.country import Country
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Confidence
-from schema.validity import AsOf, answer_day
+from schema.validity import AsOf, PartialDate, answer_day, valid_from, valid_until
 
 
 @strawberry.type(description="Which countries an office supports, and how sure that list is.")
@@ -26,6 +26,13 @@ class Coverage:
         description="True when no page states this office's list and it is derived from other "
         "offices' lists (the 2024 successors': the union of their predecessors')."
     )
+    valid_from: PartialDate | None = strawberry.field(
+        description="When the list began to hold: the office's `validFrom`. No page dates a "
+        "change of an office's list within its life, so the list holds while the office does."
+    )
+    valid_until: PartialDate | None = strawberry.field(
+        description="When the list stopped holding: the office's `validUntil`; null while open."
+    )
 
 
 @strawberry.type(description="The countries an office supports, and how sure that list is.")
@@ -33,13 +40,21 @@ class OfficeCoverage:
     record: strawberry.Private[OfficeRecord]
     as_of: strawberry.Private[date | None] = None
 
-    @strawberry.field(description="How sure the list of supported countries is, and why.")
-    def coverage(self) -> Coverage:
+    @strawberry.field(
+        description="How sure the list of supported countries is, and why; null for the "
+        "liaison office, which supports no country (no page gives it a coverage)."
+    )
+    def coverage(self) -> Coverage | None:
+        record = self.record
+        if record.coverage_confidence is None or record.coverage_method is None:
+            return None
         return Coverage(
-            confidence=Confidence(self.record.coverage_confidence),
-            source_url=self.record.coverage_source_url,
-            method=self.record.coverage_method,
-            derived=self.record.coverage_derived,
+            confidence=Confidence(record.coverage_confidence),
+            source_url=record.coverage_source_url,
+            method=record.coverage_method,
+            derived=record.coverage_derived,
+            valid_from=valid_from(record),
+            valid_until=valid_until(record),
         )
 
     @strawberry.field(

@@ -7,6 +7,7 @@ import strawberry
 from db.vocabulary import SubjectType
 from resolvers.organisation import OrganisationRecord
 from resolvers.pagination import PageRequest
+from resolvers.regional_office import regional_only
 from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.country import Country
@@ -85,7 +86,8 @@ class Organisation(Sourced, KeyedNode):
 
     @strawberry.field(
         description="Regional offices in force on the day asked for, in the seed page's order "
-        "then the successors'."
+        "then the successors'. The Global Office in Brussels is not a regional office: reach it "
+        'by `regionalOffice(slug: "global-office-brussels")` or from Brussels\' `successors`.'
     )
     async def regional_offices(
         self,
@@ -100,14 +102,15 @@ class Organisation(Sourced, KeyedNode):
         info.context.loaders.office_by_id.prime_many({r.id: r for r in records})
         day = answer_day(info, as_of, None)
         return connection(
-            offices_in_force(records, day),
+            offices_in_force(regional_only(records), day),
             PageRequest(first, after, last, before, info.context.page_limits),
             lambda record: RegionalOffice.from_record(record, day),
         )
 
     @strawberry.field(
-        description="The changes of the structure (the 2024 mergers): each with its date and "
-        "precision, the offices that ended, the office that began, and the pages stating it."
+        description="The changes of the structure (the 2024 mergers, the Global Office taking "
+        "over Brussels' EU liaison): each with its kind, its date and precision, the offices "
+        "that ended, the office that began, and the pages stating it."
     )
     async def structure_changes(
         self,

@@ -1,6 +1,7 @@
 """The RegionalOffice type: the hub of the graph (countries, institutions, host, organisation)."""
 
 from datetime import date
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
@@ -32,9 +33,23 @@ class OfficeStatus:
     source_url: str = strawberry.field(description="The page that states it.")
 
 
+@strawberry.enum(description="What sort of office an office is.")
+class OfficeKind(Enum):
+    REGIONAL_OFFICE = strawberry.enum_value(
+        "regional_office", description="A regional office, supporting the countries of a region."
+    )
+    LIAISON_OFFICE = strawberry.enum_value(
+        "liaison_office",
+        description="An office with a global function and no region (the Global Office in "
+        "Brussels, IOM's liaison with the EU institutions): it supports no country, and the "
+        "lists of regional offices leave it out.",
+    )
+
+
 @strawberry.type(
-    description="A regional office of IOM: the nine the seed page describes (2011 to 2024) and "
-    "the two that replaced four of them in 2024, each with its period of validity."
+    description="An office of IOM: the nine regional offices the seed page describes (2011 to "
+    "2024), the two that replaced four of them in 2024, and the Global Office in Brussels "
+    "(`kind` LIAISON_OFFICE), each with its period of validity."
 )
 class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
@@ -51,6 +66,10 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     @classmethod
     def from_record(cls, record: OfficeRecord, as_of: date | None = None) -> "RegionalOffice":
         return cls(slug=record.slug, seed_heading=record.seed_heading, record=record, as_of=as_of)
+
+    @strawberry.field(description="Regional office, or the liaison office (no region).")
+    def kind(self) -> OfficeKind:
+        return OfficeKind(self.record.kind)
 
     @strawberry.field(description="Name of the office, e.g. `Bureau régional de Nairobi`.")
     def name(self, info: Info, lang: LangArgument = None) -> str:
@@ -79,7 +98,7 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
 
     @strawberry.field(
         description="Position of the office: the seed page's order (1 to 9), then the 2024 "
-        "successors (10, 11)."
+        "successors (10, 11), then the Global Office in Brussels (12)."
     )
     def rank(self) -> int:
         return self.record.rank

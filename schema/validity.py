@@ -95,6 +95,12 @@ class SuccessionKind(Enum):
         "merged_into",
         description="The predecessor merged with others into the successor (the 2024 mergers).",
     )
+    TOOK_OVER_FUNCTION = strawberry.enum_value(
+        "took_over_function",
+        description="The successor took over one function of the predecessor, not its region "
+        "(the Global Office in Brussels, Brussels' liaison with the EU institutions). No date "
+        "ties the two: the predecessor ended by another change. See `derivation`.",
+    )
 
 
 @strawberry.type(
@@ -147,6 +153,10 @@ class SuccessionEdge:
     source_url: str = strawberry.field(description="The page that states the change.")
     quote: str = strawberry.field(description="The phrase of that page that states it.")
     confidence: Confidence = strawberry.field(description="How well the page supports it.")
+    derivation: str | None = strawberry.field(
+        description="How the change follows from the quote when the quote does not state it in "
+        "words (TOOK_OVER_FUNCTION); null when it does."
+    )
     record: strawberry.Private[SuccessionRecord]
 
     @classmethod
@@ -156,6 +166,7 @@ class SuccessionEdge:
             source_url=record.source_url,
             quote=record.quote,
             confidence=Confidence(record.confidence),
+            derivation=record.derivation,
             record=record,
         )
 
@@ -171,15 +182,25 @@ class ChangeSource:
     url: str = strawberry.field(description="The page.")
     quote: str = strawberry.field(description="The phrase of the page that states the change.")
     confidence: Confidence = strawberry.field(description="How well the page supports it.")
+    derivation: str | None = strawberry.field(
+        description="How the change follows from the quote when the quote does not state it in "
+        "words; null when it does."
+    )
 
 
 @strawberry.type(
     description="A change of the structure: offices that ended and the office that began in "
-    "their place (the 2024 mergers), dated as precisely as a page states it."
+    "their place (the 2024 mergers), or an office that took over a function of another, dated "
+    "as precisely as a page states it."
 )
 class StructureChange:
+    kind: SuccessionKind = strawberry.field(
+        description="What changed: a merger (the offices in `ended` ended), or a function taken "
+        "over (the office in `ended` lost that function and ended by another change)."
+    )
     date: PartialDate | None = strawberry.field(
-        description="When it happened: the successor's `validFrom` (2024, precision YEAR)."
+        description="When it happened: the successor's `validFrom` (2024, precision YEAR); null "
+        "when no page dates it (the Global Office in Brussels)."
     )
     sources: list[ChangeSource] = strawberry.field(description="The pages that state it.")
     began_record: strawberry.Private[OfficeRecord]
@@ -204,22 +225,33 @@ def structure_changes(
     """One change per office that followed others; ``predecessors`` pairs with ``offices``."""
     changes = []
     for office, edges in zip(offices, predecessors, strict=True):
-        if not edges or (year is not None and not (office.valid_from or "").startswith(f"{year}")):
+        if year is not None and not (office.valid_from or "").startswith(f"{year}"):
             continue
-        sources: dict[tuple[str, str], ChangeSource] = {}
-        for edge in edges:
-            sources.setdefault(
-                (edge.source_url, edge.quote),
-                ChangeSource(
-                    url=edge.source_url, quote=edge.quote, confidence=Confidence(edge.confidence)
-                ),
+        for kind in dict.fromkeys(edge.kind for edge in edges):
+            of_kind = [edge for edge in edges if edge.kind == kind]
+            changes.append(
+                StructureChange(
+                    kind=SuccessionKind(kind),
+                    date=valid_from(office),
+                    sources=_change_sources(of_kind),
+                    began_record=office,
+                    ended_records=[edge.office for edge in of_kind],
+                )
             )
-        changes.append(
-            StructureChange(
-                date=valid_from(office),
-                sources=list(sources.values()),
-                began_record=office,
-                ended_records=[edge.office for edge in edges],
-            )
-        )
     return changes
+
+
+def _change_sources(edges: list[SuccessionRecord]) -> list[ChangeSource]:
+    """The distinct pages and phrases of one change's edges, in order."""
+    sources: dict[tuple[str, str], ChangeSource] = {}
+    for edge in edges:
+        sources.setdefault(
+            (edge.source_url, edge.quote),
+            ChangeSource(
+                url=edge.source_url,
+                quote=edge.quote,
+                confidence=Confidence(edge.confidence),
+                derivation=edge.derivation,
+            ),
+        )
+    return list(sources.values())

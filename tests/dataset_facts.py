@@ -40,7 +40,12 @@ def example(name: str) -> str:
 
 
 def office_countries() -> dict[str, list[str]]:
-    return {o["slug"]: sorted(o["coverage"]["countries"]) for o in curated()["offices"]}
+    """Office slug -> its supported countries (none for the liaison office, which has no
+    coverage)."""
+    return {
+        o["slug"]: sorted(o["coverage"]["countries"]) if o["coverage"] else []
+        for o in curated()["offices"]
+    }
 
 
 def office_links() -> dict[str, list[tuple[str, str, str]]]:

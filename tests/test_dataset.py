@@ -31,6 +31,7 @@ HOST_COUNTRIES = {
     "san-jose": "CRI",
     "europe-central-asia": "AUT",
     "americas": "PAN",
+    "global-office-brussels": "BEL",
 }
 COUNTRIES_PER_OFFICE = {
     "bangkok": (39, "low"),
@@ -93,7 +94,8 @@ def test_leadership_and_reporting_lines(seeded_engine: Engine) -> None:
 
 
 def test_counts(seeded_engine: Engine) -> None:
-    assert count(seeded_engine, RegionalOffice) == 11  # the seed page's nine, two successors
+    # The seed page's nine, two successors and the Global Office in Brussels.
+    assert count(seeded_engine, RegionalOffice) == 12
     assert count(seeded_engine, Institution) == 75
     assert count(seeded_engine, OfficeInstitutionLink) == 84
     assert count(seeded_engine, OfficeCountry) == 190 + 51 + 35

@@ -103,6 +103,19 @@ def _successor_starts_elsewhere(data: Dataset) -> None:
     successor["valid_from"]["value"] = "2025"
 
 
+def _liaison_office_with_coverage(data: Dataset) -> None:
+    entry(data["offices"], "global-office-brussels")["coverage"] = {
+        "confidence": "low",
+        "source": None,
+        "method": "invented",
+        "countries": [],
+    }
+
+
+def _function_taken_over_without_derivation(data: Dataset) -> None:
+    del entry(data["offices"], "global-office-brussels")["predecessors"][0]["derivation"]
+
+
 def _two_offices_at_one_moment(data: Dataset) -> None:
     successor = entry(data["offices"], "europe-central-asia")
     successor["predecessors"] = []
@@ -158,6 +171,16 @@ def _date_without_reason(data: Dataset) -> None:
             "ends",
         ),
         (
+            _liaison_office_with_coverage,
+            "office 'global-office-brussels': a regional office needs its coverage, a liaison "
+            "office has none",
+        ),
+        (
+            _function_taken_over_without_derivation,
+            "office 'global-office-brussels' predecessors: 'brussels' took over a function; say "
+            "how that is known (derivation)",
+        ),
+        (
             _two_offices_at_one_moment,
             "office 'europe-central-asia' coverage: ALB is already supported by office 'vienna'",
         ),
@@ -181,7 +204,7 @@ def test_bad_input_is_refused_and_nothing_changes(
     assert snapshot(loaded_engine) == before
 
 
-SUCCESSORS = ("office:europe-central-asia", "office:americas")
+SUCCESSORS = ("office:europe-central-asia", "office:americas", "office:global-office-brussels")
 
 
 def test_the_successors_come_and_go_with_their_edges_and_countries(
@@ -196,13 +219,13 @@ def test_the_successors_come_and_go_with_their_edges_and_countries(
         edges = connection.execute(
             select(OfficeSuccession.kind, OfficeSuccession.confidence)  # type: ignore[call-overload]
         ).all()
-    assert edges == [("merged_into", "high")] * 4
+    assert sorted(edges) == [("merged_into", "high")] * 4 + [("took_over_function", "medium")]
     report = load_dataset(loaded_engine, write_variant(tmp_path, without_successors))
-    assert report.changes["regional_office"].deleted == 2
-    assert report.changes["office_succession"].deleted == 4
+    assert report.changes["regional_office"].deleted == 3
+    assert report.changes["office_succession"].deleted == 5
     assert report.changes["office_country"].deleted == 51 + 35
     restore = load_dataset(loaded_engine)
-    assert restore.changes["office_succession"].inserted == 4
+    assert restore.changes["office_succession"].inserted == 5
     assert restore.changes["office_country"].inserted == 51 + 35
 
 
@@ -232,6 +255,7 @@ def test_validity_is_stored_with_its_source(loaded_engine: Engine) -> None:
         ("san-jose", None, None, "2024", "year", americas),
         ("europe-central-asia", "2024", "year", None, None, None),
         ("americas", "2024", "year", None, None, None),
+        ("global-office-brussels", None, None, None, None, None),
     ]
 
 
@@ -321,7 +345,7 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
-        "iom.yaml: valid: 11 offices, 75 institutions, 84 links, 190 supported countries, "
+        "iom.yaml: valid: 12 offices, 75 institutions, 84 links, 190 supported countries, "
         "18 data-quality notes; version "
     )
     first = subprocess.run(

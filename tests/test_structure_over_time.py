@@ -288,10 +288,93 @@ async def test_search_answers_for_the_day_asked_for(execute: Execute) -> None:
     assert [(n["slug"], n["inForce"]) for n in nodes if n] == [("buenos-aires", "CERTAIN")]
 
 
+GLOBAL_OFFICE = "https://globalofficebrussels.iom.int/iom-global-office-brussels"
+
+GLOBAL_OFFICE_QUERY = """
+{
+  organisation { regionalOffices { nodes { slug } } }
+  globalOffice: regionalOffice(slug: "global-office-brussels") {
+    kind name city region rank seedHeading validFrom { value } validFromUnknown validUntil { value }
+    coverage { confidence } countries { totalCount }
+    hostCountry { alpha3 }
+    predecessors { kind node { slug kind } sourceUrl quote confidence derivation }
+    successors { kind }
+  }
+  brussels: regionalOffice(slug: "brussels") {
+    kind
+    successors { kind node { slug } derivation }
+    coverage { validFrom { value precision } validUntil { value precision } }
+  }
+  country(code: "BE") {
+    hostedOffices { slug kind }
+    hostedIn2020: hostedOffices(asOf: "2020-01-01") { slug kind }
+  }
+}
+"""
+
+
+async def test_the_global_office_in_brussels_is_an_office_of_another_kind(
+    execute: Execute,
+) -> None:
+    result = await execute(GLOBAL_OFFICE_QUERY)
+    assert result.errors is None
+    data = result.data or {}
+    assert [o["slug"] for o in data["organisation"]["regionalOffices"]["nodes"]] == SEVEN
+    office = data["globalOffice"]
+    edge = office.pop("predecessors")
+    assert office == {
+        "kind": "LIAISON_OFFICE",
+        "name": "IOM Global Office in Brussels",  # no page gives a French name: English
+        "city": "Brussels",
+        "region": None,
+        "rank": 12,
+        "seedHeading": None,
+        "validFrom": None,
+        "validFromUnknown": "no stored page dates this office; its page dates only the EU "
+        'liaison function ("IOM’s liaison with the EU was established in September 2011")',
+        "validUntil": None,
+        "coverage": None,
+        "countries": {"totalCount": 0},
+        "hostCountry": {"alpha3": "BEL"},
+        "successors": [],
+    }
+    assert [(e["kind"], e["node"], e["sourceUrl"], e["confidence"]) for e in edge] == [
+        (
+            "TOOK_OVER_FUNCTION",
+            {"slug": "brussels", "kind": "REGIONAL_OFFICE"},
+            GLOBAL_OFFICE,
+            "MEDIUM",
+        )
+    ]
+    assert edge[0]["quote"].startswith("The IOM Global Office in Brussels acts as IOM’s liaison")
+    assert edge[0]["derivation"].endswith(
+        "No page says in words that one took over from the other."
+    )
+    brussels = data["brussels"]
+    assert [(e["kind"], e["node"]["slug"]) for e in brussels["successors"]] == [
+        ("MERGED_INTO", "europe-central-asia"),
+        ("TOOK_OVER_FUNCTION", "global-office-brussels"),
+    ]
+    assert brussels["successors"][0]["derivation"] is None  # the quote states the merger
+    # A list holds while its office does: Brussels' from September 2011 to 2024.
+    assert brussels["coverage"] == {
+        "validFrom": {"value": "2011-09", "precision": "MONTH"},
+        "validUntil": {"value": "2024", "precision": "YEAR"},
+    }
+    # Belgium hosts the Global Office today; in 2020 the Brussels regional office as well.
+    global_office = {"slug": "global-office-brussels", "kind": "LIAISON_OFFICE"}
+    assert data["country"]["hostedOffices"] == [global_office]
+    assert data["country"]["hostedIn2020"] == [
+        {"slug": "brussels", "kind": "REGIONAL_OFFICE"},
+        global_office,
+    ]
+
+
 CHANGES = """
 query Changes($year: Int) {
   organisation {
     structureChanges(year: $year) {
+      kind
       date { value precision }
       ended { slug }
       began { slug inForce }
@@ -309,14 +392,16 @@ async def test_what_changed_in_2024_is_one_query(execute: Execute, year: int | N
     assert result.errors is None
     assert counter.count == 4  # the version (snapshot), organisation, its offices, predecessors
     year_only = {"value": "2024", "precision": "YEAR"}
-    assert result.data["organisation"]["structureChanges"] == [  # type: ignore[index]
+    mergers = [
         {
+            "kind": "MERGED_INTO",
             "date": year_only,
             "ended": [{"slug": "brussels"}, {"slug": "vienna"}],
             "began": {"slug": "europe-central-asia", "inForce": "CERTAIN"},
             "sources": [{"url": ECA, "confidence": "HIGH"}],
         },
         {
+            "kind": "MERGED_INTO",
             "date": year_only,
             "ended": [{"slug": "buenos-aires"}, {"slug": "san-jose"}],
             "began": {"slug": "americas", "inForce": "CERTAIN"},
@@ -326,6 +411,16 @@ async def test_what_changed_in_2024_is_one_query(execute: Execute, year: int | N
             ],
         },
     ]
+    # No page dates the Global Office taking over Brussels' EU liaison: no year finds it.
+    liaison = {
+        "kind": "TOOK_OVER_FUNCTION",
+        "date": None,
+        "ended": [{"slug": "brussels"}],
+        "began": {"slug": "global-office-brussels", "inForce": "CERTAIN"},
+        "sources": [{"url": GLOBAL_OFFICE, "confidence": "MEDIUM"}],
+    }
+    expected = mergers if year == 2024 else [*mergers, liaison]
+    assert result.data["organisation"]["structureChanges"] == expected  # type: ignore[index]
 
 
 async def test_no_change_is_dated_2023(execute: Execute) -> None:
