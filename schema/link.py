@@ -100,7 +100,9 @@ class LinkEdge(Generic[NodeT]):
 class LinkConnection(Generic[NodeT]):
     edges: list[LinkEdge[NodeT]] = strawberry.field(description="The relationships, with cursors.")
     nodes: list[NodeT] = strawberry.field(
-        description="The other ends of the page's edges (an entity linked twice appears twice)."
+        description="The other ends of the page's edges, one per edge and in its order: an "
+        "entity linked by two relationships appears twice (CEDEAO's `regionalOffices.nodes` is "
+        "Dakar twice); select `id` to tell entities apart, `edges` to tell relationships apart."
     )
     page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
     total_count: int = strawberry.field(description="Number of relationships in the whole list.")

@@ -131,21 +131,41 @@ def create_app(
 
 
 def _middleware(settings: Settings, metrics: Metrics) -> list[Middleware]:
-    """Around every route: request ids with logs and metrics, the body limit, gzip, CORS."""
-    middleware = [
-        Middleware(RequestContext, metrics=metrics),
-        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(GZipWhenAccepted, minimum_size=1024),
-    ]
+    """Around every route: request ids with logs and metrics, CORS (when origins are
+    configured), the body limit, gzip. CORS sits outside the body limit so that a browser
+    can read a 413 too."""
+    middleware = [Middleware(RequestContext, metrics=metrics)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["content-type", "accept", "x-request-id"],
+                # What a browser client sends beyond the CORS-safelisted headers: JSON bodies
+                # (a non-safelisted Content-Type), its key, its request id, revalidation.
+                allow_headers=[
+                    "Content-Type",
+                    settings.api_key_header,
+                    "X-Request-ID",
+                    "If-None-Match",
+                ],
+                # The headers the service sets that a browser hides from scripts unless
+                # exposed (Cache-Control and Content-Type are safelisted).
+                expose_headers=[
+                    "ETag",
+                    "X-Request-ID",
+                    "X-Dataset-Version",
+                    "X-RateLimit-Limit",
+                    "X-RateLimit-Remaining",
+                    "X-RateLimit-Reset",
+                    "Retry-After",
+                ],
             )
         )
+    middleware += [
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(GZipWhenAccepted, minimum_size=1024),
+    ]
     return middleware
 
 

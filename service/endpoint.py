@@ -112,7 +112,7 @@ class GraphQLEndpoint:
                     429,
                     ErrorCode.RATE_LIMITED,
                     f"rate limit: retry in {wait} s",
-                    {"Retry-After": str(wait)},
+                    {"Retry-After": str(wait), **limits.refused_headers(account.client)},
                 )
             params = await read_params(request)
             outcome.operation_name = operation_label(params)
@@ -130,8 +130,8 @@ class GraphQLEndpoint:
                 outcome.operation_name, outcome.outcome = "invalid", "refused"
                 raise  # the transport's (a body over the limit): for the middleware around us
             return internal_error(request, media, outcome)
-        if response.status_code == 429 and limits and account:
-            limits.block(account.client, int(response.headers["retry-after"]))
+        if response.status_code == 429 and limits and account and account.decision:
+            limits.block(account.client, account.decision)
         if response.status_code >= 500 or not _SERVER_FAULTS.isdisjoint(outcome.error_codes):
             outcome.outcome = "error"
         elif outcome.outcome == "ok" and outcome.error_codes:

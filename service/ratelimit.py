@@ -4,12 +4,18 @@ A client (its API key when it sends one, else its IP address) holds up to ``burs
 and regains ``rate`` units per second. With Redis, every replica charges the same bucket
 atomically (a Lua script, timed by the Redis server's clock); while Redis is unavailable, each
 replica charges buckets of its own.
+
+Responses say where the client stands (GitHub's header names): ``X-RateLimit-Limit`` is the
+bucket's size (the burst), ``X-RateLimit-Remaining`` the whole units left after this request,
+``X-RateLimit-Reset`` the time, in UTC epoch seconds rounded up, when the bucket is full again
+if the client sends nothing more.
 """
 
 import hashlib
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,15 +27,24 @@ from service.redis_guard import RedisGuard, RedisUnavailableError
 
 KEY_PREFIX = "iom-graph:ratelimit:"
 
+# The clocks, looked up at each use so that tests can set them: elapsed time for the local
+# buckets and refusals, the wall clock only to state X-RateLimit-Reset as an epoch.
+monotonic: Callable[[], float] = time.monotonic
+wall_clock: Callable[[], float] = time.time
+
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     remaining: int
     retry_after: int  # whole seconds until the charge would fit; 0 when allowed
+    full_in: float  # seconds until the bucket is full again, after this charge
 
 
 class RateLimiter(Protocol):
+    rate: float
+    burst: int
+
     async def charge(self, client: str, cost: int) -> Decision: ...
 
 
@@ -40,10 +55,21 @@ def client_key(api_key: str | None, address: str | None) -> str:
     return f"ip:{address or 'unknown'}"
 
 
-def _decide(tokens: float, cost: int, rate: float) -> Decision:
+def _decide(tokens: float, cost: int, rate: float, burst: int) -> Decision:
     if tokens >= cost:
-        return Decision(True, int(tokens - cost), 0)
-    return Decision(False, int(tokens), max(1, math.ceil((cost - tokens) / rate)))
+        return Decision(True, int(tokens - cost), 0, (burst - tokens + cost) / rate)
+    wait = max(1, math.ceil((cost - tokens) / rate))
+    return Decision(False, int(tokens), wait, (burst - tokens) / rate)
+
+
+def rate_headers(burst: int, remaining: int, full_in: float) -> dict[str, str]:
+    """The three X-RateLimit-* headers of a bucket of ``burst`` units holding ``remaining``
+    and full again in ``full_in`` seconds."""
+    return {
+        "X-RateLimit-Limit": str(burst),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(math.ceil(wall_clock() + full_in)),
+    }
 
 
 class LocalTokenBuckets:
@@ -54,10 +80,10 @@ class LocalTokenBuckets:
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     async def charge(self, client: str, cost: int) -> Decision:
-        now = time.monotonic()
+        now = monotonic()
         tokens, updated = self.buckets.pop(client, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - updated) * self.rate)
-        decision = _decide(tokens, cost, self.rate)
+        decision = _decide(tokens, cost, self.rate, self.burst)
         if decision.allowed:
             tokens -= cost
         self.buckets[client] = (tokens, now)
@@ -105,7 +131,7 @@ class RedisTokenBuckets:
             )
         except RedisUnavailableError:
             return await self.local.charge(client, cost)
-        return _decide(float(before), cost, self.rate)
+        return _decide(float(before), cost, self.rate, self.burst)
 
 
 def rate_limited(decision: Decision, cost: int) -> GraphQLError:
@@ -119,17 +145,38 @@ def rate_limited(decision: Decision, cost: int) -> GraphQLError:
 
 @dataclass
 class ClientAccount:
-    """One request's client and what it has left after this request's charge."""
+    """One request's client and the decision on this request's charge."""
 
     limiter: RateLimiter
     client: str
-    remaining: int | None = None
+    decision: Decision | None = None
+
+    @property
+    def remaining(self) -> int | None:
+        return self.decision.remaining if self.decision is not None else None
 
     async def charge(self, cost: int) -> GraphQLError | None:
         """Charge ``cost`` units: the RATE_LIMITED error when the client lacks them."""
-        decision = await self.limiter.charge(self.client, cost)
-        self.remaining = decision.remaining
+        decision = self.decision = await self.limiter.charge(self.client, cost)
         return None if decision.allowed else rate_limited(decision, cost)
+
+    def headers(self) -> dict[str, str]:
+        """The X-RateLimit-* headers after the charge ({} when nothing was charged)."""
+        if self.decision is None:
+            return {}
+        return rate_headers(self.limiter.burst, self.decision.remaining, self.decision.full_in)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A client refused at ``at`` (monotonic seconds), with that refusal's decision."""
+
+    at: float
+    decision: Decision
+
+    @property
+    def until(self) -> float:
+        return self.at + self.decision.retry_after
 
 
 class RateLimits:
@@ -139,7 +186,7 @@ class RateLimits:
     def __init__(self, limiter: RateLimiter, api_key_header: str, max_blocked: int = 10_000):
         self.limiter, self.api_key_header = limiter, api_key_header.lower()
         self.max_blocked = max_blocked
-        self.blocked_until: dict[str, float] = {}
+        self.blocked: dict[str, Refusal] = {}
 
     def account(self, request: Request) -> ClientAccount:
         address = request.client.host if request.client else None
@@ -148,19 +195,30 @@ class RateLimits:
         )
 
     def retry_after(self, client: str) -> int:
-        until = self.blocked_until.get(client)
-        if until is None:
+        refusal = self.blocked.get(client)
+        if refusal is None:
             return 0
-        remaining = until - time.monotonic()
+        remaining = refusal.until - monotonic()
         if remaining <= 0:
-            del self.blocked_until[client]
+            del self.blocked[client]
             return 0
         return max(1, math.ceil(remaining))
 
-    def block(self, client: str, seconds: int) -> None:
-        if len(self.blocked_until) >= self.max_blocked:
-            self.blocked_until.clear()
-        self.blocked_until[client] = time.monotonic() + seconds
+    def refused_headers(self, client: str) -> dict[str, str]:
+        """The X-RateLimit-* headers of a client turned away unread: its bucket as charged at
+        its refusal, plus what it regained since (this replica's view: not asked again, so
+        that a flood of refused requests costs the shared store nothing)."""
+        refusal = self.blocked[client]
+        full_in = max(0.0, refusal.decision.full_in - (monotonic() - refusal.at))
+        burst = self.limiter.burst
+        # floor, with a margin for the float error of burst - (burst - tokens) / rate * rate
+        remaining = min(burst, math.floor(burst - full_in * self.limiter.rate + 1e-9))
+        return rate_headers(burst, remaining, full_in)
+
+    def block(self, client: str, decision: Decision) -> None:
+        if len(self.blocked) >= self.max_blocked:
+            self.blocked.clear()
+        self.blocked[client] = Refusal(monotonic(), decision)
 
 
 def build_rate_limits(

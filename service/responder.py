@@ -117,7 +117,7 @@ class Responder:
         outcome.error_codes = error_codes(result.errors or [])
         outcome.cost = _requested_cost(result)
         response = result_response(result, media)
-        _remaining_header(response, account)
+        _rate_headers(response, account)
         _version_header(response, version)
         if response.status_code != 200 or result.errors:
             return response
@@ -149,9 +149,11 @@ async def from_cache(
     """A stored response, charged to its client at its cost, with its validators."""
     if account is not None and (refusal := await account.charge(cached.cost)) is not None:
         outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
-        return result_response(ExecutionResult(data=None, errors=[refusal]), media)
+        refused = result_response(ExecutionResult(data=None, errors=[refusal]), media)
+        _rate_headers(refused, account)
+        return refused
     response = Response(cached.body, media_type=f"{media}; charset=utf-8")
-    _remaining_header(response, account)
+    _rate_headers(response, account)
     _version_header(response, version)  # the version its key was made of
     if not conditional:
         return response
@@ -188,6 +190,7 @@ def _version_header(response: Response, version: str | None) -> None:
         response.headers[VERSION_HEADER] = version
 
 
-def _remaining_header(response: Response, account: ClientAccount | None) -> None:
-    if account is not None and account.remaining is not None:
-        response.headers["X-RateLimit-Remaining"] = str(account.remaining)
+def _rate_headers(response: Response, account: ClientAccount | None) -> None:
+    """X-RateLimit-Limit, -Remaining and -Reset, once the request was charged."""
+    if account is not None:
+        response.headers.update(account.headers())

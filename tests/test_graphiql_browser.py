@@ -1,4 +1,5 @@
-"""GraphiQL in real headless Chromium: served offline under its CSP, runs the example query."""
+"""GraphiQL in real headless Chromium: served offline under its CSP, runs the example query,
+and builds a query with its Explorer plugin."""
 
 import json
 import shutil
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, sync_playwright
 
+from tests.conftest import answer_date
 from tests.live_server import start_server
 
 pytestmark = pytest.mark.browser
@@ -42,7 +44,9 @@ def page() -> Iterator[Page]:
             browser.close()
 
 
-def test_graphiql_runs_the_full_traversal_offline(server_url: str, page: Page) -> None:
+def watch(page: Page, server_url: str) -> tuple[list[str], list[str]]:
+    """Console errors and warnings (CSP violations among them), and requests leaving the
+    service, collected while the test runs."""
     problems: list[str] = []
     foreign: list[str] = []
 
@@ -57,7 +61,16 @@ def test_graphiql_runs_the_full_traversal_offline(server_url: str, page: Page) -
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("request", on_request)
+    return problems, foreign
 
+
+def editor_text(page: Page, pane: str) -> str:
+    """The whole text of a CodeMirror pane (it renders only the visible lines)."""
+    return str(page.evaluate(f"document.querySelector('{pane} .CodeMirror').CodeMirror.getValue()"))
+
+
+def test_graphiql_runs_the_full_traversal_offline(server_url: str, page: Page) -> None:
+    problems, foreign = watch(page, server_url)
     response = page.goto(f"{server_url}/graphql")
     assert response is not None
     assert response.status == 200
@@ -71,11 +84,7 @@ def test_graphiql_runs_the_full_traversal_offline(server_url: str, page: Page) -
 
     page.locator(".graphiql-execute-button").click()
     page.locator(".result-window").filter(has_text="organisation").wait_for(timeout=15_000)
-    # CodeMirror renders only the visible lines: read the whole pane through its API.
-    text = page.evaluate(
-        "document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
-    )
-    result = json.loads(text)
+    result = json.loads(editor_text(page, ".result-window"))
     assert "errors" not in result
     offices = result["data"]["organisation"]["regionalOffices"]["nodes"]
     nairobi = next(office for office in offices if office["slug"] == "nairobi")
@@ -84,5 +93,30 @@ def test_graphiql_runs_the_full_traversal_offline(server_url: str, page: Page) -
     assert nairobi["countries"]["totalCount"] == 10
     assert len(offices) == 7  # in force today: five unchanged, two 2024 successors
 
+    assert problems == []
+    assert foreign == []
+
+
+def test_the_explorer_builds_and_runs_a_query(server_url: str, page: Page) -> None:
+    problems, foreign = watch(page, server_url)
+    page.goto(f"{server_url}/graphql")
+    page.locator(".graphiql-container").wait_for(timeout=15_000)
+    page.evaluate(  # an empty editor: the Explorer starts a new operation
+        "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('')"
+    )
+    page.get_by_label("Show GraphiQL Explorer").click()
+    explorer = page.locator(".graphiql-explorer-root")
+    explorer.get_by_text("organisation", exact=True).wait_for(timeout=15_000)
+    explorer.get_by_text("organisation", exact=True).click()  # unfolds its fields
+    explorer.get_by_text("name", exact=True).click()  # ticks organisation > name
+    assert editor_text(page, ".graphiql-query-editor") == (
+        "query MyQuery {\n  organisation {\n    name\n  }\n}"
+    )
+    page.locator(".graphiql-execute-button").click()
+    page.locator(".result-window").filter(has_text="Migration").wait_for(timeout=15_000)
+    assert json.loads(editor_text(page, ".result-window")) == {
+        "data": {"organisation": {"name": "International Organization for Migration"}},
+        "extensions": {"cost": {"requested": 1, "maximum": 25000}, **answer_date()},
+    }
     assert problems == []
     assert foreign == []

@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.app_client import serve_in_process
+from tests.rate_clock import EPOCH, Clock, controlled_clock
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIMITED = {
@@ -20,6 +21,7 @@ LIMITED = {
 }
 CHEAP = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
 JSON_HEADERS = {"content-type": "application/json"}
+RATE_HEADERS = ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +107,66 @@ def test_rate_limit_answers_429_with_retry_after(server: TestClient) -> None:
     assert again.json()["errors"][0]["message"].startswith("rate limit: retry in ")
     other = server.post("/graphql", json={"query": CHEAP}, headers={"x-api-key": "beta"})
     assert other.status_code == 200
+
+
+def rate_headers(response: httpx.Response) -> dict[str, str]:
+    return {name: response.headers[name] for name in RATE_HEADERS if name in response.headers}
+
+
+def test_rate_limit_headers_on_answers_and_refusals(
+    server: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Burst 50, 0.5 units a second, 2 units a query; the clock stands still unless moved."""
+    clock: Clock = controlled_clock(monkeypatch)
+    key = {"x-api-key": f"reset-{uuid.uuid4().hex}"}
+    first = server.post("/graphql", json={"query": CHEAP}, headers=key)
+    assert rate_headers(first) == {
+        "x-ratelimit-limit": "50",
+        "x-ratelimit-remaining": "48",
+        "x-ratelimit-reset": str(EPOCH + 4),  # 2 units at 0.5 a second
+    }
+    for _ in range(24):  # cached answers are charged and state it the same way
+        last = server.post("/graphql", json={"query": CHEAP}, headers=key)
+    assert rate_headers(last) == {
+        "x-ratelimit-limit": "50",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(EPOCH + 100),
+    }
+    clock.now += 1.0  # half a unit back: the uncached query below still does not fit
+    executed = server.post("/graphql", json={"query": CHEAP.replace("KE", "EG")}, headers=key)
+    assert executed.status_code == 429
+    assert rate_headers(executed) == {
+        "retry-after": "3",
+        "x-ratelimit-limit": "50",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(EPOCH + 100),
+    }
+    clock.now += 2.0  # turned away unread, told what it regained since its refusal
+    unread = server.post("/graphql", content=b"not json", headers={**key, **JSON_HEADERS})
+    assert unread.status_code == 429
+    assert rate_headers(unread) == {
+        "retry-after": "1",
+        "x-ratelimit-limit": "50",
+        "x-ratelimit-remaining": "1",
+        "x-ratelimit-reset": str(EPOCH + 100),
+    }
+
+
+def test_a_cached_answer_refused_states_the_bucket(
+    server: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    controlled_clock(monkeypatch)
+    key = {"x-api-key": f"cached-{uuid.uuid4().hex}"}
+    for _ in range(25):
+        server.post("/graphql", json={"query": CHEAP}, headers=key)
+    refused = server.post("/graphql", json={"query": CHEAP}, headers=key)  # from the cache
+    assert refused.status_code == 429
+    assert rate_headers(refused) == {
+        "retry-after": "4",
+        "x-ratelimit-limit": "50",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(EPOCH + 100),
+    }
 
 
 def test_two_replicas_enforce_one_budget_through_redis(tmp_path: Path) -> None:

@@ -16,14 +16,21 @@ from service.ratelimit import (
     ClientAccount,
     Decision,
     LocalTokenBuckets,
+    RateLimits,
     RedisTokenBuckets,
     client_key,
 )
 from service.redis_guard import BreakerState, RedisGuard, connect
 from tests.conftest import DEFAULT_SCHEMA as SCHEMA
 from tests.conftest import answer_date
+from tests.rate_clock import Clock, controlled_clock
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return controlled_clock(monkeypatch)
 
 
 def test_client_key_prefers_the_api_key_and_never_keeps_it() -> None:
@@ -34,12 +41,51 @@ def test_client_key_prefers_the_api_key_and_never_keeps_it() -> None:
     assert keyed == client_key("s3cret", "192.0.2.1")
 
 
-async def test_local_bucket_spends_refuses_and_says_when_to_retry() -> None:
+async def test_local_bucket_spends_refuses_and_says_when_to_retry(clock: Clock) -> None:
     buckets = LocalTokenBuckets(rate=1.0, burst=10)
-    assert await buckets.charge("a", 6) == Decision(True, 4, 0)
-    refused = await buckets.charge("a", 7)
-    assert (refused.allowed, refused.remaining, refused.retry_after) == (False, 4, 3)
-    assert await buckets.charge("b", 10) == Decision(True, 0, 0)  # clients are separate
+    assert await buckets.charge("a", 6) == Decision(True, 4, 0, 6.0)
+    clock.now += 0.5  # 4.5 units: 2.5 short of 7
+    assert await buckets.charge("a", 7) == Decision(False, 4, 3, 5.5)
+    assert await buckets.charge("b", 10) == Decision(True, 0, 0, 10.0)  # clients are separate
+
+
+async def test_headers_state_the_burst_what_is_left_and_when_it_is_full(clock: Clock) -> None:
+    account = ClientAccount(LocalTokenBuckets(rate=4.0, burst=100), "ip:h")
+    assert account.headers() == {}  # nothing charged yet: no headers
+    assert await account.charge(30) is None
+    assert account.headers() == {
+        "X-RateLimit-Limit": "100",
+        "X-RateLimit-Remaining": "70",
+        "X-RateLimit-Reset": "1800000008",  # 30 units at 4 a second: 7.5 s, rounded up
+    }
+    clock.now += 2.0  # regains 8: 78
+    refusal = await account.charge(90)
+    assert refusal is not None
+    assert refusal.extensions == {"code": "RATE_LIMITED", "retryAfter": 3}
+    assert account.headers() == {
+        "X-RateLimit-Limit": "100",
+        "X-RateLimit-Remaining": "78",
+        "X-RateLimit-Reset": "1800000008",  # the refusal spent nothing: 22 / 4 = 5.5 s from 2
+    }
+
+
+async def test_a_client_refused_moments_ago_is_told_its_bucket_unread(clock: Clock) -> None:
+    limits = RateLimits(LocalTokenBuckets(rate=2.0, burst=10), "X-API-Key")
+    decision = await limits.limiter.charge("key:k", 10)
+    refused = await limits.limiter.charge("key:k", 5)
+    assert refused == Decision(False, 0, 3, 5.0)
+    assert decision.allowed
+    limits.block("key:k", refused)
+    clock.now += 1.0  # 2 units regained, 4 s to full
+    assert limits.retry_after("key:k") == 2
+    assert limits.refused_headers("key:k") == {
+        "X-RateLimit-Limit": "10",
+        "X-RateLimit-Remaining": "2",
+        "X-RateLimit-Reset": "1800000005",
+    }
+    clock.now += 2.0
+    assert limits.retry_after("key:k") == 0  # the wait is over: charged normally again
+    assert limits.blocked == {}
 
 
 async def test_local_buckets_forget_the_oldest_clients() -> None:
@@ -66,9 +112,10 @@ async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
     replica_a = RedisTokenBuckets(RedisGuard(redis_a), rate=1.0, burst=100)
     replica_b = RedisTokenBuckets(RedisGuard(redis_b), rate=1.0, burst=100)
     try:
-        assert (await replica_a.charge(client, 60)).allowed
+        assert await replica_a.charge(client, 60) == Decision(True, 40, 0, 60.0)  # a new bucket
         on_b = await replica_b.charge(client, 60)  # the same bucket: 40 left, not 100
         assert (on_b.allowed, on_b.remaining, on_b.retry_after) == (False, 40, 20)
+        assert 59.9 < on_b.full_in <= 60.0  # regained a few ms since: (100 - 40.00x) / 1
         assert (await replica_b.charge(client, 40)).allowed
         assert (await replica_a.charge(client, 5)).allowed is False
         assert await redis.pttl(KEY_PREFIX + client) > 0  # buckets expire on their own
@@ -78,13 +125,15 @@ async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
         await redis_b.aclose()
 
 
-async def test_an_unreachable_redis_falls_back_to_buckets_of_this_replica() -> None:
+async def test_an_unreachable_redis_falls_back_to_buckets_of_this_replica(
+    clock: Clock,
+) -> None:
     unreachable = RedisGuard(connect("redis://127.0.0.1:1/0"))
     buckets = RedisTokenBuckets(unreachable, rate=1.0, burst=10)
     try:
-        assert await buckets.charge("anyone", 6) == Decision(True, 4, 0)
+        assert await buckets.charge("anyone", 6) == Decision(True, 4, 0, 6.0)
         refused = await buckets.charge("anyone", 6)  # still limited, not let through
-        assert (refused.allowed, refused.remaining, refused.retry_after) == (False, 4, 2)
+        assert refused == Decision(False, 4, 2, 6.0)
         assert unreachable.state is BreakerState.OPEN
     finally:
         await unreachable.client.aclose()

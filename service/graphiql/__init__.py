@@ -2,7 +2,7 @@
 
 Everything the page needs is in this folder and is served by the service itself under
 ``/graphiql/``; nothing comes from a CDN. ``vendor/VERSIONS.md`` pins the vendored
-bundles (GraphiQL 3 UMD, React 18 UMD).
+bundles (GraphiQL 3 UMD, its Explorer plugin's UMD, React 18 UMD).
 
 ``page`` is the page itself (the endpoint serves it at ``/graphql`` to browsers, under
 ``CONTENT_SECURITY_POLICY``); ``routes()`` serves each file of ``STATIC_ASSETS`` at
@@ -33,6 +33,8 @@ STATIC_ASSETS: dict[str, str] = {
     "graphiql-init.js": "text/javascript; charset=utf-8",
     "vendor/graphiql.min.css": "text/css; charset=utf-8",
     "vendor/graphiql.min.js": "text/javascript; charset=utf-8",
+    "vendor/graphiql-plugin-explorer.css": "text/css; charset=utf-8",
+    "vendor/graphiql-plugin-explorer.umd.js": "text/javascript; charset=utf-8",
     "vendor/react-dom.production.min.js": "text/javascript; charset=utf-8",
     "vendor/react.production.min.js": "text/javascript; charset=utf-8",
 }

@@ -2,8 +2,9 @@
  * iom-graph: boots the vendored GraphiQL 3 UMD bundle (see vendor/VERSIONS.md).
  *
  * Loaded with <script src defer> after vendor/react.production.min.js,
- * vendor/react-dom.production.min.js and vendor/graphiql.min.js, which define the
- * globals React, ReactDOM and GraphiQL. The page runs under a CSP without
+ * vendor/react-dom.production.min.js, vendor/graphiql.min.js and
+ * vendor/graphiql-plugin-explorer.umd.js, which define the globals React, ReactDOM,
+ * GraphiQL and GraphiQLPluginExplorer. The page runs under a CSP without
  * 'unsafe-inline', so everything that runs in the page lives in this file.
  *
  * The examples come from /graphiql/examples.json: a JSON list of
@@ -117,6 +118,8 @@
       defaultQuery: tabs[0].query,
       defaultTabs: tabs,
       shouldPersistHeaders: false,
+      // The Explorer (a sidebar button): builds a query by ticking fields and arguments.
+      plugins: [GraphiQLPluginExplorer.explorerPlugin()],
     };
     if (tabs[0].variables !== undefined) {
       props.defaultEditorToolsVisibility = "variables";
