@@ -32,9 +32,10 @@ class OfficeStatus:
     source_url: str = strawberry.field(description="The page that states it.")
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["slug"],
     description="A regional office of IOM: the nine the seed page describes (2011 to 2024) and "
-    "the two that replaced four of them in 2024, each with its period of validity."
+    "the two that replaced four of them in 2024, each with its period of validity.",
 )
 class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
