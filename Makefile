@@ -45,4 +45,4 @@ load: $(STAMP)
 	$(BIN)/python -m benchmark.load
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/audit/node_modules
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/audit/node_modules tests/federation/node_modules

@@ -8,9 +8,11 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types import Info as StrawberryInfo
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
@@ -19,6 +21,11 @@ from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
 from schema.extensions.nul_characters import RejectNulCharacters
+from schema.federation import (
+    FEDERATION_VERSION,
+    check_representation,
+    describe_federation_types,
+)
 from schema.query import Query
 from schema.validity import DATE_SCALAR, Date
 
@@ -63,12 +70,27 @@ class NamedOperationContext(ExecutionContext):
         return super().operation_type
 
 
-class IomSchema(strawberry.Schema):
-    """Codes every error of every result (``schema.errors``) and logs only unexpected ones.
+class IomSchema(strawberry.federation.Schema):
+    """An Apollo Federation 2 subgraph (``schema.federation``) that codes every error of every
+    result (``schema.errors``) and logs only unexpected ones.
 
     Coding happens here rather than in an extension: with the parser cache, a syntax error
     leaves the extensions' operation hook before any result exists.
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(federation_version=FEDERATION_VERSION, **kwargs)
+        describe_federation_types(self._schema)
+
+    def entities_resolver(
+        self, info: StrawberryInfo, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """strawberry's ``_entities``, given only well-formed representations: each bad one
+        is answered by its own error, in its place."""
+        checked = [check_representation(r, i) for i, r in enumerate(representations)]
+        valid = [r for r in checked if not isinstance(r, Exception)]
+        resolved = iter(super().entities_resolver(info, valid))  # type: ignore[arg-type]
+        return [r if isinstance(r, Exception) else next(resolved) for r in checked]  # type: ignore[misc]
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         result = await super().execute(*args, **kwargs)

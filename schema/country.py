@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 RegionalOfficeRef = Annotated["RegionalOffice", strawberry.lazy("schema.regional_office")]
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["alpha3", "alpha2"],
     description="A country or territory (ISO 3166-1, plus Kosovo as IOM lists it). Every ISO "
-    "country exists, supported by an office or not."
+    "country exists, supported by an office or not.",
 )
 class Country(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.COUNTRY

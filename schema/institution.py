@@ -42,9 +42,10 @@ class InstitutionKind(Enum):
     UN_ENTITY = strawberry.enum_value("un_entity", description="A United Nations entity.")
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["slug"],
     description="A body, process or initiative the seed page names (75 in all, 3 of them generic "
-    "mentions and 2 IOM's own programmes)."
+    "mentions and 2 IOM's own programmes).",
 )
 class Institution(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.INSTITUTION

@@ -31,9 +31,10 @@ class Holder:
     source_url: str = strawberry.field(description="The IOM page that names the holder.")
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["slug"],
     description="A leadership position or office of IOM, with who reports to whom (the page's "
-    "menu lists six)."
+    "menu lists six).",
 )
 class LeadershipPosition(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.LEADERSHIP

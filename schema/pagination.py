@@ -39,7 +39,7 @@ Before = Annotated[
 ]
 
 
-@strawberry.type(description="Where a page stands in its list.")
+@strawberry.federation.type(shareable=True, description="Where a page stands in its list.")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="True when items follow this page.")
     has_previous_page: bool = strawberry.field(description="True when items precede this page.")

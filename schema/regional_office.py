@@ -46,10 +46,11 @@ class OfficeKind(Enum):
     )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["slug"],
     description="An office of IOM: the nine regional offices the seed page describes (2011 to "
     "2024), the two that replaced four of them in 2024, and the Global Office in Brussels "
-    "(`kind` LIAISON_OFFICE), each with its period of validity."
+    "(`kind` LIAISON_OFFICE), each with its period of validity.",
 )
 class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE

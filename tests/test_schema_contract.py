@@ -15,7 +15,7 @@ from graphql import (
 )
 
 from schema import build_schema
-from schema.__main__ import sdl
+from schema.__main__ import SUBGRAPH_SDL_PATH, sdl, subgraph_sdl
 
 ROOT = Path(__file__).resolve().parent.parent
 SDL_PATH = ROOT / "schema" / "schema.graphql"
@@ -24,6 +24,13 @@ SDL_PATH = ROOT / "schema" / "schema.graphql"
 def test_committed_sdl_is_current() -> None:
     assert SDL_PATH.read_text(encoding="utf-8") == sdl(), (
         "schema/schema.graphql is stale: run `python -m schema` and review the diff"
+    )
+
+
+def test_committed_subgraph_sdl_is_current() -> None:
+    """The Apollo Federation subgraph SDL (``_service { sdl }``), committed beside it."""
+    assert SUBGRAPH_SDL_PATH.read_text(encoding="utf-8") == subgraph_sdl(), (
+        "schema/subgraph.graphql is stale: run `python -m schema` and review the diff"
     )
 
 

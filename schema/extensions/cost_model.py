@@ -4,7 +4,8 @@ The cost of an operation is the largest number of objects it can return: every f
 object type counts once per item of the lists above it. A connection multiplies what is below
 its ``edges``/``nodes`` by ``first``/``last`` (else the default page size), capped by the
 longest such list in the loaded dataset (``resolvers.bounds``); plain lists multiply by their
-longest length. GitHub's node limit follows the same idea. Introspection counts one per field.
+longest length (`nodes(ids:)` and `_entities(representations:)`: their argument's).
+GitHub's node limit follows the same idea. Introspection counts one per field.
 A named fragment's spread counts like a field, once per item of the lists above it, and its
 body counts at every spread: a chain of fragments each spreading the next twice is charged
 2^n, computed in time linear in the document (``_Walk``). Costs saturate at ``COST_CEILING``.
@@ -60,6 +61,9 @@ LISTS = {
     ("Query", "dataQualityNotes"): "notes",
     ("DataQualityNote", "concerns"): "subjects_per_note",
 }
+# Lists as long as one of their arguments: ``nodes(ids:)``, and ``_entities``, which a
+# federation gateway calls with one representation per entity it needs.
+LIST_ARGUMENTS = {("Query", "nodes"): "ids", ("Query", "_entities"): "representations"}
 LISTS_OF_ANY_TYPE = {"sources": "sources_per_subject", "dataQualityNotes": "notes_per_subject"}
 CONNECTION_ITEMS = frozenset({"edges", "nodes"})
 
@@ -253,8 +257,8 @@ class _FieldSizes:
             field_type = field_type.of_type
         if not isinstance(field_type, GraphQLList):
             return 1
-        if (parent, name) == ("Query", "nodes"):
-            return self.list_argument_length(node, "ids")
+        if (parent, name) in LIST_ARGUMENTS:
+            return self.list_argument_length(node, LIST_ARGUMENTS[parent, name])
         size_name = LISTS.get((parent, name)) or LISTS_OF_ANY_TYPE.get(name)
         fallback = self.model.max_page_size
         return self.model.sizes.get(size_name, fallback) if size_name else fallback

@@ -1,0 +1,201 @@
+"""The schema as an Apollo Federation 2 subgraph, in-process: the committed subgraph SDL, the
+standalone SDL beside it, ``_entities`` through the batch loaders, its errors and its cost.
+(Its drift test: tests/test_schema_contract.py; composition and a real gateway:
+tests/test_federation_gateway.py.)"""
+
+from typing import Any
+
+from graphql import build_ast_schema, parse
+from sqlalchemy import Engine
+
+from resolvers.database import count_statements
+from schema import build_schema
+from schema.__main__ import SDL_PATH, SUBGRAPH_SDL_PATH
+from schema.extensions.limits import Limits
+from tests.conftest import Execute, make_execute
+from tests.dataset_facts import office_countries
+
+QUERY = """
+query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    __typename
+    ... on Country { alpha3 name regionalOffice { slug } }
+    ... on RegionalOffice { slug name(lang: FR) }
+    ... on Institution { slug acronym }
+    ... on LeadershipPosition { slug title }
+  }
+}
+"""
+COUNTRIES = """
+query Countries($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Country { alpha3 regionalOffice { slug } } }
+}
+"""
+# What federation adds to the standalone schema: two root fields and the types they use.
+FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "_FieldSet", "link__Import", "link__Purpose"}
+# The snapshot's dataset version, then one statement per type asked for (countries by code,
+# offices by slug, institutions by slug, leadership by slug) and one for the countries'
+# offices (by id), however many representations there are.
+STATEMENTS = 6
+
+
+def country(alpha3: str) -> dict[str, str]:
+    return {"__typename": "Country", "alpha3": alpha3}
+
+
+def codes(result: Any) -> list[str]:
+    return [error.extensions["code"] for error in result.errors or []]
+
+
+def test_the_standalone_sdl_is_the_subgraph_without_federation() -> None:
+    standalone = build_ast_schema(parse(SDL_PATH.read_text(encoding="utf-8")))
+    served = build_schema()._schema
+    assert set(served.type_map) - set(standalone.type_map) == FEDERATION_TYPES
+    assert set(standalone.type_map) <= set(served.type_map)
+    served_root = set(served.type_map["Query"].fields)  # type: ignore[attr-defined]
+    assert served_root - set(standalone.type_map["Query"].fields) == {"_service", "_entities"}  # type: ignore[attr-defined]
+    subgraph = SUBGRAPH_SDL_PATH.read_text(encoding="utf-8")
+    assert subgraph.startswith(
+        'schema @link(url: "https://specs.apollo.dev/federation/v2.11", '
+        'import: ["@key", "@shareable"]) {'
+    )
+    keyed = [line for line in subgraph.splitlines()[3:] if "@key" in line or "@shareable" in line]
+    assert keyed == [
+        'type Country implements Sourced & Node @key(fields: "alpha3") @key(fields: "alpha2") {',
+        'type Institution implements Sourced & Node @key(fields: "slug") {',
+        'type LeadershipPosition implements Sourced & Node @key(fields: "slug") {',
+        "type PageInfo @shareable {",
+        'type RegionalOffice implements Sourced & Node @key(fields: "slug") {',
+    ]
+
+
+async def test_service_sdl_is_the_committed_subgraph_sdl(execute: Execute) -> None:
+    result = await execute("{ _service { sdl } }")
+    assert result.errors is None
+    assert result.data == {"_service": {"sdl": SUBGRAPH_SDL_PATH.read_text("utf-8")[:-1]}}
+    assert result.extensions["cost"] == {"requested": 1, "maximum": 25_000}  # type: ignore[index]
+
+
+async def test_entities_of_every_type_in_one_statement_per_type(execute: Execute) -> None:
+    representations = [
+        country("KEN"),
+        {"__typename": "Country", "alpha2": "PE"},
+        country("KE"),  # an alpha-2 code is no country's alpha3
+        {"__typename": "RegionalOffice", "slug": "nairobi"},
+        {"__typename": "RegionalOffice", "slug": "atlantis"},
+        {"__typename": "Institution", "slug": "asean"},
+        {"__typename": "LeadershipPosition", "slug": "director-general"},
+    ]
+    with count_statements() as counter:
+        result = await execute(QUERY, {"representations": representations})
+    assert result.errors is None
+    assert counter.count == STATEMENTS
+    assert result.data == {
+        "_entities": [
+            {
+                "__typename": "Country",
+                "alpha3": "KEN",
+                "name": "Kenya",
+                "regionalOffice": {"slug": "nairobi"},
+            },
+            {
+                "__typename": "Country",
+                "alpha3": "PER",
+                "name": "Peru",
+                "regionalOffice": {"slug": "americas"},
+            },
+            None,
+            {
+                "__typename": "RegionalOffice",
+                "slug": "nairobi",
+                "name": "Bureau régional de Nairobi",
+            },
+            None,
+            {"__typename": "Institution", "slug": "asean", "acronym": "ASEAN"},
+            {
+                "__typename": "LeadershipPosition",
+                "slug": "director-general",
+                "title": "Director General",
+            },
+        ]
+    }
+
+
+async def test_the_statement_count_does_not_grow_with_the_representations(
+    execute: Execute,
+) -> None:
+    every = sorted({code for codes in office_countries().values() for code in codes})
+    assert len(every) == 190
+    with count_statements() as counter:
+        result = await execute(COUNTRIES, {"representations": [country(c) for c in every]})
+    assert result.errors is None
+    assert counter.count == 3  # the version, the 190 countries, their offices
+    entities = result.data["_entities"]  # type: ignore[index]
+    assert [e["alpha3"] for e in entities] == every
+    by_code = {e["alpha3"]: e["regionalOffice"] for e in entities}
+    assert (by_code["KEN"], by_code["FRA"], by_code["ARG"]) == (
+        {"slug": "nairobi"},
+        {"slug": "europe-central-asia"},
+        {"slug": "americas"},
+    )
+
+
+async def test_each_bad_representation_is_its_own_error(execute: Execute) -> None:
+    representations: list[Any] = [
+        {"__typename": "Organisation", "slug": "iom"},  # a node, not an entity
+        "KEN",
+        {"alpha3": "KEN"},
+        {"__typename": "Country", "slug": "kenya"},
+        {"__typename": "Country", "alpha3": "KEN", "alpha2": "KE"},
+        {"__typename": "Country", "alpha3": 404},
+        {"__typename": "RegionalOffice", "slug": "x" * 65},
+        country("EGY"),
+    ]
+    result = await execute(COUNTRIES, {"representations": representations})
+    assert result.data == {
+        "_entities": [None] * 7 + [{"alpha3": "EGY", "regionalOffice": {"slug": "cairo"}}]
+    }
+    messages = {tuple(e.path): e.message for e in result.errors}  # type: ignore[union-attr]
+    assert codes(result) == ["BAD_USER_INPUT"] * 7
+    entity_list = "(one of Country, Institution, LeadershipPosition, RegionalOffice)"
+    assert messages == {
+        ("_entities", 0): "`representations[0]`: `__typename` 'Organisation' is not an entity "
+        f"of this subgraph {entity_list}",
+        ("_entities", 1): "`representations[1]` is not an object",
+        ("_entities", 2): "`representations[2]`: `__typename` None is not an entity of this "
+        f"subgraph {entity_list}",
+        ("_entities", 3): "`representations[3]`: a Country is found by exactly one of its keys "
+        "(alpha2, alpha3); it gives ['slug']",
+        ("_entities", 4): "`representations[4]`: a Country is found by exactly one of its keys "
+        "(alpha2, alpha3); it gives ['alpha2', 'alpha3']",
+        ("_entities", 5): "`representations[5]`: `alpha3` must be a string of at most 64 "
+        "characters",
+        ("_entities", 6): "`representations[6]`: `slug` must be a string of at most 64 characters",
+    }
+
+
+async def test_entities_cost_one_list_item_per_representation(execute: Execute) -> None:
+    # Per representation: the entity, and below it the country's regionalOffice.
+    representations = [country("KEN")] * 40
+    result = await execute(
+        COUNTRIES, {"representations": representations}, extensions={"cost": {"dryRun": True}}
+    )
+    assert result.errors is None
+    assert result.extensions["cost"] == {"requested": 80, "maximum": 25_000}  # type: ignore[index]
+
+
+async def test_entities_past_the_budget_are_refused_before_the_database(
+    seeded_engine: Engine,
+) -> None:
+    execute = make_execute(seeded_engine, build_schema(Limits(max_cost=80)))
+    at_budget = await execute(COUNTRIES, {"representations": [country("KEN")] * 40})
+    assert at_budget.errors is None
+    with count_statements() as counter:
+        result = await execute(COUNTRIES, {"representations": [country("KEN")] * 41})
+    assert result.data is None
+    assert codes(result) == ["QUERY_TOO_COMPLEX"]
+    assert result.errors[0].message == (  # type: ignore[index]
+        "the operation's cost is 82, above the maximum of 80: ask for fewer items "
+        "(first/last) or fewer nested lists"
+    )
+    assert counter.count == 0  # refused before the snapshot read anything
