@@ -9,10 +9,12 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Request as PlaywrightRequest
 
 from service.map import CONTENT_SECURITY_POLICY
 from tests.dataset_facts import NINE, office_countries, office_links
@@ -28,14 +30,22 @@ OFFICES_QUERY = """query($asOf: Date) {
 
 
 class Watched:
-    """A page whose console problems and requests leaving the server are recorded; every
-    request elsewhere is refused before it leaves the browser."""
+    """A page whose console problems and requests leaving the server are recorded. With
+    ``intercept`` every request elsewhere is refused before it leaves the browser (which
+    turns the browser's HTTP cache off: Playwright's routing bypasses it)."""
 
-    def __init__(self, page: Page, server_url: str) -> None:
+    def __init__(self, page: Page, server_url: str, intercept: bool = True) -> None:
         self.page, self.problems, self.foreign = page, list[str](), list[str]()
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.route("**/*", lambda route: self._route(route, server_url))
+        if intercept:
+            page.route("**/*", lambda route: self._route(route, server_url))
+        else:
+            page.on("request", lambda request: self._request(request.url, server_url))
+
+    def _request(self, url: str, server_url: str) -> None:
+        if not url.startswith(server_url + "/") and not url.startswith("data:"):
+            self.foreign.append(url)
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type in ("error", "warning"):
@@ -43,10 +53,10 @@ class Watched:
 
     def _route(self, route: Route, server_url: str) -> None:
         url = route.request.url
+        self._request(url, server_url)
         if url.startswith(server_url + "/") or url.startswith("data:"):
             route.continue_()
         else:
-            self.foreign.append(url)
             route.abort()
 
     def open(self, server_url: str, fragment: str = "") -> float:
@@ -83,9 +93,11 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def watched(browser: Browser, server_url: str, locale: str = "en-GB") -> Watched:
+def watched(
+    browser: Browser, server_url: str, locale: str = "en-GB", intercept: bool = True
+) -> Watched:
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 860})
-    return Watched(context.new_page(), server_url)
+    return Watched(context.new_page(), server_url, intercept)
 
 
 def attribute(page: Page, selector: str, name: str) -> str | None:
@@ -149,7 +161,7 @@ def test_peru_moves_from_buenos_aires_to_the_americas_office(
 def save_screenshot(page: Page, name: str) -> None:
     folder = os.environ.get("MAP_SCREENSHOTS")
     if folder:
-        page.locator(".layout").screenshot(path=str(Path(folder) / name), scale="css")
+        page.screenshot(path=str(Path(folder) / name), scale="css")
 
 
 def test_keyboard_focus_on_a_country_shows_its_office(server_url: str, browser: Browser) -> None:
@@ -256,4 +268,30 @@ def test_graphiql_opens_the_query_behind_the_map(server_url: str, browser: Brows
     assert back.get_attribute("href") == "/"
     back.click()
     page.locator("body[data-ready]").wait_for(timeout=20_000)
+    map_page.clean()
+
+
+def test_the_queries_are_gets_revalidated_by_their_etags(server_url: str, browser: Browser) -> None:
+    map_page = watched(browser, server_url, intercept=False)
+    page = map_page.page
+    sent: list[PlaywrightRequest] = []
+    page.on("requestfinished", lambda request: sent.append(request))
+    map_page.open(server_url, f"#asOf={SEED_DAY}")
+    first = [r for r in sent if r.url.startswith(f"{server_url}/graphql?")]
+    names = sorted(parse_qs(urlsplit(r.url).query)["operationName"][0] for r in first)
+    # Three pages of countries (250, 100 a page), the offices, the structure's changes.
+    assert names == ["MapCountries"] * 3 + ["MapOffices", "MapStructure"]
+    assert {r.method for r in first} == {"GET"}
+
+    sent.clear()
+    page.reload()
+    page.locator("body[data-ready]").wait_for(timeout=20_000)
+    again = [r for r in sent if r.url.startswith(f"{server_url}/graphql?")]
+    assert len(again) == 5
+    for request in again:
+        response = request.response()
+        assert response is not None
+        # The browser asked with the ETag it had (the server answered 304, and the
+        # browser then serves its cached copy as 200).
+        assert request.all_headers()["if-none-match"] == response.all_headers()["etag"]
     map_page.clean()

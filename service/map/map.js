@@ -119,6 +119,13 @@
     document.getElementById("panel").hidden = true;
   }
 
+  function clearInfo() {
+    var info = document.getElementById("info");
+    info.textContent = i18n.t(state.lang, "infoHint");
+    info.removeAttribute("data-alpha3");
+    info.removeAttribute("data-office");
+  }
+
   function paintAll() {
     buildView();
     view.fills = render.paint(drawn, view);
@@ -129,6 +136,7 @@
       asOf: state.asOf, lang: state.lang.toUpperCase(),
     });
     syncControls();
+    clearInfo();
   }
 
   function syncControls() {

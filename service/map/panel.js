@@ -176,12 +176,12 @@
     return list;
   }
 
-  function sources(office) {
+  function sources(office, lang) {
     var list = el("ul", { class: "sources" });
     office.sources.forEach(function (source) {
       var item = el("li");
       item.appendChild(el("span", { class: "fact" }, source.fact + ": "));
-      item.appendChild(source.url ? link(source.url, source.url) : el("span", {}, "ISO 3166-1 (pycountry)"));
+      item.appendChild(source.url ? link(source.url, source.url) : el("span", {}, "(" + i18n.t(lang, "noPage") + ")"));
       if (source.seedPhrase) {
         item.appendChild(document.createTextNode(" "));
         item.appendChild(el("q", { lang: "fr" }, source.seedPhrase));
@@ -204,7 +204,10 @@
     section.appendChild(el("h2", { id: "panel-title" }, office.name));
     var facts = el("dl");
     var place = office.city ? [t("hostCity"), office.city] : [t("basedIn"), office.location];
-    fact(facts, place[0], [(place[1] || "?") + ", " + office.hostCountry.name]);
+    var where = [place[1], office.hostCountry.name].filter(function (part, index, all) {
+      return part && all.indexOf(part) === index;
+    });
+    fact(facts, place[0], [where.join(", ")]);
     fact(facts, t("validity"), validity(office, lang));
     fact(facts, t("coverage"), [t(office.coverage.confidence) + ". " + office.coverage.method + " ",
       link(office.coverage.sourceUrl, office.coverage.sourceUrl ? t("source") : "")]);
@@ -215,7 +218,7 @@
     section.appendChild(el("h3", {}, t("institutions") + " (" + office.institutions.edges.length + ")"));
     section.appendChild(institutions(office, lang));
     section.appendChild(el("h3", {}, t("sources")));
-    section.appendChild(sources(office));
+    section.appendChild(sources(office, lang));
     section.appendChild(el("a", { href: graphiqlHref, class: "graphiql" }, t("officeQuery")));
     section.hidden = false;
   }
