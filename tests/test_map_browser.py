@@ -144,6 +144,9 @@ def test_keyboard_focus_on_a_country_shows_its_office(server_url: str, browser: 
     first = institutions.first
     assert first.locator("q").inner_text() == expected[0][2]
     assert first.locator("a").get_attribute("href") == "https://iom.int/fr/bureaux-regionaux"
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    assert page.evaluate("document.activeElement.getAttribute('data-alpha3')") == "KEN"
     map_page.clean()
 
 

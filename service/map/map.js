@@ -20,6 +20,7 @@
   var state = { lang: "en", asOf: today(), office: null, countries: [], offices: [] };
   var drawn = null;
   var view = null;
+  var opener = null;
 
   function today() {
     return new Date().toISOString().slice(0, 10); // the API's today is UTC too
@@ -103,6 +104,7 @@
   }
 
   function openOffice(slug) {
+    opener = document.activeElement;
     state.office = slug;
     writeFragment();
     return api.office(slug, state.lang).then(function (office) {
@@ -117,6 +119,9 @@
     state.office = null;
     writeFragment();
     document.getElementById("panel").hidden = true;
+    if (opener && opener.isConnected) {
+      opener.focus(); // back to the country or legend button that opened the panel
+    }
   }
 
   function clearInfo() {
@@ -237,6 +242,11 @@
       if (a && (e.key === "Enter" || e.key === " ")) {
         e.preventDefault();
         open(a);
+      }
+    });
+    document.getElementById("panel").addEventListener("keydown", function (e) {
+      if (e.key === "Escape") {
+        closeOffice();
       }
     });
     document.getElementById("as-of").addEventListener("change", function (e) { changeDay(e.target.value); });

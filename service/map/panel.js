@@ -56,7 +56,7 @@
       var button = el("button", {
         type: "button", class: "office", "data-office": office.slug,
         "data-colour": view.colours[office.slug], "aria-controls": "panel",
-        "aria-label": i18n.t(view.lang, "openOffice", { name: office.name }),
+        title: i18n.t(view.lang, "openOffice", { name: office.name }),
       });
       button.appendChild(swatch(view.fills[office.slug]));
       var words = el("span", { class: "words" });
