@@ -20,6 +20,7 @@ from resolvers.bounds import list_sizes
 from resolvers.database import Database
 from schema.build import build_schema
 from service import graphiql, operations
+from service import map as world_map
 from service.caching import build_caching
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
@@ -52,7 +53,7 @@ def create_app(
     settings = settings or Settings()
     engine = engine or build_engine(settings.database_url, settings.statement_timeout_ms)
     database = Database(engine)
-    metrics = Metrics(graphiql.operation_names(), multiprocess_dir())
+    metrics = Metrics([*graphiql.operation_names(), *world_map.OPERATION_NAMES], multiprocess_dir())
     tracing = _tracing(metrics, tracer_provider) if settings.tracing else None
     limits = settings.limits()
     schema = build_schema(limits, field_suggestions=settings.environment == "development")
@@ -118,6 +119,7 @@ def create_app(
         # An ASGI app, so every method reaches it: it refuses others with a coded 405.
         Route("/graphql", endpoint),
         *graphiql.routes(),
+        *world_map.routes(),
         *operations.routes(engine, metrics, redis),
     ]
     if tracing is not None:

@@ -11,12 +11,19 @@
  * {"name": string, "query": string, "variables"?: object}. Each one opens as a
  * GraphiQL tab, the first one active. GraphiQL keeps its tabs in localStorage,
  * so a browser that has visited the page before gets its own tabs back instead.
+ *
+ * A link can open a query of its own: /graphql#query=...&variables=... (URL-encoded, as
+ * the map at / makes them). It opens as the active tab, before the examples on a first
+ * visit, beside the stored tabs later. A fragment and not ?query=: a GET of
+ * /graphql?query=... runs the query and answers JSON, and the fragment never reaches the
+ * server. The logo links back to the map.
  */
 (function () {
   "use strict";
 
   var EXAMPLES_URL = "/graphiql/examples.json";
   var DEFAULT_ENDPOINT = "/graphql";
+  var MAP_URL = "/";
   var STORAGE_PREFIX = "graphiql:"; // GraphiQL 3's default localStorage namespace
   var FALLBACK_EXAMPLES = [{ name: "Hello", query: "# Hello\n{ __typename }\n" }];
 
@@ -108,11 +115,32 @@
     }
   }
 
+  // The {query, variables?} tab a link asked for in the URL's fragment, or null.
+  function linkedTab() {
+    var params = new URLSearchParams(window.location.hash.slice(1));
+    var query = params.get("query");
+    if (!query || !query.trim()) {
+      return null;
+    }
+    var tab = { query: query };
+    if (params.get("variables")) {
+      tab.variables = params.get("variables");
+    }
+    return tab;
+  }
+
+  // GraphiQL's logo, followed by a link back to the map.
+  function logo() {
+    var link = React.createElement("a", { href: MAP_URL, className: "iom-map-link" }, "map");
+    return React.createElement(GraphiQL.Logo, null, "GraphiQL · ", link);
+  }
+
   function render(examples) {
     var container = document.getElementById("graphiql");
     layOutPage(container);
     var endpoint = container.getAttribute("data-endpoint") || DEFAULT_ENDPOINT;
-    var tabs = examples.map(toTab);
+    var linked = linkedTab();
+    var tabs = (linked ? [linked] : []).concat(examples.map(toTab));
     var props = {
       fetcher: GraphiQL.createFetcher({ url: endpoint }),
       defaultQuery: tabs[0].query,
@@ -131,7 +159,14 @@
       props.storage = null;
       props.variables = tabs[0].variables;
     }
-    ReactDOM.createRoot(container).render(React.createElement(GraphiQL, props));
+    if (linked) {
+      // With stored tabs, GraphiQL activates the stored tab holding exactly this query and
+      // these variables, or adds one; its editors show these props.
+      props.query = linked.query;
+      props.variables = linked.variables;
+      props.defaultEditorToolsVisibility = linked.variables ? "variables" : undefined;
+    }
+    ReactDOM.createRoot(container).render(React.createElement(GraphiQL, props, logo()));
   }
 
   loadExamples().then(render);

@@ -1,0 +1,81 @@
+"""The map page at ``/``: a browser client of the GraphQL API, served offline.
+
+``index.html`` loads the vendored d3-array, d3-geo and topojson-client UMD bundles and the
+world-atlas geometry (``vendor/VERSIONS.md`` pins them), then the page's own scripts, which
+ask ``/graphql`` for the offices and countries with GET requests (so the browser caches and
+revalidates the answers by their ETags, like any client's). ``routes()`` serves the page at
+``/`` under ``CONTENT_SECURITY_POLICY`` and each file of ``STATIC_ASSETS`` at
+``/map/<its relative path>`` with its media type; nothing else from this folder is served.
+"""
+
+from functools import partial
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import BaseRoute, Route
+
+MAP_DIR: Path = Path(__file__).resolve().parent
+# The operations api.js sends, by name: /metrics counts them under their own labels rather
+# than as `other` (tests/test_map_page.py checks that api.js declares exactly these).
+OPERATION_NAMES: tuple[str, ...] = ("MapStructure", "MapCountries", "MapOffices", "MapOffice")
+INDEX_HTML: Path = MAP_DIR / "index.html"
+PAGE_PATH = "/"
+URL_PREFIX = "/map/"
+
+_JS = "text/javascript; charset=utf-8"
+# The files index.html loads, relative to MAP_DIR (and so to URL_PREFIX), with their media
+# types, in the order the page loads them.
+STATIC_ASSETS: dict[str, str] = {
+    "map.css": "text/css; charset=utf-8",
+    "vendor/d3-array.min.js": _JS,
+    "vendor/d3-geo.min.js": _JS,
+    "vendor/topojson-client.min.js": _JS,
+    "vendor/countries-110m.json": "application/json",
+    "i18n.js": _JS,
+    "api.js": _JS,
+    "render.js": _JS,
+    "panel.js": _JS,
+    "map.js": _JS,
+}
+
+# GraphiQL's policy (service/graphiql/__init__.py) without the three exceptions GraphiQL's
+# own bundle needs (a hashed <style>, hashed style attributes, data: fonts): this page sets
+# styles only through its stylesheet and the CSSOM, and draws with SVG attributes. data: in
+# img-src is the empty favicon only. No 'unsafe-inline', no 'unsafe-eval'.
+CONTENT_SECURITY_POLICY: str = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    )
+)
+
+
+async def page(_request: Request) -> Response:
+    """The map page, under its Content-Security-Policy."""
+    return FileResponse(
+        INDEX_HTML,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
+    )
+
+
+async def _asset(path: Path, media_type: str, _request: Request) -> Response:
+    return FileResponse(path, media_type=media_type)
+
+
+def routes() -> list[BaseRoute]:
+    """The page at ``PAGE_PATH`` and its own files under ``URL_PREFIX``."""
+    assets: list[BaseRoute] = [
+        Route(URL_PREFIX + name, partial(_asset, MAP_DIR / name, media_type))
+        for name, media_type in STATIC_ASSETS.items()
+    ]
+    return [Route(PAGE_PATH, page), *assets]

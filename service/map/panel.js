@@ -1,0 +1,232 @@
+/*
+ * iom-graph map: the legend, the confidence key, the table view and an office's panel.
+ * Every text from the API is set as textContent (never parsed as HTML), and only http(s)
+ * links are made into anchors.
+ */
+(function () {
+  "use strict";
+
+  var i18n = window.IomMap.i18n;
+  var render = window.IomMap.render;
+
+  function el(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) {
+      node.setAttribute(key, attributes[key]);
+    });
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function link(url, text) {
+    if (!/^https?:\/\//.test(url || "")) {
+      return el("span", {}, text);
+    }
+    return el("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, text || url);
+  }
+
+  function swatch(fill) {
+    var svg = render.element("svg", { class: "swatch", viewBox: "0 0 20 14", "aria-hidden": "true" });
+    render.element("rect", { width: 20, height: 14, fill: fill }, svg);
+    return svg;
+  }
+
+  function officeNotes(office, view) {
+    var t = i18n.t.bind(null, view.lang);
+    var notes = [[office.city || office.location, t("confidence").toLowerCase() + " " + t("confShort")[office.coverage.confidence],
+      t("countriesN", { n: view.counts[office.slug] || 0 })].filter(Boolean).join(" · ")];
+    office.successors.forEach(function (edge) {
+      var year = edge.node.validFrom ? edge.node.validFrom.value.slice(0, 4) : "?";
+      notes.push(t("mergedInto", { name: edge.node.name, year: year }));
+    });
+    if (office.predecessors.length > 0) {
+      notes.push(t("mergedFrom", { names: office.predecessors.map(function (e) { return e.node.name; }).join(", ") }));
+    }
+    if (office.inForce === "UNCERTAIN") {
+      notes.push(t("uncertain"));
+    }
+    return notes.filter(Boolean);
+  }
+
+  function legend(list, view, onOpen) {
+    list.textContent = "";
+    view.offices.forEach(function (office) {
+      var button = el("button", {
+        type: "button", class: "office", "data-office": office.slug,
+        "data-colour": view.colours[office.slug], "aria-controls": "panel",
+        title: i18n.t(view.lang, "openOffice", { name: office.name }),
+      });
+      button.appendChild(swatch(view.fills[office.slug]));
+      var words = el("span", { class: "words" });
+      words.appendChild(el("span", { class: "name" }, office.name));
+      officeNotes(office, view).forEach(function (note) {
+        words.appendChild(el("span", { class: "note" }, note));
+      });
+      button.appendChild(words);
+      button.addEventListener("click", function () { onOpen(office.slug); });
+      var item = el("li");
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    var none = el("li", { class: "none" });
+    none.appendChild(swatch(render.NONE));
+    none.appendChild(el("span", { class: "name" }, i18n.t(view.lang, "noOffice")));
+    list.appendChild(none);
+  }
+
+  function confidenceKey(list, lang, defs) {
+    list.textContent = "";
+    render.CONFIDENCES.forEach(function (confidence) {
+      var item = el("li", { "data-confidence": confidence });
+      item.appendChild(swatch(render.keyFill(defs, confidence)));
+      item.appendChild(el("span", {}, i18n.t(lang, "confidence") + ": " + i18n.t(lang, confidence)));
+      list.appendChild(item);
+    });
+  }
+
+  // One row per country: supported ones by office (the legend's order), then the others.
+  function table(view) {
+    var body = document.querySelector("#table tbody");
+    body.textContent = "";
+    var t = i18n.t.bind(null, view.lang);
+    var rows = view.countries.map(function (country) {
+      return { country: country, office: view.assignment[country.alpha3] };
+    });
+    var rank = {};
+    view.offices.forEach(function (office, index) { rank[office.slug] = index; });
+    rows.sort(function (a, b) {
+      var ra = a.office ? rank[a.office.slug] : 99;
+      var rb = b.office ? rank[b.office.slug] : 99;
+      return ra - rb || a.country.name.localeCompare(b.country.name, view.lang);
+    });
+    var supported = 0;
+    rows.forEach(function (row) {
+      var tr = el("tr", { "data-alpha3": row.country.alpha3, "data-office": row.office ? row.office.slug : "" });
+      tr.appendChild(el("th", { scope: "row" }, row.country.name));
+      tr.appendChild(el("td", {}, row.office ? row.office.name : t("noOffice")));
+      tr.appendChild(el("td", {}, row.office ? t("confShort")[row.office.coverage.confidence] : ""));
+      body.appendChild(tr);
+      supported += row.office ? 1 : 0;
+    });
+    var caption = document.getElementById("table-caption");
+    caption.setAttribute("data-supported", String(supported));
+    caption.textContent = t("caption", {
+      n: supported, k: view.offices.length, day: view.asOf, m: rows.length - supported,
+    });
+  }
+
+  function fact(list, label, content) {
+    list.appendChild(el("dt", {}, label));
+    var dd = el("dd");
+    content.forEach(function (part) {
+      dd.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    });
+    list.appendChild(dd);
+  }
+
+  function dated(lang, key, date) {
+    var text = i18n.t(lang, key, { d: date.value }) + " (" + i18n.t(lang, "precision")[date.precision] + ") ";
+    return [text, el("q", {}, date.quote), " ", link(date.sourceUrl, i18n.t(lang, "source"))];
+  }
+
+  function validity(office, lang) {
+    var t = i18n.t.bind(null, lang);
+    var parts = office.validFrom ? dated(lang, "from", office.validFrom) : [t("unknownStart") + ": " + office.validFromUnknown];
+    parts.push(el("br"));
+    return parts.concat(office.validUntil ? dated(lang, "until", office.validUntil) : [t("open") + ": " + office.validUntilUnknown]);
+  }
+
+  function succession(office, lang) {
+    var list = el("ul", { class: "plain" });
+    office.predecessors.concat(office.successors).forEach(function (edge) {
+      var item = el("li");
+      var isSuccessor = office.successors.indexOf(edge) >= 0;
+      item.appendChild(document.createTextNode(isSuccessor
+        ? i18n.t(lang, "mergedInto", { name: edge.node.name, year: "" }).replace(" ()", "") + ": "
+        : i18n.t(lang, "mergedFrom", { names: edge.node.name }) + ": "));
+      item.appendChild(el("q", {}, edge.quote));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(link(edge.sourceUrl, i18n.t(lang, "source")));
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function institutions(office, lang) {
+    var list = el("ol", { class: "institutions" });
+    office.institutions.edges.forEach(function (edge) {
+      var item = el("li", { "data-institution": edge.node.slug });
+      var acronym = edge.node.acronym && edge.node.acronym !== edge.node.name ? edge.node.acronym : null;
+      var name = edge.node.name + (acronym ? " (" + acronym + ")" : "");
+      item.appendChild(el("span", { class: "relationship" }, i18n.relationship(lang, edge.relationship) + " "));
+      item.appendChild(el("strong", {}, name));
+      var quote = el("blockquote", { lang: edge.evidence.language, cite: edge.evidence.sourceUrl });
+      quote.appendChild(el("span", { class: "label", lang: lang }, i18n.t(lang, "seedPhrase") + ": "));
+      quote.appendChild(el("q", {}, edge.evidence.phrase));
+      if (edge.evidence.governingPhrase) {
+        quote.appendChild(el("span", { class: "governing" }, " (" + edge.evidence.governingPhrase + ")"));
+      }
+      quote.appendChild(document.createTextNode(" "));
+      quote.appendChild(link(edge.evidence.sourceUrl, i18n.t(lang, "source")));
+      item.appendChild(quote);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function sources(office, lang) {
+    var list = el("ul", { class: "sources" });
+    office.sources.forEach(function (source) {
+      var item = el("li");
+      item.appendChild(el("span", { class: "fact" }, source.fact + ": "));
+      item.appendChild(source.url ? link(source.url, source.url) : el("span", {}, "(" + i18n.t(lang, "noPage") + ")"));
+      if (source.seedPhrase) {
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(el("q", { lang: "fr" }, source.seedPhrase));
+      }
+      if (source.note) {
+        item.appendChild(el("span", { class: "note" }, " " + source.note));
+      }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function officePanel(section, office, lang, graphiqlHref, onClose) {
+    var t = i18n.t.bind(null, lang);
+    section.textContent = "";
+    section.setAttribute("data-office", office.slug);
+    var close = el("button", { type: "button", class: "close" }, t("close"));
+    close.addEventListener("click", onClose);
+    section.appendChild(close);
+    section.appendChild(el("h2", { id: "panel-title" }, office.name));
+    var facts = el("dl");
+    var place = office.city ? [t("hostCity"), office.city] : [t("basedIn"), office.location];
+    var where = [place[1], office.hostCountry.name].filter(function (part, index, all) {
+      return part && all.indexOf(part) === index;
+    });
+    fact(facts, place[0], [where.join(", ")]);
+    fact(facts, t("validity"), validity(office, lang));
+    fact(facts, t("coverage"), [t(office.coverage.confidence) + ". " + office.coverage.method + " ",
+      link(office.coverage.sourceUrl, office.coverage.sourceUrl ? t("source") : "")]);
+    if (office.predecessors.length + office.successors.length > 0) {
+      fact(facts, t("succession"), [succession(office, lang)]);
+    }
+    section.appendChild(facts);
+    section.appendChild(el("h3", {}, t("institutions") + " (" + office.institutions.edges.length + ")"));
+    section.appendChild(institutions(office, lang));
+    section.appendChild(el("h3", {}, t("sources")));
+    section.appendChild(sources(office, lang));
+    section.appendChild(el("a", { href: graphiqlHref, class: "graphiql" }, t("officeQuery")));
+    section.hidden = false;
+  }
+
+  window.IomMap.panel = {
+    legend: legend,
+    confidenceKey: confidenceKey,
+    table: table,
+    officePanel: officePanel,
+  };
+})();
