@@ -12,6 +12,7 @@ from db.vocabulary import SubjectType
 from resolvers.database import Database
 from resolvers.errors import UserInputError
 from resolvers.records import group_pairs, ids_matching_text, sort_records
+from resolvers.slugs import require_known_slugs
 from resolvers.texts import Texts, check_field_order, group_texts, json_triples, with_texts
 
 _country = table_of(Country)
@@ -141,6 +142,9 @@ def list_countries(
         codes = [normalise_code(code) for code in where.codes]
         query = query.where(or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes)))
     if where.office_slugs is not None:
+        require_known_slugs(
+            db, _office.c.slug, where.office_slugs, "filter.offices", "regional office"
+        )
         offices = select(_office.c.id).where(_office.c.slug.in_(where.office_slugs))
         query = query.where(
             _country.c.id.in_(
