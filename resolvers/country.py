@@ -19,6 +19,11 @@ _country = table_of(Country)
 _coverage = table_of(OfficeCountry)
 _office = table_of(RegionalOffice)
 _COLUMNS = tuple(_country.c)
+# ISO 3166-1 "exceptionally reserved" codes that stand for a country the list holds under
+# another code: ISO reserves UK at the United Kingdom's request, whose code is GB (pycountry
+# lists assigned codes only). The other exceptional reservations (AC, CP, DG, EA, EU, EZ, FX,
+# IC, SU, TA, UN) name territories, unions or organisations, not one country of the list.
+EXCEPTIONALLY_RESERVED = {"UK": "GB"}
 _WIDTH = len(_COLUMNS) + 1  # the country's columns and its coverage
 
 
@@ -83,7 +88,8 @@ def _fetch(
 
 
 def normalise_code(code: str, argument: str = "code") -> str:
-    """Upper-case an ISO code; refuse anything that is not two or three ASCII letters.
+    """Upper-case an ISO code (UK: GB, see EXCEPTIONALLY_RESERVED); refuse anything that is
+    not two or three ASCII letters.
 
     ASCII is checked before upper-casing: ``"ß".upper()`` is ``"SS"`` (South Sudan)."""
     cleaned = code.strip()
@@ -94,7 +100,7 @@ def normalise_code(code: str, argument: str = "code") -> str:
             "(two or three letters, e.g. KE or KEN)",
             argument,
         )
-    return cleaned.upper()
+    return EXCEPTIONALLY_RESERVED.get(cleaned.upper(), cleaned.upper())
 
 
 def countries_by_ids(db: Database, ids: Sequence[int]) -> dict[int, CountryRecord]:
