@@ -36,6 +36,8 @@ def country_rows(dataset: Dataset, build: RowsBuilder) -> None:
             }
         )
         build.text(ref, "name", "en", country.name)
+        build.searchable(ref, country.alpha_2)
+        build.searchable(ref, alpha3)
         for language, catalogue in translations.items():
             translated = catalogue.gettext(country.name)
             if translated != country.name or language == "fr":
@@ -57,4 +59,6 @@ def country_rows(dataset: Dataset, build: RowsBuilder) -> None:
         )
         for language, name in extra.names.items():
             build.text(ref, "name", language, name)
+        build.searchable(ref, extra.alpha2)
+        build.searchable(ref, extra.alpha3)
         build.fact(ref, "names", None, note=extra.note)

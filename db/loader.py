@@ -138,9 +138,10 @@ def _write(
     translations = [_resolve_subject(row, ids) for row in rows.translations]
     provenance = [_resolve_subject(row, ids) for row in rows.provenance]
     note_subjects = [_resolve(_resolve_subject(row, ids), ids) for row in rows.note_subjects]
+    search_texts = [_resolve_subject(row, ids) for row in rows.search_texts]
     terms = [
         {"subject_type": t, "subject_id": i, "term": term}
-        for t, i, term in sorted(set(search_terms(translations)))
+        for t, i, term in sorted(set(search_terms(translations, search_texts)))
     ]
     subject_key = ("subject_type", "subject_id")
     for model, keys, desired in (

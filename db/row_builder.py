@@ -32,6 +32,8 @@ class DesiredRows:
     translations: list[dict[str, Any]] = field(default_factory=list)
     provenance: list[dict[str, Any]] = field(default_factory=list)
     note_subjects: list[dict[str, Any]] = field(default_factory=list)
+    # Texts search finds a subject by that are no translation (codes, holders' names).
+    search_texts: list[dict[str, Any]] = field(default_factory=list)
 
 
 class RowsBuilder:
@@ -64,6 +66,10 @@ class RowsBuilder:
                 "basis": basis,
             }
         )
+
+    def searchable(self, ref: Ref, text: str) -> None:
+        """Let search find ``ref`` by ``text`` (a translation's text is found without this)."""
+        self.rows.search_texts.append({"subject": ref, "text": text})
 
     def sourced_texts(self, ref: Ref, name: str, texts: dict[str, SourcedText]) -> None:
         for language, entry in texts.items():

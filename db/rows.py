@@ -11,7 +11,16 @@ from db.text import fold
 from db.vocabulary import SubjectType
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
-SEARCHABLE_FIELDS = ("name", "title", "acronym", "short_name", "city", "location", "current_name")
+SEARCHABLE_FIELDS = (
+    "name",
+    "title",
+    "acronym",
+    "short_name",
+    "city",
+    "location",
+    "current_name",
+    "headquarters_city",
+)
 
 
 def desired_rows(dataset: Dataset) -> DesiredRows:
@@ -96,6 +105,7 @@ def _leadership_rows(dataset: Dataset, build: RowsBuilder) -> None:
         if unit.head_title_en:
             build.text(ref, "head_title", "en", unit.head_title_en)
         if holder:
+            build.searchable(ref, holder.name)
             extra = holder.model_extra or {}
             build.fact(ref, "holder", holder.source, note=extra.get("page_date_note"))
             corroboration = extra.get("corroboration")
@@ -279,8 +289,12 @@ def _note_rows(dataset: Dataset, build: RowsBuilder) -> None:
             )
 
 
-def search_terms(translations: list[dict[str, Any]]) -> Iterator[tuple[str, int, str]]:
+def search_terms(
+    translations: list[dict[str, Any]], search_texts: list[dict[str, Any]]
+) -> Iterator[tuple[str, int, str]]:
     """(subject type, subject id, folded term) for every searchable text, after id resolution."""
     for row in translations:
         if row["field"] in SEARCHABLE_FIELDS:
             yield row["subject_type"], row["subject_id"], fold(row["text"])
+    for row in search_texts:
+        yield row["subject_type"], row["subject_id"], fold(row["text"])

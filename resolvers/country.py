@@ -12,12 +12,18 @@ from db.vocabulary import SubjectType
 from resolvers.database import Database
 from resolvers.errors import UserInputError
 from resolvers.records import group_pairs, ids_matching_text, sort_records
+from resolvers.slugs import require_known_slugs
 from resolvers.texts import Texts, check_field_order, group_texts, json_triples, with_texts
 
 _country = table_of(Country)
 _coverage = table_of(OfficeCountry)
 _office = table_of(RegionalOffice)
 _COLUMNS = tuple(_country.c)
+# ISO 3166-1 "exceptionally reserved" codes that stand for a country the list holds under
+# another code: ISO reserves UK at the United Kingdom's request, whose code is GB (pycountry
+# lists assigned codes only). The other exceptional reservations (AC, CP, DG, EA, EU, EZ, FX,
+# IC, SU, TA, UN) name territories, unions or organisations, not one country of the list.
+EXCEPTIONALLY_RESERVED = {"UK": "GB"}
 _WIDTH = len(_COLUMNS) + 1  # the country's columns and its coverage
 
 
@@ -82,7 +88,8 @@ def _fetch(
 
 
 def normalise_code(code: str, argument: str = "code") -> str:
-    """Upper-case an ISO code; refuse anything that is not two or three ASCII letters.
+    """Upper-case an ISO code (UK: GB, see EXCEPTIONALLY_RESERVED); refuse anything that is
+    not two or three ASCII letters.
 
     ASCII is checked before upper-casing: ``"ß".upper()`` is ``"SS"`` (South Sudan)."""
     cleaned = code.strip()
@@ -93,7 +100,7 @@ def normalise_code(code: str, argument: str = "code") -> str:
             "(two or three letters, e.g. KE or KEN)",
             argument,
         )
-    return cleaned.upper()
+    return EXCEPTIONALLY_RESERVED.get(cleaned.upper(), cleaned.upper())
 
 
 def countries_by_ids(db: Database, ids: Sequence[int]) -> dict[int, CountryRecord]:
@@ -141,6 +148,9 @@ def list_countries(
         codes = [normalise_code(code) for code in where.codes]
         query = query.where(or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes)))
     if where.office_slugs is not None:
+        require_known_slugs(
+            db, _office.c.slug, where.office_slugs, "filter.offices", "regional office"
+        )
         offices = select(_office.c.id).where(_office.c.slug.in_(where.office_slugs))
         query = query.where(
             _country.c.id.in_(

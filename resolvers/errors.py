@@ -1,9 +1,15 @@
 """Errors a client can cause; ``schema.errors`` reports them with the code ``BAD_USER_INPUT``."""
 
+from typing import Any
+
 
 class UserInputError(Exception):
-    """Bad input a client can fix; ``argument`` names the argument at fault when there is one."""
+    """Bad input a client can fix; ``argument`` names the argument at fault when there is one,
+    ``details`` are further ``extensions`` entries (e.g. the unknown value and a suggestion)."""
 
-    def __init__(self, message: str, argument: str | None = None) -> None:
+    def __init__(
+        self, message: str, argument: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.argument = argument
+        self.details = details or {}

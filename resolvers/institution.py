@@ -16,6 +16,7 @@ from db.text import fold
 from db.vocabulary import SubjectType
 from resolvers.database import AnyRow, Database
 from resolvers.records import group_pairs, ids_matching_text
+from resolvers.slugs import require_known_slugs
 from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
 _institution = table_of(Institution)
@@ -107,6 +108,7 @@ def list_institutions(
     """Institutions matching every criterion, ordered by ``name``, ``acronym`` or ``slug``."""
     query = institution_query()
     if where.slugs is not None:
+        require_known_slugs(db, _institution.c.slug, where.slugs, "filter.slugs", "institution")
         query = query.where(_institution.c.slug.in_(where.slugs))
     if where.kinds is not None:
         query = query.where(_institution.c.kind.in_(where.kinds))
@@ -114,6 +116,9 @@ def list_institutions(
         linked = select(_link.c.institution_id).join(_office, _office.c.id == _link.c.office_id)
         conditions = []
         if where.office_slugs is not None:
+            require_known_slugs(
+                db, _office.c.slug, where.office_slugs, "filter.offices", "regional office"
+            )
             conditions.append(_office.c.slug.in_(where.office_slugs))
         if where.relationship_kinds is not None:
             conditions.append(_link.c.relationship_kind.in_(where.relationship_kinds))

@@ -10,6 +10,7 @@ from db.tables import table_of
 from db.vocabulary import OfficeKind, SubjectType
 from resolvers.database import AnyRow, Database
 from resolvers.records import group_pairs, ids_matching_text, sort_records
+from resolvers.slugs import require_known_slugs
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
 _office = table_of(RegionalOffice)
@@ -125,6 +126,7 @@ def list_offices(
     slug."""
     query = office_query().where(_REGIONAL)
     if where.slugs is not None:
+        require_known_slugs(db, _office.c.slug, where.slugs, "filter.slugs", "regional office")
         query = query.where(_office.c.slug.in_(where.slugs))
     if where.confidence is not None:
         query = query.where(_office.c.coverage_confidence.in_(where.confidence))

@@ -1,7 +1,12 @@
 """Search across offices, countries, institutions, leadership and the organisation.
 
 Terms are folded (``db.text.fold``) when the dataset is loaded and when a query arrives, so
-"oim", "Egypte" and "cedeao" all match regardless of accents and case.
+"oim", "Egypte" and "cedeao" all match regardless of accents and case. Every term is read in
+one statement (about 1 400 rows; the index grows with the dataset, never with the query) and
+matched here, in Python: rapidfuzz's typo matching must work alike on SQLite and PostgreSQL,
+and neither database's trigram support (pg_trgm, none in SQLite) is available on both.
+Each subject is ranked by its best match: exact, then prefix, then whole words; typos only
+when nothing matches literally (``resolvers.search_match``).
 """
 
 from dataclasses import dataclass
@@ -12,8 +17,10 @@ from db.derived import SearchTerm
 from db.tables import table_of
 from db.text import fold
 from db.vocabulary import SubjectType
+from resolvers.country import EXCEPTIONALLY_RESERVED
 from resolvers.database import Database
 from resolvers.errors import UserInputError
+from resolvers.search_match import KIND_ORDER, Match, fuzzy_matches, literal_match, words
 
 _terms = table_of(SearchTerm)
 MIN_SEARCH_LENGTH = 2
@@ -25,17 +32,40 @@ TYPE_ORDER = {
     SubjectType.INSTITUTION: 3,
     SubjectType.COUNTRY: 4,
 }
+# "uk" also looks for "gb" (resolvers.country: UK is exceptionally reserved for GB).
+_ALIASES = {fold(code): fold(country) for code, country in EXCEPTIONALLY_RESERVED.items()}
+
+Subject = tuple[str, int]
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     subject_type: str
     subject_id: int
-    rank: int  # 0: a term equals the text, 1: a term starts with it, 2: contains it
+    match: Match
 
 
 def search(db: Database, text: str) -> list[SearchHit]:
-    """Every subject with a term containing ``text``, best matches first."""
+    """Every subject with a term matching ``text``, best matches first."""
+    needle = _needle(text)
+    rows = [(str(t), int(i), str(term)) for t, i, term in db.fetch(_all_terms)]
+    best: dict[Subject, Match] = {}
+    for needle_variant in (needle, _ALIASES.get(needle)):
+        if needle_variant:
+            _keep_literal_matches(best, needle_variant, rows)
+    if not best:  # typos are looked for when nothing is spelt as asked: "Americas" is no typo
+        for index, match in fuzzy_matches(needle, [term for _, _, term in rows]):
+            _keep(best, (rows[index][0], rows[index][1]), match)
+    hits = [SearchHit(t, i, match) for (t, i), match in best.items()]
+    hits.sort(key=_rank)
+    return hits
+
+
+_all_terms = select(_terms.c.subject_type, _terms.c.subject_id, _terms.c.term)
+
+
+def _needle(text: str) -> str:
+    """The folded text, refused unless it is 2 to 100 characters long."""
     # Bounded as sent (folding a long text costs time) and once folded.
     needle = fold(text) if len(text) <= MAX_SEARCH_LENGTH else text
     if not MIN_SEARCH_LENGTH <= len(needle) <= MAX_SEARCH_LENGTH:
@@ -44,14 +74,24 @@ def search(db: Database, text: str) -> list[SearchHit]:
             f"long (got {len(needle)})",
             "text",
         )
-    best: dict[tuple[str, int], int] = {}
-    matching_terms = select(_terms.c.subject_type, _terms.c.subject_id, _terms.c.term).where(
-        _terms.c.term.contains(needle, autoescape=True)
-    )
-    for subject_type, subject_id, term in db.fetch(matching_terms):
-        rank = 0 if term == needle else 1 if term.startswith(needle) else 2
-        key = (subject_type, subject_id)
-        best[key] = min(rank, best.get(key, rank))
-    hits = [SearchHit(t, i, rank) for (t, i), rank in best.items()]
-    hits.sort(key=lambda h: (h.rank, TYPE_ORDER.get(SubjectType(h.subject_type), 9), h.subject_id))
-    return hits
+    return needle
+
+
+def _keep_literal_matches(
+    best: dict[Subject, Match], needle: str, rows: list[tuple[str, int, str]]
+) -> None:
+    needle_words = words(needle)
+    for subject_type, subject_id, term in rows:
+        match = literal_match(needle, needle_words, term)
+        if match is not None:
+            _keep(best, (subject_type, subject_id), match)
+
+
+def _keep(best: dict[Subject, Match], subject: Subject, match: Match) -> None:
+    if match.better_than(best.get(subject)):
+        best[subject] = match
+
+
+def _rank(hit: SearchHit) -> tuple[int, float, int, int]:
+    order = TYPE_ORDER.get(SubjectType(hit.subject_type), 9)
+    return KIND_ORDER[hit.match.kind], -hit.match.score, order, hit.subject_id

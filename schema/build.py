@@ -16,6 +16,7 @@ from strawberry.types import Info as StrawberryInfo
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
+from schema.enum_errors import with_allowed_values
 from schema.errors import coded, collapse_duplicates, log_unexpected
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
@@ -96,7 +97,9 @@ class IomSchema(strawberry.federation.Schema):
         result = await super().execute(*args, **kwargs)
         if result.errors:
             request_id = getattr(kwargs.get("context_value"), "request_id", "")
-            result.errors = collapse_duplicates([coded(e, request_id) for e in result.errors])
+            result.errors = collapse_duplicates(
+                [coded(with_allowed_values(e, self._schema), request_id) for e in result.errors]
+            )
         return result
 
     def _create_execution_context(
@@ -128,15 +131,14 @@ class IomSchema(strawberry.federation.Schema):
         log_unexpected(errors, getattr(context, "request_id", ""))
 
 
-def build_schema(limits: Limits | None = None, *, field_suggestions: bool = False) -> IomSchema:
-    """The schema holding operations to ``limits``; ``field_suggestions`` ("did you mean")
-    belong in development only, as they spell out the schema to anyone probing it."""
+def build_schema(limits: Limits | None = None) -> IomSchema:
+    """The schema holding operations to ``limits``. "Did you mean" suggestions for fields stay
+    on in every environment: introspection publishes the whole schema anyway, so hiding them
+    protects nothing and leaves a client with a typo guessing."""
     limits = limits or Limits()
     return IomSchema(
         query=Query,
-        config=StrawberryConfig(
-            disable_field_suggestions=not field_suggestions, scalar_map={Date: DATE_SCALAR}
-        ),
+        config=StrawberryConfig(disable_field_suggestions=False, scalar_map={Date: DATE_SCALAR}),
         extensions=[
             *limit_extensions(limits),
             RejectNulCharacters,

@@ -95,8 +95,10 @@ def coded(error: GraphQLError, request_id: str) -> GraphQLError:
     extensions["code"] = code.value
     message = error.message
     original = error.original_error
-    if isinstance(original, UserInputError) and original.argument:
-        extensions["argument"] = original.argument
+    if isinstance(original, UserInputError):
+        if original.argument:
+            extensions["argument"] = original.argument
+        extensions.update(original.details)
     if code is ErrorCode.INTERNAL_SERVER_ERROR:
         message, extensions = INTERNAL_MESSAGE, {"code": code.value, "requestId": request_id}
     elif code is ErrorCode.SERVICE_UNAVAILABLE:

@@ -14,7 +14,10 @@ from schema.provenance import Confidence
 
 MAX_FILTER_VALUES = 300
 SLUG_NOTE = f"At most {MAX_SLUG_LENGTH} characters."
-SLUGS_NOTE = f"At most {MAX_FILTER_VALUES} values of at most {MAX_SLUG_LENGTH} characters each."
+SLUGS_NOTE = (
+    "Any case; an unknown slug is an error that suggests the nearest known one. "
+    f"At most {MAX_FILTER_VALUES} values of at most {MAX_SLUG_LENGTH} characters each."
+)
 CODES_NOTE = f"At most {MAX_FILTER_VALUES} codes of two or three letters each."
 TEXT_NOTE = f"At most {MAX_FILTER_TEXT_LENGTH} characters."
 
@@ -137,11 +140,12 @@ class InstitutionFilter:
 
 
 def slug_list(values: list[str] | None, argument: str) -> list[str] | None:
-    """A list of slugs: at most MAX_FILTER_VALUES, each at most MAX_SLUG_LENGTH long."""
+    """A list of slugs as stored (trimmed, lower-case, as ``slug_value``): at most
+    MAX_FILTER_VALUES, each at most MAX_SLUG_LENGTH long."""
     if values is None:
         return None
     check_count(values, argument)
-    return [check_length(value, argument, MAX_SLUG_LENGTH) for value in values]
+    return [slug_value(value, argument) for value in values]
 
 
 def code_list(values: list[str] | None, argument: str) -> list[str] | None:

@@ -13,16 +13,17 @@ from db.vocabulary import SubjectType
 from resolvers import search as search_queries
 from resolvers.arguments import MAX_ID_LENGTH, check_length
 from resolvers.errors import UserInputError
-from resolvers.pagination import PageRequest
+from resolvers.pagination import PageRequest, paginate
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
 from schema.institution import Institution
 from schema.leadership import LeadershipPosition
 from schema.organisation import Organisation
-from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.pagination import After, Before, First, Last
 from schema.provenance import DataQualityNote
 from schema.regional_office import RegionalOffice
+from schema.search import SearchConnection, search_connection
 from schema.validity import AsOf
 
 _ENTITY_TYPES: tuple[type[KeyedNode], ...] = (
@@ -111,10 +112,11 @@ class NodeQueries:
         return await resolve_global_ids(info, ids, "ids")
 
     @strawberry.field(
-        description="Find offices, countries, institutions, leadership positions and the "
-        "organisation by name, acronym or code in any language, ignoring accents and case "
-        "(`oim`, `Egypte`, `cedeao`). Exact matches first, then prefixes, then the rest. "
-        "Offices are found in force or not: their `inForce` says which."
+        description="Find offices, countries, institutions, leadership positions (and their "
+        "holders) and the organisation (and its headquarters city) by name, acronym or code in "
+        "any language, ignoring accents and case (`oim`, `Egypte`, `cedeao`), tolerating typos "
+        "(`Nairobbi`). Exact matches first, then prefixes, whole words and typos (see "
+        "`SearchEdge.match`). Offices are found in force or not: their `inForce` says which."
     )
     async def search(
         self,
@@ -125,15 +127,10 @@ class NodeQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[relay.Node]:
+    ) -> SearchConnection:
         hits = await info.context.db.run(search_queries.search, info.context.db, text)
-        page = connection(
-            hits, PageRequest(first, after, last, before, info.context.page_limits), lambda hit: hit
-        )
+        page = paginate(hits, PageRequest(first, after, last, before, info.context.page_limits))
         nodes = await asyncio.gather(
-            *(node_for_subject(info, hit.subject_type, hit.subject_id, as_of) for hit in page.nodes)
+            *(node_for_subject(info, hit.subject_type, hit.subject_id, as_of) for hit in page.items)
         )
-        for edge, node in zip(page.edges, nodes, strict=True):
-            edge.node = node  # type: ignore[assignment]
-        page.nodes = list(nodes)  # type: ignore[arg-type]
-        return page  # type: ignore[return-value]
+        return search_connection(page, nodes)  # type: ignore[arg-type]

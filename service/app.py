@@ -56,7 +56,7 @@ def create_app(
     metrics = Metrics([*graphiql.operation_names(), *world_map.OPERATION_NAMES], multiprocess_dir())
     tracing = _tracing(metrics, tracer_provider) if settings.tracing else None
     limits = settings.limits()
-    schema = build_schema(limits, field_suggestions=settings.environment == "development")
+    schema = build_schema(limits)
     # One client and one circuit breaker for every Redis user of this app.
     redis = (
         RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None

@@ -52,7 +52,8 @@ class Settings(ProcessSettings):
 
     environment: Literal["production", "development"] = Field(
         default="production",
-        description="development turns on field suggestions in validation errors.",
+        description="Accepted for existing deployments; no behaviour depends on it since "
+        "field suggestions are on in every environment.",
     )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS (JSON list, or '*')."

@@ -81,11 +81,8 @@ def test_every_type_field_argument_and_enum_value_is_described() -> None:
     assert missing == []
 
 
-def test_suggestions_only_in_development() -> None:
-    production = build_schema()
-    development = build_schema(field_suggestions=True)
-    assert production.config.disable_field_suggestions is True
-    assert development.config.disable_field_suggestions is False
+def test_suggestions_in_every_environment() -> None:
+    assert build_schema().config.disable_field_suggestions is False
 
 
 def _imports(path: Path) -> set[str]:

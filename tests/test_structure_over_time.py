@@ -267,8 +267,9 @@ query Search($text: String!, $asOf: Date) {
         ("Panama", [("americas", "CERTAIN")]),  # "based in Panama": the page names no city
         ("Panamá", [("americas", "CERTAIN")]),
         ("Américas", [("americas", "CERTAIN")]),
-        # Vienna's name ("South-Eastern Europe, Eastern Europe and Central Asia") matches too.
-        ("Europe and Central Asia", [("vienna", "NO"), ("europe-central-asia", "CERTAIN")]),
+        # Vienna's name ("South-Eastern Europe, Eastern Europe and Central Asia") matches too,
+        # after the closer name.
+        ("Europe and Central Asia", [("europe-central-asia", "CERTAIN"), ("vienna", "NO")]),
         ("Buenos Aires", [("buenos-aires", "NO")]),
     ],
 )
