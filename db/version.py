@@ -2,7 +2,8 @@
 
 Caches are looked up by this version, so it must move the moment a load commits:
 - PostgreSQL: the loader sends ``NOTIFY iom_graph_dataset, '<hash>'`` inside its transaction
-  (delivered on commit); a listener thread in each server process receives it.
+  (delivered on commit); a listener thread in each server process receives it and reads the
+  version committed last (a backlog of notifications never moves it back).
 - SQLite: the watcher holds one connection of its own and asks it ``PRAGMA data_version``
   (about a microsecond, no file system call). SQLite changes that number whenever another
   connection commits, and only once the commit is visible, so a check that runs while a load
@@ -128,8 +129,13 @@ class DatasetVersionWatcher:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._set(read_version(self.engine))
                     while not self._stop.is_set():
-                        for notification in connection.notifies(timeout=1.0):
-                            self._set(notification.payload or None)
+                        if not list(connection.notifies(timeout=1.0, stop_after=1)):
+                            continue
+                        # Notifications of quick successive loads queue up while on_change
+                        # runs: take them all, then the version committed last (taking each
+                        # payload in turn would move the hint back to an older load).
+                        list(connection.notifies(timeout=0.0))
+                        self._set(read_version(self.engine))
             except Exception as error:
                 logger.warning(
                     "dataset version listener reconnecting", extra={"reason": type(error).__name__}

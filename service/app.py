@@ -64,9 +64,10 @@ def create_app(
     dataset = DatasetState()
 
     def dataset_changed(version: str | None) -> None:
-        """A new dataset: its list sizes bound query costs; /metrics shows its version."""
-        dataset.list_sizes = list_sizes(database)
+        """A new dataset: /metrics shows its version (at once, as cache lookups use it); its
+        list sizes bound query costs."""
         metrics.dataset_loaded(version)  # the watcher logs the change itself
+        dataset.list_sizes = list_sizes(database)
 
     watcher = DatasetVersionWatcher(engine, on_change=dataset_changed)
     endpoint = GraphQLEndpoint(
