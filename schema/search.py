@@ -51,14 +51,16 @@ class SearchMatch:
     )
 
 
-@strawberry.type(description="A search result, its cursor and how it matched.")
+# The GraphQL names are the released ones (NodeEdge, NodeConnection): renaming them would
+# break clients' fragments for nothing, as `match` is an added field.
+@strawberry.type(name="NodeEdge", description="A search result, its cursor and how it matched.")
 class SearchEdge:
     cursor: str = strawberry.field(description="Opaque cursor of this item, for `after`/`before`.")
     node: relay.Node = strawberry.field(description="The entity found.")
     match: SearchMatch = strawberry.field(description="How it matched the text.")
 
 
-@strawberry.type(description="A page of search results, best matches first.")
+@strawberry.type(name="NodeConnection", description="A page of search results, best matches first.")
 class SearchConnection:
     edges: list[SearchEdge] = strawberry.field(
         description="The page's results, with cursors and match quality."
