@@ -8,9 +8,11 @@ import pycountry
 
 from db.entries import Dataset
 from db.row_builder import Ref, RowsBuilder
-from db.vocabulary import SubjectType
+from db.vocabulary import SourceKind, SubjectType
 
 PYCOUNTRY_NOTE = f"ISO 3166-1 name from pycountry {pycountry.__version__} (Debian iso-codes)"
+# Each name's source: reference data shipped with the service, not a page.
+ISO: dict[str, Any] = {"basis": PYCOUNTRY_NOTE, "kind": SourceKind.REFERENCE_DATA}
 
 
 def iso_countries() -> dict[str, Any]:
@@ -35,17 +37,16 @@ def country_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "note": None,
             }
         )
-        build.text(ref, "name", "en", country.name)
+        build.text(ref, "name", "en", country.name, **ISO)
         build.searchable(ref, country.alpha_2)
         build.searchable(ref, alpha3)
         for language, catalogue in translations.items():
             translated = catalogue.gettext(country.name)
             if translated != country.name or language == "fr":
-                build.text(ref, "name", language, translated)
+                build.text(ref, "name", language, translated, **ISO)
         common_name = getattr(country, "common_name", None)
         if common_name:
-            build.text(ref, "short_name", "en", common_name)
-        build.fact(ref, "names", None, note=PYCOUNTRY_NOTE)
+            build.text(ref, "short_name", "en", common_name, **ISO)
     for extra in dataset.extra_countries:
         ref = (SubjectType.COUNTRY, extra.alpha3)
         build.rows.countries.append(
@@ -58,7 +59,6 @@ def country_rows(dataset: Dataset, build: RowsBuilder) -> None:
             }
         )
         for language, name in extra.names.items():
-            build.text(ref, "name", language, name)
+            build.text(ref, "name", language, name, basis=extra.note)
         build.searchable(ref, extra.alpha2)
         build.searchable(ref, extra.alpha3)
-        build.fact(ref, "names", None, note=extra.note)

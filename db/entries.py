@@ -36,10 +36,14 @@ class Open(BaseModel):
 
 
 class SourcedText(Strict):
+    """A text and its source. Without a source it is editorial and ``basis`` says why; its
+    confidence defaults to high when a page states it, low otherwise."""
+
     text: str
     source: str | None = None
     basis: str | None = None
     seed_phrase: str | None = None
+    confidence: ConfidenceLevel | None = None
 
 
 class SourcedValue(Open):
@@ -147,11 +151,20 @@ class Predecessor(Strict):
     derivation: str | None = None
 
 
+class PageQuote(Strict):
+    """A page and the words of it that state a text."""
+
+    url: str
+    quote: str
+
+
 class Office(Open):
     slug: str
     kind: OfficeKind = OfficeKind.REGIONAL_OFFICE
     names: dict[str, SourcedText]
     city: dict[str, str]
+    # The page giving the city's name in a language other than the seed's French.
+    city_sources: dict[str, PageQuote] = Field(default_factory=dict)
     # Where a page says the office is based when it names no city ("based in Panama").
     location: dict[str, SourcedText] = Field(default_factory=dict)
     seed_heading: str | None
@@ -185,6 +198,10 @@ class Institution(Open):
     acronyms: dict[str, str]
     acronym_in_seed: str | None
     parent: str | None = None
+    # The seed's words tying it to its parent ("son Bureau d’appui régional"), when it has them;
+    # otherwise ``parent_note`` may say why the editors placed it there.
+    parent_seed_phrase: str | None = None
+    parent_note: str | None = None
     generic: bool
     iom_internal: bool
     confidence: ConfidenceLevel | None = None

@@ -100,7 +100,7 @@ def load_dataset(
     say = progress or (lambda _message: None)
     say(f"validating {path.name}")
     loaded = read_dataset(path)
-    rows = desired_rows(loaded.dataset)
+    rows = desired_rows(loaded.dataset, loaded.seed_text)
     say("writing (one transaction)")
     with engine.begin() as connection:
         return _write(connection, loaded, rows, say)

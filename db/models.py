@@ -1,23 +1,13 @@
-"""The tables of the curated facts, as SQLModel classes. The three vocabulary tables
-(languages, relationship kinds, institution kinds) live with their enums in ``db.vocabulary``;
-the two the loader derives (search terms, the loaded version) in ``db.derived``.
+"""The tables of the curated facts, as SQLModel classes. The vocabulary tables live with their
+enums in ``db.vocabulary``; the two the loader derives (search terms, version) in ``db.derived``.
 
-Texts (names, titles, acronyms, regions) live in ``translation`` rows keyed by subject, field and
-language, so a new language is new rows, not a new column. ``provenance`` rows carry the source of
-each fact; ``data_quality_note_subject`` attaches the reference's data-quality notes to what they
-concern. Natural keys (slugs, ISO codes) are unique and indexed; foreign keys are declared so both
-SQLite (``PRAGMA foreign_keys=ON``, see ``db.engine``) and PostgreSQL enforce them.
+Texts live in ``translation`` rows keyed by subject, field and language (a new language is new
+rows, not a new column). ``provenance`` rows carry the source of each other fact, and each text its
+own; ``data_quality_note_subject`` attaches the reference's notes to what they concern. Natural
+keys are unique and indexed; foreign keys are enforced on both engines (see ``db.engine``).
 """
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
@@ -25,7 +15,9 @@ from db.vocabulary import (
     ConfidenceLevel,
     OfficeKind,
     SeverityLevel,
+    SourceKind,
     SuccessionKind,
+    defaulted,
     one_of,
     subject_check,
 )
@@ -253,6 +245,11 @@ class Translation(SQLModel, table=True):
     text: str
     source_url: str | None = None
     basis: str | None = None
+    source_kind: str = defaulted(SourceKind.EDITORIAL, 16)
+    # How far the text can be trusted (``db.vocabulary.ConfidenceLevel``): low when unverified.
+    confidence: str = defaulted(ConfidenceLevel.LOW, 8)
+    # The seed page's exact wording, when the text is taken or edited from it.
+    seed_phrase: str | None = None
 
 
 class Provenance(SQLModel, table=True):
@@ -270,6 +267,7 @@ class Provenance(SQLModel, table=True):
     source_url: str | None = None
     seed_phrase: str | None = None
     note: str | None = None
+    source_kind: str = defaulted(SourceKind.EDITORIAL, 16)
 
 
 class DataQualityNote(SQLModel, table=True):

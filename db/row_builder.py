@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.entries import SEED_SOURCE, SourcedText
+from db.vocabulary import ConfidenceLevel, SourceKind
 
 Ref = tuple[str, str]  # (subject type, natural key)
 
@@ -39,13 +40,22 @@ class DesiredRows:
 class RowsBuilder:
     """Collects the rows of one dataset; ``text`` and ``fact`` add rows about a subject."""
 
-    def __init__(self, seed_url: str) -> None:
+    def __init__(self, seed_url: str, seed_text: str = "") -> None:
         self.seed_url = seed_url
+        self.seed_text = seed_text
         self.rows = DesiredRows()
 
     def source_url(self, source: str | None) -> str | None:
         """The URL of a source: ``seed`` stands for the seed page."""
         return self.seed_url if source == SEED_SOURCE else source
+
+    def kind_of(self, source_url: str | None, kind: SourceKind | None) -> SourceKind:
+        """The seed page, another page, or (without a URL) ``kind``: editorial unless given."""
+        if source_url == self.seed_url:
+            return SourceKind.SEED
+        if source_url:
+            return SourceKind.PAGE
+        return kind or SourceKind.EDITORIAL
 
     def text(
         self,
@@ -55,7 +65,24 @@ class RowsBuilder:
         value: str,
         source_url: str | None = None,
         basis: str | None = None,
+        *,
+        kind: SourceKind | None = None,
+        confidence: str | None = None,
+        seed_phrase: str | None = None,
     ) -> None:
+        """A text with its source; a text no page states must say why it is served (``basis``)
+        and is of low confidence unless the dataset rates it."""
+        source_kind = self.kind_of(source_url, kind)
+        if source_kind == SourceKind.SEED:
+            # A text taken from the seed is its own phrase; the seed must hold it.
+            seed_phrase = seed_phrase or value
+            if self.seed_text and seed_phrase not in self.seed_text:
+                raise ValueError(f"{ref} {name} ({language}): {seed_phrase!r} not in the seed")
+        if source_kind == SourceKind.EDITORIAL and not basis:
+            raise ValueError(f"{ref} {name} ({language}): an editorial text needs a basis")
+        if confidence is None:
+            stated = source_kind != SourceKind.EDITORIAL
+            confidence = ConfidenceLevel.HIGH if stated else ConfidenceLevel.LOW
         self.rows.translations.append(
             {
                 "subject": ref,
@@ -64,6 +91,9 @@ class RowsBuilder:
                 "text": value,
                 "source_url": source_url,
                 "basis": basis,
+                "source_kind": source_kind.value,
+                "confidence": str(confidence),
+                "seed_phrase": seed_phrase,
             }
         )
 
@@ -80,6 +110,8 @@ class RowsBuilder:
                 entry.text,
                 source_url=self.source_url(entry.source),
                 basis=entry.basis,
+                confidence=entry.confidence,
+                seed_phrase=entry.seed_phrase,
             )
 
     def fact(
@@ -89,13 +121,20 @@ class RowsBuilder:
         source: str | None,
         seed_phrase: str | None = None,
         note: str | None = None,
+        kind: SourceKind | None = None,
     ) -> None:
+        """A fact with its source; one no page states must say how it was established."""
+        source_url = self.source_url(source)
+        source_kind = self.kind_of(source_url, kind)
+        if source_kind == SourceKind.EDITORIAL and not note:
+            raise ValueError(f"{ref} {name}: an editorial fact needs a note")
         self.rows.provenance.append(
             {
                 "subject": ref,
                 "fact": name,
-                "source_url": self.source_url(source),
+                "source_url": source_url,
                 "seed_phrase": seed_phrase,
                 "note": note,
+                "source_kind": source_kind.value,
             }
         )

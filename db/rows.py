@@ -5,12 +5,21 @@ from collections.abc import Iterator
 from typing import Any
 
 from db.countries import country_rows
-from db.entries import SEED_SOURCE, Dataset, DateFact, Institution
+from db.entries import SEED_SOURCE, Dataset, DateFact, Office
+from db.institution_rows import institution_rows
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
 from db.vocabulary import SubjectType
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
+HEAD_TITLE_BASIS = (
+    "Editorial: named after the office's English title; no stored page names the post."
+)
+REPORTS_TO_NOTE = (
+    "Editorial: the seed page's menu lists this post or office under the Director General; "
+    "no stored page states the reporting line in words."
+)
+CITY_BASIS = "Editorial: the English name of the city the seed page names."
 SEARCHABLE_FIELDS = (
     "name",
     "title",
@@ -20,19 +29,22 @@ SEARCHABLE_FIELDS = (
     "location",
     "current_name",
     "headquarters_city",
+    "current_acronym",
+    "former_acronym",
+    "other_name",
 )
 
 
-def desired_rows(dataset: Dataset) -> DesiredRows:
+def desired_rows(dataset: Dataset, seed_text: str) -> DesiredRows:
     """Every row the dataset describes, parents' natural keys standing for their ids."""
-    build = RowsBuilder(dataset.seed_page.url)
+    build = RowsBuilder(dataset.seed_page.url, seed_text)
     for add_rows in (
         _vocabulary_rows,
         country_rows,
         _organisation_rows,
         _leadership_rows,
         _office_rows,
-        _institution_rows,
+        institution_rows,
         _link_rows,
         _note_rows,
     ):
@@ -67,7 +79,9 @@ def _organisation_rows(dataset: Dataset, build: RowsBuilder) -> None:
     )
     build.sourced_texts(org_ref, "name", org.names)
     for language, acronym in org.acronyms.items():
-        build.text(org_ref, "acronym", language, acronym)
+        # The acronyms' note names their pages: the pages of the names in the same language.
+        page = build.source_url(org.names[language].source)
+        build.text(org_ref, "acronym", language, acronym, page, org.acronyms_source_note)
     for language, city in org.headquarters.city.items():
         build.text(org_ref, "headquarters_city", language, city, source_url=org.headquarters.source)
     for name, value in (
@@ -80,7 +94,6 @@ def _organisation_rows(dataset: Dataset, build: RowsBuilder) -> None:
     build.fact(org_ref, "un_status", org.un_system.status_source)
     build.fact(org_ref, "un_joined", org.un_system.joined_source, note=org.un_system.joined_note)
     build.fact(org_ref, "headquarters", org.headquarters.source, note=org.headquarters.quote)
-    build.fact(org_ref, "acronyms", None, note=org.acronyms_source_note)
 
 
 def _leadership_rows(dataset: Dataset, build: RowsBuilder) -> None:
@@ -103,7 +116,9 @@ def _leadership_rows(dataset: Dataset, build: RowsBuilder) -> None:
         )
         build.sourced_texts(ref, "title", unit.titles)
         if unit.head_title_en:
-            build.text(ref, "head_title", "en", unit.head_title_en)
+            build.text(ref, "head_title", "en", unit.head_title_en, basis=HEAD_TITLE_BASIS)
+        if unit.reports_to:
+            build.fact(ref, "reports_to", None, note=REPORTS_TO_NOTE)
         if holder:
             build.searchable(ref, holder.name)
             extra = holder.model_extra or {}
@@ -155,10 +170,14 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
             )
         build.sourced_texts(ref, "name", office.names)
         build.sourced_texts(ref, "region", office.region)
+        for language, region in office.region.items():
+            if region.seed_phrase:  # the seed's own words, beside the label served as region
+                phrase = region.seed_phrase
+                build.text(
+                    ref, "region_seed_phrase", language, phrase, build.seed_url, seed_phrase=phrase
+                )
         build.sourced_texts(ref, "location", office.location)
-        for language, city in office.city.items():
-            seed_url = build.seed_url if language == "fr" else None
-            build.text(ref, "city", language, city, source_url=seed_url)
+        _office_cities(ref, office, build)
         if office.seed_heading is not None:
             build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
         if coverage:
@@ -178,6 +197,18 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
             )
 
 
+def _office_cities(ref: Ref, office: Office, build: RowsBuilder) -> None:
+    """The seed page names the city in French; a page may give it in another language."""
+    pages = office.city_sources
+    for language, city in office.city.items():
+        if language == "fr":
+            build.text(ref, "city", language, city, build.seed_url, seed_phrase=city)
+        elif language in pages:
+            build.text(ref, "city", language, city, pages[language].url, pages[language].quote)
+        else:
+            build.text(ref, "city", language, city, basis=CITY_BASIS)
+
+
 def _date_columns(bound: str, fact: DateFact, build: RowsBuilder) -> dict[str, Any]:
     """The columns of one end of an office's period of validity (``valid_from_precision``...)."""
     return {
@@ -189,67 +220,6 @@ def _date_columns(bound: str, fact: DateFact, build: RowsBuilder) -> dict[str, A
         f"{bound}_derivation": fact.derivation,
         f"{bound}_unknown": fact.unknown,
     }
-
-
-def _institution_rows(dataset: Dataset, build: RowsBuilder) -> None:
-    for institution in dataset.institutions:
-        ref: Ref = (SubjectType.INSTITUTION, institution.slug)
-        build.rows.institutions.append(
-            {
-                "slug": institution.slug,
-                "kind": institution.kind,
-                "parent_id": ("institution", institution.parent) if institution.parent else None,
-                "acronym_in_seed": institution.acronym_in_seed,
-                "generic": institution.generic,
-                "iom_internal": institution.iom_internal,
-                "confidence": institution.confidence,
-                "notes": institution.notes,
-            }
-        )
-        build.sourced_texts(ref, "name", institution.names)
-        for language, entry in institution.names.items():
-            if entry.seed_phrase:
-                build.fact(ref, f"name_{language}", SEED_SOURCE, entry.seed_phrase)
-        for language, acronym in institution.acronyms.items():
-            build.text(ref, "acronym", language, acronym)
-        _institution_extras(ref, institution, build)
-
-
-def _institution_extras(ref: Ref, institution: Institution, build: RowsBuilder) -> None:
-    """Texts and facts from an institution's optional keys (current name, co-chairs...)."""
-    extra = institution.model_extra or {}
-    short_name = extra.get("short_name_en")
-    if short_name:
-        build.text(ref, "short_name", "en", short_name["value"], source_url=short_name["source"])
-    if institution.current_name:
-        current = institution.current_name
-        build.text(ref, "current_name", "en", current.en, source_url=current.source)
-        build.fact(
-            ref,
-            "current_name",
-            current.source,
-            note=f"{current.en} ({current.acronym}) since {current.since}",
-        )
-    for number, external in enumerate(institution.external_facts, start=1):
-        build.fact(ref, f"external_fact_{number}", external.source, note=external.fact)
-    for key in ("status", "former_acronym"):
-        if extra.get(key):
-            build.fact(
-                ref,
-                key,
-                extra[key]["source"],
-                note=extra[key].get("text") or extra[key].get("value"),
-            )
-    if extra.get("co_chairs"):
-        build.fact(
-            ref,
-            "co_chairs",
-            extra["co_chairs"]["source"],
-            note="seed: "
-            + ", ".join(extra["co_chairs"]["per_seed"])
-            + "; source page: "
-            + ", ".join(extra["co_chairs"]["per_escwa_page"]),
-        )
 
 
 def _link_rows(dataset: Dataset, build: RowsBuilder) -> None:

@@ -123,6 +123,9 @@ def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
         check.texts(f"{where} region", office.region)
         check.texts(f"{where} location", office.location)
         check.in_seed(f"{where} seed_heading", office.seed_heading)
+        for language, page in office.city_sources.items():
+            if office.city.get(language, "\0") not in page.quote:
+                check.problems.append(f"{where} city ({language}): not in its page's quote")
         check.country(f"{where} host_country", office.host_country)
         coverage = office.coverage
         if (coverage is None) != (office.kind == OfficeKind.LIAISON_OFFICE):
@@ -228,6 +231,7 @@ def _institution_rules(dataset: Dataset, check: Checker) -> set[str]:
     for institution in dataset.institutions:
         where = f"institution {institution.slug!r}"
         check.texts(where, institution.names)
+        check.in_seed(f"{where} parent", institution.parent_seed_phrase)
         if institution.kind not in kinds:
             check.problems.append(f"{where}: kind {institution.kind!r} is not in institution_kinds")
         if institution.parent is not None and institution.parent not in institutions:

@@ -8,6 +8,7 @@ exactly these values; ``tests/test_vocabularies.py`` keeps the two in step.
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
@@ -98,6 +99,19 @@ class OfficeKind(StrEnum):
     LIAISON_OFFICE = "liaison_office"
 
 
+class SourceKind(StrEnum):
+    """What kind of source backs a fact or a text (``provenance.source_kind``,
+    ``translation.source_kind``)."""
+
+    SEED = "seed"  # the seed page states it (``seed_phrase`` holds its words)
+    PAGE = "page"  # another page states it (``source_url``)
+    # Standard reference data shipped with the service (ISO 3166-1 from pycountry): no page.
+    REFERENCE_DATA = "reference_data"
+    # A choice of the dataset's editors (a classification, a display name, an acronym in common
+    # use) that no stored page states; ``note`` / ``basis`` says what was decided.
+    EDITORIAL = "editorial"
+
+
 class SubjectType(StrEnum):
     """What a translation, provenance or data-quality row is about."""
 
@@ -136,6 +150,12 @@ def one_of(column: str, values: Iterable[str]) -> str:
     """The SQL condition of a closed vocabulary: ``column`` holds one of ``values``."""
     allowed = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({allowed})"
+
+
+def defaulted(value: StrEnum, length: int) -> Any:
+    """A vocabulary column with a default that the database applies too (rows a migration
+    adds the column to get it; the next load sets the true value)."""
+    return Field(default=value, max_length=length, sa_column_kwargs={"server_default": value.value})
 
 
 def subject_check(name: str) -> CheckConstraint:

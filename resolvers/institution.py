@@ -69,11 +69,17 @@ def institutions_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, Insti
     return {i.slug: i for i in _fetch(db, query)}
 
 
+# An acronym finds its body whether it is the acronym the seed era used or a current or former
+# one (OACPS, AUDA-NEPAD, OFID).
+ACRONYM_FIELDS = ("acronym", "current_acronym", "former_acronym")
+
+
 def institutions_by_acronym(db: Database, acronym: str) -> list[InstitutionRecord]:
-    """Institutions whose acronym in any language is ``acronym`` (case-insensitive)."""
+    """Institutions whose acronym in any language, current or former acronym is ``acronym``
+    (case-insensitive)."""
     matching = select(_translation.c.subject_id).where(
         _translation.c.subject_type == SubjectType.INSTITUTION,
-        _translation.c.field == "acronym",
+        _translation.c.field.in_(ACRONYM_FIELDS),
         _translation.c.text.ilike(acronym.strip().replace("%", "").replace("_", "")),
     )
     query = institution_query().where(_institution.c.id.in_(matching)).order_by(_institution.c.slug)

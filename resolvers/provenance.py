@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, String, Table, and_, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, String, Table, literal, select, tuple_
 
 from db.models import (
     DataQualityNote,
@@ -30,6 +30,8 @@ class SourceRecord:
     url: str | None
     seed_phrase: str | None
     note: str | None
+    kind: str  # db.vocabulary.SourceKind
+    confidence: str | None = None  # a text's; other facts have none
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,8 @@ def _subjects_filter(subject_keyed: Table, subjects: Sequence[Subject]) -> Colum
 def sources_by_subjects(
     db: Database, subjects: Sequence[Subject]
 ) -> dict[Subject, list[SourceRecord]]:
-    """Provenance rows, then the sources of the subject's texts (``name (fr)`` and so on)."""
+    """Provenance rows, then the source of each of the subject's texts (``name (fr)``...):
+    every text has one (a page, the seed, reference data, or an editorial basis)."""
     facts = select(
         _provenance.c.subject_type,
         _provenance.c.subject_id,
@@ -58,25 +61,21 @@ def sources_by_subjects(
         _provenance.c.source_url,
         _provenance.c.seed_phrase,
         _provenance.c.note,
+        _provenance.c.source_kind,
+        literal(None, String),
     ).where(_subjects_filter(_provenance, subjects))
     texts = select(
         _translation.c.subject_type,
         _translation.c.subject_id,
         (_translation.c.field + " (" + _translation.c.language + ")").label("fact"),
         _translation.c.source_url,
-        literal(None, String),
+        _translation.c.seed_phrase,
         _translation.c.basis,
-    ).where(
-        and_(
-            _subjects_filter(_translation, subjects),
-            or_(_translation.c.source_url.is_not(None), _translation.c.basis.is_not(None)),
-        )
-    )
+        _translation.c.source_kind,
+        _translation.c.confidence,
+    ).where(_subjects_filter(_translation, subjects))
     statement = facts.union_all(texts).order_by("subject_type", "subject_id", "fact")
-    sources = (
-        ((row[0], row[1]), SourceRecord(fact=row[2], url=row[3], seed_phrase=row[4], note=row[5]))
-        for row in db.fetch(statement)
-    )
+    sources = (((row[0], row[1]), SourceRecord(*row[2:])) for row in db.fetch(statement))
     return group_pairs(sources, subjects)
 
 

@@ -106,3 +106,28 @@ def languages_for(explicit: str | None, preferred: Iterable[str]) -> tuple[str, 
     if DEFAULT_LANGUAGE not in chain:
         chain.append(DEFAULT_LANGUAGE)
     return tuple(chain)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChosenText:
+    """A text, the language it is in, and the language that was asked for."""
+
+    text: str
+    language: str
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.language != self.requested
+
+
+def choose(texts: Texts, field: str, languages: Sequence[str]) -> ChosenText | None:
+    """Like ``pick``, saying which language the text is in: the first of ``languages`` is the
+    one asked for, any other is a fallback."""
+    by_language = texts.get(field)
+    if not by_language:
+        return None
+    requested = languages[0] if languages else DEFAULT_LANGUAGE
+    order = [*languages, *LANGUAGES, *by_language]
+    language = next(code for code in order if code in by_language)
+    return ChosenText(by_language[language], language, requested)

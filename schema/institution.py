@@ -93,7 +93,24 @@ class Institution(Sourced, KeyedNode):
     def current_name(self, info: Info, lang: LangArgument = None) -> str | None:
         return localized(self.record.texts, "current_name", lang, info)
 
-    @strawberry.field(description="Confidence in the entry's identification, where recorded.")
+    @strawberry.field(
+        description="Acronym since a renaming after the seed page (OACPS, AUDA-NEPAD); its "
+        "source (`localizedText(field: CURRENT_ACRONYM)`) gives the date. "
+        "`institution(acronym:)` and search find the body by it."
+    )
+    def current_acronym(self) -> str | None:
+        return self.record.texts.get("current_acronym", {}).get("en")
+
+    @strawberry.field(
+        description="An acronym the body no longer uses (OFID); found by acronym and by search."
+    )
+    def former_acronym(self) -> str | None:
+        return self.record.texts.get("former_acronym", {}).get("en")
+
+    @strawberry.field(
+        description="Confidence in the entry's identification, where recorded. For the "
+        "confidence of each name, see `localizedText(field: NAME) { confidence }` or `sources`."
+    )
     def confidence(self) -> Confidence | None:
         return Confidence(self.record.confidence) if self.record.confidence else None
 

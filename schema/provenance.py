@@ -8,23 +8,17 @@ import strawberry
 from strawberry import relay
 
 from db.vocabulary import SubjectType
-from resolvers.provenance import NoteRecord, SourceRecord
+from resolvers.provenance import NoteRecord
 from schema.context import Info
 from schema.entity import KeyedNode
+from schema.language import LangArgument
+from schema.localized import LocalizedText, TextFieldArgument, localized_text
+from schema.source import Confidence as Confidence
+from schema.source import Source, sources_of
+from schema.source import SourceKind as SourceKind
 
 SOURCES_DESCRIPTION = "Where each fact about this entity comes from."
 NOTES_DESCRIPTION = "Data-quality notes of the reference that concern this entity."
-
-
-@strawberry.enum(description="How well a list is supported by IOM's own pages.")
-class Confidence(Enum):
-    HIGH = strawberry.enum_value("high", description="The list is stated on an IOM page.")
-    MEDIUM = strawberry.enum_value(
-        "medium", description="An IOM count or partial IOM list plus a documented inference."
-    )
-    LOW = strawberry.enum_value(
-        "low", description="Best-supported derivation; no IOM list was found."
-    )
 
 
 @strawberry.enum(description="How much a data-quality note matters.")
@@ -32,28 +26,6 @@ class Severity(Enum):
     HIGH = strawberry.enum_value("high", description="Changes what a reader should conclude.")
     MEDIUM = strawberry.enum_value("medium", description="A naming or modelling choice to know.")
     LOW = strawberry.enum_value("low", description="Cosmetic or minor.")
-
-
-@strawberry.type(description="Where one fact the service states comes from.")
-class Source:
-    fact: str = strawberry.field(
-        description="The fact it supports, e.g. `founded`, `coverage`, `name (fr)`."
-    )
-    url: str | None = strawberry.field(
-        description="The page the fact is taken from; null for ISO data from pycountry."
-    )
-    seed_phrase: str | None = strawberry.field(
-        description="The exact French phrase of the seed page, when the seed states the fact."
-    )
-    note: str | None = strawberry.field(
-        description="How the fact was established, or what the source says, when recorded."
-    )
-
-    @classmethod
-    def from_record(cls, record: SourceRecord) -> "Source":
-        return cls(
-            fact=record.fact, url=record.url, seed_phrase=record.seed_phrase, note=record.note
-        )
 
 
 @strawberry.type(
@@ -97,11 +69,6 @@ class DataQualityNote(KeyedNode):
         return await sources_of(info, SubjectType.DATA_QUALITY_NOTE, self.note_id)
 
 
-async def sources_of(info: Info, subject_type: str, subject_id: int) -> list[Source]:
-    records = await info.context.loaders.sources_by_subject.load((subject_type, subject_id))
-    return [Source.from_record(r) for r in records]
-
-
 @strawberry.interface(
     description="An entity whose facts carry their sources, and which data-quality notes "
     "may concern: the organisation, leadership positions, offices, countries, institutions."
@@ -114,6 +81,17 @@ class Sourced:
     @strawberry.field(description=SOURCES_DESCRIPTION)
     async def sources(self, info: Info) -> list[Source]:
         return await sources_of(info, self.subject_type, self.record.id)
+
+    @strawberry.field(
+        description="One of the entity's texts with the language it is in, whether it is a "
+        "fallback, and its source and confidence; null when the entity has no such text. The "
+        "plain text fields serve the same text without saying so."
+    )
+    def localized_text(
+        self, info: Info, field: TextFieldArgument, lang: LangArgument = None
+    ) -> LocalizedText | None:
+        subject = (self.subject_type.value, self.record.id)
+        return localized_text(self.record.texts, field, lang, info, subject)
 
     @strawberry.field(description=NOTES_DESCRIPTION)
     async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:

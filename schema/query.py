@@ -171,7 +171,8 @@ class CountryQueries:
 @strawberry.type(description="Root fields on institutions.")
 class InstitutionQueries:
     @strawberry.field(
-        description="An institution by slug (`escwa`) or by acronym in any language (`CESAO`); "
+        description="An institution by slug (`escwa`) or by acronym in any language (`CESAO`), "
+        "current or former (`OACPS`, `OFID`); "
         "give exactly one. An acronym shared by several institutions is an error naming them."
     )
     async def institution(

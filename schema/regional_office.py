@@ -91,11 +91,20 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
         return localized(self.record.texts, "location", lang, info)
 
     @strawberry.field(
-        description="The region the office covers, as its sources word it; null when no page "
-        "words it apart from the office's name."
+        description="The region the office covers, as a label usable on its own (the French "
+        "label drops the seed phrase's preposition: `Moyen-Orient et Afrique du Nord`); null "
+        "when no page words it apart from the office's name."
     )
     def region(self, info: Info, lang: LangArgument = None) -> str | None:
         return localized(self.record.texts, "region", lang, info)
+
+    @strawberry.field(
+        description="The region exactly as the seed page's phrase words it, preposition "
+        "included (French only: `du Moyen-Orient et d’Afrique du Nord`); null for an office "
+        "the seed does not describe."
+    )
+    def region_seed_phrase(self) -> str | None:
+        return self.record.texts.get("region_seed_phrase", {}).get("fr")
 
     @strawberry.field(
         description="Position of the office: the seed page's order (1 to 9), then the 2024 "
