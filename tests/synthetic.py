@@ -102,6 +102,9 @@ def multiply_dataset(engine: Engine, factor: int) -> None:
                         "text": f"Synthetic {alpha3}",
                         "source_url": None,
                         "basis": "synthetic",
+                        "source_kind": "editorial",
+                        "confidence": "low",
+                        "seed_phrase": None,
                     }
                 )
             for institution in institutions:
