@@ -76,17 +76,18 @@ def wrk_version() -> str:
 
 
 def describe_settings(options: Options) -> str:
+    versions = peer.pinned_versions()
     database = (
-        f"PostgreSQL {postgres.server_version(options.postgres_url)}"
+        f"PostgreSQL {postgres.server_version(options.postgres_url)}; PostGraphile "
+        f"{versions['postgraphile']} on Node {versions['node']} "
+        "(benchmark/postgraphile/graphile.config.mjs)"
         if options.postgres_url
-        else "PostgreSQL skipped"
+        else "PostgreSQL and PostGraphile skipped"
     )
-    peer_versions = peer.pinned_versions()
     return (
         f"{options.rounds} round(s) of {options.duration:g} s per figure; {wrk_version()} "
         f"-c {CONCURRENCY} -t {THREADS} (and -c 1 -t 1); uvicorn {' '.join(UVICORN_SETTINGS)}; "
-        f"{database}; PostGraphile {peer_versions['postgraphile']} on Node "
-        f"{peer_versions['node']} (benchmark/postgraphile/graphile.config.mjs)"
+        f"{database}"
     )
 
 
