@@ -1,4 +1,4 @@
-"""``python -m benchmark [--rounds N] [--duration S] [--quick] [--output FILE]``."""
+"""``python -m benchmark [--rounds N] [--duration S] [--quick] [--only postgraphile] ...``."""
 
 import argparse
 import sys
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import psycopg
 
-from benchmark import postgres, wrk
+from benchmark import peer, postgres, wrk
 from benchmark.log import note
 from benchmark.report import render
-from benchmark.runner import Options, run_benchmark
+from benchmark.runner import ONLY_POSTGRAPHILE, Options, run_benchmark
 
 QUICK_ROUNDS, QUICK_DURATION = 1, 3.0
 
@@ -22,7 +22,11 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds per figure (default 3)")
     parser.add_argument(
-        "--duration", type=float, default=10.0, help="seconds per round (default 10)"
+        "--duration",
+        "--seconds",
+        type=float,
+        default=10.0,
+        help="seconds per round (default 10)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="smoke test: 1 round of 3 s (overrides the above)"
@@ -35,14 +39,22 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
         f"(default {postgres.DEFAULT_MAINTENANCE_URL})",
     )
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL servers")
+    parser.add_argument(
+        "--only",
+        choices=[ONLY_POSTGRAPHILE],
+        help="only the comparison with PostGraphile: iom-graph on PostgreSQL (uncached, "
+        "cached) and PostGraphile, on the queries both answer",
+    )
     args = parser.parse_args(argv)
+    if args.only and args.no_postgres:
+        parser.error("--only postgraphile needs PostgreSQL: drop --no-postgres")
     rounds, duration = (
         (QUICK_ROUNDS, QUICK_DURATION) if args.quick else (args.rounds, args.duration)
     )
     if rounds < 1 or duration <= 0:
         parser.error("--rounds must be at least 1 and --duration positive")
     postgres_url = None if args.no_postgres else args.postgres
-    return Options(rounds, duration, postgres_url), args.output
+    return Options(rounds, duration, postgres_url, only=args.only), args.output
 
 
 def check_prerequisites(options: Options) -> str | None:
@@ -54,6 +66,7 @@ def check_prerequisites(options: Options) -> str | None:
             postgres.server_version(options.postgres_url)
         except psycopg.Error as error:
             return f"PostgreSQL is unreachable ({error}); start it or pass --no-postgres"
+        return peer.missing_tool()
     return None
 
 
@@ -70,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         output.write_text(markdown, encoding="utf-8")
         note(f"wrote {output}")
     note(f"finished in {results.seconds:.0f} s")
+    if results.peer_differs:
+        note(f"FAILED: PostGraphile's answers differ from iom-graph's: {results.peer_check}")
+        return 1
     return 0
 
 

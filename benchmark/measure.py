@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark import wrk
+from benchmark import cpu, wrk
 from benchmark.client import Answer, metric, send
 from benchmark.log import note
-from benchmark.procfs import wait_until_idle
-from benchmark.results import ScenarioResult
+from benchmark.procfs import process_tree_memory, wait_until_idle
+from benchmark.results import RunResults, ScenarioResult, ServerMemory
 from benchmark.scenarios import (
     CONCURRENCY,
     FULL_TRAVERSAL_POST,
@@ -16,6 +16,7 @@ from benchmark.scenarios import (
     HttpRequest,
     Scenario,
     Server,
+    scenarios_of,
 )
 from benchmark.servers import RunningServer, iom_graph, time_to_first_answer
 
@@ -103,10 +104,27 @@ def measure_scenario(
     sql = sql_statements_per_request(base_url, request) if counts_sql(server) else None
     script = wrk.write_script(request, workdir / f"{scenario.slug}.lua")
     load(server, script, CONCURRENCY, WARM_UP_SECONDS)
+    before = cpu.read(server)
     loaded = load_rounds(server, script, CONCURRENCY, settings)
+    cpu_used = cpu.per_request(before, cpu.read(server), sum(r.requests for r in loaded))
     single = load_rounds(server, script, 1, settings) if scenario.latency_at_one else []
     problems += load_problems(loaded + single)
-    return ScenarioResult(scenario, loaded, single, sql, problems)
+    return ScenarioResult(scenario, loaded, single, sql, problems, cpu_used)
+
+
+def measure_server(
+    server: RunningServer,
+    settings: LoadSettings,
+    workdir: Path,
+    results: RunResults,
+    *,
+    peer_only: bool = False,
+) -> None:
+    """Every scenario of the server (or only those PostGraphile answers), then its peak RSS."""
+    for scenario in scenarios_of(server.spec.server, peer_only):
+        results.scenarios.append(measure_scenario(server, scenario, settings, workdir))
+    memory = process_tree_memory(server.process.pid)
+    results.memory.append(ServerMemory(server.spec.server, memory))
 
 
 def cold_starts(workdir: Path, count: int) -> list[float]:

@@ -34,3 +34,19 @@ def fresh_database(maintenance_url: str) -> Iterator[str]:
             maintenance_url,
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)),
         )
+
+
+def libpq_url(database_url: str) -> str:
+    """The database URL as libpq and node-postgres read it (no SQLAlchemy ``+driver``)."""
+    url = make_url(database_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def backend_pids(database_url: str) -> list[int]:
+    """The server processes serving connections to this database (not the one asking)."""
+    with psycopg.connect(libpq_url(database_url), autocommit=True, connect_timeout=5) as db:
+        rows = db.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(row[0]) for row in rows]

@@ -49,16 +49,18 @@ def children(pid: int) -> list[int]:
     return sorted(found)
 
 
+def own_cpu_ticks(pid: int) -> int:
+    """User + system CPU time of ``pid`` alone (all its threads), in clock ticks; 0 if gone."""
+    try:
+        fields = _stat_fields(pid)
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
 def cpu_ticks(pid: int) -> int:
     """User + system CPU time of ``pid`` and its children, in clock ticks."""
-    total = 0
-    for process in (pid, *children(pid)):
-        try:
-            fields = _stat_fields(process)
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total
+    return sum(own_cpu_ticks(process) for process in (pid, *children(pid)))
 
 
 def wait_until_idle(pid: int, timeout: float) -> bool:

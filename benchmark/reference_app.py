@@ -37,7 +37,15 @@ from strawberry.dataloader import DataLoader
 
 from db import models
 from db.engine import build_engine
-from resolvers import country, institution, leadership, link, organisation, provenance
+from resolvers import (
+    country,
+    institution,
+    leadership,
+    link,
+    organisation,
+    provenance,
+    succession,
+)
 from resolvers import regional_office as office
 from resolvers.bounds import ListSizes, list_sizes
 from resolvers.database import AnyRow, Database
@@ -161,6 +169,8 @@ LOADERS: dict[str, tuple[Fetch, KeySource, bool]] = {
     "office_by_slug": (office.offices_by_slugs, values_of(_c(models.RegionalOffice).slug), False),
     "office_by_supported_country": (office.offices_by_supported_country_ids, COUNTRY_IDS, False),
     "offices_by_host_country": (office.offices_by_host_country_ids, COUNTRY_IDS, True),
+    "successors_by_office": (succession.successors_by_office_ids, OFFICE_IDS, True),
+    "predecessors_by_office": (succession.predecessors_by_office_ids, OFFICE_IDS, True),
     "country_by_id": (country.countries_by_ids, COUNTRY_IDS, False),
     "country_by_code": (
         country.countries_by_codes,

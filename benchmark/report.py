@@ -10,6 +10,9 @@ from benchmark.scenarios import (
     CONCURRENCY,
     FULL_TRAVERSAL,
     IOM_GRAPH_SERVERS,
+    NESTED,
+    PEER_LOOKUP,
+    PEER_SCENARIOS,
     REVALIDATED,
     Server,
 )
@@ -22,6 +25,8 @@ REVALIDATED_VS_CEILING = 1.0
 TWO_WORKERS_VS_ONE = 1.6
 COLD_START_SECONDS = 3.0
 PEAK_RSS_MB = 150.0
+NESTED_VS_POSTGRAPHILE = 0.5
+LOOKUP_VS_POSTGRAPHILE = 1.0
 BASELINE_LABELS = {Server.REFERENCE: "reference", Server.CEILING: "ceiling"}
 
 
@@ -70,6 +75,14 @@ def ratio(result: ScenarioResult, base: float | None) -> str:
     return number(value) if value >= 0.1 else f"{value:.2g}"
 
 
+def vs_postgraphile(results: RunResults, result: ScenarioResult) -> str:
+    """Throughput over PostGraphile's on the same query; "–" for queries it does not answer."""
+    if result.scenario.name not in PEER_SCENARIOS:
+        return "–"
+    peer = results.find(Server.POSTGRAPHILE, result.scenario.name)
+    return ratio(result, peer.throughput.median if peer else None)
+
+
 def throughput_rows(results: RunResults) -> list[list[str]]:
     reference = baseline(results, Server.REFERENCE)
     ceiling = baseline(results, Server.CEILING)
@@ -84,6 +97,7 @@ def throughput_rows(results: RunResults) -> list[list[str]]:
                 flag + figure(result.throughput),
                 ratio(result, reference),
                 ratio(result, ceiling),
+                vs_postgraphile(results, result),
                 sql,
                 f"{WARNING} " + "; ".join(result.problems) if result.problems else "none",
             ]
@@ -106,6 +120,25 @@ def latency_rows(results: RunResults) -> list[list[str]]:
         ]
         for r in results.scenarios
     ]
+
+
+def cpu_rows(results: RunResults) -> list[list[str]]:
+    rows = []
+    for r in results.scenarios:
+        if r.cpu is None:
+            continue
+        database = r.cpu.database_ms
+        total = r.cpu.server_ms + (database or 0.0)
+        rows.append(
+            [
+                r.scenario.server,
+                r.scenario.name,
+                number(r.cpu.server_ms),
+                "–" if database is None else number(database),
+                number(total),
+            ]
+        )
+    return rows
 
 
 def memory_rows(results: RunResults) -> list[list[str]]:
@@ -131,12 +164,24 @@ def vs_baseline(
     return Target(title, f"{value:.2f} ×{errors}", value >= minimum and not result.problems)
 
 
+def peer_target(results: RunResults, name: str, minimum: float) -> Target:
+    """iom-graph on PostgreSQL, uncached, at least ``minimum`` × PostGraphile on ``name``."""
+    title = f"{name} on {Server.POSTGRES} ≥ {minimum:g} × PostGraphile"
+    ours, theirs = results.find(Server.POSTGRES, name), results.find(Server.POSTGRAPHILE, name)
+    if ours is None or theirs is None:
+        return Target(title, "n/a (not measured in this run)", None)
+    value = ours.throughput.median / theirs.throughput.median
+    problems = ours.problems + theirs.problems
+    errors = f" {WARNING} {'; '.join(problems)}" if problems else ""
+    return Target(title, f"{value:.2f} ×{errors}", value >= minimum and not problems)
+
+
 def scale_out_target(results: RunResults) -> Target:
     title = f"2 workers ≥ {TWO_WORKERS_VS_ONE:g} × 1 worker (PostgreSQL, {FULL_TRAVERSAL})"
     two = results.find(Server.POSTGRES_2_WORKERS, FULL_TRAVERSAL)
     one = baseline(results, Server.POSTGRES)
     if two is None or one is None:
-        return Target(title, "n/a (PostgreSQL skipped)", None)
+        return Target(title, "n/a (not measured in this run)", None)
     value = two.throughput.median / one
     return Target(title, f"{value:.2f} ×", value >= TWO_WORKERS_VS_ONE and not two.problems)
 
@@ -172,6 +217,8 @@ def targets(results: RunResults) -> list[Target]:
         vs_baseline(
             results, Server.SQLITE_CACHED, REVALIDATED, Server.CEILING, REVALIDATED_VS_CEILING
         ),
+        peer_target(results, NESTED, NESTED_VS_POSTGRAPHILE),
+        peer_target(results, PEER_LOOKUP, LOOKUP_VS_POSTGRAPHILE),
         scale_out_target(results),
         cold_start_target(results),
         memory_target(results),
@@ -179,6 +226,8 @@ def targets(results: RunResults) -> list[Target]:
 
 
 def cold_start_table(results: RunResults) -> str:
+    if not results.cold_starts:
+        return "Not run."
     starts = [f"{seconds:.2f}" for seconds in results.cold_starts]
     header = [f"start {index + 1} (s)" for index in range(len(starts))] + ["median (s)"]
     return table(header, [[*starts, f"{statistics.median(results.cold_starts):.2f}"]])
@@ -190,10 +239,21 @@ def render(results: RunResults) -> str:
         f"Machine: {results.machine}  ",
         f"Settings: {results.settings}  ",
         f"Run time: {minutes} min {seconds:02d} s  ",
-        f"Reference check: the reference's full traversal is {results.reference_check}.",
+        f"Reference check: the reference's full traversal is {results.reference_check}.  ",
+        f"PostGraphile check: its answers are {results.peer_check}."
+        + (f" {WARNING} PostGraphile was not measured." if results.peer_differs else ""),
         f"### Throughput (requests/s at {CONCURRENCY} connections; median (min–max))",
         table(
-            ["server", "scenario", "req/s", "× reference", "× ceiling", "SQL/request", "errors"],
+            [
+                "server",
+                "scenario",
+                "req/s",
+                "× reference",
+                "× ceiling",
+                "× PostGraphile",
+                "SQL/request",
+                "errors",
+            ],
             throughput_rows(results),
         ),
         "### Latency (ms; median (min–max) of the rounds' percentiles)",
@@ -207,6 +267,11 @@ def render(results: RunResults) -> str:
                 "p99 @1",
             ],
             latency_rows(results),
+        ),
+        f"### CPU per request (ms, from /proc over the rounds at {CONCURRENCY} connections)",
+        table(
+            ["server", "scenario", "server CPU", "PostgreSQL CPU", "total"],
+            cpu_rows(results),
         ),
         "### Peak RSS after the server's load (VmHWM)",
         table(["server", "process", "pid", "peak RSS (MB)"], memory_rows(results)),

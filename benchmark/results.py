@@ -4,6 +4,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from benchmark.cpu import CpuPerRequest
 from benchmark.procfs import ProcessMemory
 from benchmark.scenarios import Scenario, Server
 from benchmark.wrk import WrkResult
@@ -29,6 +30,7 @@ class ScenarioResult:
     single: list[WrkResult]  # one per round, at 1 connection (empty when skipped)
     sql_per_request: float | None  # None when /metrics cannot tell (several workers)
     problems: list[str]  # a bad status, GraphQL errors, non-2xx or socket errors
+    cpu: CpuPerRequest | None = None  # over the rounds at CONCURRENCY connections
 
     @property
     def throughput(self) -> Figure:
@@ -53,6 +55,8 @@ class RunResults:
     memory: list[ServerMemory] = field(default_factory=list)
     cold_starts: list[float] = field(default_factory=list)
     reference_check: str = "not run"
+    peer_check: str = "not run"  # PostGraphile's answers against iom-graph's
+    peer_differs: bool = False  # PostGraphile answered differently, so was not measured
     seconds: float = 0.0
 
     def find(self, server: Server, name: str) -> ScenarioResult | None:

@@ -3,6 +3,7 @@
 import os
 import platform
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -11,30 +12,34 @@ from pathlib import Path
 
 import orjson
 
-from benchmark import postgres
+from benchmark import peer, postgres
 from benchmark.ceiling_app import BODY_FILE_ENV
 from benchmark.log import note
-from benchmark.measure import LoadSettings, cold_starts, measure_scenario
-from benchmark.procfs import process_tree_memory
+from benchmark.measure import LoadSettings, cold_starts, measure_server
+from benchmark.peer_run import iom_graph_answers, run_postgraphile
 from benchmark.reference_app import DATABASE_ENV
-from benchmark.results import RunResults, ServerMemory
+from benchmark.results import RunResults
 from benchmark.scenarios import (
     CONCURRENCY,
     FULL_TRAVERSAL_POST,
     THREADS,
     Database,
+    HttpRequest,
     Server,
     scenarios_of,
     variants_on,
 )
 from benchmark.servers import (
     IOM_GRAPH_ENV,
+    REPO_ROOT,
     UVICORN_SETTINGS,
-    RunningServer,
     ServerSpec,
     iom_graph,
     running,
 )
+
+LOAD_TIMEOUT = 120.0  # seconds for ``python -m db load`` on a fresh database
+ONLY_POSTGRAPHILE = "postgraphile"
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,11 @@ class Options:
     duration: float
     postgres_url: str | None  # the maintenance database; None skips PostgreSQL
     cold_starts: int = 3
+    only: str | None = None  # "postgraphile": only the PostgreSQL servers' peer scenarios
+
+    @property
+    def peer_only(self) -> bool:
+        return self.only == ONLY_POSTGRAPHILE
 
 
 def cpu_model() -> str:
@@ -66,26 +76,19 @@ def wrk_version() -> str:
 
 
 def describe_settings(options: Options) -> str:
+    versions = peer.pinned_versions()
     database = (
-        f"PostgreSQL {postgres.server_version(options.postgres_url)}"
+        f"PostgreSQL {postgres.server_version(options.postgres_url)}; PostGraphile "
+        f"{versions['postgraphile']} on Node {versions['node']} "
+        "(benchmark/postgraphile/graphile.config.mjs)"
         if options.postgres_url
-        else "PostgreSQL skipped"
+        else "PostgreSQL and PostGraphile skipped"
     )
     return (
         f"{options.rounds} round(s) of {options.duration:g} s per figure; {wrk_version()} "
         f"-c {CONCURRENCY} -t {THREADS} (and -c 1 -t 1); uvicorn {' '.join(UVICORN_SETTINGS)}; "
         f"{database}"
     )
-
-
-def measure_server(
-    server: RunningServer, settings: LoadSettings, workdir: Path, results: RunResults
-) -> None:
-    """Every scenario of the server, then its peak RSS after that load."""
-    for scenario in scenarios_of(server.spec.server):
-        results.scenarios.append(measure_scenario(server, scenario, settings, workdir))
-    memory = process_tree_memory(server.process.pid)
-    results.memory.append(ServerMemory(server.spec.server, memory))
 
 
 def compare_bodies(expected: bytes, actual: bytes) -> tuple[bool, str]:
@@ -98,19 +101,29 @@ def compare_bodies(expected: bytes, actual: bytes) -> tuple[bool, str]:
 
 
 def run_iom_graph(
-    server: Server, database_url: str, workdir: Path, settings: LoadSettings, results: RunResults
-) -> bytes:
-    """One iom-graph variant, measured; returns its first full traversal response body."""
+    server: Server,
+    database_url: str,
+    workdir: Path,
+    settings: LoadSettings,
+    results: RunResults,
+    *,
+    peer_only: bool = False,
+) -> dict[HttpRequest, bytes]:
+    """One iom-graph variant, measured; returns its first answers (the full traversal's, and
+    on PostgreSQL those PostGraphile's are checked against), kept from before the load."""
     with running(iom_graph(server, database_url), FULL_TRAVERSAL_POST, workdir) as running_server:
-        measure_server(running_server, settings, workdir, results)
-        return running_server.first_answer.body
+        answers = {FULL_TRAVERSAL_POST: running_server.first_answer.body}
+        if server is Server.POSTGRES:
+            answers |= iom_graph_answers(running_server.base_url)
+        measure_server(running_server, settings, workdir, results, peer_only=peer_only)
+        return answers
 
 
 def run_sqlite(workdir: Path, settings: LoadSettings, results: RunResults) -> bytes:
     """The SQLite variants on one file (the first migrates and seeds it); the first's body."""
     url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     bodies = [
-        run_iom_graph(server, url, workdir, settings, results)
+        run_iom_graph(server, url, workdir, settings, results)[FULL_TRAVERSAL_POST]
         for server in variants_on(Database.SQLITE)
     ]
     return bodies[0]
@@ -138,26 +151,56 @@ def run_reference(
             measure_server(server, settings, workdir, results)
 
 
+def load_database(database_url: str) -> None:
+    """``python -m db load`` (migrate, then load the dataset) on the run's fresh database."""
+    note("PostgreSQL: python -m db load")
+    subprocess.run(
+        [sys.executable, "-m", "db", "--database-url", database_url, "load"],
+        cwd=REPO_ROOT,
+        check=True,
+        timeout=LOAD_TIMEOUT,
+        stdin=subprocess.DEVNULL,
+        stdout=sys.stderr,  # its progress with the benchmark's; stdout is the report
+        env={k: v for k, v in os.environ.items() if not k.startswith("IOM_GRAPH_")},
+    )
+
+
 def run_postgres(
-    maintenance_url: str, workdir: Path, settings: LoadSettings, results: RunResults
+    maintenance_url: str,
+    workdir: Path,
+    settings: LoadSettings,
+    results: RunResults,
+    *,
+    peer_only: bool = False,
 ) -> None:
-    """The PostgreSQL variants on one fresh database (the first migrates and seeds it)."""
+    """The PostgreSQL servers on one fresh database, loaded first: iom-graph's variants (the
+    first one's answers kept), then PostGraphile, checked against them."""
     with postgres.fresh_database(maintenance_url) as database_url:
+        load_database(database_url)
+        expected: dict[HttpRequest, bytes] = {}
         for server in variants_on(Database.POSTGRES):
-            run_iom_graph(server, database_url, workdir, settings, results)
+            if scenarios_of(server, peer_only):
+                expected |= run_iom_graph(
+                    server, database_url, workdir, settings, results, peer_only=peer_only
+                )
+        run_postgraphile(database_url, expected, workdir, settings, results, peer_only=peer_only)
 
 
 def run_benchmark(options: Options) -> RunResults:
     started = time.monotonic()
     settings = LoadSettings(options.rounds, options.duration)
     results = RunResults(describe_machine(), describe_settings(options))
+    if options.postgres_url:
+        peer.ensure_installed()
     with tempfile.TemporaryDirectory(prefix="iom-graph-bench-") as tmp:
         workdir = Path(tmp)
-        results.cold_starts = cold_starts(workdir, options.cold_starts)
-        expected = run_sqlite(workdir, settings, results)
-        run_ceiling(workdir, expected, settings, results)
-        run_reference(workdir, expected, settings, results)
+        if not options.peer_only:
+            results.cold_starts = cold_starts(workdir, options.cold_starts)
+            expected = run_sqlite(workdir, settings, results)
+            run_ceiling(workdir, expected, settings, results)
+            run_reference(workdir, expected, settings, results)
         if options.postgres_url:
-            run_postgres(options.postgres_url, workdir, settings, results)
+            peer_only = options.peer_only
+            run_postgres(options.postgres_url, workdir, settings, results, peer_only=peer_only)
     results.seconds = time.monotonic() - started
     return results

@@ -15,6 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmark import peer_queries
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "service" / "graphiql" / "examples"
 FULL_TRAVERSAL_QUERY = (EXAMPLES / "01-full-traversal.graphql").read_text(encoding="utf-8")
 FRENCH_NAMES_QUERY = (EXAMPLES / "04-french-names.graphql").read_text(encoding="utf-8")
@@ -38,7 +40,9 @@ class Server(StrEnum):
     CEILING = "ceiling (precomputed bytes)"
     REFERENCE = "reference (in-memory)"
     POSTGRES = "iom-graph, PostgreSQL"
+    POSTGRES_CACHED = "iom-graph, PostgreSQL, response cache on"
     POSTGRES_2_WORKERS = "iom-graph, PostgreSQL, 2 workers"
+    POSTGRAPHILE = "PostGraphile 5 (amber preset)"
 
 
 class Database(StrEnum):
@@ -58,17 +62,17 @@ class IomGraphVariant:
 # Started in this order within each database; the first SQLite one also gives the ceiling its
 # bytes. Every variant runs with the response cache off (servers.IOM_GRAPH_ENV) unless its
 # own settings turn it back on.
+RESPONSE_CACHE_ON = (("IOM_GRAPH_RESPONSE_CACHE_BYTES", str(64 * 1024 * 1024)),)
 IOM_GRAPH_VARIANTS: dict[Server, IomGraphVariant] = {
     Server.SQLITE: IomGraphVariant(Database.SQLITE),
-    Server.SQLITE_CACHED: IomGraphVariant(
-        Database.SQLITE, env=(("IOM_GRAPH_RESPONSE_CACHE_BYTES", str(64 * 1024 * 1024)),)
-    ),
+    Server.SQLITE_CACHED: IomGraphVariant(Database.SQLITE, env=RESPONSE_CACHE_ON),
     # Spans made as in production, then dropped (no collector to export to): the cost of
     # the instrumentation, not of the export.
     Server.SQLITE_TRACED: IomGraphVariant(
         Database.SQLITE, env=(("IOM_GRAPH_TRACING", "true"), ("OTEL_TRACES_EXPORTER", "none"))
     ),
     Server.POSTGRES: IomGraphVariant(Database.POSTGRES),
+    Server.POSTGRES_CACHED: IomGraphVariant(Database.POSTGRES, env=RESPONSE_CACHE_ON),
     Server.POSTGRES_2_WORKERS: IomGraphVariant(Database.POSTGRES, workers=2),
 }
 IOM_GRAPH_SERVERS = tuple(IOM_GRAPH_VARIANTS)
@@ -105,12 +109,20 @@ FULL_TRAVERSAL_GET = graphql_get(FULL_TRAVERSAL_QUERY)
 POINT_LOOKUP_POST = graphql_post(POINT_LOOKUP_QUERY)
 SEARCH_POST = graphql_post(SEARCH_QUERY)
 FRENCH_NAMES_POST = graphql_post(FRENCH_NAMES_QUERY)
+# The queries both iom-graph and PostGraphile answer (benchmark.peer_queries), each server's.
+NESTED_POST = graphql_post(peer_queries.NESTED_IOM_GRAPH)
+NESTED_PEER_POST = graphql_post(peer_queries.NESTED_POSTGRAPHILE)
+LOOKUP_POST = graphql_post(peer_queries.LOOKUP_IOM_GRAPH)
+LOOKUP_PEER_POST = graphql_post(peer_queries.LOOKUP_POSTGRAPHILE)
 
 # Scenario names the targets look up.
 FULL_TRAVERSAL = "full traversal"
 FULL_TRAVERSAL_GET_NAME = "full traversal (GET)"
 CACHED = "full traversal, cached repeat"
 REVALIDATED = "full traversal, GET + If-None-Match (304)"
+NESTED = "nested, no texts (as PostGraphile)"
+PEER_LOOKUP = "office by slug (as PostGraphile)"
+PEER_SCENARIOS = (NESTED, PEER_LOOKUP)  # each with a "× PostGraphile" ratio
 
 
 def slugify(text: str) -> str:
@@ -149,13 +161,25 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("point lookup", Server.SQLITE_TRACED, POINT_LOOKUP_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.CEILING, FULL_TRAVERSAL_POST),
     Scenario(FULL_TRAVERSAL, Server.REFERENCE, FULL_TRAVERSAL_POST),
+    Scenario(NESTED, Server.REFERENCE, NESTED_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.POSTGRES, FULL_TRAVERSAL_POST),
     Scenario("point lookup", Server.POSTGRES, POINT_LOOKUP_POST, latency_at_one=False),
     Scenario("search", Server.POSTGRES, SEARCH_POST, latency_at_one=False),
     Scenario("French names", Server.POSTGRES, FRENCH_NAMES_POST, latency_at_one=False),
+    Scenario(NESTED, Server.POSTGRES, NESTED_POST),
+    Scenario(PEER_LOOKUP, Server.POSTGRES, LOOKUP_POST),
+    Scenario(NESTED, Server.POSTGRES_CACHED, NESTED_POST, latency_at_one=False),
+    Scenario(PEER_LOOKUP, Server.POSTGRES_CACHED, LOOKUP_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.POSTGRES_2_WORKERS, FULL_TRAVERSAL_POST, latency_at_one=False),
+    Scenario(NESTED, Server.POSTGRAPHILE, NESTED_PEER_POST),
+    Scenario(PEER_LOOKUP, Server.POSTGRAPHILE, LOOKUP_PEER_POST),
 )
 
 
-def scenarios_of(server: Server) -> list[Scenario]:
-    return [scenario for scenario in SCENARIOS if scenario.server is server]
+def scenarios_of(server: Server, peer_only: bool = False) -> list[Scenario]:
+    """The server's scenarios; with ``peer_only``, only those PostGraphile answers too."""
+    return [
+        scenario
+        for scenario in SCENARIOS
+        if scenario.server is server and (scenario.name in PEER_SCENARIOS or not peer_only)
+    ]

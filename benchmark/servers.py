@@ -49,6 +49,9 @@ class ServerSpec:
     env: Mapping[str, str] = field(default_factory=dict)
     workers: int = 1
     factory: bool = False  # ``app`` names a function returning the application
+    # A server that is not a uvicorn app (PostGraphile): its command, "{port}" replaced.
+    command: tuple[str, ...] = ()
+    postgres_url: str | None = None  # its PostgreSQL database, whose backends' CPU is read
 
     @property
     def slug(self) -> str:
@@ -68,7 +71,9 @@ def iom_graph(server: Server, database_url: str) -> ServerSpec:
     """``server:app`` as ``IOM_GRAPH_VARIANTS[server]`` says, on ``database_url``."""
     variant = IOM_GRAPH_VARIANTS[server]
     env = {**IOM_GRAPH_ENV, **dict(variant.env), "IOM_GRAPH_DATABASE_URL": database_url}
-    return ServerSpec(server, "server:app", env, variant.workers)
+    on_postgres = database_url.startswith("postgresql")
+    postgres_url = database_url if on_postgres else None
+    return ServerSpec(server, "server:app", env, variant.workers, postgres_url=postgres_url)
 
 
 def free_port() -> int:
@@ -76,6 +81,12 @@ def free_port() -> int:
         probe.bind((HOST, 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def server_command(spec: ServerSpec, port: int) -> list[str]:
+    if spec.command:
+        return [part.replace("{port}", str(port)) for part in spec.command]
+    return uvicorn_command(spec, port)
 
 
 def uvicorn_command(spec: ServerSpec, port: int) -> list[str]:
@@ -94,7 +105,7 @@ def launch(spec: ServerSpec, port: int, log: Path) -> subprocess.Popen[bytes]:
     """Start the server in its own session (so stopping it reaches its workers)."""
     with log.open("ab") as output:
         return subprocess.Popen(
-            uvicorn_command(spec, port),
+            server_command(spec, port),
             cwd=REPO_ROOT,
             env=server_env(spec),
             stdin=subprocess.DEVNULL,
