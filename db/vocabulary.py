@@ -47,6 +47,9 @@ class RelationshipKindSlug(StrEnum):
     RELATIONS = "relations"
     TECHNICAL_SECRETARIAT = "technical_secretariat"
     CO_CHAIRS = "co_chairs"
+    # The partner of a co-chairing: the institution IOM co-chairs a body with (the body is the
+    # CO_CHAIRS link's institution, named in the same phrase).
+    CO_CHAIRS_WITH = "co_chairs_with"
     REPRESENTS_IOM_AT = "represents_iom_at"
     CAPACITY_BUILDING = "capacity_building"
     COLLABORATES_WITH = "collaborates_with"
@@ -57,6 +60,7 @@ class RelationshipKindSlug(StrEnum):
     PROMOTES = "promotes"
     CONVENES = "convenes"
     COVERS_MEMBER_STATES_OF = "covers_member_states_of"
+    COORDINATES_APPROACHES = "coordinates_approaches"
 
 
 class InstitutionKindSlug(StrEnum):

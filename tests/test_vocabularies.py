@@ -59,4 +59,4 @@ def test_relationship_kinds_are_described_as_in_the_dataset() -> None:
     definition = RelationshipKind.__strawberry_definition__  # type: ignore[attr-defined]
     described = {value.value: value.description for value in definition.values}
     assert described == curated()["relationship_kinds"]
-    assert len(described) == 17
+    assert len(described) == 19
