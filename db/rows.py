@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from db.countries import country_rows
+from db.coverage_rows import coverage_rows
 from db.entries import SEED_SOURCE, Dataset, DateFact, Institution
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
@@ -77,7 +78,7 @@ def _organisation_rows(dataset: Dataset, build: RowsBuilder) -> None:
     ):
         build.fact(org_ref, name, value.source, value.seed_phrase, value.note)
     build.fact(org_ref, "un_system_member", org.un_system.source, org.un_system.seed_phrase)
-    build.fact(org_ref, "un_status", org.un_system.status_source)
+    build.fact(org_ref, "un_status", org.un_system.status_source, note=org.un_system.status_quote)
     build.fact(org_ref, "un_joined", org.un_system.joined_source, note=org.un_system.joined_note)
     build.fact(org_ref, "headquarters", org.headquarters.source, note=org.headquarters.quote)
     build.fact(org_ref, "acronyms", None, note=org.acronyms_source_note)
@@ -167,15 +168,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
             build.fact(ref, "status", status.source, note=status.text)
         if office.notes:
             build.fact(ref, "notes", SEED_SOURCE, office.notes["seed_phrase"], office.notes["text"])
-        for code in coverage.countries if coverage else []:
-            inferred = coverage is not None and code in coverage.inferred
-            build.rows.coverage.append(
-                {
-                    "country_id": ("country", code),
-                    "office_id": ("office", office.slug),
-                    "inferred": inferred,
-                }
-            )
+        coverage_rows(office.slug, coverage, build)
 
 
 def _date_columns(bound: str, fact: DateFact, build: RowsBuilder) -> dict[str, Any]:

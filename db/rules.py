@@ -8,10 +8,11 @@ from datetime import date
 from enum import StrEnum
 
 from db.countries import iso_countries
-from db.entries import SEED_SOURCE, Dataset, DateFact, Office, SourcedText
+from db.entries import SEED_SOURCE, Coverage, Dataset, DateFact, Office, SourcedText
 from db.partial_dates import PartialDate
 from db.vocabulary import (
     ConfidenceLevel,
+    CoverageEvidenceKind,
     InstitutionKindSlug,
     LanguageCode,
     OfficeKind,
@@ -139,14 +140,26 @@ def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
                         f"{where} coverage: {code} is already supported by office {other!r}"
                     )
             covered.setdefault(code, []).append(office.slug)
-        for code in coverage.inferred:
-            if code not in coverage.countries:
-                check.problems.append(f"{where} coverage: inferred {code} is not in its countries")
+        _evidence_rules(where, coverage, check)
         for slug in coverage.derived_from:
             if slug not in offices:
                 check.problems.append(f"{where} coverage: derived from unknown office {slug!r}")
     _succession_rules(dataset, check, offices)
     return offices
+
+
+def _evidence_rules(where: str, coverage: Coverage, check: Checker) -> None:
+    """Evidence names known countries; only a page that lists a country states it (high), and
+    a country assigned to another office is not in this office's list."""
+    for rank, item in enumerate(coverage.evidence, start=1):
+        at = f"{where} coverage evidence {rank}"
+        for code in item.countries:
+            check.country(at, code)
+        if item.confidence == ConfidenceLevel.HIGH and item.kind != CoverageEvidenceKind.LISTS:
+            check.problems.append(f"{at}: only a page that lists countries can be high")
+        if item.kind == CoverageEvidenceKind.ASSIGNED_ELSEWHERE:
+            for code in set(item.countries) & set(coverage.countries):
+                check.problems.append(f"{at}: {code} is assigned elsewhere but in the list")
 
 
 # When an office is surely in force: from the last day its start may be to the first day its

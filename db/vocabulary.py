@@ -29,6 +29,19 @@ class ConfidenceLevel(StrEnum):
     LOW = "low"
 
 
+class CoverageEvidenceKind(StrEnum):
+    """What a page says about an office and a country (``coverage_evidence.kind``)."""
+
+    # The page names the country among the countries the office covers (its list, or part).
+    LISTS = "lists"
+    # The page names the country in the office's work (a report, a programme, a consultation
+    # it serves) without saying that the office covers it.
+    MENTIONS = "mentions"
+    # The page says another office covers the country (Guyana, Suriname: San José, not
+    # Buenos Aires).
+    ASSIGNED_ELSEWHERE = "assigned_elsewhere"
+
+
 class SeverityLevel(StrEnum):
     """How much a data-quality note matters."""
 

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from resolvers import (
     country,
+    coverage_evidence,
     institution,
     leadership,
     link,
@@ -67,6 +68,7 @@ class Loaders:
         self.country_by_id = _loader(db, country.countries_by_ids)
         self.country_by_code = _loader(db, country.countries_by_codes)
         self.countries_by_office = _list_loader(db, country.countries_by_office_ids)
+        self.evidence_by_country = _list_loader(db, coverage_evidence.evidence_by_country_ids)
         self.institution_by_id = _loader(db, institution.institutions_by_ids)
         self.institution_by_slug = _loader(db, institution.institutions_by_slugs)
         self.institutions_by_parent = _list_loader(db, institution.institutions_by_parent_ids)

@@ -40,7 +40,7 @@ COUNTRIES_PER_OFFICE = {
     "cairo": (17, "medium"),
     "dakar": (23, "medium"),
     "nairobi": (10, "high"),
-    "pretoria": (15, "medium"),
+    "pretoria": (15, "high"),
     "buenos-aires": (10, "high"),
     "san-jose": (25, "low"),
     # The 2024 successors: derived unions of their predecessors' lists.
@@ -99,7 +99,7 @@ def test_counts(seeded_engine: Engine) -> None:
     assert count(seeded_engine, Institution) == 75
     assert count(seeded_engine, OfficeInstitutionLink) == 89
     assert count(seeded_engine, OfficeCountry) == 190 + 51 + 35
-    assert count(seeded_engine, DataQualityNote) == 18
+    assert count(seeded_engine, DataQualityNote) == 19
 
 
 def test_every_iso_country_exists_plus_kosovo(seeded_engine: Engine) -> None:

@@ -346,7 +346,7 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
         "iom.yaml: valid: 12 offices, 75 institutions, 89 links, 190 supported countries, "
-        "18 data-quality notes; version "
+        "19 data-quality notes; version "
     )
     first = subprocess.run(
         [sys.executable, "-m", "db", "--database-url", url, "load"],
