@@ -25,7 +25,7 @@ DEFAULT_DATASET_PATH = DATA_DIR / "iom.yaml"
 _DERIVATION_MODULES = (
     "rows.py",
     "row_builder.py",
-    "coverage_rows.py",
+    "evidence_rows.py",
     "countries.py",
     "text.py",
     "entries.py",

@@ -76,6 +76,15 @@ class Headquarters(Strict):
     quote: str
 
 
+class OrganisationStatement(Strict):
+    """A relationship the seed states between the organisation itself and an institution."""
+
+    slug: str
+    institution: str
+    relationship: str
+    phrase_fr: str
+
+
 class Organisation(Open):
     slug: str
     names: dict[str, SourcedText]
@@ -86,6 +95,7 @@ class Organisation(Open):
     countries_present: SourcedValue
     un_system: UnSystem
     headquarters: Headquarters
+    statements: list[OrganisationStatement] = Field(default_factory=list)
 
 
 class Holder(Open):
@@ -128,7 +138,7 @@ class Coverage(Strict):
     method: str
     countries: list[str]
     # Per-country evidence; a country of ``countries`` is inferred unless an item of
-    # confidence high lists it (db.coverage_rows).
+    # confidence high lists it (db.evidence_rows).
     evidence: list[CoverageEvidence] = Field(default_factory=list)
     # The offices whose lists this one unites (a successor's), when no page states its own.
     derived_from: list[str] = Field(default_factory=list)

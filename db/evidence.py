@@ -1,10 +1,11 @@
-"""Per-country coverage evidence: which page says what about an office and a country.
+"""Evidence beside the entities: per-country coverage evidence (which page says what about an
+office and a country) and the seed's statements about the organisation and an institution.
 
 Apart from ``db.models`` (which keeps the curated entities) so each module stays short; the
 loader and the migrations know both.
 """
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 from db.vocabulary import ConfidenceLevel, CoverageEvidenceKind, one_of
@@ -41,3 +42,24 @@ class CoverageEvidence(SQLModel, table=True):
     quote: str | None = None
     confidence: str = Field(max_length=8)
     note: str | None = None
+
+
+class OrganisationStatement(SQLModel, table=True):
+    """A relationship the seed page states between the organisation itself and an institution
+    (IOM supports the 2030 Agenda): an office-institution link has an office at one end."""
+
+    __tablename__ = "organisation_statement"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    rank: int
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisation.id"), nullable=False, index=True)
+    )
+    institution_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("institution.id"), nullable=False, index=True)
+    )
+    relationship_kind: str = Field(
+        sa_column=Column(String(64), ForeignKey("relationship_kind.slug"), nullable=False)
+    )
+    phrase_fr: str
+    source_url: str

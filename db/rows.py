@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from db.countries import country_rows
-from db.coverage_rows import coverage_rows
 from db.entries import SEED_SOURCE, Dataset, DateFact, Institution
+from db.evidence_rows import coverage_rows, statement_rows
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
 from db.vocabulary import SubjectType
@@ -35,6 +35,7 @@ def desired_rows(dataset: Dataset) -> DesiredRows:
         _office_rows,
         _institution_rows,
         _link_rows,
+        statement_rows,
         _note_rows,
     ):
         add_rows(dataset, build)

@@ -74,6 +74,7 @@ def check_rules(dataset: Dataset, seed_text: str) -> list[str]:
     offices = _office_rules(dataset, check)
     institutions = _institution_rules(dataset, check)
     _link_rules(dataset, check, offices, institutions)
+    _statement_rules(dataset, check, institutions)
     subjects = {
         "organisation": {dataset.organisation.slug},
         "leadership": leadership,
@@ -247,6 +248,20 @@ def _institution_rules(dataset: Dataset, check: Checker) -> set[str]:
             check.problems.append(f"{where}: parent is unknown institution {institution.parent!r}")
         check.in_seed(f"{where} acronym_in_seed", institution.acronym_in_seed)
     return institutions
+
+
+def _statement_rules(dataset: Dataset, check: Checker, institutions: set[str]) -> None:
+    statements = dataset.organisation.statements
+    check.unique("statement", [statement.slug for statement in statements])
+    for statement in statements:
+        where = f"organisation statement {statement.slug!r}"
+        if statement.institution not in institutions:
+            check.problems.append(f"{where}: unknown institution {statement.institution!r}")
+        if statement.relationship not in dataset.relationship_kinds:
+            check.problems.append(
+                f"{where}: relationship {statement.relationship!r} is not in relationship_kinds"
+            )
+        check.in_seed(f"{where} phrase_fr", statement.phrase_fr)
 
 
 def _link_rules(

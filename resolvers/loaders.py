@@ -16,6 +16,7 @@ from resolvers import (
     link,
     organisation,
     provenance,
+    statement,
     succession,
 )
 from resolvers import regional_office as office
@@ -74,6 +75,8 @@ class Loaders:
         self.institutions_by_parent = _list_loader(db, institution.institutions_by_parent_ids)
         self.links_by_office = _list_loader(db, link.links_by_office_ids)
         self.links_by_institution = _list_loader(db, link.links_by_institution_ids)
+        self.statements_by_organisation = _list_loader(db, statement.statements_by_organisation_ids)
+        self.statements_by_institution = _list_loader(db, statement.statements_by_institution_ids)
         self.sources_by_subject = _list_loader(db, provenance.sources_by_subjects)
         self.notes_by_subject = _list_loader(db, provenance.notes_by_subjects)
         self.note_by_id = _loader(db, provenance.notes_by_ids)

@@ -96,7 +96,7 @@ def test_leadership_and_reporting_lines(seeded_engine: Engine) -> None:
 def test_counts(seeded_engine: Engine) -> None:
     # The seed page's nine, two successors and the Global Office in Brussels.
     assert count(seeded_engine, RegionalOffice) == 12
-    assert count(seeded_engine, Institution) == 75
+    assert count(seeded_engine, Institution) == 76
     assert count(seeded_engine, OfficeInstitutionLink) == 89
     assert count(seeded_engine, OfficeCountry) == 190 + 51 + 35
     assert count(seeded_engine, DataQualityNote) == 19
@@ -184,8 +184,8 @@ def test_names_are_bilingual_and_french_is_the_seed(seeded_engine: Engine) -> No
     by_language: dict[str, dict[str, str]] = {}
     for slug, language, text in names:
         by_language.setdefault(language, {})[slug] = text
-    assert len(by_language["en"]) == 75
-    assert len(by_language["fr"]) == 75
+    assert len(by_language["en"]) == 76
+    assert len(by_language["fr"]) == 76
     assert by_language["fr"]["escwa"] == "Commission économique et sociale pour l’Asie occidentale"
     assert (
         by_language["en"]["escwa"]

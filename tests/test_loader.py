@@ -328,7 +328,7 @@ def test_an_edited_file_applies_exactly_the_difference(
                 Translation.language == "en",
             )
         ).scalar_one()
-    assert len(slugs) == 74
+    assert len(slugs) == 75
     assert "paho" not in slugs
     assert len(links) == 88
     assert escwa == "ESCWA, renamed"
@@ -345,7 +345,7 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
-        "iom.yaml: valid: 12 offices, 75 institutions, 89 links, 190 supported countries, "
+        "iom.yaml: valid: 12 offices, 76 institutions, 89 links, 190 supported countries, "
         "19 data-quality notes; version "
     )
     first = subprocess.run(
@@ -357,7 +357,7 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     )
     assert first.returncode == 0, first.stderr
     assert "  office_institution_link: 89 rows" in first.stdout
-    assert "  institution                  +75" in first.stdout
+    assert "  institution                  +76" in first.stdout
     second = subprocess.run(
         [sys.executable, "-m", "db", "--database-url", url, "load"],
         cwd=ROOT,

@@ -98,3 +98,52 @@ async def test_brussels_states_six_relationships_with_the_eu(execute: Execute) -
         "aide aux fins de renforcement des relations et des contacts de l’OIM avec les "
         "institutions de l’Union européenne"
     )
+
+
+AGENDA = """
+{
+  organisation {
+    statements {
+      slug relationship evidence { phrase language sourceUrl }
+      institution { slug name(lang: EN) frenchName: name(lang: FR) kind }
+    }
+  }
+  institution(slug: "agenda-2030") {
+    organisationStatements { relationship organisation { slug } }
+    regionalOffices { totalCount }
+  }
+}
+"""
+
+
+async def test_the_organisation_supports_the_2030_agenda(execute: Execute) -> None:
+    result = await execute(AGENDA)
+    assert result.errors is None, result.errors
+    assert result.data == {
+        "organisation": {
+            "statements": [
+                {
+                    "slug": "statement-001",
+                    "relationship": "SUPPORTS",
+                    "evidence": {
+                        "phrase": "l'OIM joue un rôle clé pour soutenir la réalisation du "
+                        "Programme 2030",
+                        "language": "fr",
+                        "sourceUrl": "https://iom.int/fr/bureaux-regionaux",
+                    },
+                    "institution": {
+                        "slug": "agenda-2030",
+                        "name": "2030 Agenda for Sustainable Development",
+                        "frenchName": "Programme 2030",
+                        "kind": "OTHER",
+                    },
+                }
+            ]
+        },
+        "institution": {
+            "organisationStatements": [
+                {"relationship": "SUPPORTS", "organisation": {"slug": "iom"}}
+            ],
+            "regionalOffices": {"totalCount": 0},
+        },
+    }

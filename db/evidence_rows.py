@@ -1,7 +1,7 @@
-"""The coverage rows of one office: the countries it supports, whether each is inferred, and
-the per-country evidence the reference gives."""
+"""The rows of ``db.evidence`` and of coverage: the countries an office supports, whether each
+is inferred, the per-country evidence the reference gives; the organisation's statements."""
 
-from db.entries import Coverage
+from db.entries import Coverage, Dataset
 from db.row_builder import RowsBuilder
 from db.vocabulary import ConfidenceLevel, CoverageEvidenceKind
 
@@ -44,3 +44,19 @@ def coverage_rows(office_slug: str, coverage: Coverage | None, build: RowsBuilde
                     "note": item.note,
                 }
             )
+
+
+def statement_rows(dataset: Dataset, build: RowsBuilder) -> None:
+    org = dataset.organisation
+    for rank, statement in enumerate(org.statements, start=1):
+        build.rows.statements.append(
+            {
+                "slug": statement.slug,
+                "rank": rank,
+                "organisation_id": ("organisation", org.slug),
+                "institution_id": ("institution", statement.institution),
+                "relationship_kind": statement.relationship,
+                "phrase_fr": statement.phrase_fr,
+                "source_url": build.seed_url,
+            }
+        )
