@@ -22,7 +22,14 @@ DEFAULT_DATASET_PATH = DATA_DIR / "iom.yaml"
 # The modules that turn the file into rows (derived search terms, country names, texts). The
 # dataset version covers their code too: a release that derives other rows from the same file
 # (say, new search terms) is a new version, so no cache keeps answers of the old rows.
-_DERIVATION_MODULES = ("rows.py", "row_builder.py", "countries.py", "text.py", "entries.py")
+_DERIVATION_MODULES = (
+    "rows.py",
+    "row_builder.py",
+    "evidence_rows.py",
+    "countries.py",
+    "text.py",
+    "entries.py",
+)
 
 
 class DatasetError(Exception):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from db.vocabulary import (
     ConfidenceLevel,
+    CoverageEvidenceKind,
     DatePrecision,
     OfficeKind,
     SeverityLevel,
@@ -66,6 +67,7 @@ class UnSystem(Strict):
     seed_phrase: str
     status_en: str
     status_source: str
+    status_quote: str | None = None
     joined: str
     joined_source: str
     joined_note: str | None = None
@@ -78,6 +80,15 @@ class Headquarters(Strict):
     quote: str
 
 
+class OrganisationStatement(Strict):
+    """A relationship the seed states between the organisation itself and an institution."""
+
+    slug: str
+    institution: str
+    relationship: str
+    phrase_fr: str
+
+
 class Organisation(Open):
     slug: str
     names: dict[str, SourcedText]
@@ -88,6 +99,7 @@ class Organisation(Open):
     countries_present: SourcedValue
     un_system: UnSystem
     headquarters: Headquarters
+    statements: list[OrganisationStatement] = Field(default_factory=list)
 
 
 class Holder(Open):
@@ -112,12 +124,26 @@ class StatusNote(Strict):
     source: str
 
 
+class CoverageEvidence(Strict):
+    """One page's word on some countries of an office: what it says (``kind``), the phrase
+    when the reference quotes it, and how strongly it supports that the office covers them."""
+
+    kind: CoverageEvidenceKind
+    source: str
+    quote: str | None = None
+    confidence: ConfidenceLevel
+    note: str | None = None
+    countries: list[str]
+
+
 class Coverage(Strict):
     confidence: ConfidenceLevel
     source: str | None
     method: str
     countries: list[str]
-    inferred: list[str] = Field(default_factory=list)
+    # Per-country evidence; a country of ``countries`` is inferred unless an item of
+    # confidence high lists it (db.evidence_rows).
+    evidence: list[CoverageEvidence] = Field(default_factory=list)
     # The offices whose lists this one unites (a successor's), when no page states its own.
     derived_from: list[str] = Field(default_factory=list)
 

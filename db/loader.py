@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 from db.dataset import DEFAULT_DATASET_PATH, LoadedDataset, read_dataset
 from db.derived import DatasetVersion, SearchTerm
+from db.evidence import CoverageEvidence, OrganisationStatement
 from db.models import (
     Country,
     DataQualityNote,
@@ -49,8 +50,10 @@ ENTITY_TABLES: list[tuple[type[SQLModel], tuple[str, ...], str, str | None]] = [
     (RegionalOffice, ("slug",), "offices", "office"),
     (OfficeSuccession, ("predecessor_id", "successor_id"), "successions", None),
     (OfficeCountry, ("country_id", "office_id"), "coverage", None),
+    (CoverageEvidence, ("office_id", "country_id", "rank"), "coverage_evidence", None),
     (Institution, ("slug",), "institutions", "institution"),
     (OfficeInstitutionLink, ("slug",), "links", "link"),
+    (OrganisationStatement, ("slug",), "statements", None),
     (DataQualityNote, ("slug",), "notes", "data_quality_note"),
 ]
 SELF_REFERENCES = {"leadership_unit": "reports_to_id", "institution": "parent_id"}

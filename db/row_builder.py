@@ -26,8 +26,10 @@ class DesiredRows:
     offices: list[dict[str, Any]] = field(default_factory=list)
     successions: list[dict[str, Any]] = field(default_factory=list)
     coverage: list[dict[str, Any]] = field(default_factory=list)
+    coverage_evidence: list[dict[str, Any]] = field(default_factory=list)
     institutions: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     # Subject-keyed rows: "subject" holds a Ref until the loader swaps it for an id.
     translations: list[dict[str, Any]] = field(default_factory=list)

@@ -6,6 +6,7 @@ from typing import Any
 
 from db.countries import country_rows
 from db.entries import SEED_SOURCE, Dataset, DateFact, Office
+from db.evidence_rows import coverage_rows, statement_rows
 from db.institution_rows import institution_rows
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
@@ -46,6 +47,7 @@ def desired_rows(dataset: Dataset, seed_text: str) -> DesiredRows:
         _office_rows,
         institution_rows,
         _link_rows,
+        statement_rows,
         _note_rows,
     ):
         add_rows(dataset, build)
@@ -91,7 +93,7 @@ def _organisation_rows(dataset: Dataset, build: RowsBuilder) -> None:
     ):
         build.fact(org_ref, name, value.source, value.seed_phrase, value.note)
     build.fact(org_ref, "un_system_member", org.un_system.source, org.un_system.seed_phrase)
-    build.fact(org_ref, "un_status", org.un_system.status_source)
+    build.fact(org_ref, "un_status", org.un_system.status_source, note=org.un_system.status_quote)
     build.fact(org_ref, "un_joined", org.un_system.joined_source, note=org.un_system.joined_note)
     build.fact(org_ref, "headquarters", org.headquarters.source, note=org.headquarters.quote)
 
@@ -186,15 +188,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
             build.fact(ref, "status", status.source, note=status.text)
         if office.notes:
             build.fact(ref, "notes", SEED_SOURCE, office.notes["seed_phrase"], office.notes["text"])
-        for code in coverage.countries if coverage else []:
-            inferred = coverage is not None and code in coverage.inferred
-            build.rows.coverage.append(
-                {
-                    "country_id": ("country", code),
-                    "office_id": ("office", office.slug),
-                    "inferred": inferred,
-                }
-            )
+        coverage_rows(office.slug, coverage, build)
 
 
 def _office_cities(ref: Ref, office: Office, build: RowsBuilder) -> None:

@@ -8,10 +8,11 @@ from datetime import date
 from enum import StrEnum
 
 from db.countries import iso_countries
-from db.entries import SEED_SOURCE, Dataset, DateFact, Office, SourcedText
+from db.entries import SEED_SOURCE, Coverage, Dataset, DateFact, Office, SourcedText
 from db.partial_dates import PartialDate
 from db.vocabulary import (
     ConfidenceLevel,
+    CoverageEvidenceKind,
     InstitutionKindSlug,
     LanguageCode,
     OfficeKind,
@@ -73,6 +74,7 @@ def check_rules(dataset: Dataset, seed_text: str) -> list[str]:
     offices = _office_rules(dataset, check)
     institutions = _institution_rules(dataset, check)
     _link_rules(dataset, check, offices, institutions)
+    _statement_rules(dataset, check, institutions)
     subjects = {
         "organisation": {dataset.organisation.slug},
         "leadership": leadership,
@@ -142,14 +144,26 @@ def _office_rules(dataset: Dataset, check: Checker) -> set[str]:
                         f"{where} coverage: {code} is already supported by office {other!r}"
                     )
             covered.setdefault(code, []).append(office.slug)
-        for code in coverage.inferred:
-            if code not in coverage.countries:
-                check.problems.append(f"{where} coverage: inferred {code} is not in its countries")
+        _evidence_rules(where, coverage, check)
         for slug in coverage.derived_from:
             if slug not in offices:
                 check.problems.append(f"{where} coverage: derived from unknown office {slug!r}")
     _succession_rules(dataset, check, offices)
     return offices
+
+
+def _evidence_rules(where: str, coverage: Coverage, check: Checker) -> None:
+    """Evidence names known countries; only a page that lists a country states it (high), and
+    a country assigned to another office is not in this office's list."""
+    for rank, item in enumerate(coverage.evidence, start=1):
+        at = f"{where} coverage evidence {rank}"
+        for code in item.countries:
+            check.country(at, code)
+        if item.confidence == ConfidenceLevel.HIGH and item.kind != CoverageEvidenceKind.LISTS:
+            check.problems.append(f"{at}: only a page that lists countries can be high")
+        if item.kind == CoverageEvidenceKind.ASSIGNED_ELSEWHERE:
+            for code in set(item.countries) & set(coverage.countries):
+                check.problems.append(f"{at}: {code} is assigned elsewhere but in the list")
 
 
 # When an office is surely in force: from the last day its start may be to the first day its
@@ -238,6 +252,20 @@ def _institution_rules(dataset: Dataset, check: Checker) -> set[str]:
             check.problems.append(f"{where}: parent is unknown institution {institution.parent!r}")
         check.in_seed(f"{where} acronym_in_seed", institution.acronym_in_seed)
     return institutions
+
+
+def _statement_rules(dataset: Dataset, check: Checker, institutions: set[str]) -> None:
+    statements = dataset.organisation.statements
+    check.unique("statement", [statement.slug for statement in statements])
+    for statement in statements:
+        where = f"organisation statement {statement.slug!r}"
+        if statement.institution not in institutions:
+            check.problems.append(f"{where}: unknown institution {statement.institution!r}")
+        if statement.relationship not in dataset.relationship_kinds:
+            check.problems.append(
+                f"{where}: relationship {statement.relationship!r} is not in relationship_kinds"
+            )
+        check.in_seed(f"{where} phrase_fr", statement.phrase_fr)
 
 
 def _link_rules(

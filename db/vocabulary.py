@@ -30,6 +30,19 @@ class ConfidenceLevel(StrEnum):
     LOW = "low"
 
 
+class CoverageEvidenceKind(StrEnum):
+    """What a page says about an office and a country (``coverage_evidence.kind``)."""
+
+    # The page names the country among the countries the office covers (its list, or part).
+    LISTS = "lists"
+    # The page names the country in the office's work (a report, a programme, a consultation
+    # it serves) without saying that the office covers it.
+    MENTIONS = "mentions"
+    # The page says another office covers the country (Guyana, Suriname: San José, not
+    # Buenos Aires).
+    ASSIGNED_ELSEWHERE = "assigned_elsewhere"
+
+
 class SeverityLevel(StrEnum):
     """How much a data-quality note matters."""
 
@@ -48,6 +61,9 @@ class RelationshipKindSlug(StrEnum):
     RELATIONS = "relations"
     TECHNICAL_SECRETARIAT = "technical_secretariat"
     CO_CHAIRS = "co_chairs"
+    # The partner of a co-chairing: the institution IOM co-chairs a body with (the body is the
+    # CO_CHAIRS link's institution, named in the same phrase).
+    CO_CHAIRS_WITH = "co_chairs_with"
     REPRESENTS_IOM_AT = "represents_iom_at"
     CAPACITY_BUILDING = "capacity_building"
     COLLABORATES_WITH = "collaborates_with"
@@ -58,6 +74,7 @@ class RelationshipKindSlug(StrEnum):
     PROMOTES = "promotes"
     CONVENES = "convenes"
     COVERS_MEMBER_STATES_OF = "covers_member_states_of"
+    COORDINATES_APPROACHES = "coordinates_approaches"
 
 
 class InstitutionKindSlug(StrEnum):

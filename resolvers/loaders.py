@@ -10,11 +10,13 @@ from strawberry.dataloader import DataLoader
 
 from resolvers import (
     country,
+    coverage_evidence,
     institution,
     leadership,
     link,
     organisation,
     provenance,
+    statement,
     succession,
 )
 from resolvers import regional_office as office
@@ -67,11 +69,14 @@ class Loaders:
         self.country_by_id = _loader(db, country.countries_by_ids)
         self.country_by_code = _loader(db, country.countries_by_codes)
         self.countries_by_office = _list_loader(db, country.countries_by_office_ids)
+        self.evidence_by_country = _list_loader(db, coverage_evidence.evidence_by_country_ids)
         self.institution_by_id = _loader(db, institution.institutions_by_ids)
         self.institution_by_slug = _loader(db, institution.institutions_by_slugs)
         self.institutions_by_parent = _list_loader(db, institution.institutions_by_parent_ids)
         self.links_by_office = _list_loader(db, link.links_by_office_ids)
         self.links_by_institution = _list_loader(db, link.links_by_institution_ids)
+        self.statements_by_organisation = _list_loader(db, statement.statements_by_organisation_ids)
+        self.statements_by_institution = _list_loader(db, statement.statements_by_institution_ids)
         self.sources_by_subject = _list_loader(db, provenance.sources_by_subjects)
         self.notes_by_subject = _list_loader(db, provenance.notes_by_subjects)
         self.note_by_id = _loader(db, provenance.notes_by_ids)

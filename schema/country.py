@@ -10,6 +10,7 @@ from resolvers.country import CountryRecord
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import office_for_country, offices_in_force
 from schema.context import Info
+from schema.coverage_evidence import CoverageEvidence
 from schema.entity import KeyedNode
 from schema.language import LangArgument, localized, required_text
 from schema.provenance import Sourced
@@ -84,12 +85,25 @@ class Country(Sourced, KeyedNode):
         return RegionalOffice.from_record(record, day) if record else None
 
     @strawberry.field(
-        description="True when that office's support is inferred rather than listed by IOM "
-        "(see the office's coverage method)."
+        description="True when that office's support is inferred: no IOM page states this "
+        "country in that office's list (no HIGH item of `coverageEvidence` lists it), so it is "
+        "derived, counted or named only by weaker pages (see the office's coverage method). "
+        "False where an IOM page lists it, and where no office supports the country."
     )
     async def coverage_inferred(self, info: Info, as_of: AsOf = None) -> bool:
         record = await self._office(info, answer_day(info, as_of, self.as_of))
         return any(c.inferred for c in self.record.coverage if record and c.office_id == record.id)
+
+    @strawberry.field(
+        description="Every page that speaks of this country and an office: whether it lists "
+        "the country among the office's countries, mentions it, or assigns it elsewhere, with "
+        "its quote and confidence. All offices, whatever the day, in the offices' order (a "
+        "page may concern an office that supports no longer, or never did: the United "
+        "Kingdom's)."
+    )
+    async def coverage_evidence(self, info: Info) -> list[CoverageEvidence]:
+        records = await info.context.loaders.evidence_by_country.load(self.record.id)
+        return [CoverageEvidence.from_record(r, self.as_of) for r in records]
 
     @strawberry.field(
         description="Regional offices located in this country and in force on the day asked for."

@@ -15,6 +15,7 @@ from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, First, Last
 from schema.provenance import Confidence, Sourced
 from schema.regional_office import RegionalOffice
+from schema.statement import OrganisationStatement
 
 
 @strawberry.enum(description="What sort of body an institution is.")
@@ -146,3 +147,12 @@ class Institution(Sourced, KeyedNode):
             PageRequest(first, after, last, before, info.context.page_limits),
             lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
         )
+
+    @strawberry.field(
+        description="What the seed page states the organisation itself does with this "
+        "institution (the 2030 Agenda: IOM supports it); empty for most institutions, which "
+        "only offices relate to."
+    )
+    async def organisation_statements(self, info: Info) -> list[OrganisationStatement]:
+        records = await info.context.loaders.statements_by_institution.load(self.record.id)
+        return [OrganisationStatement.from_record(r) for r in records]

@@ -32,12 +32,16 @@ class RelationshipKind(Enum):
     RELATIONS = strawberry.enum_value(
         "relations",
         description="entretient des relations/contacts avec; est chargé des relations avec; "
-        "coordonne les relations et les contacts",
+        "coordonne les relations et les contacts; aide aux fins de renforcement des relations "
+        "et des contacts avec",
     )
     TECHNICAL_SECRETARIAT = strawberry.enum_value(
         "technical_secretariat", description="assure le secrétariat technique"
     )
     CO_CHAIRS = strawberry.enum_value("co_chairs", description="copréside")
+    CO_CHAIRS_WITH = strawberry.enum_value(
+        "co_chairs_with", description="avec laquelle l’OIM copréside"
+    )
     REPRESENTS_IOM_AT = strawberry.enum_value(
         "represents_iom_at", description="représente l’OIM à / au sein du"
     )
@@ -58,6 +62,10 @@ class RelationshipKind(Enum):
     COVERS_MEMBER_STATES_OF = strawberry.enum_value(
         "covers_member_states_of",
         description="appui aux bureaux situés dans les États membres de",
+    )
+    COORDINATES_APPROACHES = strawberry.enum_value(
+        "coordinates_approaches",
+        description="coordination des approches institutionnelles de l’OIM concernant",
     )
 
 

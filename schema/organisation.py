@@ -17,6 +17,7 @@ from schema.leadership import LeadershipPosition
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Sourced
 from schema.regional_office import RegionalOffice
+from schema.statement import OrganisationStatement
 from schema.validity import AsOf, StructureChange, answer_day, structure_changes
 
 
@@ -83,6 +84,14 @@ class Organisation(Sourced, KeyedNode):
         records = await info.context.loaders.leadership_by_organisation.load(self.record.id)
         info.context.loaders.leadership_by_id.prime_many({r.id: r for r in records})
         return [LeadershipPosition.from_record(r) for r in records]
+
+    @strawberry.field(
+        description="What the seed page states the organisation itself does with an "
+        "institution (no office involved): it supports the 2030 Agenda. In the page's order."
+    )
+    async def statements(self, info: Info) -> list[OrganisationStatement]:
+        records = await info.context.loaders.statements_by_organisation.load(self.record.id)
+        return [OrganisationStatement.from_record(r) for r in records]
 
     @strawberry.field(
         description="Regional offices in force on the day asked for, in the seed page's order "

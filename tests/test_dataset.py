@@ -40,7 +40,7 @@ COUNTRIES_PER_OFFICE = {
     "cairo": (17, "medium"),
     "dakar": (23, "medium"),
     "nairobi": (10, "high"),
-    "pretoria": (15, "medium"),
+    "pretoria": (15, "high"),
     "buenos-aires": (10, "high"),
     "san-jose": (25, "low"),
     # The 2024 successors: derived unions of their predecessors' lists.
@@ -96,10 +96,10 @@ def test_leadership_and_reporting_lines(seeded_engine: Engine) -> None:
 def test_counts(seeded_engine: Engine) -> None:
     # The seed page's nine, two successors and the Global Office in Brussels.
     assert count(seeded_engine, RegionalOffice) == 12
-    assert count(seeded_engine, Institution) == 75
-    assert count(seeded_engine, OfficeInstitutionLink) == 84
+    assert count(seeded_engine, Institution) == 76
+    assert count(seeded_engine, OfficeInstitutionLink) == 89
     assert count(seeded_engine, OfficeCountry) == 190 + 51 + 35
-    assert count(seeded_engine, DataQualityNote) == 18
+    assert count(seeded_engine, DataQualityNote) == 19
 
 
 def test_every_iso_country_exists_plus_kosovo(seeded_engine: Engine) -> None:
@@ -147,20 +147,27 @@ def test_host_country_of_each_office(seeded_engine: Engine) -> None:
     assert dict(rows) == HOST_COUNTRIES
 
 
-def test_cairo_escwa_link_keeps_its_phrase(seeded_engine: Engine) -> None:
+def test_cairo_escwa_links_keep_their_phrases(seeded_engine: Engine) -> None:
     with seeded_engine.connect() as connection:
-        link = connection.execute(
+        relations, co_chairing = connection.execute(
             select(OfficeInstitutionLink)  # type: ignore[call-overload]
             .join(RegionalOffice, RegionalOffice.id == OfficeInstitutionLink.office_id)
             .join(Institution, Institution.id == OfficeInstitutionLink.institution_id)
             .where(RegionalOffice.slug == "cairo", Institution.slug == "escwa")
-        ).one()
-    assert link.relationship_kind == "relations"
-    assert link.phrase_fr == "et la Commission économique et sociale pour l’Asie occidentale"
-    assert link.governing_phrase_fr == (
+            .order_by(OfficeInstitutionLink.rank)
+        ).all()
+    assert relations.relationship_kind == "relations"
+    assert relations.phrase_fr == "et la Commission économique et sociale pour l’Asie occidentale"
+    assert relations.governing_phrase_fr == (
         "entretient des relations et des partenariats avec des organisations régionales"
     )
-    assert link.source_url == "https://iom.int/fr/bureaux-regionaux"
+    assert relations.source_url == "https://iom.int/fr/bureaux-regionaux"
+    assert co_chairing.relationship_kind == "co_chairs_with"
+    assert co_chairing.phrase_fr == (
+        "la Commission économique et sociale pour l’Asie occidentale – avec laquelle l’OIM "
+        "copréside le Groupe de travail interinstitutions sur la migration internationale dans "
+        "la région arabe"
+    )
 
 
 def test_names_are_bilingual_and_french_is_the_seed(seeded_engine: Engine) -> None:
@@ -177,8 +184,8 @@ def test_names_are_bilingual_and_french_is_the_seed(seeded_engine: Engine) -> No
     by_language: dict[str, dict[str, str]] = {}
     for slug, language, text in names:
         by_language.setdefault(language, {})[slug] = text
-    assert len(by_language["en"]) == 75
-    assert len(by_language["fr"]) == 75
+    assert len(by_language["en"]) == 76
+    assert len(by_language["fr"]) == 76
     assert by_language["fr"]["escwa"] == "Commission économique et sociale pour l’Asie occidentale"
     assert (
         by_language["en"]["escwa"]
@@ -229,4 +236,4 @@ def test_foreign_keys_are_enforced(seeded_engine: Engine) -> None:
                 source_url="x",
             )
         )
-    assert count(seeded_engine, OfficeInstitutionLink) == 84
+    assert count(seeded_engine, OfficeInstitutionLink) == 89

@@ -328,9 +328,9 @@ def test_an_edited_file_applies_exactly_the_difference(
                 Translation.language == "en",
             )
         ).scalar_one()
-    assert len(slugs) == 74
+    assert len(slugs) == 75
     assert "paho" not in slugs
-    assert len(links) == 83
+    assert len(links) == 88
     assert escwa == "ESCWA, renamed"
     # and back again: the original file restores the original rows
     restore = load_dataset(loaded_engine)
@@ -345,8 +345,8 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
-        "iom.yaml: valid: 12 offices, 75 institutions, 84 links, 190 supported countries, "
-        "18 data-quality notes; version "
+        "iom.yaml: valid: 12 offices, 76 institutions, 89 links, 190 supported countries, "
+        "19 data-quality notes; version "
     )
     first = subprocess.run(
         [sys.executable, "-m", "db", "--database-url", url, "load"],
@@ -356,8 +356,8 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
         check=False,
     )
     assert first.returncode == 0, first.stderr
-    assert "  office_institution_link: 84 rows" in first.stdout
-    assert "  institution                  +75" in first.stdout
+    assert "  office_institution_link: 89 rows" in first.stdout
+    assert "  institution                  +76" in first.stdout
     second = subprocess.run(
         [sys.executable, "-m", "db", "--database-url", url, "load"],
         cwd=ROOT,

@@ -79,7 +79,7 @@ async def test_every_institution_points_back_to_its_offices(execute: Execute) ->
     result = await execute(INSTITUTIONS, {"after": None})
     assert result.errors is None
     page = result.data["institutions"]  # type: ignore[index]
-    assert page["totalCount"] == 75
+    assert page["totalCount"] == 76
     assert page["pageInfo"]["hasNextPage"] is False
     walked = {
         node["slug"]: [

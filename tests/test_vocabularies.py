@@ -9,6 +9,7 @@ from enum import Enum, StrEnum
 import pytest
 
 from db import vocabulary
+from schema.coverage_evidence import CoverageEvidenceKind
 from schema.institution import InstitutionKind
 from schema.language import Language
 from schema.link import RelationshipKind
@@ -20,6 +21,7 @@ SCHEMA_ENUMS = [
     (RelationshipKind, vocabulary.RelationshipKindSlug),
     (InstitutionKind, vocabulary.InstitutionKindSlug),
     (Confidence, vocabulary.ConfidenceLevel),
+    (CoverageEvidenceKind, vocabulary.CoverageEvidenceKind),
     (Severity, vocabulary.SeverityLevel),
     (Language, vocabulary.LanguageCode),
     (DatePrecision, vocabulary.DatePrecision),
@@ -59,4 +61,4 @@ def test_relationship_kinds_are_described_as_in_the_dataset() -> None:
     definition = RelationshipKind.__strawberry_definition__  # type: ignore[attr-defined]
     described = {value.value: value.description for value in definition.values}
     assert described == curated()["relationship_kinds"]
-    assert len(described) == 17
+    assert len(described) == 19

@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import db.derived
+import db.evidence
 import db.models
 import db.vocabulary  # noqa: F401
 from db.engine import build_engine
