@@ -3,9 +3,9 @@ nginx running ``deploy/nginx-scale.conf`` (balancer and edge cache), for tests a
 ``python -m benchmark.scale``.
 
 ``start_topology(database_url)`` starts ``REPLICAS`` real servers (``tests.live_server``),
-then nginx with the deployed file, unchanged but for its replica addresses, its edge port,
-its balancer socket and its cache directory (moved into a temporary directory), and an access
-log of both server blocks. It yields a ``Topology``; everything is stopped on leaving.
+then ``start_edge``: nginx with the deployed file, unchanged but for its replica addresses, its
+edge port, its balancer socket and its cache directory (moved into a temporary directory), and
+an access log of both server blocks. It yields a ``Topology``; everything is stopped on leaving.
 
     with start_topology(url) as topology:
         httpx.get(f"{topology.edge}/graphql", params={"query": "{ __typename }"})
@@ -40,7 +40,7 @@ http {{
     log_format iom_graph_scale
         '$server_name $request_method $status $upstream_cache_status $upstream_status '
         '$upstream_addr';
-    access_log {root}/access.log iom_graph_scale;
+    access_log {access_log};
     client_body_temp_path {root}/body;
     proxy_temp_path {root}/proxy;
     fastcgi_temp_path {root}/fastcgi;
@@ -91,6 +91,18 @@ def replica_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 @contextmanager
+def start_edge(replicas: tuple[str, ...], access_log: bool = True) -> Iterator[Topology]:
+    """nginx with ``deploy/nginx-scale.conf`` in front of running ``replicas`` (base URLs);
+    without ``access_log`` (for load tests), nginx logs no request."""
+    with tempfile.TemporaryDirectory(prefix="iom-graph-scale-") as directory:
+        root, port = Path(directory), free_port()
+        log = f"{root}/access.log iom_graph_scale" if access_log else "off"
+        main = _MAIN.replace("{access_log}", log)
+        with run_nginx(root, scale_site_config(replicas, port, root), port, main):
+            yield Topology(f"http://127.0.0.1:{port}", replicas, root / "access.log")
+
+
+@contextmanager
 def start_topology(
     database_url: str, extra_env: Mapping[str, str] | None = None, replicas: int = REPLICAS
 ) -> Iterator[Topology]:
@@ -98,7 +110,4 @@ def start_topology(
     env = replica_env(extra_env)
     with ExitStack() as stack:
         urls = tuple(stack.enter_context(start_server(database_url, env)) for _ in range(replicas))
-        root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="iom-graph-scale-")))
-        port = free_port()
-        stack.enter_context(run_nginx(root, scale_site_config(urls, port, root), port, _MAIN))
-        yield Topology(f"http://127.0.0.1:{port}", urls, root / "access.log")
+        yield stack.enter_context(start_edge(urls))
