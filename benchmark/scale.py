@@ -2,7 +2,7 @@
 database, behind nginx with ``deploy/nginx-scale.conf`` (balancer and edge cache), measured
 with wrk beside one replica alone, on 127.0.0.1 only.
 
-    .venv/bin/python -m benchmark.scale                          # 3 rounds of 5 s, ~3 minutes
+    .venv/bin/python -m benchmark.scale                          # 3 rounds of 5 s, ~4 minutes
     .venv/bin/python -m benchmark.scale --rounds 1 --duration 2  # smoke run, ~1 minute
 
 Every replica (and the lone one) runs as the main benchmark's servers do (``benchmark.servers``:
