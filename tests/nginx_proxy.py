@@ -80,29 +80,38 @@ def site_config(upstream: str, port: int, overrides: Mapping[str, str]) -> str:
 def start_nginx(upstream: str, overrides: Mapping[str, str] | None = None) -> Iterator[str]:
     """nginx with the deployed configuration in front of ``upstream`` (a base URL); yields
     its own base URL. Stopped (SIGQUIT, then killed) on leaving."""
-    binary = nginx_binary()
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="iom-graph-nginx-") as root:
-        Path(root, "iom-graph.conf").write_text(site_config(upstream, port, overrides or {}))
-        Path(root, "nginx.conf").write_text(_MAIN.format(root=root))
-        command = [binary, "-p", root, "-c", f"{root}/nginx.conf", "-e", f"{root}/error.log"]
-        check = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
-        if check.returncode != 0:
-            raise ServerProcessError(f"nginx -t refused the configuration:\n{check.stderr}")
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            _wait_listening(process, port, Path(root, "error.log"))
+        site = site_config(upstream, port, overrides or {})
+        with run_nginx(Path(root), site, port):
             yield f"http://127.0.0.1:{port}"
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGQUIT)
-                try:
-                    process.wait(STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(STOP_TIMEOUT)
+
+
+@contextmanager
+def run_nginx(root: Path, site: str, port: int, main: str = _MAIN) -> Iterator[None]:
+    """nginx in the directory ``root`` with ``site`` (http-context directives) inside ``main``,
+    until it accepts connections on ``port``; stopped (SIGQUIT, then killed) on leaving."""
+    binary = nginx_binary()
+    Path(root, "iom-graph.conf").write_text(site)
+    Path(root, "nginx.conf").write_text(main.format(root=root))
+    command = [binary, "-p", str(root), "-c", f"{root}/nginx.conf", "-e", f"{root}/error.log"]
+    check = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+    if check.returncode != 0:
+        raise ServerProcessError(f"nginx -t refused the configuration:\n{check.stderr}")
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_listening(process, port, Path(root, "error.log"))
+        yield
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGQUIT)
+            try:
+                process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(STOP_TIMEOUT)
 
 
 def _wait_listening(process: "subprocess.Popen[bytes]", port: int, log: Path) -> None:

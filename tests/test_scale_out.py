@@ -1,0 +1,241 @@
+"""Three replicas behind nginx (``deploy/nginx-scale.conf``): balancer and edge cache, on
+loopback, real processes. They share one PostgreSQL database (of this module alone) and Redis.
+
+Shown here: requests reach every replica in turn; the edge stores GET answers (persisted
+queries too) and revalidates its copy with If-None-Match on every use; a reload
+(``python -m db load``) changes every replica's answer, and the edge's next answer, at once;
+with ``IOM_GRAPH_CACHE_MAX_AGE_SECONDS`` above 0 the edge serves its copy unasked, stale after
+a load for at most that long (plus nginx's one-second granularity).
+"""
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from db.dataset import DEFAULT_DATASET_PATH, read_dataset
+from db.loader import load_dataset
+from db.migrate import upgrade
+from service.caching import etag_of
+from tests.conftest import DatabaseFactory
+from tests.dataset_facts import Dataset, entry, write_variant
+from tests.live_server import REPO_ROOT
+from tests.scale_topology import Topology, start_topology
+
+QUERY = 'query Names { regionalOffice(slug: "bangkok") { name } }'
+ORIGINAL = "IOM Regional Office for Asia and the Pacific"
+EDITED = "IOM Regional Office for Asia and the Pacific, reloaded"
+# Redis keeps persisted queries for a day: a document unique to this run is unknown at first.
+PERSISTED = f'query Dakar {{ regionalOffice(slug: "dakar") {{ slug }} }} # {uuid.uuid4()}'
+# A replica learns of a load by PostgreSQL NOTIFY, a moment after the commit.
+NOTIFY_BOUND_SECONDS = 2.0
+MAX_AGE_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Variants:
+    database_url: str
+    edited: Path
+    original_version: str
+    edited_version: str
+
+
+def _edit(data: Dataset) -> None:
+    entry(data["offices"], "bangkok")["names"]["en"]["text"] = EDITED
+
+
+def _database(factory: DatabaseFactory) -> str:
+    engine = factory.new()
+    upgrade(engine)
+    load_dataset(engine)
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    databases = DatabaseFactory("postgresql", tmp_path_factory.mktemp("scale"))
+    yield databases
+    databases.close()
+
+
+@pytest.fixture(scope="module")
+def variants(factory: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> Variants:
+    edited = write_variant(tmp_path_factory.mktemp("variant"), _edit)
+    return Variants(
+        _database(factory),
+        edited,
+        read_dataset(DEFAULT_DATASET_PATH).content_hash,
+        read_dataset(edited).content_hash,
+    )
+
+
+@pytest.fixture(scope="module")
+def topology(variants: Variants) -> Iterator[Topology]:
+    with start_topology(variants.database_url) as running:
+        yield running
+
+
+def reload(database_url: str, path: Path) -> None:
+    """``python -m db load path`` on the shared database, as an operator runs it."""
+    command = [sys.executable, "-m", "db", "--database-url", database_url, "load", str(path)]
+    loaded = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+
+
+def get(base_url: str, **params: str) -> httpx.Response:
+    response = httpx.get(f"{base_url}/graphql", params=params or {"query": QUERY})
+    assert response.status_code == 200, response.text
+    return response
+
+
+def name(response: httpx.Response) -> str:
+    body = response.json()
+    assert body.get("errors") is None
+    return str(body["data"]["regionalOffice"]["name"])
+
+
+def graphql_requests(replica: str) -> float:
+    """``iom_graph_requests_total`` of one replica, all operations and outcomes."""
+    text = httpx.get(f"{replica}/metrics").text
+    families = {family.name: family for family in text_string_to_metric_families(text)}
+    return sum(sample.value for sample in families["iom_graph_requests"].samples)
+
+
+def balanced(topology: Topology, since: int) -> list[tuple[str, str]]:
+    """(replica address, status) of each request the balancer passed on after line ``since``."""
+    lines = topology.access()[since:]
+    return [(x["upstream"], x["status"]) for x in lines if x["server"] == "iom-graph-balancer"]
+
+
+def addresses(topology: Topology) -> set[str]:
+    return {url.removeprefix("http://") for url in topology.replicas}
+
+
+def test_requests_reach_every_replica_in_turn(topology: Topology) -> None:
+    before = [graphql_requests(replica) for replica in topology.replicas]
+    since = len(topology.access())
+    for _ in range(30):  # POST: never cached at the edge, always balanced
+        response = httpx.post(f"{topology.edge}/graphql", json={"query": QUERY})
+        assert response.status_code == 200
+        assert "x-cache-status" not in response.headers  # the edge's cache was not consulted
+        assert name(response) == ORIGINAL
+    after = [graphql_requests(replica) for replica in topology.replicas]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [10.0, 10.0, 10.0]
+    passed = balanced(topology, since)
+    assert sorted({a for a, _ in passed}) == sorted(addresses(topology))
+    assert len(passed) == 30
+
+
+def test_the_edge_keeps_a_get_and_revalidates_it_on_every_use(topology: Topology) -> None:
+    since = len(topology.access())
+    answers = [get(topology.edge) for _ in range(4)]
+    assert [a.headers["x-cache-status"] for a in answers] == ["MISS", *["REVALIDATED"] * 3]
+    assert {a.content for a in answers} == {answers[0].content}
+    assert {a.headers["etag"] for a in answers} == {etag_of(answers[0].content)}
+    # Each use asked a replica (the three in turn), which answered 304: nginx sent its copy.
+    passed = balanced(topology, since)
+    assert [status for _, status in passed] == ["200", "304", "304", "304"]
+    assert {address for address, _ in passed[1:]} == addresses(topology)
+    # Every answer has its own request id, though three are the same stored copy.
+    assert len({a.headers["x-request-id"] for a in answers}) == 4
+
+
+def test_persisted_query_gets_are_kept_and_an_unknown_hash_is_not(topology: Topology) -> None:
+    sha = hashlib.sha256(PERSISTED.encode()).hexdigest()
+    extensions = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": sha}})
+    unknown = [get(topology.edge, extensions=extensions) for _ in range(2)]
+    assert [u.json()["errors"][0]["extensions"]["code"] for u in unknown] == [
+        "PERSISTED_QUERY_NOT_FOUND"
+    ] * 2
+    assert [u.headers["x-cache-status"] for u in unknown] == ["MISS", "MISS"]  # never stored
+    registered = httpx.post(
+        f"{topology.edge}/graphql", json={"query": PERSISTED, "extensions": json.loads(extensions)}
+    )
+    assert registered.json() == {
+        "data": {"regionalOffice": {"slug": "dakar"}},
+        "extensions": registered.json()["extensions"],
+    }
+    by_hash = [get(topology.edge, extensions=extensions) for _ in range(3)]
+    assert [b.headers["x-cache-status"] for b in by_hash] == ["MISS", "REVALIDATED", "REVALIDATED"]
+    assert {b.content for b in by_hash} == {registered.content}
+
+
+def _first_new_answer(replica: str, deadline: float) -> tuple[float, list[str]]:
+    """Ask ``replica`` until it answers the edited name: (seconds it took, names answered)."""
+    started, seen = time.monotonic(), []
+    while time.monotonic() < deadline:
+        seen.append(name(get(replica)))
+        if seen[-1] == EDITED:
+            return time.monotonic() - started, seen
+    return float("inf"), seen
+
+
+def test_a_reload_changes_every_replica_and_the_edge_at_once(
+    topology: Topology, variants: Variants
+) -> None:
+    primed = [get(topology.edge) for _ in range(3)]
+    assert [name(p) for p in primed] == [ORIGINAL] * 3
+    assert primed[-1].headers["x-cache-status"] == "REVALIDATED"
+    try:
+        reload(variants.database_url, variants.edited)
+        deadline = time.monotonic() + NOTIFY_BOUND_SECONDS
+        waits = [_first_new_answer(replica, deadline) for replica in topology.replicas]
+        # Each replica answers the new name within the bound, and never the old one after it.
+        assert all(wait < NOTIFY_BOUND_SECONDS for wait, _ in waits), waits
+        for _, seen in waits:
+            assert seen[seen.index(EDITED) :] == [EDITED]
+        since = len(topology.access())
+        after = [get(topology.edge) for _ in range(4)]
+        assert [name(a) for a in after] == [EDITED] * 4
+        # The first use of the old copy found its ETag stale (a 200 replaced it); then 304s.
+        assert [a.headers["x-cache-status"] for a in after] == ["EXPIRED", *["REVALIDATED"] * 3]
+        assert [status for _, status in balanced(topology, since)] == ["200", *["304"] * 3]
+        assert {a.headers["x-dataset-version"] for a in after} == {variants.edited_version}
+        assert {a.headers["etag"] for a in after} == {etag_of(after[0].content)}
+        assert after[0].headers["etag"] != primed[0].headers["etag"]
+    finally:
+        reload(variants.database_url, DEFAULT_DATASET_PATH)
+    assert name(get(topology.edge)) == ORIGINAL
+
+
+def test_with_a_max_age_the_edge_is_stale_after_a_load_for_at_most_that_long(
+    factory: DatabaseFactory, variants: Variants
+) -> None:
+    database_url = _database(factory)
+    settings = {"IOM_GRAPH_CACHE_MAX_AGE_SECONDS": str(MAX_AGE_SECONDS)}
+    with start_topology(database_url, settings, replicas=1) as edge_of_one:
+        stored = get(edge_of_one.edge)
+        stored_by = time.monotonic()  # the copy was stored before its answer arrived
+        assert stored.headers["cache-control"] == "public, max-age=2, must-revalidate"
+        assert stored.headers["x-cache-status"] == "MISS"
+        since = len(edge_of_one.access())
+        unasked = get(edge_of_one.edge)
+        assert unasked.headers["x-cache-status"] == "HIT"
+        assert unasked.content == stored.content
+        reload(database_url, variants.edited)
+        answers: list[tuple[float, httpx.Response]] = []
+        while not answers or name(answers[-1][1]) == ORIGINAL:
+            answers.append((time.monotonic(), get(edge_of_one.edge)))
+            assert time.monotonic() - stored_by < MAX_AGE_SECONDS + 2, "stale beyond max-age"
+            time.sleep(0.05)
+        passed = balanced(edge_of_one, since)
+    # Served unasked (HIT) while fresh by max-age (none left if the load took that long), then
+    # asked again: the new version at once. Only that last request reached the replica.
+    statuses = [a.headers["x-cache-status"] for _, a in answers]
+    assert statuses == ["HIT"] * (len(answers) - 1) + ["EXPIRED"], statuses
+    assert [name(a) for _, a in answers[:-1]] == [ORIGINAL] * (len(answers) - 1)
+    assert answers[-1][1].headers["x-dataset-version"] == variants.edited_version
+    assert [status for _, status in passed] == ["200"]
+    # nginx counts whole seconds: a copy stored at t is fresh until the second t + max-age
+    # ends, less than max-age + 1 s after t. No stale answer was asked for later than that.
+    last_stale = answers[-2][0] if len(answers) > 1 else stored_by
+    assert last_stale - stored_by < MAX_AGE_SECONDS + 1, last_stale - stored_by
