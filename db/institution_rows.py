@@ -5,7 +5,7 @@ import re
 
 from db.entries import SEED_SOURCE, Dataset, Institution
 from db.row_builder import Ref, RowsBuilder
-from db.vocabulary import ConfidenceLevel, SourceKind, SubjectType
+from db.vocabulary import ConfidenceLevel, InstitutionKindSlug, SourceKind, SubjectType
 
 KIND_NOTE = (
     "Editorial classification: the dataset's editors sorted each body into one of the "
@@ -15,6 +15,9 @@ ACRONYM_BASIS = (
     "Editorial: the acronym in common use; the seed page does not give it and no stored page "
     "was checked for it."
 )
+
+
+UN_ENTITY_SEARCH_TERMS = ("United Nations", "Nations Unies", "Naciones Unidas")
 
 
 def institution_rows(dataset: Dataset, build: RowsBuilder) -> None:
@@ -35,6 +38,12 @@ def institution_rows(dataset: Dataset, build: RowsBuilder) -> None:
         build.sourced_texts(ref, "name", institution.names)
         _acronyms(ref, institution, build)
         build.fact(ref, "kind", None, note=KIND_NOTE)
+        if institution.kind == InstitutionKindSlug.UN_ENTITY:
+            # Many UN bodies' names do not say so (ESCWA: "Commission économique et sociale pour
+            # l'Asie occidentale", "ONU-Habitat"): search finds them by their kind, in each
+            # language. Editorial, like the kind itself; the match's `term` shows it.
+            for label in UN_ENTITY_SEARCH_TERMS:
+                build.searchable(ref, label)
         _parent(ref, institution, build)
         _institution_extras(ref, institution, build)
         _aliases(ref, institution, build)

@@ -119,7 +119,7 @@ async def test_matches_say_how_they_matched(
 
 async def test_un_finds_acronyms_first_and_never_letters_inside_a_word(execute: Execute) -> None:
     total, found = await _matches(execute, "UN")
-    assert total == 21  # was 53, with "Community" and "Tunisia"
+    assert total == 22  # was 53, with "Community" and "Tunisia"
     assert [(key, kind, score) for key, kind, score, _ in found[:9]] == [
         ("unov", "PREFIX", 66.7),
         ("unon", "PREFIX", 66.7),
@@ -131,8 +131,13 @@ async def test_un_finds_acronyms_first_and_never_letters_inside_a_word(execute: 
         ("unasur", "PREFIX", 50.0),
         ("un-habitat", "PREFIX", 33.3),
     ]
-    assert found[9:11] == [
+    # Then "United ...": the UN entities whose names do not start with "UN" by their kind.
+    assert found[9:15] == [
         ("USA", "PREFIX", 26.7, "united states"),
+        ("escap", "PREFIX", 25.0, "united nations"),
+        ("escwa", "PREFIX", 25.0, "united nations"),
+        ("eclac", "PREFIX", 25.0, "united nations"),
+        ("celade", "PREFIX", 25.0, "united nations"),
         ("GBR", "PREFIX", 25.0, "united kingdom"),
     ]
     assert found[-2:] == [
@@ -153,24 +158,33 @@ async def test_un_finds_acronyms_first_and_never_letters_inside_a_word(execute: 
 
 async def test_words_match_across_a_name(execute: Execute) -> None:
     total, found = await _matches(execute, "Nations Unies")
-    # ESCWA, ECLAC and UN-Habitat are absent: their French names in the dataset do not say
-    # "Nations Unies" ("Commission économique et sociale pour l'Asie occidentale", "ONU-Habitat").
-    assert total == 12
-    assert [key for key, *_ in found] == [
-        "unov",
-        "unon",
-        "unep",
-        "unodc",
-        "unoca",
-        "unowas",
-        "unido",
-        "junima",
-        "escap",
-        "regional-un-system-meeting-eca",
-        "un-regional-migration-group-eha",
-        "unsdg-wca",
+    # The twelve UN entities first, by their kind (ESCWA's, ECLAC's and UN-Habitat's names do not
+    # say "Nations Unies": "Commission économique et sociale pour l'Asie occidentale",
+    # "ONU-Habitat"), in the seed page's order; then the names holding both words.
+    assert total == 16
+    assert [(key, kind, term) for key, kind, _, term in found[:12]] == [
+        (key, "EXACT", "nations unies")
+        for key in (
+            "escap",
+            "unov",
+            "unodc",
+            "unido",
+            "escwa",
+            "unowas",
+            "unoca",
+            "unon",
+            "unep",
+            "un-habitat",
+            "eclac",
+            "celade",
+        )
     ]
-    assert {kind for _, kind, *_ in found} == {"WORD"}
+    assert [(key, kind) for key, kind, *_ in found[12:]] == [
+        ("junima", "WORD"),
+        ("regional-un-system-meeting-eca", "WORD"),
+        ("un-regional-migration-group-eha", "WORD"),
+        ("unsdg-wca", "WORD"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -178,7 +192,7 @@ async def test_words_match_across_a_name(execute: Execute) -> None:
     [
         ("UK", 3),  # the dataset version, every term, the countries found
         ("Nairobbi", 4),  # ... offices and institutions
-        ("UN", 4),  # ... institutions and countries: 21 results, 4 statements
+        ("UN", 4),  # ... institutions and countries: 22 results, 4 statements
     ],
 )
 async def test_search_runs_a_fixed_number_of_statements(

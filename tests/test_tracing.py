@@ -87,14 +87,15 @@ def test_a_request_makes_a_server_span_and_an_operation_span(
         assert operation.parent is not None
         assert operation.parent.span_id == server.context.span_id
         assert operation.context.trace_id == server.context.trace_id
-        # the full traversal: cost 3 443 (office lists are bounded by all 11 offices, in force or
-        # not), 9 SQL statements when executed, none from the cache
+        # the full traversal: cost 4 191 (office lists are bounded by all 11 regional offices, in
+        # force or not; an institution's offices by the 6 links of the European Union, the most
+        # of any institution), 9 SQL statements when executed, none from the cache
         assert dict(operation.attributes or {}) == {
             "graphql.operation.name": "FullTraversal",
             "iom_graph.cache": expected_cache,
             # the dataset version read in the snapshot, then the 8 of the traversal
             "iom_graph.sql_statements": 9 if expected_cache == "miss" else 0,
-            "iom_graph.cost": 3443,
+            "iom_graph.cost": 4191,
         }
         assert operation.status.status_code is StatusCode.UNSET
 
