@@ -39,11 +39,13 @@ from db import models
 from db.engine import build_engine
 from resolvers import (
     country,
+    coverage_evidence,
     institution,
     leadership,
     link,
     organisation,
     provenance,
+    statement,
     succession,
 )
 from resolvers import regional_office as office
@@ -192,6 +194,17 @@ LOADERS: dict[str, tuple[Fetch, KeySource, bool]] = {
     "note_by_id": (provenance.notes_by_ids, NOTE_IDS, False),
     "note_by_slug": (provenance.notes_by_slugs, values_of(_c(models.DataQualityNote).slug), False),
     "subjects_by_note": (provenance.subjects_by_note_ids, NOTE_IDS, True),
+    "evidence_by_country": (coverage_evidence.evidence_by_country_ids, COUNTRY_IDS, True),
+    "statements_by_organisation": (
+        statement.statements_by_organisation_ids,
+        ORGANISATION_IDS,
+        True,
+    ),
+    "statements_by_institution": (
+        statement.statements_by_institution_ids,
+        INSTITUTION_IDS,
+        True,
+    ),
 }
 
 
