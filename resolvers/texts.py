@@ -88,15 +88,18 @@ def pick(texts: Texts, field: str, languages: Sequence[str]) -> str | None:
     by_language = texts.get(field)
     if not by_language:
         return None
+    return by_language[_first_language(by_language, languages)]
+
+
+def _first_language(by_language: dict[str, str], languages: Sequence[str]) -> str:
+    """The first of ``languages``, then of en, fr, es, then any, that ``by_language`` has."""
     for language in languages:
-        text = by_language.get(language)
-        if text is not None:
-            return text
+        if language in by_language:
+            return language
     for language in LANGUAGES:
-        text = by_language.get(language)
-        if text is not None:
-            return text
-    return next(iter(by_language.values()))
+        if language in by_language:
+            return language
+    return next(iter(by_language))
 
 
 def languages_for(explicit: str | None, preferred: Iterable[str]) -> tuple[str, ...]:
@@ -128,6 +131,5 @@ def choose(texts: Texts, field: str, languages: Sequence[str]) -> ChosenText | N
     if not by_language:
         return None
     requested = languages[0] if languages else DEFAULT_LANGUAGE
-    order = [*languages, *LANGUAGES, *by_language]
-    language = next(code for code in order if code in by_language)
+    language = _first_language(by_language, languages)
     return ChosenText(by_language[language], language, requested)

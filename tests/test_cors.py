@@ -14,11 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from tests.app_client import serve_in_process
+from tests.browser import chromium
 from tests.live_server import free_port, start_server
-from tests.test_graphiql_browser import CHROMIUM, CHROMIUM_ARGS
 
 QUERY = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
 DATA = {"country": {"name": "Kenya", "regionalOffice": {"slug": "nairobi"}}}
@@ -90,15 +90,8 @@ def page_origin(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    """A page of Debian's Chromium, as in tests/test_graphiql_browser.py."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required (`.ci/services` installs it)", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_page()
 
 
 # Run in the page: a POST with the key and a request id, a GET then its revalidation, and

@@ -13,13 +13,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Request as PlaywrightRequest
 
+from tests.browser import chromium
 from tests.browser_watch import attribute, watched
 from tests.dataset_facts import NINE, office_countries, office_links
 from tests.live_server import start_server
-from tests.test_graphiql_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 SEED_DAY = "2020-01-01"
@@ -38,12 +38,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required (`.ci/services` installs it)", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_the_map_loads_offline_and_colours_kenya_as_nairobi(

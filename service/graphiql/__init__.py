@@ -12,13 +12,14 @@ bundles (GraphiQL 3 UMD, its Explorer plugin's UMD, React 18 UMD).
 
 import json
 import re
-from functools import partial
 from pathlib import Path
 
 from graphql import OperationDefinitionNode, parse
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+
+from service.browser_pages import asset_routes, html_page
 
 GRAPHIQL_DIR: Path = Path(__file__).resolve().parent
 INDEX_HTML: Path = GRAPHIQL_DIR / "index.html"
@@ -122,27 +123,15 @@ def operation_names() -> list[str]:
     return names
 
 
-async def page(_request: Request) -> Response:
-    """The GraphiQL page, under its Content-Security-Policy."""
-    return FileResponse(
-        INDEX_HTML,
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
-    )
-
-
-async def _asset(path: Path, media_type: str, _request: Request) -> Response:
-    return FileResponse(path, media_type=media_type)
-
-
 async def _examples(_request: Request) -> Response:
     return Response(examples_json(), media_type="application/json")
 
 
+# The GraphiQL page, under its Content-Security-Policy.
+page = html_page(INDEX_HTML, CONTENT_SECURITY_POLICY)
+
+
 def routes() -> list[BaseRoute]:
     """The page's own files and its examples, under ``URL_PREFIX``."""
-    assets: list[BaseRoute] = [
-        Route(URL_PREFIX + name, partial(_asset, GRAPHIQL_DIR / name, media_type))
-        for name, media_type in STATIC_ASSETS.items()
-    ]
+    assets = asset_routes(URL_PREFIX, GRAPHIQL_DIR, STATIC_ASSETS)
     return [*assets, Route(EXAMPLES_URL, _examples)]

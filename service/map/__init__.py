@@ -8,12 +8,11 @@ revalidates the answers by their ETags, like any client's). ``routes()`` serves 
 ``/map/<its relative path>`` with its media type; nothing else from this folder is served.
 """
 
-from functools import partial
 from pathlib import Path
 
-from starlette.requests import Request
-from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
+
+from service.browser_pages import asset_routes, html_page
 
 MAP_DIR: Path = Path(__file__).resolve().parent
 # The operations api.js sends, by name: /metrics counts them under their own labels rather
@@ -59,23 +58,11 @@ CONTENT_SECURITY_POLICY: str = "; ".join(
 )
 
 
-async def page(_request: Request) -> Response:
-    """The map page, under its Content-Security-Policy."""
-    return FileResponse(
-        INDEX_HTML,
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
-    )
-
-
-async def _asset(path: Path, media_type: str, _request: Request) -> Response:
-    return FileResponse(path, media_type=media_type)
+# The map page, under its Content-Security-Policy.
+page = html_page(INDEX_HTML, CONTENT_SECURITY_POLICY)
 
 
 def routes() -> list[BaseRoute]:
     """The page at ``PAGE_PATH`` and its own files under ``URL_PREFIX``."""
-    assets: list[BaseRoute] = [
-        Route(URL_PREFIX + name, partial(_asset, MAP_DIR / name, media_type))
-        for name, media_type in STATIC_ASSETS.items()
-    ]
+    assets = asset_routes(URL_PREFIX, MAP_DIR, STATIC_ASSETS)
     return [Route(PAGE_PATH, page), *assets]
