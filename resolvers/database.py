@@ -200,6 +200,29 @@ class Snapshot(Database):
             connection.close()
 
 
+class _Pinned(Database):
+    """A ``Database`` whose statements all run on one connection (see ``read_transaction``)."""
+
+    def __init__(self, database: Database, connection: Connection, version: str | None) -> None:
+        self.engine, self.threaded = database.engine, database.threaded
+        self.connection, self.version, self.read_data = connection, version, True
+
+    def fetch(self, statement: Executable) -> Sequence[AnyRow]:
+        return self.connection.execute(statement).all()
+
+    def scalar(self, statement: Executable) -> Any:
+        return self.connection.execute(statement).scalar()
+
+
+@contextmanager
+def read_transaction(database: Database) -> Iterator[Database]:
+    """One read transaction, synchronously (building the in-memory dataset): every statement
+    run through the handle yielded sees the same commit, whose dataset version it holds."""
+    connection, version = begin_read_snapshot(database.engine)
+    with connection:  # closing rolls the read transaction back
+        yield _Pinned(database, connection, version)
+
+
 def begin_read_snapshot(engine: Engine) -> tuple[Connection, str | None]:
     """A connection in a read transaction of its own, and the dataset version read in it."""
     connection = engine.connect()

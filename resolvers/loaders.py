@@ -1,13 +1,26 @@
-"""The per-request DataLoaders: one batch function per edge, created fresh for every request.
+"""The loaded dataset in memory: every batch function's answer for every key, for one version.
 
-Never share a ``Loaders`` between requests: its caches would serve another request's data.
+The dataset is small, read-mostly and changes only through ``python -m db load``, which bumps
+the dataset version. So rather than batching each request's lookups into statements (one
+DataLoader per edge, per request), ``read_in_memory`` runs every batch function once, with
+every key that exists, in one read transaction, and keeps the answers. Every request of that
+version then reads them with plain dictionary lookups: the edges of the graph cost no
+statement, no thread hop and no awaitable, so their resolvers are synchronous. An
+``InMemoryDataset`` never changes after it is built; a new version is a new one
+(``service.dataset`` swaps them), so one response never mixes two versions.
+
+The batch functions are the same functions a per-request loader would call: for a subset of
+keys each returns exactly the subset of its answer for every key (``tests/test_equivalence.py``
+compares both ways of answering on every GraphiQL example and on generated queries).
 """
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from strawberry.dataloader import DataLoader
+from sqlalchemy import select
 
+from db import models
 from resolvers import (
     country,
     coverage_evidence,
@@ -20,65 +33,204 @@ from resolvers import (
     succession,
 )
 from resolvers import regional_office as office
-from resolvers.database import Database
+from resolvers.bounds import ListSizes, list_sizes
+from resolvers.database import Database, read_transaction
+from resolvers.organisation import OrganisationRecord
+from resolvers.search import Term, read_terms
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-
-def _loader(
-    db: Database, fetch: Callable[[Database, Sequence[K]], Mapping[K, V]]
-) -> DataLoader[K, Any]:
-    """A DataLoader whose batch function runs ``fetch`` once for all keys of a tick."""
-
-    async def load(keys: list[K]) -> list[Any]:
-        found = await db.run(fetch, db, keys)
-        return [found.get(key) for key in keys]
-
-    return DataLoader(load_fn=load)
+Fetch = Callable[[Database, Sequence[Any]], Mapping[Any, Any]]
+KeySource = Callable[[Database], list[Any]]
 
 
-def _list_loader(
-    db: Database, fetch: Callable[[Database, Sequence[K]], Mapping[K, list[V]]]
-) -> DataLoader[K, list[V]]:
-    async def load(keys: list[K]) -> list[list[V]]:
-        found = await db.run(fetch, db, keys)
-        return [found.get(key, []) for key in keys]
+class Lookup(Generic[K, V]):
+    """One edge's answers: ``load(key)`` is the value for ``key``, or ``default`` (None for a
+    record, an empty tuple for a list) when the dataset has none."""
 
-    return DataLoader(load_fn=load)
+    __slots__ = ("default", "found")
+
+    def __init__(self, found: Mapping[K, V], default: V) -> None:
+        self.found, self.default = found, default
+
+    def load(self, key: K) -> V:
+        return self.found.get(key, self.default)
+
+    def load_many(self, keys: Sequence[K]) -> list[V]:
+        found, default = self.found, self.default
+        return [found.get(key, default) for key in keys]
+
+
+def values_of(*columns: Any) -> KeySource:
+    """Every distinct value of ``columns`` (each a key of the loader)."""
+
+    def source(db: Database) -> list[Any]:
+        return [row[0] for column in columns for row in db.fetch(select(column).distinct())]
+
+    return source
+
+
+def subjects(db: Database) -> list[Any]:
+    """Every (subject type, id) that has a text, a source or a data-quality note."""
+    found: set[tuple[str, int]] = set()
+    for model in (models.Translation, models.Provenance, models.DataQualityNoteSubject):
+        table = model.__table__  # type: ignore[union-attr]
+        statement = select(table.c.subject_type, table.c.subject_id).distinct()
+        found.update((row[0], row[1]) for row in db.fetch(statement))
+    return sorted(found)
+
+
+def _c(model: Any) -> Any:
+    return model.__table__.c
+
+
+_ORGANISATION_IDS = values_of(_c(models.Organisation).id)
+_UNIT_IDS = values_of(_c(models.LeadershipUnit).id)
+_OFFICE_IDS = values_of(_c(models.RegionalOffice).id)
+_COUNTRY_IDS = values_of(_c(models.Country).id)
+_INSTITUTION_IDS = values_of(_c(models.Institution).id)
+_NOTE_IDS = values_of(_c(models.DataQualityNote).id)
+
+# Each attribute of ``Loaders``: its batch function, every key that exists, and whether a key
+# maps to a list (default: empty) or to one record (default: None).
+LOADERS: dict[str, tuple[Fetch, KeySource, bool]] = {
+    "organisation_by_id": (organisation.organisations_by_ids, _ORGANISATION_IDS, False),
+    "organisation_by_slug": (
+        organisation.organisations_by_slugs,
+        values_of(_c(models.Organisation).slug),
+        False,
+    ),
+    "leadership_by_organisation": (leadership.units_by_organisation_ids, _ORGANISATION_IDS, True),
+    "leadership_by_id": (leadership.units_by_ids, _UNIT_IDS, False),
+    "leadership_by_slug": (
+        leadership.units_by_slugs,
+        values_of(_c(models.LeadershipUnit).slug),
+        False,
+    ),
+    "direct_reports": (leadership.units_by_manager_ids, _UNIT_IDS, True),
+    "offices_by_organisation": (office.offices_by_organisation_ids, _ORGANISATION_IDS, True),
+    "office_by_id": (office.offices_by_ids, _OFFICE_IDS, False),
+    "office_by_slug": (office.offices_by_slugs, values_of(_c(models.RegionalOffice).slug), False),
+    "office_by_supported_country": (office.offices_by_supported_country_ids, _COUNTRY_IDS, False),
+    "offices_by_host_country": (office.offices_by_host_country_ids, _COUNTRY_IDS, True),
+    "successors_by_office": (succession.successors_by_office_ids, _OFFICE_IDS, True),
+    "predecessors_by_office": (succession.predecessors_by_office_ids, _OFFICE_IDS, True),
+    "country_by_id": (country.countries_by_ids, _COUNTRY_IDS, False),
+    "country_by_code": (
+        country.countries_by_codes,
+        values_of(_c(models.Country).alpha2, _c(models.Country).alpha3),
+        False,
+    ),
+    "countries_by_office": (country.countries_by_office_ids, _OFFICE_IDS, True),
+    "evidence_by_country": (coverage_evidence.evidence_by_country_ids, _COUNTRY_IDS, True),
+    "institution_by_id": (institution.institutions_by_ids, _INSTITUTION_IDS, False),
+    "institution_by_slug": (
+        institution.institutions_by_slugs,
+        values_of(_c(models.Institution).slug),
+        False,
+    ),
+    "institutions_by_parent": (institution.institutions_by_parent_ids, _INSTITUTION_IDS, True),
+    "links_by_office": (link.links_by_office_ids, _OFFICE_IDS, True),
+    "links_by_institution": (link.links_by_institution_ids, _INSTITUTION_IDS, True),
+    "statements_by_organisation": (
+        statement.statements_by_organisation_ids,
+        _ORGANISATION_IDS,
+        True,
+    ),
+    "statements_by_institution": (
+        statement.statements_by_institution_ids,
+        _INSTITUTION_IDS,
+        True,
+    ),
+    "sources_by_subject": (provenance.sources_by_subjects, subjects, True),
+    "notes_by_subject": (provenance.notes_by_subjects, subjects, True),
+    "note_by_id": (provenance.notes_by_ids, _NOTE_IDS, False),
+    "note_by_slug": (provenance.notes_by_slugs, values_of(_c(models.DataQualityNote).slug), False),
+    "subjects_by_note": (provenance.subjects_by_note_ids, _NOTE_IDS, True),
+}
 
 
 class Loaders:
-    """Every batch loader of one request."""
+    """Every edge of one dataset version, by the name of its batch function's edge (see
+    ``LOADERS``); shared by all requests of that version, as nothing in it ever changes."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.organisation_by_id = _loader(db, organisation.organisations_by_ids)
-        self.organisation_by_slug = _loader(db, organisation.organisations_by_slugs)
-        self.leadership_by_organisation = _list_loader(db, leadership.units_by_organisation_ids)
-        self.leadership_by_id = _loader(db, leadership.units_by_ids)
-        self.leadership_by_slug = _loader(db, leadership.units_by_slugs)
-        self.direct_reports = _list_loader(db, leadership.units_by_manager_ids)
-        self.offices_by_organisation = _list_loader(db, office.offices_by_organisation_ids)
-        self.office_by_id = _loader(db, office.offices_by_ids)
-        self.office_by_slug = _loader(db, office.offices_by_slugs)
-        self.office_by_supported_country = _loader(db, office.offices_by_supported_country_ids)
-        self.offices_by_host_country = _list_loader(db, office.offices_by_host_country_ids)
-        self.successors_by_office = _list_loader(db, succession.successors_by_office_ids)
-        self.predecessors_by_office = _list_loader(db, succession.predecessors_by_office_ids)
-        self.country_by_id = _loader(db, country.countries_by_ids)
-        self.country_by_code = _loader(db, country.countries_by_codes)
-        self.countries_by_office = _list_loader(db, country.countries_by_office_ids)
-        self.evidence_by_country = _list_loader(db, coverage_evidence.evidence_by_country_ids)
-        self.institution_by_id = _loader(db, institution.institutions_by_ids)
-        self.institution_by_slug = _loader(db, institution.institutions_by_slugs)
-        self.institutions_by_parent = _list_loader(db, institution.institutions_by_parent_ids)
-        self.links_by_office = _list_loader(db, link.links_by_office_ids)
-        self.links_by_institution = _list_loader(db, link.links_by_institution_ids)
-        self.statements_by_organisation = _list_loader(db, statement.statements_by_organisation_ids)
-        self.statements_by_institution = _list_loader(db, statement.statements_by_institution_ids)
-        self.sources_by_subject = _list_loader(db, provenance.sources_by_subjects)
-        self.notes_by_subject = _list_loader(db, provenance.notes_by_subjects)
-        self.note_by_id = _loader(db, provenance.notes_by_ids)
-        self.note_by_slug = _loader(db, provenance.notes_by_slugs)
-        self.subjects_by_note = _list_loader(db, provenance.subjects_by_note_ids)
+    organisation_by_id: Lookup[Any, Any]
+    organisation_by_slug: Lookup[Any, Any]
+    leadership_by_organisation: Lookup[Any, Any]
+    leadership_by_id: Lookup[Any, Any]
+    leadership_by_slug: Lookup[Any, Any]
+    direct_reports: Lookup[Any, Any]
+    offices_by_organisation: Lookup[Any, Any]
+    office_by_id: Lookup[Any, Any]
+    office_by_slug: Lookup[Any, Any]
+    office_by_supported_country: Lookup[Any, Any]
+    offices_by_host_country: Lookup[Any, Any]
+    successors_by_office: Lookup[Any, Any]
+    predecessors_by_office: Lookup[Any, Any]
+    country_by_id: Lookup[Any, Any]
+    country_by_code: Lookup[Any, Any]
+    countries_by_office: Lookup[Any, Any]
+    evidence_by_country: Lookup[Any, Any]
+    institution_by_id: Lookup[Any, Any]
+    institution_by_slug: Lookup[Any, Any]
+    institutions_by_parent: Lookup[Any, Any]
+    links_by_office: Lookup[Any, Any]
+    links_by_institution: Lookup[Any, Any]
+    statements_by_organisation: Lookup[Any, Any]
+    statements_by_institution: Lookup[Any, Any]
+    sources_by_subject: Lookup[Any, Any]
+    notes_by_subject: Lookup[Any, Any]
+    note_by_id: Lookup[Any, Any]
+    note_by_slug: Lookup[Any, Any]
+    subjects_by_note: Lookup[Any, Any]
+
+    def __init__(self, lookups: Mapping[str, Lookup[Any, Any]]) -> None:
+        declared = set(Loaders.__annotations__)
+        if declared != set(lookups):
+            missing, extra = sorted(declared - set(lookups)), sorted(set(lookups) - declared)
+            raise ValueError(f"loaders missing {missing}, unknown {extra}")
+        for name, lookup in lookups.items():
+            setattr(self, name, lookup)
+
+
+@dataclass(frozen=True, eq=False)
+class InMemoryDataset:
+    """One dataset version in memory: its loaders, the organisation (the graph's root), its
+    search terms and its list sizes (the cost model's), all read in the same transaction.
+    ``version`` is None for a database no load has filled."""
+
+    version: str | None
+    loaders: Loaders
+    organisation: OrganisationRecord | None
+    search_terms: tuple[Term, ...]
+    list_sizes: ListSizes
+
+
+EMPTY = InMemoryDataset(
+    None,
+    Loaders({name: Lookup({}, () if many else None) for name, (_, _, many) in LOADERS.items()}),
+    None,
+    (),
+    ListSizes(),
+)
+"""What a server holds before its first dataset is read."""
+
+
+def read_in_memory(database: Database) -> InMemoryDataset:
+    """Every loader's answers for every existing key, read in one read transaction."""
+    with read_transaction(database) as db:
+        lookups: dict[str, Lookup[Any, Any]] = {}
+        for name, (fetch, keys, many) in LOADERS.items():
+            found = fetch(db, keys(db))
+            if many:  # tuples: shared by every request, so nobody can append to them
+                lookups[name] = Lookup({k: tuple(v) for k, v in found.items()}, ())
+            else:
+                lookups[name] = Lookup(dict(found), None)
+        return InMemoryDataset(
+            db.version,
+            Loaders(lookups),
+            organisation.the_organisation(db),
+            read_terms(db),
+            list_sizes(db),
+        )

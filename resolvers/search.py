@@ -1,14 +1,16 @@
 """Search across offices, countries, institutions, leadership and the organisation.
 
 Terms are folded (``db.text.fold``) when the dataset is loaded and when a query arrives, so
-"oim", "Egypte" and "cedeao" all match regardless of accents and case. Every term is read in
-one statement (about 1 400 rows; the index grows with the dataset, never with the query) and
-matched here, in Python: rapidfuzz's typo matching must work alike on SQLite and PostgreSQL,
-and neither database's trigram support (pg_trgm, none in SQLite) is available on both.
+"oim", "Egypte" and "cedeao" all match regardless of accents and case. Every term is held in
+the dataset in memory (``read_terms``, about 1 400 rows: the index grows with the dataset,
+never with the query) and matched here, in Python: rapidfuzz's typo matching must work alike
+on SQLite and PostgreSQL, and neither database's trigram support (pg_trgm, none in SQLite) is
+available on both.
 Each subject is ranked by its best match: exact, then prefix, then whole words; typos only
 when nothing matches literally (``resolvers.search_match``).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -36,6 +38,7 @@ TYPE_ORDER = {
 _ALIASES = {fold(code): fold(country) for code, country in EXCEPTIONALLY_RESERVED.items()}
 
 Subject = tuple[str, int]
+Term = tuple[str, int, str]  # subject type, subject id, folded term
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +48,14 @@ class SearchHit:
     match: Match
 
 
-def search(db: Database, text: str) -> list[SearchHit]:
-    """Every subject with a term matching ``text``, best matches first."""
+def read_terms(db: Database) -> tuple[Term, ...]:
+    """Every search term (read with the dataset into memory)."""
+    return tuple((str(t), int(i), str(term)) for t, i, term in db.fetch(_all_terms))
+
+
+def search(rows: Sequence[Term], text: str) -> list[SearchHit]:
+    """Every subject with a term (of ``rows``) matching ``text``, best matches first."""
     needle = _needle(text)
-    rows = [(str(t), int(i), str(term)) for t, i, term in db.fetch(_all_terms)]
     best: dict[Subject, Match] = {}
     for needle_variant in (needle, _ALIASES.get(needle)):
         if needle_variant:
@@ -77,9 +84,7 @@ def _needle(text: str) -> str:
     return needle
 
 
-def _keep_literal_matches(
-    best: dict[Subject, Match], needle: str, rows: list[tuple[str, int, str]]
-) -> None:
+def _keep_literal_matches(best: dict[Subject, Match], needle: str, rows: Sequence[Term]) -> None:
     needle_words = words(needle)
     for subject_type, subject_id, term in rows:
         match = literal_match(needle, needle_words, term)

@@ -7,9 +7,8 @@ from datetime import UTC, date, datetime
 from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
 
-from resolvers.bounds import ListSizes
 from resolvers.database import Database
-from resolvers.loaders import Loaders
+from resolvers.loaders import EMPTY, InMemoryDataset, Loaders
 from resolvers.pagination import PageLimits
 
 Charge = Callable[[int], Awaitable[GraphQLError | None]]
@@ -18,12 +17,13 @@ Charge = Callable[[int], Awaitable[GraphQLError | None]]
 
 @dataclass
 class Context:
-    """One request's database handle, fresh DataLoaders, languages, and what limits it."""
+    """One request's dataset in memory, its database handle (the root lists' statements),
+    languages, and what limits it."""
 
     db: Database
+    dataset: InMemoryDataset = EMPTY
     languages: tuple[str, ...] = ()
     request_id: str = ""
-    list_sizes: ListSizes = field(default_factory=ListSizes)
     page_limits: PageLimits = field(default_factory=PageLimits)
     # Filled by the service when it rate-limits clients; None runs every affordable operation.
     charge: Charge | None = None
@@ -32,7 +32,7 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.db)
+        self.loaders = self.dataset.loaders
 
 
 Info = StrawberryInfo[Context, None]

@@ -68,20 +68,20 @@ class Country(Sourced, KeyedNode):
     def short_name(self, info: Info, lang: LangArgument = None) -> str | None:
         return localized(self.record.texts, "short_name", lang, info)
 
-    async def _office(self, info: Info, day: date) -> OfficeRecord | None:
+    def _office(self, info: Info, day: date) -> OfficeRecord | None:
         ids = [coverage.office_id for coverage in self.record.coverage]
-        offices = await info.context.loaders.office_by_id.load_many(ids)
+        offices = info.context.loaders.office_by_id.load_many(ids)
         return office_for_country([o for o in offices if o is not None], day)
 
     @strawberry.field(
         description="The regional office that supports this country on the day asked for; null "
         "where none does. In the year of a change known only to the year, the successor."
     )
-    async def regional_office(self, info: Info, as_of: AsOf = None) -> RegionalOfficeRef | None:
+    def regional_office(self, info: Info, as_of: AsOf = None) -> RegionalOfficeRef | None:
         from schema.regional_office import RegionalOffice
 
         day = answer_day(info, as_of, self.as_of)
-        record = await self._office(info, day)
+        record = self._office(info, day)
         return RegionalOffice.from_record(record, day) if record else None
 
     @strawberry.field(
@@ -90,8 +90,8 @@ class Country(Sourced, KeyedNode):
         "derived, counted or named only by weaker pages (see the office's coverage method). "
         "False where an IOM page lists it, and where no office supports the country."
     )
-    async def coverage_inferred(self, info: Info, as_of: AsOf = None) -> bool:
-        record = await self._office(info, answer_day(info, as_of, self.as_of))
+    def coverage_inferred(self, info: Info, as_of: AsOf = None) -> bool:
+        record = self._office(info, answer_day(info, as_of, self.as_of))
         return any(c.inferred for c in self.record.coverage if record and c.office_id == record.id)
 
     @strawberry.field(
@@ -101,16 +101,16 @@ class Country(Sourced, KeyedNode):
         "page may concern an office that supports no longer, or never did: the United "
         "Kingdom's)."
     )
-    async def coverage_evidence(self, info: Info) -> list[CoverageEvidence]:
-        records = await info.context.loaders.evidence_by_country.load(self.record.id)
+    def coverage_evidence(self, info: Info) -> list[CoverageEvidence]:
+        records = info.context.loaders.evidence_by_country.load(self.record.id)
         return [CoverageEvidence.from_record(r, self.as_of) for r in records]
 
     @strawberry.field(
         description="Regional offices located in this country and in force on the day asked for."
     )
-    async def hosted_offices(self, info: Info, as_of: AsOf = None) -> list[RegionalOfficeRef]:
+    def hosted_offices(self, info: Info, as_of: AsOf = None) -> list[RegionalOfficeRef]:
         from schema.regional_office import RegionalOffice
 
         day = answer_day(info, as_of, self.as_of)
-        records = await info.context.loaders.offices_by_host_country.load(self.record.id)
+        records = info.context.loaders.offices_by_host_country.load(self.record.id)
         return [RegionalOffice.from_record(r, day) for r in offices_in_force(records, day)]

@@ -71,8 +71,8 @@ class CoverageEvidence:
         description="The office the page speaks of (whatever the day: the evidence is about "
         "that office, in force or not)."
     )
-    async def office(self, info: Info) -> RegionalOfficeRef:
+    def office(self, info: Info) -> RegionalOfficeRef:
         from schema.regional_office import RegionalOffice
 
-        record = await info.context.loaders.office_by_id.load(self.record.office_id)
+        record = info.context.loaders.office_by_id.load(self.record.office_id)
         return RegionalOffice.from_record(record, self.as_of)

@@ -33,15 +33,15 @@ class KeyedNode(relay.Node):
         return str(getattr(root, cls.key_field))
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Any, required: bool = False
     ) -> list[Self | None]:
         loader = getattr(info.context.loaders, cls.loader_name)
-        records = await loader.load_many([cls.normalise_key(str(key)) for key in node_ids])
+        records = loader.load_many([cls.normalise_key(str(key)) for key in node_ids])
         return [cls.from_record(record) if record else None for record in records]
 
     @classmethod
-    async def resolve_reference(cls, info: Info, **key: str) -> Self | None:
+    def resolve_reference(cls, info: Info, **key: str) -> Self | None:
         """The entity a federation gateway names by one ``@key`` field (``_entities``; the
         representation is checked by ``schema.federation`` first), or None. strawberry calls
         this with the representation's fields as keywords, and ``info`` because a parameter
@@ -49,7 +49,7 @@ class KeyedNode(relay.Node):
         of one type are one query. The key must match exactly (a reference is an identity,
         not a search: `KE` is no Country's alpha3)."""
         ((field, value),) = key.items()
-        record = await getattr(info.context.loaders, cls.loader_name).load(value)
+        record = getattr(info.context.loaders, cls.loader_name).load(value)
         if record is None or getattr(record, field) != value:
             return None
         return cls.from_record(record)

@@ -116,22 +116,22 @@ class Institution(Sourced, KeyedNode):
         return Confidence(self.record.confidence) if self.record.confidence else None
 
     @strawberry.field(description="The body this one belongs to (e.g. MIDWA -> ECOWAS).")
-    async def parent(self, info: Info) -> "Institution | None":
+    def parent(self, info: Info) -> "Institution | None":
         if self.record.parent_id is None:
             return None
-        record = await info.context.loaders.institution_by_id.load(self.record.parent_id)
+        record = info.context.loaders.institution_by_id.load(self.record.parent_id)
         return Institution.from_record(record) if record else None
 
     @strawberry.field(description="Bodies that belong to this one.")
-    async def children(self, info: Info) -> list["Institution"]:
-        records = await info.context.loaders.institutions_by_parent.load(self.record.id)
+    def children(self, info: Info) -> list["Institution"]:
+        records = info.context.loaders.institutions_by_parent.load(self.record.id)
         return [Institution.from_record(r) for r in records]
 
     @strawberry.field(
         description="The regional offices working with this institution: one edge per "
         "relationship the seed page states."
     )
-    async def regional_offices(
+    def regional_offices(
         self,
         info: Info,
         relationship: RelationshipArgument = None,
@@ -140,7 +140,7 @@ class Institution(Sourced, KeyedNode):
         last: Last = None,
         before: Before = None,
     ) -> LinkConnection[RegionalOffice]:
-        links = await info.context.loaders.links_by_institution.load(self.record.id)
+        links = info.context.loaders.links_by_institution.load(self.record.id)
         return link_connection(
             links,
             relationship,
@@ -153,6 +153,6 @@ class Institution(Sourced, KeyedNode):
         "institution (the 2030 Agenda: IOM supports it); empty for most institutions, which "
         "only offices relate to."
     )
-    async def organisation_statements(self, info: Info) -> list[OrganisationStatement]:
-        records = await info.context.loaders.statements_by_institution.load(self.record.id)
+    def organisation_statements(self, info: Info) -> list[OrganisationStatement]:
+        records = info.context.loaders.statements_by_institution.load(self.record.id)
         return [OrganisationStatement.from_record(r) for r in records]

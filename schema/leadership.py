@@ -80,20 +80,20 @@ class LeadershipPosition(Sourced, KeyedNode):
         )
 
     @strawberry.field(description="The position this one reports to; null for the top.")
-    async def reports_to(self, info: Info) -> "LeadershipPosition | None":
+    def reports_to(self, info: Info) -> "LeadershipPosition | None":
         if self.record.reports_to_id is None:
             return None
-        record = await info.context.loaders.leadership_by_id.load(self.record.reports_to_id)
+        record = info.context.loaders.leadership_by_id.load(self.record.reports_to_id)
         return LeadershipPosition.from_record(record) if record else None
 
     @strawberry.field(description="The positions and offices reporting directly to this one.")
-    async def direct_reports(self, info: Info) -> list["LeadershipPosition"]:
-        records = await info.context.loaders.direct_reports.load(self.record.id)
+    def direct_reports(self, info: Info) -> list["LeadershipPosition"]:
+        records = info.context.loaders.direct_reports.load(self.record.id)
         return [LeadershipPosition.from_record(r) for r in records]
 
     @strawberry.field(description="The organisation.")
-    async def organisation(self, info: Info) -> OrganisationRef:
+    def organisation(self, info: Info) -> OrganisationRef:
         from schema.organisation import Organisation
 
-        record = await info.context.loaders.organisation_by_id.load(self.record.organisation_id)
+        record = info.context.loaders.organisation_by_id.load(self.record.organisation_id)
         return Organisation.from_record(record)

@@ -61,14 +61,14 @@ class LocalizedText:
     subject_id: strawberry.Private[int]
 
     @strawberry.field(description="Where this text comes from (its `name (fr)`... source).")
-    async def source(self, info: Info) -> Source:
+    def source(self, info: Info) -> Source:
         fact = f"{self.field} ({self.language.value})"
-        sources = await sources_of(info, self.subject_type, self.subject_id)
+        sources = sources_of(info, self.subject_type, self.subject_id)
         return next(source for source in sources if source.fact == fact)
 
     @strawberry.field(description="How far the text can be trusted: LOW when unverified.")
-    async def confidence(self, info: Info) -> Confidence:
-        source = await self.source(info)
+    def confidence(self, info: Info) -> Confidence:
+        source = self.source(info)
         if source.confidence is None:
             raise LookupError(f"text {source.fact!r} has no confidence")
         confidence: Confidence = source.confidence

@@ -1,7 +1,6 @@
 """Relay global IDs: ``node(id:)``, ``nodes(ids:)`` and ``search`` (which finds subjects of
 any type), and the typed node of a subject stored by provenance and search tables."""
 
-import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -52,20 +51,19 @@ def parse_global_id(value: str, argument: str) -> relay.GlobalID:
     return global_id
 
 
-async def resolve_global_ids(
+def resolve_global_ids(
     info: Info, ids: list[strawberry.ID], argument: str
 ) -> list[relay.Node | None]:
     parsed = [parse_global_id(str(value), argument) for value in ids]
 
-    async def resolve(global_id: relay.GlobalID) -> relay.Node | None:
+    def resolve(global_id: relay.GlobalID) -> relay.Node | None:
         node_type = NODE_TYPES[global_id.type_name]
-        found = await node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
-        return found[0]
+        return node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])[0]
 
-    return list(await asyncio.gather(*(resolve(global_id) for global_id in parsed)))
+    return [resolve(global_id) for global_id in parsed]
 
 
-async def node_for_subject(
+def node_for_subject(
     info: Info, subject_type: str, subject_id: int, as_of: date | None = None
 ) -> relay.Node | None:
     """The typed node for a (subject type, id) pair stored by provenance and search tables;
@@ -73,7 +71,7 @@ async def node_for_subject(
     node_type = NODE_TYPES_BY_SUBJECT.get(SubjectType(subject_type))
     if node_type is None:
         return None
-    record = await getattr(info.context.loaders, node_type.id_loader_name).load(subject_id)
+    record = getattr(info.context.loaders, node_type.id_loader_name).load(subject_id)
     if record is None:
         return None
     if node_type is RegionalOffice or node_type is Country:
@@ -84,7 +82,7 @@ async def node_for_subject(
 @strawberry.type(description="Root fields on global IDs and search.")
 class NodeQueries:
     @strawberry.field(description="Any entity by its global ID; null if it no longer exists.")
-    async def node(
+    def node(
         self,
         info: Info,
         id: Annotated[
@@ -92,12 +90,12 @@ class NodeQueries:
             strawberry.argument(description=f"A global ID. At most {MAX_ID_LENGTH} characters."),
         ],
     ) -> relay.Node | None:
-        return (await resolve_global_ids(info, [id], "id"))[0]
+        return resolve_global_ids(info, [id], "id")[0]
 
     @strawberry.field(
         description="Entities by global IDs, in order; null for those that do not exist."
     )
-    async def nodes(
+    def nodes(
         self,
         info: Info,
         ids: Annotated[
@@ -109,7 +107,7 @@ class NodeQueries:
     ) -> list[relay.Node | None]:
         if len(ids) > 100:
             raise UserInputError(f"`ids` lists {len(ids)} IDs; at most 100 are accepted", "ids")
-        return await resolve_global_ids(info, ids, "ids")
+        return resolve_global_ids(info, ids, "ids")
 
     @strawberry.field(
         description="Find offices, countries, institutions, leadership positions (and their "
@@ -118,7 +116,7 @@ class NodeQueries:
         "(`Nairobbi`). Exact matches first, then prefixes, whole words and typos (see "
         "`SearchEdge.match`). Offices are found in force or not: their `inForce` says which."
     )
-    async def search(
+    def search(
         self,
         info: Info,
         text: Annotated[str, strawberry.argument(description="2 to 100 characters.")],
@@ -128,9 +126,9 @@ class NodeQueries:
         last: Last = None,
         before: Before = None,
     ) -> SearchConnection:
-        hits = await info.context.db.run(search_queries.search, info.context.db, text)
+        hits = search_queries.search(info.context.dataset.search_terms, text)
         page = paginate(hits, PageRequest(first, after, last, before, info.context.page_limits))
-        nodes = await asyncio.gather(
-            *(node_for_subject(info, hit.subject_type, hit.subject_id, as_of) for hit in page.items)
-        )
+        nodes = [
+            node_for_subject(info, hit.subject_type, hit.subject_id, as_of) for hit in page.items
+        ]
         return search_connection(page, nodes)  # type: ignore[arg-type]

@@ -61,7 +61,7 @@ class OfficeCoverage:
         description="The countries this office supports on the day asked for, by alpha-3 code: "
         "none on a day the office is not in force."
     )
-    async def countries(
+    def countries(
         self,
         info: Info,
         as_of: AsOf = None,
@@ -71,7 +71,7 @@ class OfficeCoverage:
         before: Before = None,
     ) -> Connection[Country]:
         day = answer_day(info, as_of, self.as_of)
-        records = await info.context.loaders.countries_by_office.load(self.record.id)
+        records = info.context.loaders.countries_by_office.load(self.record.id)
         if in_force(self.record, day) is None:
             records = []
         return connection(

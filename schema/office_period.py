@@ -58,14 +58,14 @@ class OfficePeriod:
         description="The offices this one followed (Vienna and Brussels for Europe and Central "
         "Asia), each edge with the kind of change, its page, quote and confidence."
     )
-    async def predecessors(self, info: Info) -> list[SuccessionEdge]:
-        edges = await info.context.loaders.predecessors_by_office.load(self.record.id)
+    def predecessors(self, info: Info) -> list[SuccessionEdge]:
+        edges = info.context.loaders.predecessors_by_office.load(self.record.id)
         return [SuccessionEdge.from_record(edge) for edge in edges]
 
     @strawberry.field(
         description="The offices that followed this one (the Americas office for Buenos Aires), "
         "each edge with the kind of change, its page, quote and confidence."
     )
-    async def successors(self, info: Info) -> list[SuccessionEdge]:
-        edges = await info.context.loaders.successors_by_office.load(self.record.id)
+    def successors(self, info: Info) -> list[SuccessionEdge]:
+        edges = info.context.loaders.successors_by_office.load(self.record.id)
         return [SuccessionEdge.from_record(edge) for edge in edges]

@@ -31,8 +31,8 @@ class Headquarters:
         return localized(self.texts, "headquarters_city", lang, info)
 
     @strawberry.field(description="The country (Switzerland).")
-    async def country(self, info: Info) -> Country:
-        return Country.from_record(await info.context.loaders.country_by_id.load(self.country_id))
+    def country(self, info: Info) -> Country:
+        return Country.from_record(info.context.loaders.country_by_id.load(self.country_id))
 
 
 @strawberry.type(description="The International Organization for Migration (IOM / OIM).")
@@ -80,17 +80,16 @@ class Organisation(Sourced, KeyedNode):
         return Headquarters(country_id=self.record.headquarters_country_id, texts=self.record.texts)
 
     @strawberry.field(description="Leadership positions and offices, in the seed page's order.")
-    async def leadership(self, info: Info) -> list[LeadershipPosition]:
-        records = await info.context.loaders.leadership_by_organisation.load(self.record.id)
-        info.context.loaders.leadership_by_id.prime_many({r.id: r for r in records})
+    def leadership(self, info: Info) -> list[LeadershipPosition]:
+        records = info.context.loaders.leadership_by_organisation.load(self.record.id)
         return [LeadershipPosition.from_record(r) for r in records]
 
     @strawberry.field(
         description="What the seed page states the organisation itself does with an "
         "institution (no office involved): it supports the 2030 Agenda. In the page's order."
     )
-    async def statements(self, info: Info) -> list[OrganisationStatement]:
-        records = await info.context.loaders.statements_by_organisation.load(self.record.id)
+    def statements(self, info: Info) -> list[OrganisationStatement]:
+        records = info.context.loaders.statements_by_organisation.load(self.record.id)
         return [OrganisationStatement.from_record(r) for r in records]
 
     @strawberry.field(
@@ -98,7 +97,7 @@ class Organisation(Sourced, KeyedNode):
         "then the successors'. The Global Office in Brussels is not a regional office: reach it "
         'by `regionalOffice(slug: "global-office-brussels")` or from Brussels\' `successors`.'
     )
-    async def regional_offices(
+    def regional_offices(
         self,
         info: Info,
         as_of: AsOf = None,
@@ -107,8 +106,7 @@ class Organisation(Sourced, KeyedNode):
         last: Last = None,
         before: Before = None,
     ) -> Connection[RegionalOffice]:
-        records = await info.context.loaders.offices_by_organisation.load(self.record.id)
-        info.context.loaders.office_by_id.prime_many({r.id: r for r in records})
+        records = info.context.loaders.offices_by_organisation.load(self.record.id)
         day = answer_day(info, as_of, None)
         return connection(
             offices_in_force(regional_only(records), day),
@@ -121,7 +119,7 @@ class Organisation(Sourced, KeyedNode):
         "over Brussels' EU liaison): each with its kind, its date and precision, the offices "
         "that ended, the office that began, and the pages stating it."
     )
-    async def structure_changes(
+    def structure_changes(
         self,
         info: Info,
         year: Annotated[
@@ -129,6 +127,6 @@ class Organisation(Sourced, KeyedNode):
         ] = None,
     ) -> list[StructureChange]:
         loaders = info.context.loaders
-        records = await loaders.offices_by_organisation.load(self.record.id)
-        predecessors = await loaders.predecessors_by_office.load_many([r.id for r in records])
+        records = loaders.offices_by_organisation.load(self.record.id)
+        predecessors = loaders.predecessors_by_office.load_many([r.id for r in records])
         return structure_changes(records, predecessors, year)

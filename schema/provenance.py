@@ -1,6 +1,5 @@
 """Provenance on every entity: the sources of its facts and the data-quality notes about it."""
 
-import asyncio
 from enum import Enum
 from typing import Any, ClassVar
 
@@ -55,18 +54,16 @@ class DataQualityNote(KeyedNode):
         )
 
     @strawberry.field(description="The entities the note concerns.")
-    async def concerns(self, info: Info) -> list[relay.Node]:
+    def concerns(self, info: Info) -> list[relay.Node]:
         from schema.node import node_for_subject
 
-        subjects = await info.context.loaders.subjects_by_note.load(self.note_id)
-        found = await asyncio.gather(
-            *(node_for_subject(info, subject_type, key) for subject_type, key in subjects)
-        )
+        subjects = info.context.loaders.subjects_by_note.load(self.note_id)
+        found = [node_for_subject(info, subject_type, key) for subject_type, key in subjects]
         return [node for node in found if node is not None]
 
     @strawberry.field(description="The pages the note rests on.")
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, SubjectType.DATA_QUALITY_NOTE, self.note_id)
+    def sources(self, info: Info) -> list[Source]:
+        return sources_of(info, SubjectType.DATA_QUALITY_NOTE, self.note_id)
 
 
 @strawberry.interface(
@@ -79,8 +76,8 @@ class Sourced:
     record: strawberry.Private[Any]
 
     @strawberry.field(description=SOURCES_DESCRIPTION)
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, self.subject_type, self.record.id)
+    def sources(self, info: Info) -> list[Source]:
+        return sources_of(info, self.subject_type, self.record.id)
 
     @strawberry.field(
         description="One of the entity's texts with the language it is in, whether it is a "
@@ -94,7 +91,7 @@ class Sourced:
         return localized_text(self.record.texts, field, lang, info, subject)
 
     @strawberry.field(description=NOTES_DESCRIPTION)
-    async def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
+    def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
         subject = (self.subject_type, self.record.id)
-        records = await info.context.loaders.notes_by_subject.load(subject)
+        records = info.context.loaders.notes_by_subject.load(subject)
         return [DataQualityNote.from_record(r) for r in records]

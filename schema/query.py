@@ -15,7 +15,6 @@ from resolvers.arguments import (
     check_length,
 )
 from resolvers.errors import UserInputError
-from resolvers.organisation import the_organisation
 from resolvers.pagination import PageRequest
 from resolvers.validity import offices_in_force
 from schema.context import Info
@@ -48,12 +47,10 @@ from schema.validity import AsOf, answer_day
 @strawberry.type(description="Root fields on the organisation.")
 class OrganisationQueries:
     @strawberry.field(description="The organisation (IOM), the root of the whole structure.")
-    async def organisation(self, info: Info) -> Organisation:
-        db = info.context.db
-        record = await db.run(the_organisation, db)
+    def organisation(self, info: Info) -> Organisation:
+        record = info.context.dataset.organisation
         if record is None:
             raise LookupError("the database holds no dataset")
-        info.context.loaders.organisation_by_id.prime(record.id, record)
         return Organisation.from_record(record)
 
 
@@ -63,12 +60,12 @@ class RegionalOfficeQueries:
         description="A regional office by slug (e.g. `nairobi`), in force or not (old slugs "
         "never break: see `inForce`, `successors`); null if unknown."
     )
-    async def regional_office(
+    def regional_office(
         self,
         info: Info,
         slug: Annotated[str, strawberry.argument(description=f"The office's slug. {SLUG_NOTE}")],
     ) -> RegionalOffice | None:
-        record = await info.context.loaders.office_by_slug.load(slug_value(slug))
+        record = info.context.loaders.office_by_slug.load(slug_value(slug))
         return RegionalOffice.from_record(record) if record else None
 
     @strawberry.field(
@@ -118,7 +115,7 @@ class CountryQueries:
         description="A country by ISO 3166-1 alpha-2 or alpha-3 code, any case (`ke`, `KEN`); "
         "null if unknown."
     )
-    async def country(
+    def country(
         self,
         info: Info,
         code: Annotated[
@@ -126,9 +123,7 @@ class CountryQueries:
             strawberry.argument(description="Alpha-2 or alpha-3 code: two or three ASCII letters."),
         ],
     ) -> Country | None:
-        record = await info.context.loaders.country_by_code.load(
-            country_queries.normalise_code(code)
-        )
+        record = info.context.loaders.country_by_code.load(country_queries.normalise_code(code))
         return Country.from_record(record) if record else None
 
     @strawberry.field(
@@ -192,7 +187,7 @@ class InstitutionQueries:
         if (slug is None) == (acronym is None):
             raise UserInputError("give exactly one of `slug` and `acronym`", "slug")
         if slug is not None:
-            record = await info.context.loaders.institution_by_slug.load(slug_value(slug))
+            record = info.context.loaders.institution_by_slug.load(slug_value(slug))
             return Institution.from_record(record) if record else None
         acronym = check_length(acronym or "", "acronym", MAX_ACRONYM_LENGTH)
         matches = await info.context.db.run(
@@ -248,28 +243,28 @@ class InstitutionQueries:
 @strawberry.type(description="Root fields on the leadership.")
 class LeadershipQueries:
     @strawberry.field(description="A leadership position or office by slug; null if unknown.")
-    async def leadership_position(
+    def leadership_position(
         self,
         info: Info,
         slug: Annotated[
             str, strawberry.argument(description=f"e.g. `director-general`. {SLUG_NOTE}")
         ],
     ) -> LeadershipPosition | None:
-        record = await info.context.loaders.leadership_by_slug.load(slug_value(slug))
+        record = info.context.loaders.leadership_by_slug.load(slug_value(slug))
         return LeadershipPosition.from_record(record) if record else None
 
 
 @strawberry.type(description="Root fields on data-quality notes.")
 class DataQualityNoteQueries:
     @strawberry.field(description="A data-quality note by slug; null if unknown.")
-    async def data_quality_note(
+    def data_quality_note(
         self,
         info: Info,
         slug: Annotated[
             str, strawberry.argument(description=f"e.g. `count-eight-vs-nine`. {SLUG_NOTE}")
         ],
     ) -> DataQualityNote | None:
-        record = await info.context.loaders.note_by_slug.load(slug_value(slug))
+        record = info.context.loaders.note_by_slug.load(slug_value(slug))
         return DataQualityNote.from_record(record) if record else None
 
     @strawberry.field(description="Every data-quality note of the reference, most severe first.")

@@ -114,15 +114,15 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
         return self.record.rank
 
     @strawberry.field(description="The country the office is located in.")
-    async def host_country(self, info: Info) -> Country:
-        record = await info.context.loaders.country_by_id.load(self.record.host_country_id)
+    def host_country(self, info: Info) -> Country:
+        record = info.context.loaders.country_by_id.load(self.record.host_country_id)
         return Country.from_record(record)
 
     @strawberry.field(description="The organisation the office belongs to.")
-    async def organisation(self, info: Info) -> OrganisationRef:
+    def organisation(self, info: Info) -> OrganisationRef:
         from schema.organisation import Organisation
 
-        record = await info.context.loaders.organisation_by_id.load(self.record.organisation_id)
+        record = info.context.loaders.organisation_by_id.load(self.record.organisation_id)
         return Organisation.from_record(record)
 
     @strawberry.field(description="Change since the seed page (2024 reorganisation); else null.")
@@ -141,7 +141,7 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
         description="The institutions the office works with: one edge per relationship the seed "
         "page states, in the page's order."
     )
-    async def institutions(
+    def institutions(
         self,
         info: Info,
         relationship: RelationshipArgument = None,
@@ -150,7 +150,7 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
         last: Last = None,
         before: Before = None,
     ) -> LinkConnection[InstitutionRef]:
-        links = await info.context.loaders.links_by_office.load(self.record.id)
+        links = info.context.loaders.links_by_office.load(self.record.id)
         from schema.institution import Institution
 
         return link_connection(

@@ -84,6 +84,6 @@ class Source:
         )
 
 
-async def sources_of(info: Info, subject_type: str, subject_id: int) -> list[Source]:
-    records = await info.context.loaders.sources_by_subject.load((subject_type, subject_id))
+def sources_of(info: Info, subject_type: str, subject_id: int) -> list[Source]:
+    records = info.context.loaders.sources_by_subject.load((subject_type, subject_id))
     return [Source.from_record(r) for r in records]

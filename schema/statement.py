@@ -41,15 +41,15 @@ class OrganisationStatement:
         )
 
     @strawberry.field(description="The organisation that the statement is about.")
-    async def organisation(self, info: Info) -> OrganisationRef:
+    def organisation(self, info: Info) -> OrganisationRef:
         from schema.organisation import Organisation
 
-        record = await info.context.loaders.organisation_by_id.load(self.record.organisation_id)
+        record = info.context.loaders.organisation_by_id.load(self.record.organisation_id)
         return Organisation.from_record(record)
 
     @strawberry.field(description="The institution the organisation relates to.")
-    async def institution(self, info: Info) -> InstitutionRef:
+    def institution(self, info: Info) -> InstitutionRef:
         from schema.institution import Institution
 
-        record = await info.context.loaders.institution_by_id.load(self.record.institution_id)
+        record = info.context.loaders.institution_by_id.load(self.record.institution_id)
         return Institution.from_record(record)

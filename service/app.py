@@ -16,19 +16,18 @@ from starlette.routing import Route
 from db.engine import build_engine
 from db.migrate import bootstrap, migration_lock
 from db.version import DatasetVersionWatcher
-from resolvers.bounds import list_sizes
 from resolvers.database import Database
 from schema.build import build_schema
 from service import graphiql, operations
 from service import map as world_map
 from service.caching import build_caching
+from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
 from service.middleware import BodySizeLimit, GZipWhenAccepted, RequestContext
 from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
-from service.responder import DatasetState
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -61,15 +60,9 @@ def create_app(
     redis = (
         RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None
     )
-    dataset = DatasetState()
-
-    def dataset_changed(version: str | None) -> None:
-        """A new dataset: /metrics shows its version (at once, as cache lookups use it); its
-        list sizes bound query costs."""
-        metrics.dataset_loaded(version)  # the watcher logs the change itself
-        dataset.list_sizes = list_sizes(database)
-
-    watcher = DatasetVersionWatcher(engine, on_change=dataset_changed)
+    # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
+    watcher = DatasetVersionWatcher(engine, on_change=metrics.dataset_loaded)
+    datasets = CurrentDataset(database, watcher.current)
     endpoint = GraphQLEndpoint(
         schema,
         database,
@@ -82,7 +75,7 @@ def create_app(
             or (2 if database.threaded else 1),
         ),
         page_limits=limits.page,
-        dataset=dataset,
+        datasets=datasets,
         rate_limits=build_rate_limits(
             settings.rate_limit_per_second,
             settings.rate_limit_burst,
@@ -103,6 +96,7 @@ def create_app(
 
             await anyio.to_thread.run_sync(prepare)
         await anyio.to_thread.run_sync(watcher.start)
+        await anyio.to_thread.run_sync(datasets.read_now)
         if after_start is not None:
             after_start()
         logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})

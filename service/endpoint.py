@@ -21,6 +21,7 @@ from schema.build import IomSchema
 from schema.context import Context
 from schema.errors import INTERNAL_MESSAGE, ErrorCode
 from service.caching import Caching
+from service.dataset import CurrentDataset
 from service.execution import ExecutionLimits, Executor
 from service.observability import RequestOutcome
 from service.ratelimit import RateLimits
@@ -35,7 +36,7 @@ from service.request import (
     read_params,
     wants_html,
 )
-from service.responder import DatasetState, Responder
+from service.responder import Responder
 from service.response import encode, error_response
 
 logger = logging.getLogger("iom_graph.endpoint")
@@ -57,7 +58,7 @@ class GraphQLEndpoint:
         *,
         execution: ExecutionLimits | None = None,
         page_limits: PageLimits | None = None,
-        dataset: DatasetState | None = None,
+        datasets: CurrentDataset | None = None,
         rate_limits: RateLimits | None = None,
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
         context_factory: Callable[..., Context] = Context,
@@ -67,7 +68,7 @@ class GraphQLEndpoint:
         self.responder = Responder(
             caching,
             executor,
-            dataset or DatasetState(),
+            datasets or CurrentDataset(db, caching.versions),
             page_limits or PageLimits(),
             context_factory,
         )

@@ -1,6 +1,6 @@
-"""Running one GraphQL operation: in an execution slot, under the request timeout, in one
-database snapshot, with its SQL statements counted; strawberry's refusals become coded HTTP
-errors."""
+"""Running one GraphQL operation: in an execution slot, under the request timeout, on one
+in-memory dataset and one database snapshot of the same version, with its SQL statements
+counted; strawberry's refusals become coded HTTP errors."""
 
 import asyncio
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers.database import Database, count_statements
+from resolvers.loaders import InMemoryDataset
 from schema.build import IomSchema
 from schema.context import Context
 from schema.errors import ErrorCode
@@ -30,6 +31,11 @@ class ExecutionLimits:
     # memory and garbage-collection work, not throughput. Others wait their turn (within
     # the timeout).
     max_concurrent_executions: int = 4
+
+
+class DatasetMovedError(Exception):
+    """The database held another version than the request's in-memory dataset: the result
+    may mix two versions, so it is thrown away (``service.responder`` runs it again)."""
 
 
 class Executor:
@@ -51,13 +57,15 @@ class Executor:
         request: Request,
         query: str,
         params: GraphQLParams,
+        dataset: InMemoryDataset,
         context_for: Callable[..., Context],
         outcome: RequestOutcome,
-    ) -> tuple[ExecutionResult, Database]:
-        """The result, and the snapshot it was read in (closed by now: its version remains).
+    ) -> ExecutionResult:
+        """The result, read from ``dataset`` and, for root lists, from a database snapshot.
 
         The snapshot is taken and given back inside the execution slot, so a worker holds at
-        most one connection per slot.
+        most one connection per slot. Raises ``DatasetMovedError`` when the snapshot read
+        another version than ``dataset``'s.
         """
         allowed = {OperationType.QUERY}
         if request.method == "POST":
@@ -65,16 +73,21 @@ class Executor:
         timeout = self.limits.timeout_seconds
         with count_statements() as counter:
             try:
-                with anyio.fail_after(timeout):
+                with anyio.fail_after(timeout) as deadline:
                     async with self.slots, self.db.snapshot() as snapshot:
                         result = await self.schema.execute(
                             query,
                             variable_values=params.variables,
-                            context_value=context_for(db=snapshot),
+                            context_value=context_for(db=snapshot, dataset=dataset),
                             operation_name=params.operation_name,
                             allowed_operation_types=allowed,
                             operation_extensions=params.extensions,
                         )
+                        # Edges are read from memory by synchronous resolvers: execution only
+                        # yields at root lists' statements, so a deadline passed during the
+                        # rest is noticed here (the operation's cost limit bounds that work).
+                        if anyio.current_time() >= deadline.deadline:
+                            raise TimeoutError
             except TimeoutError:
                 raise HTTPError(
                     503,
@@ -108,4 +121,6 @@ class Executor:
                 ) from None
             finally:
                 outcome.statements = counter.count
-        return result, snapshot
+        if snapshot.read_data and snapshot.version != dataset.version:
+            raise DatasetMovedError(snapshot.version)
+        return result

@@ -1,16 +1,16 @@
 """The answer to one GraphQL operation: from the response cache when it holds exactly this
-operation, language and dataset version; else executed in one snapshot and stored.
+operation, language and dataset version; else executed on the dataset in memory and stored.
 
 A response, its ETag, its ``X-Dataset-Version`` header and its cache entry come from one
-dataset version: the one read in the request's snapshot, together with the data. The
+dataset version: the in-memory dataset's (``service.dataset``), which the database snapshot
+of its root lists must match (else the operation runs again on a dataset read anew). The
 watcher's version (``Caching.versions``) only picks the entry to look up; a response is stored
-only when the watcher still agrees with the snapshot, so nothing is kept under a version whose
+only when the watcher still agrees with the dataset, so nothing is kept under a version whose
 data it does not hold. GET and persisted queries get ``ETag`` and ``Cache-Control``, and
 ``If-None-Match`` answers 304.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 
@@ -18,41 +18,43 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import ExecutionResult
 
-from resolvers.bounds import ListSizes
 from resolvers.pagination import PageLimits
 from schema.context import Context
 from schema.errors import ErrorCode, coded_error
 from service.caching import CachedResponse, Caching, etag_of, response_key
-from service.execution import Executor
+from service.dataset import CurrentDataset
+from service.execution import DatasetMovedError, Executor
 from service.observability import RequestOutcome
 from service.ratelimit import ClientAccount
-from service.request import SAFE_METHODS, GraphQLParams, etag_matches, parse_accept_language
+from service.request import (
+    SAFE_METHODS,
+    GraphQLParams,
+    HTTPError,
+    etag_matches,
+    parse_accept_language,
+)
 from service.response import error_codes, result_response
 
 VARY = "Accept, Accept-Language"
 VERSION_HEADER = "X-Dataset-Version"
-
-
-@dataclass
-class DatasetState:
-    """What the service knows of the loaded dataset: its list sizes bound query costs."""
-
-    list_sizes: ListSizes = field(default_factory=ListSizes)
+# Runs of one operation when loads keep committing under it (each discarded run read a
+# database that had moved past the dataset in memory).
+MAX_RUNS = 3
 
 
 class Responder:
-    """Answers operations through ``caching`` and ``executor``; each request's context is
-    made by ``context_factory`` with the dataset's list sizes and the page limits."""
+    """Answers operations through ``caching`` and ``executor`` on the dataset of
+    ``datasets``; each request's context is made by ``context_factory``."""
 
     def __init__(
         self,
         caching: Caching,
         executor: Executor,
-        dataset: DatasetState,
+        datasets: CurrentDataset,
         page_limits: PageLimits,
         context_factory: Callable[..., Context],
     ) -> None:
-        self.caching, self.executor, self.dataset = caching, executor, dataset
+        self.caching, self.executor, self.datasets = caching, executor, datasets
         self.page_limits, self.context_factory = page_limits, context_factory
 
     async def answer(
@@ -105,15 +107,27 @@ class Responder:
             self.context_factory,
             request_id=getattr(request.state, "request_id", ""),
             languages=languages,
-            list_sizes=self.dataset.list_sizes,
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
             today=today,
         )
-        result, snapshot = await self.executor.run(request, query, params, context_for, outcome)
-        # A result that read no row (introspection, ``__typename``) holds no version's data:
-        # it goes with the version looked up.
-        version = snapshot.version if snapshot.read_data else hint
+        dataset = await self.datasets.fresh()
+        for _ in range(MAX_RUNS):
+            try:
+                result = await self.executor.run(
+                    request, query, params, dataset, context_for, outcome
+                )
+                break
+            except DatasetMovedError:
+                dataset = await self.datasets.replace(dataset)
+        else:
+            raise HTTPError(
+                503,
+                ErrorCode.SERVICE_UNAVAILABLE,
+                "the dataset was reloaded several times while this request ran: retry",
+                {"Retry-After": "1"},
+            )
+        version = dataset.version
         outcome.error_codes = error_codes(result.errors or [])
         outcome.cost = _requested_cost(result)
         response = result_response(result, media)

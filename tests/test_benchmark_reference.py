@@ -1,18 +1,30 @@
-"""The benchmark's in-memory reference mirrors every DataLoader of the service: a loader added
-to ``resolvers.loaders`` without its twin in ``benchmark/reference_app.py`` stopped the
-benchmark at start-up; the suite now says so first."""
+"""The benchmark's in-memory reference answers the benchmark's queries exactly as iom-graph
+does, without any database (each of its statements would be refused)."""
 
 import pytest
+from sqlalchemy import Engine
+from starlette.testclient import TestClient
 
-from benchmark.reference_app import LOADERS, check_loader_names
+from benchmark.reference_app import DATABASE_ENV, create_app
+from benchmark.scenarios import FRENCH_NAMES_QUERY, FULL_TRAVERSAL_QUERY, POINT_LOOKUP_QUERY
+from tests.app_client import BASE_URL, serve_in_process
 
 
-def test_the_reference_mirrors_every_loader() -> None:
-    check_loader_names()
-    assert {"evidence_by_country", "statements_by_organisation"} <= set(LOADERS)
-
-
-def test_a_missing_twin_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(LOADERS, "evidence_by_country")
-    with pytest.raises(RuntimeError, match=r"missing \['evidence_by_country'\]"):
-        check_loader_names()
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_reference_answers_like_the_service(
+    seeded_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = seeded_engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv(DATABASE_ENV, url)
+    queries = (FULL_TRAVERSAL_QUERY, FRENCH_NAMES_QUERY, POINT_LOOKUP_QUERY)
+    with TestClient(create_app(), base_url=BASE_URL) as reference:
+        answers = [reference.post("/graphql", json={"query": q}).json() for q in queries]
+    with serve_in_process(url, rate_limit_per_second=10**9, rate_limit_burst=10**12) as service:
+        expected = [service.post("/graphql", json={"query": q}).json() for q in queries]
+    assert [a.get("errors") for a in answers] == [None, None, None]
+    kenya = answers[2]["data"]["country"]
+    assert (kenya["name"], kenya["regionalOffice"]["name"]) == (
+        "Kenya",
+        "IOM Regional Office for East and Horn of Africa",
+    )
+    assert answers == expected

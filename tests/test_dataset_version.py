@@ -19,19 +19,23 @@ import httpx
 import pytest
 from sqlalchemy import Connection, Engine, event, func, select, text
 from sqlalchemy.exc import DBAPIError
+from starlette.applications import Starlette
+from starlette.routing import Route
 
 from db.dataset import DEFAULT_DATASET_PATH, read_dataset
 from db.loader import load_dataset
 from db.version import DatasetVersionWatcher, read_version
-from resolvers.bounds import list_sizes
-from resolvers.database import Database, Snapshot, SnapshotClosedError
+from resolvers.database import Database, Snapshot, SnapshotClosedError, count_statements
+from resolvers.loaders import InMemoryDataset, read_in_memory
 from schema.context import Context
 from service import create_app
-from service.caching import etag_of
+from service.caching import build_caching, etag_of
+from service.dataset import CurrentDataset
+from service.endpoint import GraphQLEndpoint
 from service.settings import Settings
 from tests.app_client import BASE_URL
 from tests.conftest import DEFAULT_SCHEMA, DatabaseFactory
-from tests.dataset_facts import Dataset, entry, example, write_variant
+from tests.dataset_facts import READ_IN_MEMORY_STATEMENTS, Dataset, entry, example, write_variant
 
 QUERY = example("01-full-traversal")
 OFFICE, INSTITUTION = "bangkok", "escap"
@@ -153,10 +157,15 @@ def test_the_watcher_sees_every_load_even_when_checked_mid_commit(
     assert seen == [datasets.original_version, *expected]
 
 
-async def _traverse(database: Database, sizes: Any) -> tuple[str | None, tuple[str, str]]:
-    """One full traversal in its own snapshot: the snapshot's version and the two names."""
+async def _traverse(
+    database: Database, dataset: InMemoryDataset | None = None
+) -> tuple[str | None, tuple[str, str]]:
+    """One full traversal on ``dataset`` (default: read now, off the event loop, as a server
+    does on a reload): the dataset's version and the two names."""
+    if dataset is None:
+        dataset = await anyio.to_thread.run_sync(read_in_memory, database)
     async with database.snapshot() as snapshot:
-        context = Context(db=snapshot, request_id="reload", list_sizes=sizes)
+        context = Context(db=snapshot, dataset=dataset, request_id="reload")
         result = await DEFAULT_SCHEMA.execute(QUERY, context_value=context)
     assert result.errors is None
     offices = result.data["organisation"]["regionalOffices"]["nodes"]  # type: ignore[index]
@@ -164,14 +173,13 @@ async def _traverse(database: Database, sizes: Any) -> tuple[str | None, tuple[s
     institution = next(
         e["node"] for e in office["institutions"]["edges"] if e["node"]["slug"] == INSTITUTION
     )
-    return snapshot.version, (office["name"], institution["name"])
+    return dataset.version, (office["name"], institution["name"])
 
 
 async def test_no_response_mixes_two_dataset_versions_across_reloads(
     loaded_engine: Engine, datasets: Datasets
 ) -> None:
     database = Database(loaded_engine)
-    sizes = list_sizes(database)
     answers: list[tuple[str | None, tuple[str, str]]] = []
 
     def reload_while_reading() -> None:
@@ -184,7 +192,7 @@ async def test_no_response_mixes_two_dataset_versions_across_reloads(
     async with anyio.create_task_group() as group:
         group.start_soon(anyio.to_thread.run_sync, reload_while_reading)
         for _ in range(TRAVERSALS):
-            answers.append(await _traverse(database, sizes))
+            answers.append(await _traverse(database))
 
     mixed = [(v, names) for v, names in answers if names != datasets.names(v)]
     assert mixed == []
@@ -192,23 +200,16 @@ async def test_no_response_mixes_two_dataset_versions_across_reloads(
     assert len(answers) == TRAVERSALS
 
 
-async def test_a_snapshot_reads_one_version_while_a_load_commits(
+async def test_a_dataset_in_memory_keeps_its_version_while_a_load_commits(
     loaded_engine: Engine, datasets: Datasets
 ) -> None:
     database = Database(loaded_engine)
-    sizes = list_sizes(database)
-    async with database.snapshot() as snapshot:
-        before = await DEFAULT_SCHEMA.execute(
-            QUERY, context_value=Context(db=snapshot, list_sizes=sizes)
-        )
-        await anyio.to_thread.run_sync(load_dataset, loaded_engine, datasets.edited)
-        again = await DEFAULT_SCHEMA.execute(
-            QUERY, context_value=Context(db=snapshot, list_sizes=sizes)
-        )
-        assert snapshot.version == datasets.original_version
-    assert before.errors is None
-    assert again.data == before.data
-    assert await _traverse(database, sizes) == (datasets.edited_version, EDITED_NAMES)
+    dataset = read_in_memory(database)
+    before = await _traverse(database, dataset)
+    await anyio.to_thread.run_sync(load_dataset, loaded_engine, datasets.edited)
+    assert await _traverse(database, dataset) == before
+    assert before[0] == datasets.original_version
+    assert await _traverse(database) == (datasets.edited_version, EDITED_NAMES)
 
 
 async def test_a_snapshot_gives_its_connection_back_however_the_request_ends(
@@ -323,3 +324,39 @@ async def test_reloads_under_http_load_answer_and_cache_one_version_each(
     assert after == [datasets.original_version] * HTTP_VARIANTS
     assert read_version(engine) == datasets.original_version
     assert held in metrics
+
+
+async def test_a_request_finding_the_database_moved_runs_again_on_the_new_dataset(
+    loaded_engine: Engine, datasets: Datasets
+) -> None:
+    """The watcher has not reported a load yet, so the dataset in memory is the old one, but a
+    root list's statement reads the new version: that result is thrown away, the dataset is
+    read anew, and the operation runs again on it. The answer is all of the new version."""
+    database = Database(loaded_engine)
+
+    def stale() -> str:
+        return datasets.original_version
+
+    current = CurrentDataset(database, stale)
+    current.read_now()
+    load_dataset(loaded_engine, datasets.edited)
+    endpoint = GraphQLEndpoint(
+        DEFAULT_SCHEMA, database, build_caching(0, 0, None, stale), datasets=current
+    )
+    app = Starlette(routes=[Route("/graphql", endpoint)])
+    query = (
+        f'{{ institutions(filter: {{slugs: ["{INSTITUTION}"]}}) {{ nodes {{ name }} }} '
+        f'regionalOffice(slug: "{OFFICE}") {{ name }} }}'
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+        with count_statements() as counter:
+            response = await client.post("/graphql", json={"query": query})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-dataset-version"] == datasets.edited_version
+    data = response.json()["data"]
+    names = (data["regionalOffice"]["name"], data["institutions"]["nodes"][0]["name"])
+    assert names == EDITED_NAMES
+    assert current.loaded.version == datasets.edited_version
+    # The root list twice (the version and the list each time), and the dataset read once.
+    assert counter.count == 2 * 2 + READ_IN_MEMORY_STATEMENTS

@@ -5,30 +5,20 @@ import asyncio
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, queries
 
 from schema.__main__ import sdl
 from schema.errors import ErrorCode
 from tests.conftest import Execute
+from tests.generated import GENERATED
 
 # The standalone SDL: the subgraph's (``_entities``) has directives only a federation-aware
 # parser knows. _entities is covered by tests/test_federation_schema.py.
 SDL = sdl()
 CODES = {code.value for code in ErrorCode}
-FUZZ = settings(
-    max_examples=2000,
-    deadline=None,
-    derandomize=True,  # the same examples on every run: CI stays reproducible
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
+FUZZ = GENERATED
 
 
 def run(execute: Execute, query: str, variables: dict[str, Any] | None = None) -> Any:

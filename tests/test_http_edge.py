@@ -184,10 +184,10 @@ def test_a_failing_resolver_is_counted_as_error_not_client_error(
     def broken(*_args: object) -> object:
         raise RuntimeError("resolver failed")
 
-    monkeypatch.setattr(resolvers.organisation, "_fetch", broken)
+    monkeypatch.setattr(resolvers.provenance, "list_notes", broken)
     # "Broken" is not a known operation name: it is counted as "other" (this client is shared)
     before = outcomes(client, "other")
-    response = client.post("/graphql", json={"query": "query Broken { organisation { slug } }"})
+    response = client.post("/graphql", json={"query": "query Broken { dataQualityNotes { slug } }"})
     assert response.status_code == 200  # a field error: the GraphQL result says what failed
     assert error_of(response) == INTERNAL
     assert outcomes(client, "other") == {**before, "error": before.get("error", 0.0) + 1}

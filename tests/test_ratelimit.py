@@ -8,8 +8,8 @@ from redis.asyncio import Redis
 from sqlalchemy import Engine
 from strawberry.types import ExecutionResult
 
-from resolvers.bounds import list_sizes
 from resolvers.database import Database
+from resolvers.loaders import read_in_memory
 from schema.context import Context
 from service.ratelimit import (
     KEY_PREFIX,
@@ -141,13 +141,13 @@ async def test_an_unreachable_redis_falls_back_to_buckets_of_this_replica(
 
 async def test_an_exhausted_client_gets_rate_limited(seeded_engine: Engine) -> None:
     database = Database(seeded_engine)
-    sizes = list_sizes(database)
+    dataset = read_in_memory(database)
     limiter = LocalTokenBuckets(rate=0.5, burst=5)
     query = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
 
     async def run() -> tuple[ExecutionResult, int | None]:
         account = ClientAccount(limiter, "ip:t")
-        context = Context(db=database, list_sizes=sizes, charge=account.charge)
+        context = Context(db=database, dataset=dataset, charge=account.charge)
         result = await SCHEMA.execute(query, context_value=context)
         return result, account.remaining
 

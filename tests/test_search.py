@@ -190,14 +190,13 @@ async def test_words_match_across_a_name(execute: Execute) -> None:
 @pytest.mark.parametrize(
     ("text", "statements"),
     [
-        ("UK", 3),  # the dataset version, every term, the countries found
-        ("Nairobbi", 4),  # ... offices and institutions
-        ("UN", 4),  # ... institutions and countries: 22 results, 4 statements
+        # Terms and entities found alike come from the dataset in memory.
+        ("UK", 0),
+        ("Nairobbi", 0),
+        ("UN", 0),  # 22 results
     ],
 )
-async def test_search_runs_a_fixed_number_of_statements(
-    execute: Execute, text: str, statements: int
-) -> None:
+async def test_search_runs_no_statement(execute: Execute, text: str, statements: int) -> None:
     with count_statements() as counter:
         await _matches(execute, text)
     assert counter.count == statements

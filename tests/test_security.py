@@ -89,9 +89,9 @@ async def test_unexpected_errors_are_masked_and_logged_in_full(
     def broken(*_args: object) -> object:
         raise RuntimeError("password=hunter2 at db-internal:5432")
 
-    monkeypatch.setattr(resolvers.organisation, "_fetch", broken)
+    monkeypatch.setattr(resolvers.provenance, "list_notes", broken)
     with caplog.at_level(logging.ERROR, logger="iom_graph.errors"):
-        result = await execute("{ organisation { slug } }")
+        result = await execute("{ dataQualityNotes { slug } }")
     assert result.errors is not None
     error = result.errors[0]
     assert error.message == "Internal server error"

@@ -264,8 +264,11 @@ def test_readiness_follows_the_database(postgres_database: str, database_proxy: 
         }
         # A response already cached for this dataset version is still served...
         assert query().status_code == 200
-        # ...but anything that needs the database answers 503.
-        failed = client.post("/graphql", json={"query": "{ organisation { slug } }"})
+        # ...so is the graph, from the dataset in memory...
+        graph = client.post("/graphql", json={"query": "{ organisation { slug } }"})
+        assert graph.json()["data"] == {"organisation": {"slug": "iom"}}
+        # ...but a root list, which needs the database, answers 503.
+        failed = client.post("/graphql", json={"query": "{ dataQualityNotes { slug } }"})
         assert failed.status_code == 503, failed.text
         assert failed.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
 

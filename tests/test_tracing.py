@@ -89,12 +89,11 @@ def test_a_request_makes_a_server_span_and_an_operation_span(
         assert operation.context.trace_id == server.context.trace_id
         # the full traversal: cost 4 191 (office lists are bounded by all 11 regional offices, in
         # force or not; an institution's offices by the 6 links of the European Union, the most
-        # of any institution), 9 SQL statements when executed, none from the cache
+        # of any institution), no SQL statement: the graph is read from memory
         assert dict(operation.attributes or {}) == {
             "graphql.operation.name": "FullTraversal",
             "iom_graph.cache": expected_cache,
-            # the dataset version read in the snapshot, then the 8 of the traversal
-            "iom_graph.sql_statements": 9 if expected_cache == "miss" else 0,
+            "iom_graph.sql_statements": 0,
             "iom_graph.cost": 4191,
         }
         assert operation.status.status_code is StatusCode.UNSET
@@ -114,7 +113,7 @@ def test_no_attribute_holds_the_query_text(
     assert dict(spans["GraphQL Operation"].attributes or {}) == {
         "graphql.operation.name": "anonymous",
         "iom_graph.cache": "miss",
-        "iom_graph.sql_statements": 2,  # the dataset version read, then the country
+        "iom_graph.sql_statements": 0,  # the country and its office: from memory
         "iom_graph.cost": 1,
     }
 

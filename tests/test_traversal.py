@@ -5,11 +5,19 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from resolvers.database import count_statements
+from resolvers.database import Database, count_statements
+from resolvers.loaders import read_in_memory
 from schema import build_schema
 from schema.extensions.limits import Limits
-from tests.conftest import DatabaseFactory, Execute, make_execute
-from tests.dataset_facts import NINE, SEVEN, example, office_countries, office_links
+from tests.conftest import Execute, make_execute
+from tests.dataset_facts import (
+    NINE,
+    READ_IN_MEMORY_STATEMENTS,
+    SEVEN,
+    example,
+    office_countries,
+    office_links,
+)
 from tests.synthetic import multiply_dataset
 
 QUERY = example("01-full-traversal")
@@ -18,11 +26,9 @@ assert QUERY.count(ROOT_OFFICES) == 1
 QUERY_2020 = QUERY.replace(
     ROOT_OFFICES, ROOT_OFFICES.replace("(first", '(asOf: "2020-01-01", first')
 )
-# The dataset version, read first in the request's snapshot, then one statement per level:
-# organisation, its headquarters' country, leadership, offices, their host countries,
-# countries by office, links (with institutions) by office, links (with offices) by
-# institution.
-STATEMENTS_OF_FULL_TRAVERSAL = 9
+# The traversal reads only the dataset in memory (resolvers.loaders): not one statement, and
+# no connection (a request's snapshot opens on its first statement).
+STATEMENTS_OF_FULL_TRAVERSAL = 0
 
 
 async def test_full_traversal_as_of_2020_returns_the_nine_offices_of_the_seed(
@@ -95,8 +101,7 @@ async def test_full_traversal_today_returns_the_structure_in_force(execute: Exec
     assert result.extensions["asOf"] == date.today().isoformat()  # type: ignore[index]
 
 
-# The 2020 traversal walking each office's successors and back to their predecessors: two
-# statements more (successors by office, predecessors by office).
+# The 2020 traversal walking each office's successors and back to their predecessors.
 OFFICE_FIELDS = "        slug\n        name\n"
 assert QUERY_2020.count(OFFICE_FIELDS) == 1
 QUERY_2020_WITH_SUCCESSIONS = QUERY_2020.replace(
@@ -112,9 +117,9 @@ async def _statements(execute: Execute, query: str = QUERY_2020) -> tuple[int, A
     return counter.count, result.data
 
 
-async def test_successions_walk_both_ways_in_two_statements(execute: Execute) -> None:
+async def test_successions_walk_both_ways_without_a_statement(execute: Execute) -> None:
     count, data = await _statements(execute, QUERY_2020_WITH_SUCCESSIONS)
-    assert count == STATEMENTS_OF_FULL_TRAVERSAL + 2
+    assert count == STATEMENTS_OF_FULL_TRAVERSAL
     walks = {
         office["slug"]: [
             (
@@ -139,7 +144,7 @@ async def test_successions_walk_both_ways_in_two_statements(execute: Execute) ->
 
 
 async def test_statement_count_is_fixed_and_does_not_grow_with_data(
-    execute: Execute, databases: DatabaseFactory, empty_engine: Engine
+    execute: Execute, seeded_engine: Engine, empty_engine: Engine
 ) -> None:
     seeded_count, _ = await _statements(execute)
     assert seeded_count == STATEMENTS_OF_FULL_TRAVERSAL
@@ -155,9 +160,15 @@ async def test_statement_count_is_fixed_and_does_not_grow_with_data(
     assert sum(o["institutions"]["totalCount"] for o in offices["nodes"]) == 890
     # Four mergers and the Global Office's taking over Brussels' EU liaison, ten times.
     assert sum(len(o["successors"]) for o in offices["nodes"]) == 50
-    assert tenfold_count == STATEMENTS_OF_FULL_TRAVERSAL + 2
+    assert tenfold_count == STATEMENTS_OF_FULL_TRAVERSAL
     today_count, data = await _statements(tenfold, QUERY)
     offices = data["organisation"]["regionalOffices"]
     assert offices["totalCount"] == 70
     assert sum(o["countries"]["totalCount"] for o in offices["nodes"]) == 1900
     assert today_count == STATEMENTS_OF_FULL_TRAVERSAL
+    # Reading the dataset into memory runs the same statements at any size.
+    with count_statements() as seeded_read:
+        read_in_memory(Database(seeded_engine))
+    with count_statements() as tenfold_read:
+        read_in_memory(Database(empty_engine))
+    assert tenfold_read.count == seeded_read.count == READ_IN_MEMORY_STATEMENTS

@@ -64,7 +64,7 @@ class CostLimit(SchemaExtension):
         execution = self.execution_context
         model = CostModel(
             execution.schema._schema,
-            execution.context.list_sizes,
+            execution.context.dataset.list_sizes,
             self.default_page_size,
             self.max_page_size,
         )
