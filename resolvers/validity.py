@@ -11,6 +11,7 @@ or after its start, as the page that describes it does.
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from db.partial_dates import PartialDate
 from resolvers.errors import UserInputError
@@ -26,17 +27,24 @@ class InForce(StrEnum):
     UNCERTAIN = "uncertain"  # the day falls in the period of a start or end known only coarsely
 
 
-def _bound(value: str | None, precision: str | None) -> PartialDate | None:
-    return PartialDate.parse(value, precision) if value and precision else None
+# Bounded, though the dataset's few validity dates would never fill it: a country's office is
+# chosen on every request by comparing them (parsing them each time was 12% of a traversal).
+@lru_cache(maxsize=4096)
+def _period(value: str | None, precision: str | None) -> tuple[date, date] | None:
+    """The first and last day of a bound of validity; None for no bound."""
+    if not value or not precision:
+        return None
+    bound = PartialDate.parse(value, precision)
+    return bound.first_day(), bound.last_day()
 
 
 def in_force(office: OfficeRecord, day: date) -> InForce | None:
     """Whether ``office`` is in force on ``day``: surely, possibly, or (None) not at all."""
-    start = _bound(office.valid_from, office.valid_from_precision)
-    end = _bound(office.valid_until, office.valid_until_precision)
-    if (start and day < start.first_day()) or (end and day > end.last_day()):
+    start = _period(office.valid_from, office.valid_from_precision)
+    end = _period(office.valid_until, office.valid_until_precision)
+    if (start and day < start[0]) or (end and day > end[1]):
         return None
-    if (start and day < start.last_day()) or (end and day >= end.first_day()):
+    if (start and day < start[1]) or (end and day >= end[0]):
         return InForce.UNCERTAIN
     return InForce.CERTAIN
 
