@@ -18,6 +18,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from schema.enum_errors import with_allowed_values
 from schema.errors import coded, collapse_duplicates, log_unexpected
+from schema.executor import FreshChunkExecutionContext
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
@@ -138,6 +139,7 @@ def build_schema(limits: Limits | None = None) -> IomSchema:
     limits = limits or Limits()
     return IomSchema(
         query=Query,
+        execution_context_class=FreshChunkExecutionContext,
         config=StrawberryConfig(disable_field_suggestions=False, scalar_map={Date: DATE_SCALAR}),
         extensions=[
             *limit_extensions(limits),

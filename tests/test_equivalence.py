@@ -1,12 +1,15 @@
-"""The dataset in memory answers exactly as the database does.
+"""The dataset in memory, and the executor started on a fresh data-stack chunk, answer
+exactly as the database and graphql-core's standard execution do.
 
 iom-graph answers every edge of the graph from ``resolvers.loaders.InMemoryDataset``: each
 batch function run once, at read time, for every key there is. The standard it must match is
 the way it answered before: each edge asking the database, during the request, for just the
 keys the request reaches. ``database_dataset`` builds that standard: the same ``Loaders``
 whose lookups run their batch function on the database for the keys asked, on one read
-transaction. Every GraphiQL example and hundreds of generated queries (hypothesis-graphql)
-run both ways, on both backends; results, errors included, must be equal.
+transaction, executed by strawberry's own execution context rather than
+``schema.executor.FreshChunkExecutionContext``. Every GraphiQL example and hundreds of
+generated queries (hypothesis-graphql) run both ways, on both backends; results, errors
+included, must be equal.
 """
 
 import asyncio
@@ -19,17 +22,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis_graphql import queries
 from sqlalchemy import Engine
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.bounds import list_sizes
 from resolvers.database import Database, read_transaction
 from resolvers.loaders import LOADERS, Fetch, InMemoryDataset, Loaders, Lookup, read_in_memory
 from resolvers.organisation import the_organisation
 from resolvers.search import read_terms
+from schema import build_schema
 from schema.__main__ import sdl
 from schema.context import Context
+from schema.executor import FreshChunkExecutionContext
 from tests.conftest import DEFAULT_SCHEMA
 from tests.dataset_facts import EXAMPLES
 from tests.generated import GENERATED
+
+STANDARD_SCHEMA = build_schema()
+STANDARD_SCHEMA.execution_context_class = StrawberryGraphQLCoreExecutionContext
 
 
 class DatabaseLookup(Lookup[Any, Any]):
@@ -66,9 +75,8 @@ class BothWays:
         with read_transaction(self.database) as db:
             dataset = database_dataset(db) if standard else self.in_memory
             context = Context(db=db, dataset=dataset, request_id="equivalence")
-            result = await DEFAULT_SCHEMA.execute(
-                query, variable_values=variables, context_value=context
-            )
+            schema = STANDARD_SCHEMA if standard else DEFAULT_SCHEMA
+            result = await schema.execute(query, variable_values=variables, context_value=context)
         errors = [e.formatted for e in result.errors or []]
         return {"data": result.data, "errors": errors, "extensions": result.extensions}
 
@@ -107,3 +115,8 @@ def test_the_examples_are_all_compared() -> None:
 @given(query=queries(sdl()))
 def test_generated_queries_are_answered_alike(both_ways: BothWays, query: str) -> None:
     both_ways.compare(query)
+
+
+def test_the_service_executes_on_a_fresh_chunk() -> None:
+    assert DEFAULT_SCHEMA.execution_context_class is FreshChunkExecutionContext
+    assert STANDARD_SCHEMA.execution_context_class is StrawberryGraphQLCoreExecutionContext
