@@ -79,7 +79,7 @@ def create_app() -> Starlette:
         build_schema(limits),
         db,
         # No response cache: the reference measures execution.
-        build_caching(0, settings.cache_max_age_seconds, None, lambda: None),
+        build_caching(0, settings.cache_max_age_seconds, None, lambda: dataset.version),
         execution=ExecutionLimits(
             settings.request_timeout_seconds, settings.max_concurrent_executions or 1
         ),

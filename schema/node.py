@@ -55,12 +55,9 @@ def resolve_global_ids(
     info: Info, ids: list[strawberry.ID], argument: str
 ) -> list[relay.Node | None]:
     parsed = [parse_global_id(str(value), argument) for value in ids]
-
-    def resolve(global_id: relay.GlobalID) -> relay.Node | None:
-        node_type = NODE_TYPES[global_id.type_name]
-        return node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])[0]
-
-    return [resolve(global_id) for global_id in parsed]
+    return [
+        NODE_TYPES[g.type_name].resolve_nodes(info=info, node_ids=[g.node_id])[0] for g in parsed
+    ]
 
 
 def node_for_subject(

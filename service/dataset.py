@@ -21,7 +21,7 @@ _NOT_SEEN = object()
 
 
 class CurrentDataset:
-    """``fresh()`` is the dataset of the version ``versions()`` reports now."""
+    """``fresh(version)`` is the dataset of the version the watcher (``versions``) reported."""
 
     def __init__(self, database: Database, versions: Callable[[], str | None]) -> None:
         self.database, self.versions = database, versions
@@ -37,12 +37,10 @@ class CurrentDataset:
         current.loaded, current._seen = dataset, dataset.version
         return current
 
-    async def fresh(self) -> InMemoryDataset:
-        """The dataset, read again first if the watcher reports a version it was not read at."""
-        seen = self.versions()
-        if seen == self._seen:
-            return self.loaded
-        if seen == self.loaded.version and self.loaded is not EMPTY:  # read after a move
+    async def fresh(self, seen: str | None) -> InMemoryDataset:
+        """The dataset for the version ``seen`` (the watcher's, as the request read it): read
+        again first unless it was read at that version, or is of it (read after a move)."""
+        if seen == self._seen or (self.loaded is not EMPTY and seen == self.loaded.version):
             self._seen = seen
             return self.loaded
         return await self._read(self.loaded, seen)

@@ -111,7 +111,7 @@ class Responder:
             charge=account.charge if account is not None else None,
             today=today,
         )
-        dataset = await self.datasets.fresh()
+        dataset = await self.datasets.fresh(hint)
         for _ in range(MAX_RUNS):
             try:
                 result = await self.executor.run(
