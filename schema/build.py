@@ -11,11 +11,13 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types import Info as StrawberryInfo
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
+from schema import resolution
 from schema.enum_errors import with_allowed_values
 from schema.errors import coded, collapse_duplicates, log_unexpected
 from schema.executor import FreshChunkExecutionContext
@@ -80,9 +82,11 @@ class IomSchema(strawberry.federation.Schema):
     leaves the extensions' operation hook before any result exists.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, lean_resolvers: bool = True, **kwargs: Any) -> None:
         super().__init__(federation_version=FEDERATION_VERSION, **kwargs)
         describe_federation_types(self._schema)
+        if lean_resolvers:
+            resolution.install(self._schema, self.schema_converter)
 
     def entities_resolver(
         self, info: StrawberryInfo, representations: list[FederationAny]
@@ -132,14 +136,23 @@ class IomSchema(strawberry.federation.Schema):
         log_unexpected(errors, getattr(context, "request_id", ""))
 
 
-def build_schema(limits: Limits | None = None) -> IomSchema:
+def build_schema(limits: Limits | None = None, *, standard_execution: bool = False) -> IomSchema:
     """The schema holding operations to ``limits``. "Did you mean" suggestions for fields stay
     on in every environment: introspection publishes the whole schema anyway, so hiding them
-    protects nothing and leaves a client with a typo guessing."""
+    protects nothing and leaves a client with a typo guessing.
+
+    ``standard_execution`` keeps strawberry's own resolvers and execution context (instead of
+    ``schema.resolution``'s and ``schema.executor``'s): the standard the equivalence test
+    compares the served schema with."""
     limits = limits or Limits()
     return IomSchema(
         query=Query,
-        execution_context_class=FreshChunkExecutionContext,
+        lean_resolvers=not standard_execution,
+        execution_context_class=(
+            StrawberryGraphQLCoreExecutionContext
+            if standard_execution
+            else FreshChunkExecutionContext
+        ),
         config=StrawberryConfig(disable_field_suggestions=False, scalar_map={Date: DATE_SCALAR}),
         extensions=[
             *limit_extensions(limits),

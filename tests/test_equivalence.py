@@ -1,13 +1,14 @@
-"""The dataset in memory, and the executor started on a fresh data-stack chunk, answer
-exactly as the database and graphql-core's standard execution do.
+"""The dataset in memory, the executor started on a fresh data-stack chunk and the lean
+resolvers (``schema.resolution``) answer exactly as the database and strawberry's standard
+resolvers and execution do.
 
 iom-graph answers every edge of the graph from ``resolvers.loaders.InMemoryDataset``: each
 batch function run once, at read time, for every key there is. The standard it must match is
 the way it answered before: each edge asking the database, during the request, for just the
 keys the request reaches. ``database_dataset`` builds that standard: the same ``Loaders``
 whose lookups run their batch function on the database for the keys asked, on one read
-transaction, executed by strawberry's own execution context rather than
-``schema.executor.FreshChunkExecutionContext``. Every GraphiQL example and hundreds of
+transaction, executed by strawberry's own resolvers and execution context
+(``build_schema(standard_execution=True)``). Every GraphiQL example and hundreds of
 generated queries (hypothesis-graphql) run both ways, on both backends; results, errors
 included, must be equal.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import GraphQLObjectType
 from hypothesis import given, settings
 from hypothesis_graphql import queries
 from sqlalchemy import Engine
@@ -33,12 +35,12 @@ from schema import build_schema
 from schema.__main__ import sdl
 from schema.context import Context
 from schema.executor import FreshChunkExecutionContext
+from schema.resolution import lean_resolver
 from tests.conftest import DEFAULT_SCHEMA
 from tests.dataset_facts import EXAMPLES
 from tests.generated import GENERATED
 
-STANDARD_SCHEMA = build_schema()
-STANDARD_SCHEMA.execution_context_class = StrawberryGraphQLCoreExecutionContext
+STANDARD_SCHEMA = build_schema(standard_execution=True)
 
 
 class DatabaseLookup(Lookup[Any, Any]):
@@ -117,6 +119,23 @@ def test_generated_queries_are_answered_alike(both_ways: BothWays, query: str) -
     both_ways.compare(query)
 
 
-def test_the_service_executes_on_a_fresh_chunk() -> None:
+def _lean_fields(executable: Any) -> list[str]:
+    return sorted(
+        f"{named.name}.{name}"
+        for named in executable._schema.type_map.values()
+        if isinstance(named, GraphQLObjectType)
+        for name, field in named.fields.items()
+        if getattr(field.resolve, "__qualname__", "").startswith(lean_resolver.__name__)
+    )
+
+
+def test_the_service_executes_on_a_fresh_chunk_with_lean_resolvers() -> None:
     assert DEFAULT_SCHEMA.execution_context_class is FreshChunkExecutionContext
     assert STANDARD_SCHEMA.execution_context_class is StrawberryGraphQLCoreExecutionContext
+    lean = _lean_fields(DEFAULT_SCHEMA)
+    # Every synchronous resolver with scalar and enum arguments only; the root fields taking
+    # filters (input objects), global ids or awaiting the database keep strawberry's.
+    assert len(lean) == 94
+    assert {"Country.coverageInferred", "Country.name", "Country.id"} <= set(lean)
+    assert not {"Query.regionalOffices", "Query.nodes", "Query._entities"} & set(lean)
+    assert _lean_fields(STANDARD_SCHEMA) == []
