@@ -37,9 +37,13 @@ from benchmark.servers import (
     iom_graph,
     running,
 )
+from benchmark.synthetic import multiply_dataset
+from db.engine import build_engine
+from db.migrate import upgrade
 
 LOAD_TIMEOUT = 120.0  # seconds for ``python -m db load`` on a fresh database
 ONLY_POSTGRAPHILE = "postgraphile"
+TENFOLD = 10  # the data factor of the memory-at-scale servers
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,30 @@ def run_sqlite(workdir: Path, settings: LoadSettings, results: RunResults) -> by
     return bodies[0]
 
 
+def fill_multiplied(database_url: str, factor: int) -> None:
+    """Migrate the empty database, load the dataset, then copy it until ``factor`` times."""
+    note(f"{database_url.partition(':')[0]}: the dataset copied to {factor} times its size")
+    engine = build_engine(database_url)
+    try:
+        upgrade(engine)
+        multiply_dataset(engine, factor)
+    finally:
+        engine.dispose()
+
+
+def run_multiplied(
+    database: Database,
+    database_url: str,
+    workdir: Path,
+    settings: LoadSettings,
+    results: RunResults,
+) -> None:
+    """The variants on ``database`` holding ``TENFOLD`` times the data, in ``database_url``."""
+    fill_multiplied(database_url, TENFOLD)
+    for server in variants_on(database, data_factor=TENFOLD):
+        run_iom_graph(server, database_url, workdir, settings, results)
+
+
 def run_ceiling(workdir: Path, body: bytes, settings: LoadSettings, results: RunResults) -> None:
     body_file = workdir / "full-traversal.json"
     body_file.write_bytes(body)
@@ -184,6 +212,9 @@ def run_postgres(
                     server, database_url, workdir, settings, results, peer_only=peer_only
                 )
         run_postgraphile(database_url, expected, workdir, settings, results, peer_only=peer_only)
+    if not peer_only:
+        with postgres.fresh_database(maintenance_url) as database_url:
+            run_multiplied(Database.POSTGRES, database_url, workdir, settings, results)
 
 
 def run_benchmark(options: Options) -> RunResults:
@@ -199,6 +230,8 @@ def run_benchmark(options: Options) -> RunResults:
             expected = run_sqlite(workdir, settings, results)
             run_ceiling(workdir, expected, settings, results)
             run_reference(workdir, expected, settings, results)
+            tenfold_url = f"sqlite:///{workdir / 'bench-10x.sqlite3'}"
+            run_multiplied(Database.SQLITE, tenfold_url, workdir, settings, results)
         if options.postgres_url:
             peer_only = options.peer_only
             run_postgres(options.postgres_url, workdir, settings, results, peer_only=peer_only)

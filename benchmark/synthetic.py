@@ -1,5 +1,6 @@
-"""Synthetic rows for scale tests: the real dataset, then copies of it until it is ``factor`` times
-as large (offices, their countries, institutions, links and their names)."""
+"""Synthetic rows for scale runs (the benchmark's ten-times-the-data servers, the traversal test):
+the real dataset, then copies of it until it is ``factor`` times as large (offices, their
+countries, institutions, links and their names)."""
 
 import itertools
 import string

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from benchmark.synthetic import multiply_dataset
 from resolvers.database import Database, count_statements
 from resolvers.loaders import read_in_memory
 from schema import build_schema
@@ -18,7 +19,6 @@ from tests.dataset_facts import (
     office_countries,
     office_links,
 )
-from tests.synthetic import multiply_dataset
 
 QUERY = example("01-full-traversal")
 ROOT_OFFICES = "    regionalOffices(first: 100) {\n      totalCount"
