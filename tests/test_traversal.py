@@ -172,3 +172,19 @@ async def test_statement_count_is_fixed_and_does_not_grow_with_data(
     with count_statements() as tenfold_read:
         read_in_memory(Database(empty_engine))
     assert tenfold_read.count == seeded_read.count == READ_IN_MEMORY_STATEMENTS
+
+
+def test_the_dataset_in_memory_holds_each_record_once(seeded_engine: Engine) -> None:
+    """Equal records read by different batch functions are one object (EqualRecords)."""
+    loaders = read_in_memory(Database(seeded_engine)).loaders
+    nairobi = loaders.office_by_slug.load("nairobi")
+    assert nairobi is not None
+    assert loaders.office_by_id.load(nairobi.id) is nairobi
+    kenya = loaders.country_by_code.load("KEN")
+    assert loaders.office_by_supported_country.load(kenya.id) is nairobi
+    links = loaders.links_by_office.load(nairobi.id)
+    assert [link.institution.slug for link in links][:2] == ["rcps-east-africa", "unon"]
+    assert len(links) == 7
+    back = loaders.links_by_institution.load(links[0].institution.id)
+    assert any(link.office is nairobi for link in back)
+    assert loaders.institution_by_id.load(links[0].institution.id) is links[0].institution
