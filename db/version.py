@@ -21,7 +21,6 @@ import threading
 from collections.abc import Callable
 from typing import cast
 
-import psycopg
 from sqlalchemy import Connection, Engine, PoolProxiedConnection, func, select
 
 from db.derived import DatasetVersion
@@ -121,6 +120,10 @@ class DatasetVersionWatcher:
 
     def _listen(self) -> None:
         """LISTEN for new versions; after any (re)connection, read the version again."""
+        # Imported here, only on PostgreSQL: psycopg is 10 MB of a process's memory, which a
+        # server on SQLite never needs (benchmark/README.md, "Memory at ten times the data").
+        import psycopg
+
         url = self.engine.url.set(drivername="postgresql")
         dsn = url.render_as_string(hide_password=False)
         while not self._stop.is_set():
