@@ -223,11 +223,11 @@ class EqualRecords:
     Each batch function builds its own records, so one office is an ``OfficeRecord`` (with
     its texts) in ``office_by_id``, again in ``office_by_slug``, again for each of its
     countries in ``office_by_supported_country`` and for each of its links. Records are
-    frozen, and those read in one transaction with the same type and id are equal, so the
-    dataset keeps the first and drops its copies: at ten times the data, a third of the
-    dataset's memory (benchmark/README.md, "Memory at ten times the data"). A record equal
-    to none seen before (a link read from its office's side differs from the same link read
-    from its institution's) stays as it is.
+    frozen, so of two equal records with the same type and id the dataset keeps the first
+    and drops the copy: at ten times the data, two thirds of the dataset's memory
+    (benchmark/README.md, "Memory at ten times the data"). A record with the id of an
+    earlier one but unequal to it (a link read from its office's side differs from the same
+    link read from its institution's) stays as it is.
     """
 
     def __init__(self) -> None:
