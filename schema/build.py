@@ -20,7 +20,7 @@ from strawberry.utils.str_converters import to_camel_case
 from schema import resolution
 from schema.enum_errors import with_allowed_values
 from schema.errors import coded, collapse_duplicates, log_unexpected
-from schema.executor import FreshChunkExecutionContext
+from schema.executor import PlannedExecutionContext
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
@@ -149,9 +149,7 @@ def build_schema(limits: Limits | None = None, *, standard_execution: bool = Fal
         query=Query,
         lean_resolvers=not standard_execution,
         execution_context_class=(
-            StrawberryGraphQLCoreExecutionContext
-            if standard_execution
-            else FreshChunkExecutionContext
+            StrawberryGraphQLCoreExecutionContext if standard_execution else PlannedExecutionContext
         ),
         config=StrawberryConfig(disable_field_suggestions=False, scalar_map={Date: DATE_SCALAR}),
         extensions=[

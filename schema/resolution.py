@@ -19,6 +19,7 @@ with strawberry's own resolvers and standard execution, and requires equal resul
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
@@ -28,8 +29,6 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 from strawberry.types.field import StrawberryField
-
-Resolve = Callable[..., Any]
 
 
 def _converted_unchanged(type_: object, scalar_registry: Any) -> bool:
@@ -45,7 +44,59 @@ def _converted_unchanged(type_: object, scalar_registry: Any) -> bool:
     return bool(is_scalar(type_, scalar_registry))
 
 
-def lean_resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> Resolve | None:
+Bound = Callable[[Any, GraphQLResolveInfo[Any] | None], Any]
+"""A resolver with its arguments bound: called with the source and the field's info."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeanResolver:
+    """A field's function, called as strawberry's resolver would call it."""
+
+    field: StrawberryField
+    function: Callable[..., Any]
+    names: tuple[tuple[str, str], ...]  # (GraphQL argument name, Python parameter name)
+    info_name: str | None  # the parameter taking strawberry's ``Info``, if any
+    takes_self: bool
+    source_names: tuple[str, ...]  # the parameters filled with the source (``root``, ...)
+    info_class: type[Any]
+
+    @property
+    def takes_info(self) -> bool:
+        return self.info_name is not None
+
+    def _keywords(self, graphql_arguments: dict[str, Any]) -> dict[str, Any]:
+        return {
+            python: graphql_arguments[graphql]
+            for graphql, python in self.names
+            if graphql in graphql_arguments
+        }
+
+    def __call__(self, source: Any, info: GraphQLResolveInfo[Any], **graphql_arguments: Any) -> Any:
+        return self._call(source, info, self._keywords(graphql_arguments))
+
+    def _call(
+        self, source: Any, info: GraphQLResolveInfo[Any] | None, kwargs: dict[str, Any]
+    ) -> Any:
+        for name in self.source_names:
+            kwargs[name] = source
+        if self.info_name is not None:
+            kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.field)
+        return self.function(source, **kwargs) if self.takes_self else self.function(**kwargs)
+
+    def bind(self, graphql_arguments: dict[str, Any]) -> Bound:
+        """This resolver with ``graphql_arguments`` (as graphql-core coerced them) bound, for
+        ``schema.executor``'s plans: the arguments of a field are the same for every object
+        an operation reaches it on, so they are renamed once per operation, not per call."""
+        kwargs = self._keywords(graphql_arguments)
+        function = self.function
+        if self.source_names or self.info_name is not None:
+            return lambda source, info: self._call(source, info, dict(kwargs))
+        if self.takes_self:
+            return lambda source, _info: function(source, **kwargs)
+        return lambda _source, _info: function(**kwargs)
+
+
+def lean_resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> LeanResolver | None:
     """A resolver for ``field`` that calls its function as strawberry would, or None where
     strawberry's wrapper does more than rename arguments and build the ``Info``."""
     resolver = field.base_resolver
@@ -59,31 +110,21 @@ def lean_resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> Re
     arguments = field.arguments
     if not all(_converted_unchanged(a.type, converter.scalar_registry) for a in arguments):
         return None
-    names = tuple((config.name_converter.from_argument(a), a.python_name) for a in arguments)
     function = resolver.wrapped_func
     if not callable(function):  # strawberry raises its own error for these: leave it to it
         return None
-    info_name = resolver.info_parameter.name if resolver.info_parameter else None
-    takes_self = resolver.self_parameter is not None
-    # The parameters strawberry fills with the source object by name (``root``, ``parent``).
-    source_names = tuple(
-        p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p is not None
+    return LeanResolver(
+        field=field,
+        function=function,
+        names=tuple((config.name_converter.from_argument(a), a.python_name) for a in arguments),
+        info_name=resolver.info_parameter.name if resolver.info_parameter else None,
+        takes_self=resolver.self_parameter is not None,
+        # The parameters strawberry fills with the source object by name (``root``, ``parent``).
+        source_names=tuple(
+            p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p is not None
+        ),
+        info_class=config.info_class,
     )
-    info_class = config.info_class
-
-    def resolve(source: Any, info: GraphQLResolveInfo[Any], **graphql_arguments: Any) -> Any:
-        kwargs = {
-            python: graphql_arguments[graphql]
-            for graphql, python in names
-            if graphql in graphql_arguments
-        }
-        for name in source_names:
-            kwargs[name] = source
-        if info_name is not None:
-            kwargs[info_name] = info_class(_raw_info=info, _field=field)
-        return function(source, **kwargs) if takes_self else function(**kwargs)
-
-    return resolve
 
 
 def install(schema: GraphQLSchema, converter: GraphQLCoreConverter) -> int:

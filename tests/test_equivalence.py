@@ -1,6 +1,6 @@
-"""The dataset in memory, the executor started on a fresh data-stack chunk and the lean
-resolvers (``schema.resolution``) answer exactly as the database and strawberry's standard
-resolvers and execution do.
+"""The dataset in memory, the planned executor (``schema.executor``) and the lean resolvers
+(``schema.resolution``) answer exactly as the database and strawberry's standard resolvers
+and execution do.
 
 iom-graph answers every edge of the graph from ``resolvers.loaders.InMemoryDataset``: each
 batch function run once, at read time, for every key there is. The standard it must match is
@@ -10,7 +10,9 @@ whose lookups run their batch function on the database for the keys asked, on on
 transaction, executed by strawberry's own resolvers and execution context
 (``build_schema(standard_execution=True)``). Every GraphiQL example and hundreds of
 generated queries (hypothesis-graphql) run both ways, on both backends; results, errors
-included, must be equal.
+included, must be equal. Each also runs on the plan alone, without graphql-core to fall back
+on: every one answered without an error through synchronous root fields must come out of the
+plan itself, equal.
 """
 
 import asyncio
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql import GraphQLObjectType
+from graphql import FieldNode, GraphQLObjectType, OperationDefinitionNode, parse
 from hypothesis import given, settings
 from hypothesis_graphql import queries
 from sqlalchemy import Engine
@@ -34,13 +36,30 @@ from resolvers.search import read_terms
 from schema import build_schema
 from schema.__main__ import sdl
 from schema.context import Context
-from schema.executor import FreshChunkExecutionContext
-from schema.resolution import lean_resolver
+from schema.executor import PlannedExecutionContext
+from schema.resolution import LeanResolver
 from tests.conftest import DEFAULT_SCHEMA
 from tests.dataset_facts import EXAMPLES
 from tests.generated import GENERATED
 
 STANDARD_SCHEMA = build_schema(standard_execution=True)
+
+
+class PlanOnly(PlannedExecutionContext):
+    """The planned executor with no fall-back: where the plan stops, the operation fails."""
+
+    fall_back = False
+
+
+PLAN_ONLY_SCHEMA = build_schema()
+PLAN_ONLY_SCHEMA.execution_context_class = PlanOnly
+# The root fields awaiting the database (root lists with filters): the plan, synchronous,
+# stops at their awaitable and leaves the operation to graphql-core.
+ASYNC_ROOT_FIELDS = {
+    name
+    for name, field in PLAN_ONLY_SCHEMA._schema.query_type.fields.items()  # type: ignore[union-attr]
+    if getattr(field.extensions.get("strawberry-definition"), "is_async", False)
+}
 
 
 class DatabaseLookup(Lookup[Any, Any]):
@@ -73,20 +92,33 @@ class BothWays:
         self.database = Database(engine)
         self.in_memory = read_in_memory(self.database)
 
-    async def _run(self, query: str, variables: dict[str, Any] | None, standard: bool) -> Any:
+    async def _run(
+        self, query: str, variables: dict[str, Any] | None, schema: Any, standard: bool = False
+    ) -> Any:
         with read_transaction(self.database) as db:
             dataset = database_dataset(db) if standard else self.in_memory
             context = Context(db=db, dataset=dataset, request_id="equivalence")
-            schema = STANDARD_SCHEMA if standard else DEFAULT_SCHEMA
             result = await schema.execute(query, variable_values=variables, context_value=context)
         errors = [e.formatted for e in result.errors or []]
         return {"data": result.data, "errors": errors, "extensions": result.extensions}
 
     def compare(self, query: str, variables: dict[str, Any] | None = None) -> Any:
-        in_memory = asyncio.run(self._run(query, variables, standard=False))
-        standard = asyncio.run(self._run(query, variables, standard=True))
+        in_memory = asyncio.run(self._run(query, variables, DEFAULT_SCHEMA))
+        standard = asyncio.run(self._run(query, variables, STANDARD_SCHEMA, standard=True))
         assert in_memory == standard
+        if not standard["errors"] and not _root_fields(query) & ASYNC_ROOT_FIELDS:
+            assert asyncio.run(self._run(query, variables, PLAN_ONLY_SCHEMA)) == standard
         return in_memory
+
+
+def _root_fields(query: str) -> set[str]:
+    return {
+        selection.name.value
+        for definition in parse(query).definitions
+        if isinstance(definition, OperationDefinitionNode)
+        for selection in definition.selection_set.selections
+        if isinstance(selection, FieldNode)
+    }
 
 
 @pytest.fixture
@@ -125,12 +157,12 @@ def _lean_fields(executable: Any) -> list[str]:
         for named in executable._schema.type_map.values()
         if isinstance(named, GraphQLObjectType)
         for name, field in named.fields.items()
-        if getattr(field.resolve, "__qualname__", "").startswith(lean_resolver.__name__)
+        if isinstance(field.resolve, LeanResolver)
     )
 
 
-def test_the_service_executes_on_a_fresh_chunk_with_lean_resolvers() -> None:
-    assert DEFAULT_SCHEMA.execution_context_class is FreshChunkExecutionContext
+def test_the_service_executes_planned_with_lean_resolvers() -> None:
+    assert DEFAULT_SCHEMA.execution_context_class is PlannedExecutionContext
     assert STANDARD_SCHEMA.execution_context_class is StrawberryGraphQLCoreExecutionContext
     lean = _lean_fields(DEFAULT_SCHEMA)
     # Every synchronous resolver with scalar and enum arguments only; the root fields taking
