@@ -17,7 +17,9 @@ whatever the server's own stack. The result is graphql-core's, unchanged: only w
 frames are stored differs.
 """
 
+from asyncio import gather
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from typing import Any, cast
@@ -105,11 +107,13 @@ class PlannedExecutionContext(FreshChunkExecutionContext):
     get none.
 
     The plan answers only what completes plainly: values, nulls where allowed, objects of
-    concrete and abstract types, lists. Anything else (an error, a null in a non-null
-    field, an awaitable, a value that does not coerce, an introspection field other than
-    ``__typename``, ``@defer``, a mutation) stops it, and graphql-core executes
-    the whole operation again, unchanged: it alone produces errors and partial results. The
-    resolvers only read the dataset in memory, so running one twice changes nothing. No
+    concrete and abstract types, lists, and root fields awaiting the database (the root
+    lists' statements), awaited together as graphql-core awaits them. Anything else (an
+    error, a null in a non-null field, an awaitable below the root, a value that does not
+    coerce, an introspection field other than ``__typename``, ``@defer``, a mutation) stops
+    it, and graphql-core executes the whole operation again, unchanged: it alone produces
+    errors and partial results. The resolvers only read (the dataset in memory, or the
+    database's snapshot of the same version), so running one twice changes nothing. No
     library compiles graphql-core operations this way (graphql-core's executor is one general
     code path by design); ``tests/test_equivalence.py`` compares every example and generated
     queries with strawberry's standard execution.
@@ -127,15 +131,46 @@ class PlannedExecutionContext(FreshChunkExecutionContext):
         serially: bool,
         position_context: Any,
     ) -> Any:
-        if not serially and position_context is None and self._plannable():
-            try:
-                return self._run_fields(root_type, grouped_field_set)(root_value, None)
-            except Exception:
-                if not self.fall_back:
-                    raise
-        return super().execute_root_grouped_field_set(
-            root_type, root_value, grouped_field_set, serially, position_context
-        )
+        def standard() -> Any:
+            return super(PlannedExecutionContext, self).execute_root_grouped_field_set(
+                root_type, root_value, grouped_field_set, serially, position_context
+            )
+
+        if serially or position_context is not None or not self._plannable():
+            return standard()
+        data: dict[str, Any] = {}
+        try:
+            for name, run in self._field_runs(root_type, grouped_field_set, at_root=True):
+                data[name] = run(root_value, None)
+        except Exception:
+            for value in data.values():
+                if isinstance(value, _Awaited):
+                    _close(value.awaitable)
+            if not self.fall_back:
+                raise
+            return standard()
+        waiting = {name: v for name, v in data.items() if isinstance(v, _Awaited)}
+        if not waiting:
+            return data
+        return self._settle_root_fields(data, waiting, standard)
+
+    async def _settle_root_fields(
+        self, data: dict[str, Any], waiting: dict[str, "_Awaited"], standard: Callable[[], Any]
+    ) -> Any:
+        """Awaits the root fields that awaited the database, together as graphql-core does,
+        then completes them by the plan; graphql-core answers again if any of it fails."""
+        values = await gather(*(w.awaitable for w in waiting.values()), return_exceptions=True)
+        try:
+            for (name, field), value in zip(waiting.items(), values, strict=True):
+                if isinstance(value, BaseException):
+                    raise value
+                data[name] = field.complete(value)
+            return data
+        except Exception:
+            if not self.fall_back:
+                raise
+        answer = standard()
+        return await answer if self.is_awaitable(answer) else answer
 
     def _plannable(self) -> bool:
         schema = self.schema
@@ -145,15 +180,23 @@ class PlannedExecutionContext(FreshChunkExecutionContext):
             and schema.get_directive("stream") is None
         )
 
+    def _field_runs(
+        self,
+        object_type: GraphQLObjectType,
+        grouped_field_set: GroupedFieldSet,
+        at_root: bool = False,
+    ) -> list[tuple[str, RunField]]:
+        return [
+            (name, run)
+            for name, details in grouped_field_set.items()
+            if (run := self._run_field(object_type, name, details, at_root)) is not None
+        ]
+
     def _run_fields(
         self, object_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
     ) -> Callable[[Any, Path | None], dict[str, Any]]:
         """Executes ``grouped_field_set`` on a source object of ``object_type``."""
-        runs = [
-            (name, run)
-            for name, details in grouped_field_set.items()
-            if (run := self._run_field(object_type, name, details)) is not None
-        ]
+        runs = self._field_runs(object_type, grouped_field_set)
 
         def run_fields(source: Any, path: Path | None) -> dict[str, Any]:
             return {name: run(source, path) for name, run in runs}
@@ -161,10 +204,15 @@ class PlannedExecutionContext(FreshChunkExecutionContext):
         return run_fields
 
     def _run_field(
-        self, parent_type: GraphQLObjectType, response_name: str, details: FieldDetailsList
+        self,
+        parent_type: GraphQLObjectType,
+        response_name: str,
+        details: FieldDetailsList,
+        at_root: bool,
     ) -> RunField | None:
         """The plan of one field of the document on objects of ``parent_type``; None for a
-        field graphql-core leaves out of the response (no such field)."""
+        field graphql-core leaves out of the response (no such field). A root field may
+        await (the root lists' statements): it then gives an ``_Awaited``."""
         first = details[0]
         node = first.node
         field_name = node.name.value
@@ -216,6 +264,17 @@ class PlannedExecutionContext(FreshChunkExecutionContext):
         field_nodes = to_nodes(details)
         leaf = is_leaf_type(get_nullable_type(field_def.type))
 
+        if at_root:
+
+            def run_root(source: Any, parent_path: Path | None) -> Any:
+                path = Path(parent_path, response_name, type_name)
+                info = build_info(field_def, field_nodes, parent_type, path) if needs_info else None
+                value = call(source, info)
+                if is_awaitable(value):
+                    return _Awaited(value, lambda value: complete(value, path, info))
+                return complete(value, path, info)
+
+            return run_root
         if needs_info:
 
             def run_with_info(source: Any, parent_path: Path | None) -> Any:
@@ -355,6 +414,14 @@ class PlannedExecutionContext(FreshChunkExecutionContext):
         return complete_abstract
 
 
+@dataclass(frozen=True, slots=True)
+class _Awaited:
+    """A root field's awaitable, and how to complete the value it gives."""
+
+    awaitable: Any
+    complete: Callable[[Any], Any]
+
+
 def _leaf_completion(leaf_type: GraphQLLeafType) -> Complete:
     coerce = leaf_type.coerce_output_value
 
@@ -377,10 +444,14 @@ def _call_resolver(
     return resolve(source, info, **arguments)
 
 
-def _discard(awaitable: Any) -> None:
-    """Stops the plan at an awaitable (graphql-core awaits it), closing it if it is a
-    coroutine so that it is not left never awaited."""
+def _close(awaitable: Any) -> None:
+    """Closes ``awaitable`` if it is a coroutine, so that it is not left never awaited."""
     close = getattr(awaitable, "close", None)
     if callable(close):
         close()
+
+
+def _discard(awaitable: Any) -> None:
+    """Stops the plan at an awaitable below the root (graphql-core awaits it)."""
+    _close(awaitable)
     raise _PlanStoppedError("awaitable")
