@@ -1,8 +1,10 @@
 """Every document limit, at the limit and one past it, with its stable error code."""
 
 import pytest
+from graphql import parse
 
 from schema import build_schema
+from schema.extensions import document_facts
 from schema.extensions.limits import Limits
 from tests.conftest import DatabaseFactory, Execute, answer_date, make_execute
 
@@ -132,3 +134,20 @@ async def test_every_response_reports_its_cost(execute: Execute) -> None:
     assert result.errors is None
     assert result.data == {"country": {"name": "Kenya", "regionalOffice": {"slug": "nairobi"}}}
     assert result.extensions == {"cost": {"requested": 2, "maximum": 25000}, **answer_date()}
+
+
+def test_a_documents_facts_are_counted_once_and_leave_with_it() -> None:
+    document = parse(
+        "query Q($x: Boolean!) { a: organisation { slug @include(if: $x) } "
+        'regionalOffice(slug: "nairobi") { b: slug } ...F } '
+        'fragment F on Query { country(code: "KE") { alpha3 } }'
+    )
+    before = len(document_facts._facts)
+    facts = document_facts.facts_of(document)
+    assert facts == document_facts.DocumentFacts(
+        fields=6, aliases=2, directives=1, string_literals=("KE", "nairobi")
+    )
+    assert document_facts.facts_of(document) is facts
+    assert len(document_facts._facts) == before + 1
+    del document
+    assert len(document_facts._facts) == before

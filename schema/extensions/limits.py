@@ -11,7 +11,6 @@ from functools import partial
 from typing import Any
 
 from graphql import (
-    DirectiveNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -26,6 +25,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 
 from resolvers.pagination import PageLimits
 from schema.errors import ErrorCode, coded_error
+from schema.extensions.document_facts import facts_of
 
 
 @dataclass(frozen=True)
@@ -150,25 +150,11 @@ def count_rule(what: str, code: ErrorCode, maximum: int, count: Any) -> type[Val
 
 
 def _count_aliases(document: Any) -> int:
-    return sum(1 for node in walk(document) if isinstance(node, FieldNode) and node.alias)
+    return facts_of(document).aliases
 
 
 def _count_directives(document: Any) -> int:
-    return sum(1 for node in walk(document) if isinstance(node, DirectiveNode))
-
-
-def walk(node: Any) -> Any:
-    """Every AST node below ``node`` (iterative, so deep documents cannot overflow)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for key in current.keys:
-            value = getattr(current, key, None)
-            if isinstance(value, tuple | list):
-                stack.extend(v for v in value if hasattr(v, "keys"))
-            elif hasattr(value, "keys") and not isinstance(value, str):
-                stack.append(value)
+    return facts_of(document).directives
 
 
 class FieldCountLimit(SchemaExtension):
@@ -185,7 +171,7 @@ class FieldCountLimit(SchemaExtension):
         execution = self.execution_context
         document = execution.graphql_document
         if execution.pre_execution_errors is None and document is not None:
-            actual = sum(1 for node in walk(document) if isinstance(node, FieldNode))
+            actual = facts_of(document).fields
             if actual > self.max_fields:
                 execution.pre_execution_errors = [
                     coded_error(

@@ -4,11 +4,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import StringValueNode
 from strawberry.extensions import SchemaExtension
 
 from schema.errors import ErrorCode, coded_error
-from schema.extensions.limits import walk
+from schema.extensions.document_facts import facts_of
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -31,11 +30,8 @@ class RejectNulCharacters(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        literals = (
-            node.value
-            for node in walk(execution.graphql_document)
-            if isinstance(node, StringValueNode)
-        )
+        document = execution.graphql_document
+        literals = facts_of(document).string_literals if document is not None else ()
         for text in (*literals, *_strings(execution.variables or {})):
             if "\x00" in text:
                 execution.result = GraphQLExecutionResult(

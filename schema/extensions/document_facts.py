@@ -1,0 +1,74 @@
+"""What the guards count in a parsed document, counted once per document.
+
+The guards that run before every execution (``FieldCountLimit``, ``RejectNulCharacters``)
+read facts of the document alone: its fields, aliases, directives, string literals. Walking
+the document for them took 0.3 ms of each nested query of the PostGraphile comparison, 8 % of
+its server CPU, although strawberry's parser cache hands the same document object to every
+request of the same query. So the facts are kept beside each document while it lives, found
+by its identity (a document's own ``__hash__`` walks the whole tree: 50 µs here). An entry
+leaves with its document, so this holds no more than the parser cache does. No library keeps
+per-document data for graphql-core's AST.
+"""
+
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import DirectiveNode, DocumentNode, FieldNode, StringValueNode
+
+
+def walk(node: Any) -> Any:
+    """Every AST node below ``node`` (iterative, so deep documents cannot overflow)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for key in current.keys:
+            value = getattr(current, key, None)
+            if isinstance(value, tuple | list):
+                stack.extend(v for v in value if hasattr(v, "keys"))
+            elif hasattr(value, "keys") and not isinstance(value, str):
+                stack.append(value)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """Counts over a whole document, fragments included (each counted once)."""
+
+    fields: int
+    aliases: int
+    directives: int
+    string_literals: tuple[str, ...]
+
+    @classmethod
+    def of(cls, document: DocumentNode) -> "DocumentFacts":
+        fields = aliases = directives = 0
+        strings: list[str] = []
+        for node in walk(document):
+            if isinstance(node, FieldNode):
+                fields += 1
+                aliases += node.alias is not None
+            elif isinstance(node, DirectiveNode):
+                directives += 1
+            elif isinstance(node, StringValueNode):
+                strings.append(node.value)
+        return cls(fields, aliases, directives, tuple(strings))
+
+
+_facts: dict[int, tuple["weakref.ref[DocumentNode]", DocumentFacts]] = {}
+
+
+def _forget(key: int) -> Any:
+    return lambda _dead: _facts.pop(key, None)
+
+
+def facts_of(document: DocumentNode) -> DocumentFacts:
+    """``document``'s facts, counted on the first request that brings this document."""
+    key = id(document)
+    entry = _facts.get(key)
+    if entry is not None and entry[0]() is document:
+        return entry[1]
+    facts = DocumentFacts.of(document)
+    # The entry goes when the document does (before its id can be reused).
+    _facts[key] = (weakref.ref(document, _forget(key)), facts)
+    return facts
