@@ -7,8 +7,8 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 
 from resolvers.link import LinkRecord
-from resolvers.pagination import PageRequest
-from schema.pagination import PageInfo, connection
+from resolvers.pagination import Page, PageRequest, encode_cursor, paginate
+from schema.pagination import PageInfo, page_info
 
 NodeT = TypeVar("NodeT")
 
@@ -97,23 +97,57 @@ def evidence_of(record: LinkRecord) -> Evidence:
     "seen from one end: `node` is the other end."
 )
 class LinkEdge(Generic[NodeT]):
-    cursor: str = strawberry.field(description="Opaque cursor of this edge.")
-    node: NodeT = strawberry.field(description="The entity at the other end.")
-    link_id: str = strawberry.field(description="Natural key of the relationship, e.g. `link-038`.")
-    relationship: RelationshipKind = strawberry.field(description="How the office relates to it.")
-    evidence: Evidence = strawberry.field(description="The seed page's words that state it.")
+    # The relationship, its offset in the whole list and its other end: its GraphQL fields
+    # are made from them only when a client selects them.
+    link: strawberry.Private[LinkRecord]
+    offset: strawberry.Private[int]
+    other_end: strawberry.Private[NodeT]
+
+    @strawberry.field(description="Opaque cursor of this edge.")
+    def cursor(self) -> str:
+        return encode_cursor(self.offset)
+
+    @strawberry.field(description="The entity at the other end.")
+    def node(self) -> NodeT:
+        return self.other_end
+
+    @strawberry.field(description="Natural key of the relationship, e.g. `link-038`.")
+    def link_id(self) -> str:
+        return self.link.slug
+
+    @strawberry.field(description="How the office relates to it.")
+    def relationship(self) -> RelationshipKind:
+        return relationship_of(self.link)
+
+    @strawberry.field(description="The seed page's words that state it.")
+    def evidence(self) -> Evidence:
+        return evidence_of(self.link)
 
 
 @strawberry.type(description="A page of relationships between offices and institutions.")
 class LinkConnection(Generic[NodeT]):
-    edges: list[LinkEdge[NodeT]] = strawberry.field(description="The relationships, with cursors.")
-    nodes: list[NodeT] = strawberry.field(
+    page: strawberry.Private[Page[LinkRecord]]
+    edge_list: strawberry.Private[list[LinkEdge[NodeT]]]
+
+    @strawberry.field(description="The relationships, with cursors.")
+    def edges(self) -> list[LinkEdge[NodeT]]:
+        return self.edge_list
+
+    @strawberry.field(
         description="The other ends of the page's edges, one per edge and in its order: an "
         "entity linked by two relationships appears twice (CEDEAO's `regionalOffices.nodes` is "
         "Dakar twice); select `id` to tell entities apart, `edges` to tell relationships apart."
     )
-    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
-    total_count: int = strawberry.field(description="Number of relationships in the whole list.")
+    def nodes(self) -> list[NodeT]:
+        return [edge.other_end for edge in self.edge_list]
+
+    @strawberry.field(description="Where this page stands in the list.")
+    def page_info(self) -> PageInfo:
+        return page_info(self.page)
+
+    @strawberry.field(description="Number of relationships in the whole list.")
+    def total_count(self) -> int:
+        return self.page.total_count
 
 
 RelationshipArgument = Annotated[
@@ -131,20 +165,12 @@ def link_connection(
     ``other_end(link)``."""
     if relationship is not None:
         links = [link for link in links if link.relationship_kind == str(relationship.value)]
-    page = connection(links, request, lambda link: link)
-    edges = [
-        LinkEdge(
-            cursor=edge.cursor,
-            node=other_end(edge.node),
-            link_id=edge.node.slug,
-            relationship=relationship_of(edge.node),
-            evidence=evidence_of(edge.node),
-        )
-        for edge in page.edges
-    ]
+    page = paginate(links, request)
+    start = page.start
     return LinkConnection(
-        edges=edges,
-        nodes=[edge.node for edge in edges],
-        page_info=page.page_info,
-        total_count=page.total_count,
+        page=page,
+        edge_list=[
+            LinkEdge(link=link, offset=start + i, other_end=other_end(link))
+            for i, link in enumerate(page.items)
+        ],
     )

@@ -1,12 +1,19 @@
 """Relay cursor connections: page info, edges, the ``nodes`` shortcut and ``totalCount``."""
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
 from resolvers.arguments import MAX_CURSOR_LENGTH
-from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest, paginate
+from resolvers.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Page,
+    PageRequest,
+    encode_cursor,
+    paginate,
+)
 
 NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")
@@ -49,19 +56,45 @@ class PageInfo:
 
 @strawberry.type(description="An item of a list, with its cursor.")
 class Edge(Generic[NodeT]):
-    cursor: str = strawberry.field(description="Opaque cursor of this item, for `after`/`before`.")
-    node: NodeT = strawberry.field(description="The item.")
+    item: strawberry.Private[NodeT]
+    # Its offset in the whole list: the cursor is encoded only when a client selects it.
+    offset: strawberry.Private[int]
+
+    @strawberry.field(description="Opaque cursor of this item, for `after`/`before`.")
+    def cursor(self) -> str:
+        return encode_cursor(self.offset)
+
+    @strawberry.field(description="The item.")
+    def node(self) -> NodeT:
+        return self.item
 
 
 @strawberry.type(description="A page of a list (Relay cursor connection).")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]] = strawberry.field(description="The page's items, with cursors.")
-    nodes: list[NodeT] = strawberry.field(description="The page's items, without cursors.")
-    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
-    total_count: int = strawberry.field(description="Number of items in the whole list.")
+    # The page and its items as GraphQL types: edges, cursors and page info are made only for
+    # the fields a client selects (most select ``nodes`` or ``edges``, not both).
+    page: strawberry.Private[Page[Any]]
+    items: strawberry.Private[list[NodeT]]
+
+    @strawberry.field(description="The page's items, with cursors.")
+    def edges(self) -> list[Edge[NodeT]]:
+        start = self.page.start
+        return [Edge(item=item, offset=start + i) for i, item in enumerate(self.items)]
+
+    @strawberry.field(description="The page's items, without cursors.")
+    def nodes(self) -> list[NodeT]:
+        return self.items
+
+    @strawberry.field(description="Where this page stands in the list.")
+    def page_info(self) -> PageInfo:
+        return page_info(self.page)
+
+    @strawberry.field(description="Number of items in the whole list.")
+    def total_count(self) -> int:
+        return self.page.total_count
 
 
-def page_info(page: Page[object]) -> PageInfo:
+def page_info(page: Page[Any]) -> PageInfo:
     count = len(page.items)
     return PageInfo(
         has_next_page=page.has_next_page,
@@ -76,10 +109,4 @@ def connection(
 ) -> Connection[NodeT]:
     """Slice ``items`` by the page arguments and wrap each into its GraphQL type."""
     page = paginate(items, request)
-    nodes = [to_node(item) for item in page.items]
-    return Connection(
-        edges=[Edge(cursor=page.cursor(i), node=node) for i, node in enumerate(nodes)],
-        nodes=nodes,
-        page_info=page_info(page),  # type: ignore[arg-type]
-        total_count=page.total_count,
-    )
+    return Connection(page=page, items=[to_node(item) for item in page.items])

@@ -87,6 +87,6 @@ def search_connection(page: Page[SearchHit], nodes: Sequence[relay.Node]) -> Sea
     return SearchConnection(
         edges=edges,
         nodes=list(nodes),
-        page_info=page_info(page),  # type: ignore[arg-type]
+        page_info=page_info(page),
         total_count=page.total_count,
     )
