@@ -42,8 +42,8 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
     parser.add_argument(
         "--only",
         choices=[ONLY_POSTGRAPHILE],
-        help="only the comparison with PostGraphile: iom-graph on PostgreSQL (uncached, "
-        "cached) and PostGraphile, on the queries both answer",
+        help="only the interleaved comparison with PostGraphile: iom-graph on PostgreSQL (1 "
+        "worker, and one per core) and PostGraphile, on every shape both answer",
     )
     args = parser.parse_args(argv)
     if args.only and args.no_postgres:

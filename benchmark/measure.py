@@ -117,11 +117,9 @@ def measure_server(
     settings: LoadSettings,
     workdir: Path,
     results: RunResults,
-    *,
-    peer_only: bool = False,
 ) -> None:
-    """Every scenario of the server (or only those PostGraphile answers), then its peak RSS."""
-    for scenario in scenarios_of(server.spec.server, peer_only):
+    """Every scenario of the server, then its peak RSS."""
+    for scenario in scenarios_of(server.spec.server):
         results.scenarios.append(measure_scenario(server, scenario, settings, workdir))
     memory = process_tree_memory(server.process.pid)
     results.memory.append(ServerMemory(server.spec.server, memory))

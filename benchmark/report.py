@@ -4,30 +4,24 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from benchmark import interleaved as il
 from benchmark.results import Figure, RunResults, ScenarioResult
-from benchmark.scenarios import (
-    CACHED,
-    CONCURRENCY,
-    FULL_TRAVERSAL,
-    IOM_GRAPH_SERVERS,
-    NESTED,
-    PEER_LOOKUP,
-    PEER_SCENARIOS,
-    REVALIDATED,
-    Server,
-)
+from benchmark.runner import DEFAULT_WORKERS
+from benchmark.scenarios import CONCURRENCY, IOM_GRAPH_SERVERS
+from benchmark.shapes import NOT_COMPARED, SHAPES
 from benchmark.wrk import WrkResult
 
 WARNING = "⚠"
-UNCACHED_VS_REFERENCE = 1.0  # issue 14 (was 0.7)
-CACHED_VS_CEILING = 0.8
-REVALIDATED_VS_CEILING = 1.0
-TWO_WORKERS_VS_ONE = 1.6
+# Issue 26's targets, each a ratio from interleaved rounds (benchmark.interleaved); the
+# per-shape PostGraphile targets are in benchmark.shapes.
+UNCACHED_VS_REFERENCE = 1.0
+CACHED_VS_CEILING = 0.5
+REVALIDATED_VS_CEILING = 0.5
+DEFAULT_DEPLOYMENT_VS_POSTGRAPHILE = 1.5
+WORKERS_VS_ONE = 1.6
+TAIL_P99_OVER_P50 = 3.0
 COLD_START_SECONDS = 3.0
 PEAK_RSS_MB = 150.0
-NESTED_VS_POSTGRAPHILE = 0.5
-LOOKUP_VS_POSTGRAPHILE = 1.0
-BASELINE_LABELS = {Server.REFERENCE: "reference", Server.CEILING: "ceiling"}
 
 
 @dataclass(frozen=True)
@@ -62,30 +56,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def baseline(results: RunResults, server: Server) -> float | None:
-    found = results.find(server, FULL_TRAVERSAL)
-    return found.throughput.median if found else None
-
-
-def ratio(result: ScenarioResult, base: float | None) -> str:
-    """Throughput over ``base``: three significant figures, two below 0.1 (e.g. 0.00046)."""
-    if not base:
-        return "n/a"
-    value = result.throughput.median / base
-    return number(value) if value >= 0.1 else f"{value:.2g}"
-
-
-def vs_postgraphile(results: RunResults, result: ScenarioResult) -> str:
-    """Throughput over PostGraphile's on the same query; "–" for queries it does not answer."""
-    if result.scenario.name not in PEER_SCENARIOS:
-        return "–"
-    peer = results.find(Server.POSTGRAPHILE, result.scenario.name)
-    return ratio(result, peer.throughput.median if peer else None)
-
-
 def throughput_rows(results: RunResults) -> list[list[str]]:
-    reference = baseline(results, Server.REFERENCE)
-    ceiling = baseline(results, Server.CEILING)
     rows = []
     for result in results.scenarios:
         flag = f"{WARNING} " if result.problems else ""
@@ -95,9 +66,6 @@ def throughput_rows(results: RunResults) -> list[list[str]]:
                 result.scenario.server,
                 result.scenario.name,
                 flag + figure(result.throughput),
-                ratio(result, reference),
-                ratio(result, ceiling),
-                vs_postgraphile(results, result),
                 sql,
                 f"{WARNING} " + "; ".join(result.problems) if result.problems else "none",
             ]
@@ -149,41 +117,26 @@ def memory_rows(results: RunResults) -> list[list[str]]:
     ]
 
 
-def vs_baseline(
-    results: RunResults, server: Server, name: str, base_server: Server, minimum: float
-) -> Target:
-    """``name`` on ``server`` at least ``minimum`` × the full traversal on ``base_server``."""
-    label = BASELINE_LABELS[base_server]
-    title = f"{name} on {server} ≥ {minimum:g} × {label}"
-    result, base = results.find(server, name), baseline(results, base_server)
-    if result is None or base is None:
-        missing = "not measured in this run" if result is None else f"no {label} figure"
-        return Target(title, f"n/a ({missing})", None)
-    value = result.throughput.median / base
-    errors = f" {WARNING} {'; '.join(result.problems)}" if result.problems else ""
-    return Target(title, f"{value:.2f} ×{errors}", value >= minimum and not result.problems)
-
-
-def peer_target(results: RunResults, name: str, minimum: float) -> Target:
-    """iom-graph on PostgreSQL, uncached, at least ``minimum`` × PostGraphile on ``name``."""
-    title = f"{name} on {Server.POSTGRES} ≥ {minimum:g} × PostGraphile"
-    ours, theirs = results.find(Server.POSTGRES, name), results.find(Server.POSTGRAPHILE, name)
-    if ours is None or theirs is None:
+def ratio_target(results: RunResults, name: str, ours: str, theirs: str, minimum: float) -> Target:
+    """``ours`` at least ``minimum`` × ``theirs`` on ``name``, median of interleaved rounds."""
+    title = f"{name}: {ours} ≥ {minimum:g} × {theirs}"
+    found = results.comparison(name)
+    if found is None or ours not in found.results or theirs not in found.results:
         return Target(title, "n/a (not measured in this run)", None)
-    value = ours.throughput.median / theirs.throughput.median
-    problems = ours.problems + theirs.problems
+    ratios = found.ratios(ours, theirs)
+    value, problems = found.ratio(ours, theirs), found.problems()
     errors = f" {WARNING} {'; '.join(problems)}" if problems else ""
-    return Target(title, f"{value:.2f} ×{errors}", value >= minimum and not problems)
+    measured = f"{value:.2f} × ({min(ratios):.2f}–{max(ratios):.2f}){errors}"
+    return Target(title, measured, value >= minimum and not problems)
 
 
-def scale_out_target(results: RunResults) -> Target:
-    title = f"2 workers ≥ {TWO_WORKERS_VS_ONE:g} × 1 worker (PostgreSQL, {FULL_TRAVERSAL})"
-    two = results.find(Server.POSTGRES_2_WORKERS, FULL_TRAVERSAL)
-    one = baseline(results, Server.POSTGRES)
-    if two is None or one is None:
+def tail_target(results: RunResults, name: str) -> Target:
+    title = f"{name}: p99 ≤ {TAIL_P99_OVER_P50:g} × p50 at {CONCURRENCY} connections, 1 worker"
+    found = results.comparison(name)
+    if found is None:
         return Target(title, "n/a (not measured in this run)", None)
-    value = two.throughput.median / one
-    return Target(title, f"{value:.2f} ×", value >= TWO_WORKERS_VS_ONE and not two.problems)
+    value = found.tail(il.IOM_GRAPH_1)
+    return Target(title, f"{value:.1f} ×", value <= TAIL_P99_OVER_P50)
 
 
 def cold_start_target(results: RunResults) -> Target:
@@ -209,19 +162,82 @@ def memory_target(results: RunResults) -> Target:
 
 
 def targets(results: RunResults) -> list[Target]:
-    uncached = UNCACHED_VS_REFERENCE
+    many = il.iom_graph_n(DEFAULT_WORKERS)
+    nested = SHAPES[0].name
+    per_shape = [
+        ratio_target(results, shape.name, il.IOM_GRAPH_1, il.POSTGRAPHILE, shape.target)
+        for shape in SHAPES
+    ]
+    deployed = [
+        ratio_target(results, s.name, many, il.POSTGRAPHILE, DEFAULT_DEPLOYMENT_VS_POSTGRAPHILE)
+        for s in SHAPES
+    ]
     return [
-        vs_baseline(results, Server.SQLITE, FULL_TRAVERSAL, Server.REFERENCE, uncached),
-        vs_baseline(results, Server.POSTGRES, FULL_TRAVERSAL, Server.REFERENCE, uncached),
-        vs_baseline(results, Server.SQLITE_CACHED, CACHED, Server.CEILING, CACHED_VS_CEILING),
-        vs_baseline(
-            results, Server.SQLITE_CACHED, REVALIDATED, Server.CEILING, REVALIDATED_VS_CEILING
+        *per_shape,
+        tail_target(results, nested),
+        ratio_target(results, il.CACHED_REPEAT, il.CACHED, il.CEILING, CACHED_VS_CEILING),
+        ratio_target(results, il.REVALIDATION, il.CACHED, il.CEILING, REVALIDATED_VS_CEILING),
+        ratio_target(
+            results, il.UNCACHED_TRAVERSAL, il.UNCACHED, il.REFERENCE, UNCACHED_VS_REFERENCE
         ),
-        peer_target(results, NESTED, NESTED_VS_POSTGRAPHILE),
-        peer_target(results, PEER_LOOKUP, LOOKUP_VS_POSTGRAPHILE),
-        scale_out_target(results),
+        *deployed,
+        ratio_target(results, nested, many, il.IOM_GRAPH_1, WORKERS_VS_ONE),
         cold_start_target(results),
         memory_target(results),
+    ]
+
+
+def interleaved_rows(results: RunResults, ours: str, theirs: str) -> list[list[str]]:
+    """One row per comparison holding both servers: medians, the ratio and its range."""
+    rows = []
+    for found in results.interleaved:
+        if ours not in found.results or theirs not in found.results:
+            continue
+        mine, other = found.results[ours], found.results[theirs]
+        ratios = found.ratios(ours, theirs)
+        rows.append(
+            [
+                found.name,
+                figure(Figure.of([r.requests_per_second for r in mine])),
+                figure(Figure.of([r.requests_per_second for r in other])),
+                f"**{found.ratio(ours, theirs):.2f}**",
+                f"{min(ratios):.2f}–{max(ratios):.2f}",
+                f"{number(statistics.median(r.p50_ms for r in mine))} / "
+                f"{number(statistics.median(r.p99_ms for r in mine))}",
+                f"{number(statistics.median(r.p50_ms for r in other))} / "
+                f"{number(statistics.median(r.p99_ms for r in other))}",
+            ]
+        )
+    return rows
+
+
+def interleaved_table(results: RunResults, ours: str, theirs: str) -> str:
+    rows = interleaved_rows(results, ours, theirs)
+    if not rows:
+        return "Not run."
+    header = [
+        "question",
+        f"{ours} req/s",
+        f"{theirs} req/s",
+        "ratio (median of rounds)",
+        "per-round range",
+        "p50 / p99 ms, first",
+        "p50 / p99 ms, second",
+    ]
+    return table(header, rows)
+
+
+def interleaved_sections(results: RunResults) -> list[str]:
+    many = il.iom_graph_n(DEFAULT_WORKERS)
+    return [
+        f"### Ratios from interleaved rounds (A, B / B, A; at {CONCURRENCY} connections)",
+        f"Against PostGraphile, per process. Not compared: {NOT_COMPARED}.",
+        interleaved_table(results, il.IOM_GRAPH_1, il.POSTGRAPHILE),
+        f"Against PostGraphile, the default deployment ({DEFAULT_WORKERS} workers, one per core):",
+        interleaved_table(results, many, il.POSTGRAPHILE),
+        "Against the ceiling (precomputed bytes) and the in-memory reference, on SQLite:",
+        interleaved_table(results, il.CACHED, il.CEILING),
+        interleaved_table(results, il.UNCACHED, il.REFERENCE),
     ]
 
 
@@ -241,19 +257,12 @@ def render(results: RunResults) -> str:
         f"Run time: {minutes} min {seconds:02d} s  ",
         f"Reference check: the reference's full traversal is {results.reference_check}.  ",
         f"PostGraphile check: its answers are {results.peer_check}."
-        + (f" {WARNING} PostGraphile was not measured." if results.peer_differs else ""),
-        f"### Throughput (requests/s at {CONCURRENCY} connections; median (min–max))",
+        + (f" {WARNING} PostGraphile was not measured further." if results.peer_differs else ""),
+        *interleaved_sections(results),
+        f"### Each server on its own (requests/s at {CONCURRENCY} connections; median "
+        "(min–max); no ratio is taken between these rows: see above)",
         table(
-            [
-                "server",
-                "scenario",
-                "req/s",
-                "× reference",
-                "× ceiling",
-                "× PostGraphile",
-                "SQL/request",
-                "errors",
-            ],
+            ["server", "scenario", "req/s", "SQL/request", "errors"],
             throughput_rows(results),
         ),
         "### Latency (ms; median (min–max) of the rounds' percentiles)",

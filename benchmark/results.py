@@ -42,6 +42,40 @@ class ScenarioResult:
 
 
 @dataclass(frozen=True)
+class LoadPlan:
+    rounds: int
+    duration: float
+    connections: int = 32
+
+
+@dataclass
+class Interleaved:
+    """One question's wrk results, per server, in round order."""
+
+    name: str
+    results: dict[str, list[WrkResult]] = field(default_factory=dict)
+
+    def ratios(self, ours: str, theirs: str) -> list[float]:
+        pairs = zip(self.results[ours], self.results[theirs], strict=True)
+        return [a.requests_per_second / b.requests_per_second for a, b in pairs]
+
+    def ratio(self, ours: str, theirs: str) -> float:
+        return statistics.median(self.ratios(ours, theirs))
+
+    def tail(self, server: str) -> float:
+        """p99 over p50 of ``server``, the median over rounds."""
+        return statistics.median(r.p99_ms / r.p50_ms for r in self.results[server] if r.p50_ms)
+
+    def problems(self) -> list[str]:
+        return [
+            f"{self.name}: {server}: {sum(r.non_2xx for r in rounds)} non-2xx, "
+            f"{sum(r.socket_errors for r in rounds)} socket errors"
+            for server, rounds in self.results.items()
+            if any(r.non_2xx or r.socket_errors for r in rounds)
+        ]
+
+
+@dataclass(frozen=True)
 class ServerMemory:
     server: Server
     processes: list[ProcessMemory]
@@ -54,10 +88,14 @@ class RunResults:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     memory: list[ServerMemory] = field(default_factory=list)
     cold_starts: list[float] = field(default_factory=list)
+    interleaved: list[Interleaved] = field(default_factory=list)  # every ratio comes from here
     reference_check: str = "not run"
     peer_check: str = "not run"  # PostGraphile's answers against iom-graph's
-    peer_differs: bool = False  # PostGraphile answered differently, so was not measured
+    peer_differs: bool = False  # PostGraphile answered differently, so was not measured further
     seconds: float = 0.0
+
+    def comparison(self, name: str) -> Interleaved | None:
+        return next((found for found in self.interleaved if found.name == name), None)
 
     def find(self, server: Server, name: str) -> ScenarioResult | None:
         return next(

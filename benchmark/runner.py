@@ -10,30 +10,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import orjson
-
 from benchmark import peer, postgres
-from benchmark.ceiling_app import BODY_FILE_ENV
+from benchmark.interleaved import LoadPlan, against_bounds, against_postgraphile
 from benchmark.log import note
 from benchmark.measure import LoadSettings, cold_starts, measure_server
-from benchmark.peer_run import iom_graph_answers, run_postgraphile
-from benchmark.reference_app import DATABASE_ENV
+from benchmark.peer_queries import AnswersDifferError
 from benchmark.results import RunResults
 from benchmark.scenarios import (
     CONCURRENCY,
     FULL_TRAVERSAL_POST,
     THREADS,
     Database,
-    HttpRequest,
     Server,
-    scenarios_of,
     variants_on,
 )
 from benchmark.servers import (
-    IOM_GRAPH_ENV,
     REPO_ROOT,
     UVICORN_SETTINGS,
-    ServerSpec,
     iom_graph,
     running,
 )
@@ -44,6 +37,7 @@ from db.migrate import upgrade
 LOAD_TIMEOUT = 120.0  # seconds for ``python -m db load`` on a fresh database
 ONLY_POSTGRAPHILE = "postgraphile"
 TENFOLD = 10  # the data factor of the memory-at-scale servers
+DEFAULT_WORKERS = os.cpu_count() or 1  # the default deployment: one uvicorn worker per core
 
 
 @dataclass(frozen=True)
@@ -57,6 +51,11 @@ class Options:
     @property
     def peer_only(self) -> bool:
         return self.only == ONLY_POSTGRAPHILE
+
+    @property
+    def plan(self) -> LoadPlan:
+        """The interleaved comparisons' rounds: at least 3, so that a range means something."""
+        return LoadPlan(max(self.rounds, 3), self.duration)
 
 
 def cpu_model() -> str:
@@ -95,42 +94,20 @@ def describe_settings(options: Options) -> str:
     )
 
 
-def compare_bodies(expected: bytes, actual: bytes) -> tuple[bool, str]:
-    """Whether the reference answers what iom-graph answers, and how closely."""
-    if actual == expected:
-        return True, f"byte-for-byte identical to iom-graph's ({len(actual)} bytes)"
-    if orjson.loads(actual) == orjson.loads(expected):
-        return True, f"JSON-equal to iom-graph's ({len(actual)} vs {len(expected)} bytes)"
-    return False, f"DIFFERENT from iom-graph's: {actual[:300]!r}"
-
-
 def run_iom_graph(
-    server: Server,
-    database_url: str,
-    workdir: Path,
-    settings: LoadSettings,
-    results: RunResults,
-    *,
-    peer_only: bool = False,
-) -> dict[HttpRequest, bytes]:
-    """One iom-graph variant, measured; returns its first answers (the full traversal's, and
-    on PostgreSQL those PostGraphile's are checked against), kept from before the load."""
+    server: Server, database_url: str, workdir: Path, settings: LoadSettings, results: RunResults
+) -> None:
+    """One iom-graph variant, measured on its own."""
     with running(iom_graph(server, database_url), FULL_TRAVERSAL_POST, workdir) as running_server:
-        answers = {FULL_TRAVERSAL_POST: running_server.first_answer.body}
-        if server is Server.POSTGRES:
-            answers |= iom_graph_answers(running_server.base_url)
-        measure_server(running_server, settings, workdir, results, peer_only=peer_only)
-        return answers
+        measure_server(running_server, settings, workdir, results)
 
 
-def run_sqlite(workdir: Path, settings: LoadSettings, results: RunResults) -> bytes:
-    """The SQLite variants on one file (the first migrates and seeds it); the first's body."""
+def run_sqlite(workdir: Path, settings: LoadSettings, results: RunResults) -> str:
+    """The SQLite variants on one file (the first migrates and seeds it); the file's URL."""
     url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    bodies = [
-        run_iom_graph(server, url, workdir, settings, results)[FULL_TRAVERSAL_POST]
-        for server in variants_on(Database.SQLITE)
-    ]
-    return bodies[0]
+    for server in variants_on(Database.SQLITE):
+        run_iom_graph(server, url, workdir, settings, results)
+    return url
 
 
 def fill_multiplied(database_url: str, factor: int) -> None:
@@ -157,28 +134,6 @@ def run_multiplied(
         run_iom_graph(server, database_url, workdir, settings, results)
 
 
-def run_ceiling(workdir: Path, body: bytes, settings: LoadSettings, results: RunResults) -> None:
-    body_file = workdir / "full-traversal.json"
-    body_file.write_bytes(body)
-    env = {BODY_FILE_ENV: str(body_file)}
-    spec = ServerSpec(Server.CEILING, "benchmark.ceiling_app:create_app", env, factory=True)
-    with running(spec, FULL_TRAVERSAL_POST, workdir) as server:
-        measure_server(server, settings, workdir, results)
-
-
-def run_reference(
-    workdir: Path, expected: bytes, settings: LoadSettings, results: RunResults
-) -> None:
-    """The in-memory reference, measured only if it answers what iom-graph answers."""
-    env = {**IOM_GRAPH_ENV, DATABASE_ENV: f"sqlite:///{workdir / 'bench.sqlite3'}"}
-    spec = ServerSpec(Server.REFERENCE, "benchmark.reference_app:create_app", env, factory=True)
-    with running(spec, FULL_TRAVERSAL_POST, workdir) as server:
-        matches, results.reference_check = compare_bodies(expected, server.first_answer.body)
-        note(f"reference check: the full traversal is {results.reference_check}")
-        if matches:
-            measure_server(server, settings, workdir, results)
-
-
 def load_database(database_url: str) -> None:
     """``python -m db load`` (migrate, then load the dataset) on the run's fresh database."""
     note("PostgreSQL: python -m db load")
@@ -194,26 +149,26 @@ def load_database(database_url: str) -> None:
 
 
 def run_postgres(
-    maintenance_url: str,
-    workdir: Path,
-    settings: LoadSettings,
-    results: RunResults,
-    *,
-    peer_only: bool = False,
+    options: Options, workdir: Path, settings: LoadSettings, results: RunResults
 ) -> None:
-    """The PostgreSQL servers on one fresh database, loaded first: iom-graph's variants (the
-    first one's answers kept), then PostGraphile, checked against them."""
-    with postgres.fresh_database(maintenance_url) as database_url:
+    """On one fresh database, loaded first: iom-graph's variants each on its own, then
+    iom-graph against PostGraphile, interleaved; then the ten-times-the-data servers."""
+    assert options.postgres_url
+    with postgres.fresh_database(options.postgres_url) as database_url:
         load_database(database_url)
-        expected: dict[HttpRequest, bytes] = {}
-        for server in variants_on(Database.POSTGRES):
-            if scenarios_of(server, peer_only):
-                expected |= run_iom_graph(
-                    server, database_url, workdir, settings, results, peer_only=peer_only
-                )
-        run_postgraphile(database_url, expected, workdir, settings, results, peer_only=peer_only)
-    if not peer_only:
-        with postgres.fresh_database(maintenance_url) as database_url:
+        if not options.peer_only:
+            for server in variants_on(Database.POSTGRES):
+                run_iom_graph(server, database_url, workdir, settings, results)
+        try:
+            results.interleaved += against_postgraphile(
+                database_url, options.plan, DEFAULT_WORKERS, workdir
+            )
+            results.peer_check = "equal to iom-graph's leaf by leaf on every shape"
+        except AnswersDifferError as error:
+            results.peer_check, results.peer_differs = f"DIFFERENT: {error}", True
+            note(f"PostGraphile check FAILED, not measured further: {error}")
+    if not options.peer_only:
+        with postgres.fresh_database(options.postgres_url) as database_url:
             run_multiplied(Database.POSTGRES, database_url, workdir, settings, results)
 
 
@@ -227,13 +182,12 @@ def run_benchmark(options: Options) -> RunResults:
         workdir = Path(tmp)
         if not options.peer_only:
             results.cold_starts = cold_starts(workdir, options.cold_starts)
-            expected = run_sqlite(workdir, settings, results)
-            run_ceiling(workdir, expected, settings, results)
-            run_reference(workdir, expected, settings, results)
+            sqlite_url = run_sqlite(workdir, settings, results)
+            results.reference_check, bounds = against_bounds(sqlite_url, options.plan, workdir)
+            results.interleaved += bounds
             tenfold_url = f"sqlite:///{workdir / 'bench-10x.sqlite3'}"
             run_multiplied(Database.SQLITE, tenfold_url, workdir, settings, results)
         if options.postgres_url:
-            peer_only = options.peer_only
-            run_postgres(options.postgres_url, workdir, settings, results, peer_only=peer_only)
+            run_postgres(options, workdir, settings, results)
     results.seconds = time.monotonic() - started
     return results

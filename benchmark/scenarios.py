@@ -133,9 +133,6 @@ FULL_TRAVERSAL = "full traversal"
 FULL_TRAVERSAL_GET_NAME = "full traversal (GET)"
 CACHED = "full traversal, cached repeat"
 REVALIDATED = "full traversal, GET + If-None-Match (304)"
-NESTED = "nested, no texts (as PostGraphile)"
-PEER_LOOKUP = "office by slug (as PostGraphile)"
-PEER_SCENARIOS = (NESTED, PEER_LOOKUP)  # each with a "× PostGraphile" ratio
 
 
 def slugify(text: str) -> str:
@@ -172,29 +169,16 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(FULL_TRAVERSAL, Server.SQLITE_TRACED, FULL_TRAVERSAL_POST, latency_at_one=False),
     Scenario("point lookup", Server.SQLITE_TRACED, POINT_LOOKUP_POST, latency_at_one=False),
-    Scenario(FULL_TRAVERSAL, Server.CEILING, FULL_TRAVERSAL_POST),
-    Scenario(FULL_TRAVERSAL, Server.REFERENCE, FULL_TRAVERSAL_POST),
-    Scenario(NESTED, Server.REFERENCE, NESTED_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.POSTGRES, FULL_TRAVERSAL_POST),
     Scenario("point lookup", Server.POSTGRES, POINT_LOOKUP_POST, latency_at_one=False),
     Scenario("search", Server.POSTGRES, SEARCH_POST, latency_at_one=False),
     Scenario("French names", Server.POSTGRES, FRENCH_NAMES_POST, latency_at_one=False),
-    Scenario(NESTED, Server.POSTGRES, NESTED_POST),
-    Scenario(PEER_LOOKUP, Server.POSTGRES, LOOKUP_POST),
-    Scenario(NESTED, Server.POSTGRES_CACHED, NESTED_POST, latency_at_one=False),
-    Scenario(PEER_LOOKUP, Server.POSTGRES_CACHED, LOOKUP_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.POSTGRES_2_WORKERS, FULL_TRAVERSAL_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.SQLITE_TENFOLD, FULL_TRAVERSAL_POST, latency_at_one=False),
     Scenario(FULL_TRAVERSAL, Server.POSTGRES_TENFOLD, FULL_TRAVERSAL_POST, latency_at_one=False),
-    Scenario(NESTED, Server.POSTGRAPHILE, NESTED_PEER_POST),
-    Scenario(PEER_LOOKUP, Server.POSTGRAPHILE, LOOKUP_PEER_POST),
 )
 
 
-def scenarios_of(server: Server, peer_only: bool = False) -> list[Scenario]:
-    """The server's scenarios; with ``peer_only``, only those PostGraphile answers too."""
-    return [
-        scenario
-        for scenario in SCENARIOS
-        if scenario.server is server and (scenario.name in PEER_SCENARIOS or not peer_only)
-    ]
+def scenarios_of(server: Server) -> list[Scenario]:
+    """The server's scenarios, measured on their own (ratios come from benchmark.interleaved)."""
+    return [scenario for scenario in SCENARIOS if scenario.server is server]

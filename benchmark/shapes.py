@@ -1,0 +1,269 @@
+"""Query shapes both iom-graph and PostGraphile answer, beyond the nested one.
+
+Each shape is one question asked of both servers in each one's own schema, and a way to bring
+both answers to one tree, so that ``peer_queries.compare`` checks them leaf by leaf before any
+load is run. PostGraphile's amber preset has no ``IN`` list, no text search and no ordering of a
+relation by a column of the related table, so shapes needing those are left out (a text filter
+is one: iom-graph's ``filter: { text }`` has no counterpart there); the report says so.
+
+A shape whose iom-graph query needs a value only the running server knows (a page's cursor)
+builds it from a first answer: ``Shape.iom_graph_query(base_url)``.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from benchmark import peer_queries
+from benchmark.client import send
+from benchmark.peer_queries import Tree
+from benchmark.scenarios import HttpRequest, graphql_post
+
+Normalise = Callable[[Mapping[str, Any]], Tree]
+
+COUNTRY = "alpha2 alpha3 numeric isIso"
+LOOKUP_CODE = "KE"
+ALIASED_CODES = [
+    "KE",
+    "EG",
+    "SN",
+    "TH",
+    "ZA",
+    "CR",
+    "AR",
+    "BE",
+    "AT",
+    "PE",
+    "MX",
+    "BR",
+    "IN",
+    "CN",
+    "FR",
+    "DE",
+    "ES",
+    "IT",
+    "JP",
+    "GH",
+    "NG",
+    "ET",
+    "TZ",
+    "UG",
+    "SD",
+]
+PAGE_SIZE = 10
+REVERSE_CODE = "ZA"
+FILTER_OFFICE = "nairobi"
+LOOKUP_TARGET = 0.8  # issue 26: every lookup at least 0.8x PostGraphile (goal 1.0x)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One question, asked of iom-graph and of PostGraphile, and how to compare the answers."""
+
+    name: str
+    iom_graph: str | Callable[[str], str]  # a query, or built from the running server
+    postgraphile: str
+    iom_graph_tree: Normalise
+    postgraphile_tree: Normalise
+    target: float = 1.0  # issue 26: at least this many times PostGraphile, per process
+
+    def iom_graph_query(self, base_url: str) -> str:
+        return self.iom_graph if isinstance(self.iom_graph, str) else self.iom_graph(base_url)
+
+
+def _in_force(office: Mapping[str, Any]) -> bool:
+    """PostGraphile's side of "in force today": a regional office with no end date."""
+    return office["kind"] == "regional_office" and office["validUntil"] is None
+
+
+# Country by code, with the office supporting it today.
+COUNTRY_IOM = (
+    f'query CountryByCode {{ country(code: "{LOOKUP_CODE}") {{ {COUNTRY} '
+    "regionalOffice { slug rank } } }"
+)
+COUNTRY_PEER = (
+    f'query CountryByCode {{ allCountries(condition: {{ alpha2: "{LOOKUP_CODE}" }}) {{ nodes '
+    f"{{ {COUNTRY} offices: officeCountriesByCountryId {{ nodes {{ office: regionalOfficeByOfficeId"
+    " { slug rank kind validUntil } } } } } }"
+)
+
+
+def _country_peer(data: Mapping[str, Any]) -> Tree:
+    country = dict(peer_queries._only(data["allCountries"]["nodes"], "country"))
+    offices = [row["office"] for row in country.pop("offices")["nodes"]]
+    current = [{"slug": o["slug"], "rank": o["rank"]} for o in offices if _in_force(o)]
+    return {"country": {**country, "regionalOffice": peer_queries._only(current, "office")}}
+
+
+# Reverse walk: a country, the office supporting it, that office's institutions, and every
+# office each institution works with (in force or not on both sides: links carry no dates).
+REVERSE_IOM = (
+    f'query ReverseWalk {{ country(code: "{REVERSE_CODE}") {{ alpha3 regionalOffice {{ slug '
+    "institutions(first: 100) { edges { relationship node { slug "
+    "regionalOffices(first: 100) { edges { relationship node { slug } } } } } } } } }"
+)
+REVERSE_PEER = (
+    f'query ReverseWalk {{ allCountries(condition: {{ alpha2: "{REVERSE_CODE}" }}) {{ nodes {{ '
+    "alpha3 offices: officeCountriesByCountryId { nodes { office: regionalOfficeByOfficeId { "
+    "slug kind validUntil links: officeInstitutionLinksByOfficeId(orderBy: RANK_ASC) { nodes { "
+    "relationshipKind institution: institutionByInstitutionId { slug "
+    "links: officeInstitutionLinksByInstitutionId { nodes { relationshipKind "
+    "office: regionalOfficeByOfficeId { slug } } } } } } } } } } } }"
+)
+
+
+def _slugs_of_links(links: list[Mapping[str, Any]], key: str) -> list[Tree]:
+    edges = [
+        {"relationship": link["relationshipKind"].upper(), "slug": link[key]["slug"]}
+        for link in links
+    ]
+    return sorted(edges, key=lambda edge: (edge["slug"], edge["relationship"]))
+
+
+def _reverse_iom(data: Mapping[str, Any]) -> Tree:
+    country = data["country"]
+    office = country["regionalOffice"]
+    institutions = [
+        {
+            "relationship": edge["relationship"],
+            "slug": edge["node"]["slug"],
+            "offices": sorted(
+                (
+                    {"relationship": e["relationship"], "slug": e["node"]["slug"]}
+                    for e in edge["node"]["regionalOffices"]["edges"]
+                ),
+                key=lambda e: (e["slug"], e["relationship"]),
+            ),
+        }
+        for edge in office["institutions"]["edges"]
+    ]
+    return {"alpha3": country["alpha3"], "office": office["slug"], "institutions": institutions}
+
+
+def _reverse_peer(data: Mapping[str, Any]) -> Tree:
+    country = peer_queries._only(data["allCountries"]["nodes"], "country")
+    offices = [row["office"] for row in country["offices"]["nodes"]]
+    office = peer_queries._only([o for o in offices if _in_force(o)], "office")
+    institutions = [
+        {
+            "relationship": link["relationshipKind"].upper(),
+            "slug": link["institution"]["slug"],
+            "offices": _slugs_of_links(link["institution"]["links"]["nodes"], "office"),
+        }
+        for link in office["links"]["nodes"]
+    ]
+    return {"alpha3": country["alpha3"], "office": office["slug"], "institutions": institutions}
+
+
+# Page 2 of the countries ordered by alpha-3, descending (iom-graph by cursor, PostGraphile
+# by offset: each server's own way to the same rows).
+PAGE_PEER = (
+    f"query CountriesPage {{ allCountries(orderBy: ALPHA3_DESC, first: {PAGE_SIZE}, "
+    f"offset: {PAGE_SIZE}) {{ nodes {{ {COUNTRY} }} }} }}"
+)
+_PAGE_ORDER = "orderBy: { field: ALPHA3, direction: DESC }"
+
+
+def _page_iom(base_url: str) -> str:
+    """Page 2's query, after the cursor the running server gave page 1's last country."""
+    first = f"{{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}) {{ pageInfo {{ endCursor }} }} }}"
+    body = orjson.loads(send(base_url, graphql_post(first)).body)
+    cursor = body["data"]["countries"]["pageInfo"]["endCursor"]
+    return (
+        f'query CountriesPage {{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}, after: "{cursor}")'
+        f" {{ nodes {{ {COUNTRY} }} }} }}"
+    )
+
+
+def _page(data: Mapping[str, Any]) -> Tree:
+    key = "countries" if "countries" in data else "allCountries"
+    return {"nodes": list(data[key]["nodes"])}
+
+
+# The countries one office supports, filtered on the office, sorted by alpha-3.
+FILTER_IOM = (
+    f'query OfficeCountries {{ countries(filter: {{ offices: ["{FILTER_OFFICE}"] }}, '
+    f"orderBy: {{ field: ALPHA3 }}, first: 100) {{ nodes {{ {COUNTRY} }} }} }}"
+)
+FILTER_PEER = (
+    f'query OfficeCountries {{ allRegionalOffices(condition: {{ slug: "{FILTER_OFFICE}" }}) '
+    f"{{ nodes {{ officeCountriesByOfficeId {{ nodes {{ countryByCountryId {{ {COUNTRY} }} }} }}"
+    " } } }"
+)
+
+
+def _filter_iom(data: Mapping[str, Any]) -> Tree:
+    return {"nodes": list(data["countries"]["nodes"])}
+
+
+def _filter_peer(data: Mapping[str, Any]) -> Tree:
+    office = peer_queries._only(data["allRegionalOffices"]["nodes"], "office")
+    rows = office["officeCountriesByOfficeId"]["nodes"]
+    return {"nodes": sorted((r["countryByCountryId"] for r in rows), key=lambda c: c["alpha3"])}
+
+
+# 25 lookups in one document, by alias.
+ALIASES_IOM = (
+    "query Aliases { "
+    + " ".join(
+        f'c{i}: country(code: "{code}") {{ {COUNTRY} }}' for i, code in enumerate(ALIASED_CODES)
+    )
+    + " }"
+)
+ALIASES_PEER = (
+    "query Aliases { "
+    + " ".join(
+        f'c{i}: allCountries(condition: {{ alpha2: "{code}" }}) {{ nodes {{ {COUNTRY} }} }}'
+        for i, code in enumerate(ALIASED_CODES)
+    )
+    + " }"
+)
+
+
+def _aliases_peer(data: Mapping[str, Any]) -> Tree:
+    return {alias: peer_queries._only(found["nodes"], alias) for alias, found in data.items()}
+
+
+SHAPES: tuple[Shape, ...] = (
+    Shape(
+        "nested: offices, countries, institutions",
+        peer_queries.NESTED_IOM_GRAPH,
+        peer_queries.NESTED_POSTGRAPHILE,
+        peer_queries.iom_graph_tree,
+        peer_queries.postgraphile_tree,
+    ),
+    Shape(
+        "office by slug",
+        peer_queries.LOOKUP_IOM_GRAPH,
+        peer_queries.LOOKUP_POSTGRAPHILE,
+        peer_queries.lookup_tree,
+        peer_queries.lookup_tree,
+        LOOKUP_TARGET,
+    ),
+    Shape(
+        "country by code, with its office",
+        COUNTRY_IOM,
+        COUNTRY_PEER,
+        dict,
+        _country_peer,
+        LOOKUP_TARGET,
+    ),
+    Shape(
+        "reverse walk: country, office, institutions, their offices",
+        REVERSE_IOM,
+        REVERSE_PEER,
+        _reverse_iom,
+        _reverse_peer,
+    ),
+    Shape("page 2 of an ordered list", _page_iom, PAGE_PEER, _page, _page),
+    Shape("list filtered by office, ordered", FILTER_IOM, FILTER_PEER, _filter_iom, _filter_peer),
+    Shape("25 aliased lookups", ALIASES_IOM, ALIASES_PEER, dict, _aliases_peer, LOOKUP_TARGET),
+)
+NOT_COMPARED = "a text filter (PostGraphile's amber preset has no text search)"
+
+
+def requests_of(shape: Shape, iom_graph_url: str) -> tuple[HttpRequest, HttpRequest]:
+    """The shape's two requests: iom-graph's (built on its running server) and PostGraphile's."""
+    return graphql_post(shape.iom_graph_query(iom_graph_url)), graphql_post(shape.postgraphile)
