@@ -86,7 +86,19 @@ class Settings(ProcessSettings):
         default=100_000, ge=1, description="Cost units a client can spend at once (bucket size)."
     )
     api_key_header: str = Field(
-        default="X-API-Key", description="Header naming a client for rate limits (else its IP)."
+        default="X-API-Key",
+        description="Header carrying an issued API key (its own budget); without one, a "
+        "client is limited by address; an unknown or revoked key is refused (401).",
+    )
+    api_key_refresh_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Keys created or revoked take effect on every replica within this long.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies (addresses or networks, comma-separated, or '*') whose "
+        "X-Forwarded-For names the client; default none: the peer is the client.",
     )
     redis_url: str | None = Field(
         default=None, description="redis://host:port/db: rate limits shared by replicas."
