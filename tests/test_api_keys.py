@@ -25,6 +25,7 @@ from service import api_keys as service_keys
 from service.api_keys import IssuedKeys
 from service.request import HTTPError
 from tests.app_client import another_peer, issue_key, serve_in_process
+from tests.live_server import start_server
 from tests.rate_clock import Clock
 
 QUERY = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
@@ -155,6 +156,23 @@ def test_a_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing(
     with serve_in_process(database_url, peer=peer, **SMALL) as client:  # trusts no proxy
         spoofed = [{"x-forwarded-for": f"198.51.100.{i}"} for i in range(16)]
         assert statuses(client, spoofed) == EIGHT_THEN_REFUSED
+
+
+def test_python_server_py_ignores_a_local_peers_forwarded_for(database_url: str) -> None:
+    """uvicorn alone trusts X-Forwarded-For from 127.0.0.1: before server.py turned that off,
+    a local client rotating the header was a new client each time (16 x 200)."""
+    env = {name.upper(): str(value) for name, value in SMALL.items()}
+    env = {f"IOM_GRAPH_{name}": value for name, value in env.items()}
+    with start_server(database_url, env, entry_point=True) as base_url:
+        spoofed = [
+            httpx.post(
+                f"{base_url}/graphql",
+                json={"query": QUERY},
+                headers={"x-forwarded-for": f"198.51.100.{i}"},
+            ).status_code
+            for i in range(16)
+        ]
+    assert spoofed == EIGHT_THEN_REFUSED
 
 
 def test_a_trusted_proxy_names_the_client(database_url: str) -> None:
