@@ -77,3 +77,15 @@ class IssuedKeys:
                 extra={"error": type(error).__name__, "keys": len(self.keys)},
             )
         self.read_at = monotonic()
+
+
+def invalid_key(header: str) -> HTTPError:
+    """The 401 of a key that is not issued or was revoked (RFC 9110 requires the challenge
+    header; API keys have no registered scheme, so it names the header to send)."""
+    return HTTPError(
+        401,
+        ErrorCode.INVALID_API_KEY,
+        f"this API key is not valid (unknown or revoked): send a key issued by the operator "
+        f"in {header}, or none to be limited by address",
+        {"WWW-Authenticate": f'ApiKey realm="iom-graph", header="{header}"'},
+    )

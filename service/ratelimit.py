@@ -27,9 +27,8 @@ from starlette.requests import Request
 
 from db.api_keys import ActiveKey
 from schema.errors import ErrorCode, coded_error
-from service.api_keys import IssuedKeys
+from service.api_keys import IssuedKeys, invalid_key
 from service.redis_guard import RedisGuard, RedisUnavailableError
-from service.request import HTTPError
 
 KEY_PREFIX = "iom-graph:ratelimit:"
 
@@ -270,18 +269,6 @@ class RateLimits:
             self.blocked.clear()
         budget = account.budget or self.default
         self.blocked[account.client] = Refusal(monotonic(), account.decision, budget)
-
-
-def invalid_key(header: str) -> HTTPError:
-    """The 401 of a key that is not issued or was revoked (RFC 9110 requires the challenge
-    header; API keys have no registered scheme, so it names the header to send)."""
-    return HTTPError(
-        401,
-        ErrorCode.INVALID_API_KEY,
-        f"this API key is not valid (unknown or revoked): send a key issued by the operator "
-        f"in {header}, or none to be limited by address",
-        {"WWW-Authenticate": f'ApiKey realm="iom-graph", header="{header}"'},
-    )
 
 
 def build_rate_limits(
