@@ -5,9 +5,10 @@ They are handed down as plain values: ``database_url`` and ``statement_timeout_m
 configuration table documents each field.
 """
 
+import ipaddress
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from db.settings import DatabaseSettings
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageLimits
@@ -127,6 +128,24 @@ class Settings(ProcessSettings):
         default=False,
         description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",
     )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        """uvicorn takes any entry that is not an address or network as a literal host name,
+        which a peer address never equals: a typo would silently trust nobody."""
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if entries == ["*"]:
+            return value
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"forwarded_allow_ips: {entry!r} is not an IP address or network "
+                    "(comma-separated, e.g. 127.0.0.1,10.0.0.0/8; or '*' alone)"
+                ) from None
+        return value
 
     @model_validator(mode="after")
     def _coherent_limits(self) -> "Settings":

@@ -24,6 +24,7 @@ from db.migrate import downgrade
 from service import api_keys as service_keys
 from service.api_keys import IssuedKeys
 from service.request import HTTPError
+from service.settings import Settings
 from tests.app_client import another_peer, issue_key, serve_in_process
 from tests.live_server import start_server
 from tests.rate_clock import Clock
@@ -191,6 +192,14 @@ def test_a_trusted_proxy_names_the_client(database_url: str) -> None:
         assert statuses(direct, [alice]) == [200]
         claims = [{"x-forwarded-for": f"198.51.100.{i}"} for i in range(10, 25)]
         assert statuses(direct, claims) == [200] * 7 + [429] * 8
+
+
+def test_proxy_addresses_must_be_addresses_or_networks() -> None:
+    listed = "127.0.0.1, 10.0.0.0/8,::1"
+    assert Settings(forwarded_allow_ips=listed).forwarded_allow_ips == listed
+    assert Settings(forwarded_allow_ips="*").forwarded_allow_ips == "*"
+    with pytest.raises(ValueError, match=r"'127\.0\.0\.l' is not an IP address or network"):
+        Settings(forwarded_allow_ips="127.0.0.1,127.0.0.l")
 
 
 def test_the_keys_command_issues_revokes_and_lists(
