@@ -52,6 +52,8 @@ def main(settings: Settings) -> None:
             # uvicorn's own connection limits (README, "Connection limits"): what they do
             # not bound with httptools, a proxy in front must (deploy/nginx.conf).
             http=settings.http,
+            # The app applies X-Forwarded-For itself, from settings.forwarded_allow_ips only.
+            proxy_headers=False,
             h11_max_incomplete_event_size=settings.max_header_bytes,
             timeout_keep_alive=settings.keep_alive_seconds,
             limit_concurrency=settings.limit_concurrency,

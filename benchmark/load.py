@@ -2,9 +2,10 @@
 
 One iom-graph server with its production defaults (rate limits and response cache on) takes,
 for ``--duration`` seconds at ``--connections`` connections, a mix from three clients told
-apart by API key: cheap queries, expensive ones (the full traversal, varied so the cache
-cannot answer), and abusive ones (over the cost budget, too deep, an alias bomb, a body over
-the size limit, a batch, broken JSON). It reports the status codes of each client, the
+apart by API key (issued for the run, as ``python -m db keys create`` issues them): cheap
+queries, expensive ones (the full traversal, varied so the cache cannot answer), and abusive
+ones (over the cost budget, too deep, an alias bomb, a body over the size limit, a batch,
+broken JSON). It reports the status codes of each client, the
 latency of refusals measured alone, and the server's memory over the run.
 
 ``--hung-redis``: the server shares its state through a redis-server of this run alone, which
@@ -37,6 +38,9 @@ from benchmark.scenarios import (
 )
 from benchmark.servers import HOST, ServerSpec, free_port, running
 from benchmark.wrk import find_wrk, lua_string
+from db.api_keys import create_key
+from db.engine import build_engine
+from db.migrate import upgrade
 
 CHEAP, EXPENSIVE, ABUSIVE = "cheap", "expensive", "abusive"
 
@@ -96,9 +100,19 @@ def mix() -> list[Mixed]:
     return cheap + expensive + abusive
 
 
-def lua_mix(requests: list[Mixed]) -> str:
+def issue_keys(database_url: str) -> dict[str, str]:
+    """Migrate the run's database and issue one API key per client (unknown keys are 401)."""
+    engine = build_engine(database_url)
+    try:
+        upgrade(engine)
+        return {client: create_key(engine, client)[1] for client in (CHEAP, EXPENSIVE, ABUSIVE)}
+    finally:
+        engine.dispose()
+
+
+def lua_mix(requests: list[Mixed], keys: dict[str, str]) -> str:
     """A wrk script cycling through ``requests``; each response is counted by the client and
-    kind carried in its echoed X-Request-ID."""
+    kind carried in its echoed X-Request-ID, each request sent with its client's key."""
     entries = []
     for item in requests:
         headers = ", ".join(
@@ -113,7 +127,7 @@ def lua_mix(requests: list[Mixed]) -> str:
         entries.append(
             f"{{method = {method}, path = {path},"
             f" headers = {{{headers}}}, body = {body}, rest = {rest}, id = {request_id},"
-            f" key = {lua_string(item.client + '-client')}}}"
+            f" key = {lua_string(keys[item.client])}}}"
         )
     return "\n".join(
         [
@@ -261,11 +275,13 @@ def main() -> int:
             settings["IOM_GRAPH_REDIS_URL"], redis = stack.enter_context(
                 throwaway_redis(Path(work))
             )
+        database_url = f"sqlite:///{work}/load.sqlite3"
+        keys = issue_keys(database_url)
         spec = ServerSpec(
             Server.SQLITE,
             "server:app",
             {
-                "IOM_GRAPH_DATABASE_URL": f"sqlite:///{work}/load.sqlite3",
+                "IOM_GRAPH_DATABASE_URL": database_url,
                 "IOM_GRAPH_LOG_LEVEL": "warning",
                 **settings,
             },
@@ -281,7 +297,7 @@ def main() -> int:
             sampler.start()
             try:
                 output = run_wrk(
-                    lua_mix(mix()), server.base_url, options.duration, options.connections
+                    lua_mix(mix(), keys), server.base_url, options.duration, options.connections
                 )
             finally:
                 stop.set()

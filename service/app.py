@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.engine import build_engine
 from db.migrate import bootstrap, migration_lock
@@ -20,6 +21,7 @@ from resolvers.database import Database
 from schema.build import build_schema
 from service import graphiql, operations
 from service import map as world_map
+from service.api_keys import IssuedKeys
 from service.caching import build_caching
 from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
@@ -81,6 +83,7 @@ def create_app(
             settings.rate_limit_burst,
             settings.api_key_header,
             redis,
+            IssuedKeys.of(engine, settings.api_key_refresh_seconds),
         ),
         graphiql=graphiql.page,
         trace_operation=tracing.operation if tracing is not None else None,
@@ -122,6 +125,11 @@ def create_app(
 
         paths = frozenset(route.path for route in routes if isinstance(route, Route))
         middleware.insert(0, Middleware(RequestSpans, tracing=tracing, routes=paths))
+    if settings.forwarded_allow_ips:
+        # Outermost, so that every layer sees the client's address (uvicorn's own application
+        # of these headers is off: server.py passes proxy_headers=False).
+        trusted = settings.forwarded_allow_ips
+        middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
     return app

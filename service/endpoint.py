@@ -105,9 +105,10 @@ class GraphQLEndpoint:
             return error_response(HTTPError(406, ErrorCode.NOT_ACCEPTABLE, message), JSON)
         # Only rate limits need to tell clients apart.
         limits = self.rate_limits
-        account = limits.account(request) if limits is not None else None
+        account = None
         params: GraphQLParams | None = None
         try:
+            account = await limits.account(request) if limits is not None else None
             if limits and account and (wait := limits.retry_after(account.client)):
                 raise HTTPError(
                     429,
@@ -131,8 +132,8 @@ class GraphQLEndpoint:
                 outcome.operation_name, outcome.outcome = "invalid", "refused"
                 raise  # the transport's (a body over the limit): for the middleware around us
             return internal_error(request, media, outcome)
-        if response.status_code == 429 and limits and account and account.decision:
-            limits.block(account.client, account.decision)
+        if response.status_code == 429 and limits and account:
+            limits.block(account)
         if response.status_code >= 500 or not _SERVER_FAULTS.isdisjoint(outcome.error_codes):
             outcome.outcome = "error"
         elif outcome.outcome == "ok" and outcome.error_codes:

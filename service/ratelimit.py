@@ -1,7 +1,11 @@
 """Per-client token buckets charged by query cost: in-process, or shared through Redis.
 
-A client (its API key when it sends one, else its IP address) holds up to ``burst`` cost units
-and regains ``rate`` units per second. With Redis, every replica charges the same bucket
+A client holds up to ``burst`` cost units and regains ``rate`` units per second. A client is an
+issued API key (``service.api_keys``; its own rate and burst, or the defaults), else the
+request's address (``request.client``, which the app derives from ``X-Forwarded-For`` only for
+the trusted proxies of ``forwarded_allow_ips``). A key that is not issued, or revoked, is
+refused (401 ``INVALID_API_KEY``) rather than counted as a client: otherwise each new string
+would be a new full bucket. With Redis, every replica charges the same bucket
 atomically (a Lua script, timed by the Redis server's clock); while Redis is unavailable, each
 replica charges buckets of its own.
 
@@ -11,7 +15,6 @@ bucket's size (the burst), ``X-RateLimit-Remaining`` the whole units left after 
 if the client sends nothing more.
 """
 
-import hashlib
 import math
 import time
 from collections import OrderedDict
@@ -22,7 +25,9 @@ from typing import Protocol
 from graphql import GraphQLError
 from starlette.requests import Request
 
+from db.api_keys import ActiveKey
 from schema.errors import ErrorCode, coded_error
+from service.api_keys import IssuedKeys, invalid_key
 from service.redis_guard import RedisGuard, RedisUnavailableError
 
 KEY_PREFIX = "iom-graph:ratelimit:"
@@ -41,18 +46,37 @@ class Decision:
     full_in: float  # seconds until the bucket is full again, after this charge
 
 
+@dataclass(frozen=True)
+class Budget:
+    """A bucket's size (``burst`` cost units) and refill (``rate`` units a second)."""
+
+    rate: float
+    burst: int
+
+
 class RateLimiter(Protocol):
     rate: float
     burst: int
 
-    async def charge(self, client: str, cost: int) -> Decision: ...
+    async def charge(self, client: str, cost: int, budget: Budget | None = None) -> Decision: ...
 
 
-def client_key(api_key: str | None, address: str | None) -> str:
-    """The bucket of a request: its API key (hashed, never stored as sent), else its address."""
-    if api_key:
-        return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:32]
+def client_key(issued: ActiveKey | None, address: str | None) -> str:
+    """The bucket of a request: its issued key (by the key's digest, never the key), else
+    its address."""
+    if issued is not None:
+        return "key:" + issued.digest[:32]
     return f"ip:{address or 'unknown'}"
+
+
+def budget_of(issued: ActiveKey | None, default: Budget) -> Budget:
+    """An issued key's own rate and burst where it has them, else the default's."""
+    if issued is None:
+        return default
+    return Budget(
+        default.rate if issued.rate is None else issued.rate,
+        default.burst if issued.burst is None else issued.burst,
+    )
 
 
 def _decide(tokens: float, cost: int, rate: float, burst: int) -> Decision:
@@ -79,11 +103,12 @@ class LocalTokenBuckets:
         self.rate, self.burst, self.max_clients = rate, burst, max_clients
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    async def charge(self, client: str, cost: int) -> Decision:
+    async def charge(self, client: str, cost: int, budget: Budget | None = None) -> Decision:
+        rate, burst = (budget.rate, budget.burst) if budget else (self.rate, self.burst)
         now = monotonic()
-        tokens, updated = self.buckets.pop(client, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - updated) * self.rate)
-        decision = _decide(tokens, cost, self.rate, self.burst)
+        tokens, updated = self.buckets.pop(client, (float(burst), now))
+        tokens = min(float(burst), tokens + (now - updated) * rate)
+        decision = _decide(tokens, cost, rate, burst)
         if decision.allowed:
             tokens -= cost
         self.buckets[client] = (tokens, now)
@@ -124,14 +149,15 @@ class RedisTokenBuckets:
         self.script = redis.client.register_script(CHARGE_SCRIPT)
         self.local = LocalTokenBuckets(rate, burst)
 
-    async def charge(self, client: str, cost: int) -> Decision:
+    async def charge(self, client: str, cost: int, budget: Budget | None = None) -> Decision:
+        rate, burst = (budget.rate, budget.burst) if budget else (self.rate, self.burst)
         try:
             before = await self.redis.run(
-                lambda: self.script(keys=[KEY_PREFIX + client], args=[self.rate, self.burst, cost])
+                lambda: self.script(keys=[KEY_PREFIX + client], args=[rate, burst, cost])
             )
         except RedisUnavailableError:
-            return await self.local.charge(client, cost)
-        return _decide(float(before), cost, self.rate, self.burst)
+            return await self.local.charge(client, cost, budget)
+        return _decide(float(before), cost, rate, burst)
 
 
 def rate_limited(decision: Decision, cost: int) -> GraphQLError:
@@ -149,6 +175,7 @@ class ClientAccount:
 
     limiter: RateLimiter
     client: str
+    budget: Budget | None = None  # None: the limiter's default
     decision: Decision | None = None
 
     @property
@@ -157,22 +184,25 @@ class ClientAccount:
 
     async def charge(self, cost: int) -> GraphQLError | None:
         """Charge ``cost`` units: the RATE_LIMITED error when the client lacks them."""
-        decision = self.decision = await self.limiter.charge(self.client, cost)
+        decision = self.decision = await self.limiter.charge(self.client, cost, self.budget)
         return None if decision.allowed else rate_limited(decision, cost)
 
     def headers(self) -> dict[str, str]:
         """The X-RateLimit-* headers after the charge ({} when nothing was charged)."""
         if self.decision is None:
             return {}
-        return rate_headers(self.limiter.burst, self.decision.remaining, self.decision.full_in)
+        burst = self.budget.burst if self.budget else self.limiter.burst
+        return rate_headers(burst, self.decision.remaining, self.decision.full_in)
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """A client refused at ``at`` (monotonic seconds), with that refusal's decision."""
+    """A client refused at ``at`` (monotonic seconds), with that refusal's decision and the
+    client's budget."""
 
     at: float
     decision: Decision
+    budget: Budget
 
     @property
     def until(self) -> float:
@@ -181,18 +211,34 @@ class Refusal:
 
 class RateLimits:
     """Rate limiting of the endpoint: who a request's client is, clients refused moments ago
-    (turned away again unread until their retry time), and per-request accounts."""
+    (turned away again unread until their retry time), and per-request accounts. ``keys``
+    are the issued keys (None: no key is issued, every key is refused)."""
 
-    def __init__(self, limiter: RateLimiter, api_key_header: str, max_blocked: int = 10_000):
-        self.limiter, self.api_key_header = limiter, api_key_header.lower()
-        self.max_blocked = max_blocked
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        api_key_header: str,
+        keys: IssuedKeys | None = None,
+        max_blocked: int = 10_000,
+    ):
+        self.limiter, self.header_name = limiter, api_key_header
+        self.api_key_header = api_key_header.lower()
+        self.keys, self.max_blocked = keys, max_blocked
+        self.default = Budget(limiter.rate, limiter.burst)
         self.blocked: dict[str, Refusal] = {}
 
-    def account(self, request: Request) -> ClientAccount:
+    async def account(self, request: Request) -> ClientAccount:
+        """The request's client: its issued key, else its address. An empty header is no key;
+        a key not issued (or revoked) raises the coded 401."""
+        sent = request.headers.get(self.api_key_header)
+        issued = None
+        if sent:
+            issued = await self.keys.find(sent) if self.keys is not None else None
+            if issued is None:
+                raise invalid_key(self.header_name)
         address = request.client.host if request.client else None
-        return ClientAccount(
-            self.limiter, client_key(request.headers.get(self.api_key_header), address)
-        )
+        budget = budget_of(issued, self.default)
+        return ClientAccount(self.limiter, client_key(issued, address), budget)
 
     def retry_after(self, client: str) -> int:
         refusal = self.blocked.get(client)
@@ -210,21 +256,30 @@ class RateLimits:
         that a flood of refused requests costs the shared store nothing)."""
         refusal = self.blocked[client]
         full_in = max(0.0, refusal.decision.full_in - (monotonic() - refusal.at))
-        burst = self.limiter.burst
+        burst, rate = refusal.budget.burst, refusal.budget.rate
         # floor, with a margin for the float error of burst - (burst - tokens) / rate * rate
-        remaining = min(burst, math.floor(burst - full_in * self.limiter.rate + 1e-9))
+        remaining = min(burst, math.floor(burst - full_in * rate + 1e-9))
         return rate_headers(burst, remaining, full_in)
 
-    def block(self, client: str, decision: Decision) -> None:
+    def block(self, account: ClientAccount) -> None:
+        """Turn ``account``'s client away unread until its refused charge would fit."""
+        if account.decision is None:
+            return
         if len(self.blocked) >= self.max_blocked:
             self.blocked.clear()
-        self.blocked[client] = Refusal(monotonic(), decision)
+        budget = account.budget or self.default
+        self.blocked[account.client] = Refusal(monotonic(), account.decision, budget)
 
 
 def build_rate_limits(
-    rate: float, burst: int, api_key_header: str, redis: RedisGuard | None
+    rate: float,
+    burst: int,
+    api_key_header: str,
+    redis: RedisGuard | None,
+    keys: IssuedKeys | None = None,
 ) -> RateLimits | None:
-    """Token buckets per client: shared through Redis when configured; none when rate is 0."""
+    """Token buckets per client: shared through Redis when configured; none when rate is 0
+    (then no key is checked either)."""
     if rate <= 0:
         return None
     limiter: RateLimiter = (
@@ -232,4 +287,4 @@ def build_rate_limits(
         if redis is not None
         else LocalTokenBuckets(rate, burst)
     )
-    return RateLimits(limiter, api_key_header)
+    return RateLimits(limiter, api_key_header, keys)

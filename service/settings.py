@@ -5,9 +5,10 @@ They are handed down as plain values: ``database_url`` and ``statement_timeout_m
 configuration table documents each field.
 """
 
+import ipaddress
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from db.settings import DatabaseSettings
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageLimits
@@ -86,7 +87,19 @@ class Settings(ProcessSettings):
         default=100_000, ge=1, description="Cost units a client can spend at once (bucket size)."
     )
     api_key_header: str = Field(
-        default="X-API-Key", description="Header naming a client for rate limits (else its IP)."
+        default="X-API-Key",
+        description="Header carrying an issued API key (its own budget); without one, a "
+        "client is limited by address; an unknown or revoked key is refused (401).",
+    )
+    api_key_refresh_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Keys created or revoked take effect on every replica within this long.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies (addresses or networks, comma-separated, or '*') whose "
+        "X-Forwarded-For names the client; default none: the peer is the client.",
     )
     redis_url: str | None = Field(
         default=None, description="redis://host:port/db: rate limits shared by replicas."
@@ -115,6 +128,24 @@ class Settings(ProcessSettings):
         default=False,
         description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",
     )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        """uvicorn takes any entry that is not an address or network as a literal host name,
+        which a peer address never equals: a typo would silently trust nobody."""
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if entries == ["*"]:
+            return value
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"forwarded_allow_ips: {entry!r} is not an IP address or network "
+                    "(comma-separated, e.g. 127.0.0.1,10.0.0.0/8; or '*' alone)"
+                ) from None
+        return value
 
     @model_validator(mode="after")
     def _coherent_limits(self) -> "Settings":

@@ -140,6 +140,8 @@ def start_server(
         "127.0.0.1",
         "--port",
         str(port),
+        # As server.py runs it: the app applies X-Forwarded-For from forwarded_allow_ips.
+        "--no-proxy-headers",
     ]
     env = server_env(database_url, extra_env)
     if entry_point:

@@ -86,8 +86,13 @@ def scale_site_config(replicas: tuple[str, ...], port: int, root: Path) -> str:
 
 
 def replica_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """What every replica shares: Redis (response cache, persisted queries, rate limits)."""
-    return {"IOM_GRAPH_REDIS_URL": REDIS_URL, **(extra_env or {})}
+    """What every replica shares: Redis (response cache, persisted queries, rate limits);
+    and what each trusts: X-Forwarded-For from nginx, on 127.0.0.1 (deploy/nginx-scale.conf)."""
+    return {
+        "IOM_GRAPH_REDIS_URL": REDIS_URL,
+        "IOM_GRAPH_FORWARDED_ALLOW_IPS": "127.0.0.1",
+        **(extra_env or {}),
+    }
 
 
 @contextmanager

@@ -5,7 +5,6 @@ Chromium from a page of another loopback origin."""
 import json
 import math
 import threading
-import uuid
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
+from db.api_keys import create_key
+from db.engine import build_engine
 from tests.app_client import serve_in_process
 from tests.browser import chromium
 from tests.live_server import free_port, start_server
@@ -131,12 +132,15 @@ def test_a_page_of_another_origin_reads_the_headers(
     tmp_path: Path, page_origin: str, page: Page
 ) -> None:
     env = {**LIMITS, "IOM_GRAPH_CORS_ORIGINS": json.dumps([page_origin])}
-    with start_server(f"sqlite:///{tmp_path / 'cors.sqlite3'}", env) as service:
+    database = f"sqlite:///{tmp_path / 'cors.sqlite3'}"
+    with start_server(database, env) as service:
+        engine = build_engine(database)  # the operator issues the keys (python -m db keys)
+        keys = [create_key(engine, name)[1] for name in ("direct", "post", "get", "spend")]
+        engine.dispose()
         direct = httpx.get(
-            f"{service}/graphql", params={"query": QUERY}, headers={"x-api-key": "d"}
+            f"{service}/graphql", params={"query": QUERY}, headers={"x-api-key": keys.pop(0)}
         )
         page.goto(f"{page_origin}/index.html")
-        keys = [f"{name}-{uuid.uuid4().hex}" for name in ("post", "get", "spend")]
         seen = page.evaluate(
             CLIENT_SCRIPT, {"url": f"{service}/graphql", "query": QUERY, "keys": keys}
         )

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.app_client import serve_in_process
+from tests.app_client import issue_key, serve_in_process
 from tests.rate_clock import EPOCH, Clock, controlled_clock
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -18,6 +18,8 @@ LIMITED = {
     "max_cost": 40,
     "rate_limit_burst": 50,
     "rate_limit_per_second": 0.5,
+    # Keys are issued as tests go: each keyed request reads them again.
+    "api_key_refresh_seconds": 0.001,
 }
 CHEAP = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
 JSON_HEADERS = {"content-type": "application/json"}
@@ -92,7 +94,7 @@ def test_get_runs_queries_only(server: TestClient) -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after(server: TestClient) -> None:
-    key = {"x-api-key": f"alpha-{uuid.uuid4().hex}"}
+    key = issue_key(server, f"alpha-{uuid.uuid4().hex}")
     statuses = [
         server.post("/graphql", json={"query": CHEAP}, headers=key).status_code for _ in range(25)
     ]
@@ -105,7 +107,8 @@ def test_rate_limit_answers_429_with_retry_after(server: TestClient) -> None:
     again = server.post("/graphql", content=b"not json", headers={**key, **JSON_HEADERS})
     assert again.status_code == 429
     assert again.json()["errors"][0]["message"].startswith("rate limit: retry in ")
-    other = server.post("/graphql", json={"query": CHEAP}, headers={"x-api-key": "beta"})
+    other_key = issue_key(server, f"beta-{uuid.uuid4().hex}")
+    other = server.post("/graphql", json={"query": CHEAP}, headers=other_key)
     assert other.status_code == 200
 
 
@@ -118,7 +121,7 @@ def test_rate_limit_headers_on_answers_and_refusals(
 ) -> None:
     """Burst 50, 0.5 units a second, 2 units a query; the clock stands still unless moved."""
     clock: Clock = controlled_clock(monkeypatch)
-    key = {"x-api-key": f"reset-{uuid.uuid4().hex}"}
+    key = issue_key(server, f"reset-{uuid.uuid4().hex}")
     first = server.post("/graphql", json={"query": CHEAP}, headers=key)
     assert rate_headers(first) == {
         "x-ratelimit-limit": "50",
@@ -156,7 +159,7 @@ def test_a_cached_answer_refused_states_the_bucket(
     server: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     controlled_clock(monkeypatch)
-    key = {"x-api-key": f"cached-{uuid.uuid4().hex}"}
+    key = issue_key(server, f"cached-{uuid.uuid4().hex}")
     for _ in range(25):
         server.post("/graphql", json={"query": CHEAP}, headers=key)
     refused = server.post("/graphql", json={"query": CHEAP}, headers=key)  # from the cache
@@ -170,12 +173,13 @@ def test_a_cached_answer_refused_states_the_bucket(
 
 
 def test_two_replicas_enforce_one_budget_through_redis(tmp_path: Path) -> None:
-    key = {"x-api-key": f"gamma-{uuid.uuid4().hex}"}
     shared = {**LIMITED, "redis_url": REDIS_URL}
+    database = f"sqlite:///{tmp_path / 'shared.sqlite3'}"  # one registry of keys, as in production
     with (
-        serve_in_process(f"sqlite:///{tmp_path / 'a.sqlite3'}", **shared) as a,
-        serve_in_process(f"sqlite:///{tmp_path / 'b.sqlite3'}", **shared) as b,
+        serve_in_process(database, **shared) as a,
+        serve_in_process(database, **shared) as b,
     ):
+        key = issue_key(a, f"gamma-{uuid.uuid4().hex}")
         statuses = [
             replica.post("/graphql", json={"query": CHEAP}, headers=key).status_code
             for replica in [a, b] * 13

@@ -8,16 +8,19 @@ from redis.asyncio import Redis
 from sqlalchemy import Engine
 from strawberry.types import ExecutionResult
 
+from db.api_keys import ActiveKey
 from resolvers.database import Database
 from resolvers.loaders import read_in_memory
 from schema.context import Context
 from service.ratelimit import (
     KEY_PREFIX,
+    Budget,
     ClientAccount,
     Decision,
     LocalTokenBuckets,
     RateLimits,
     RedisTokenBuckets,
+    budget_of,
     client_key,
 )
 from service.redis_guard import BreakerState, RedisGuard, connect
@@ -33,12 +36,21 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return controlled_clock(monkeypatch)
 
 
-def test_client_key_prefers_the_api_key_and_never_keeps_it() -> None:
+ISSUED = ActiveKey(7, "partner", "ab" * 32, None, 40)
+
+
+def test_client_key_prefers_the_issued_key_and_never_keeps_it() -> None:
     assert client_key(None, "10.1.2.3") == "ip:10.1.2.3"
-    keyed = client_key("s3cret", "10.1.2.3")
-    assert keyed.startswith("key:")
-    assert "s3cret" not in keyed
-    assert keyed == client_key("s3cret", "192.0.2.1")
+    assert client_key(None, None) == "ip:unknown"
+    assert client_key(ISSUED, "10.1.2.3") == "key:" + "ab" * 16  # by digest, whatever the address
+    assert client_key(ISSUED, "192.0.2.1") == client_key(ISSUED, "10.1.2.3")
+
+
+def test_an_issued_key_takes_its_own_rate_and_burst_where_it_has_them() -> None:
+    default = Budget(rate=2.0, burst=100)
+    assert budget_of(None, default) == default
+    assert budget_of(ISSUED, default) == Budget(rate=2.0, burst=40)
+    assert budget_of(ActiveKey(8, "fast", "cd" * 32, 9.5, None), default) == Budget(9.5, 100)
 
 
 async def test_local_bucket_spends_refuses_and_says_when_to_retry(clock: Clock) -> None:
@@ -47,6 +59,9 @@ async def test_local_bucket_spends_refuses_and_says_when_to_retry(clock: Clock) 
     clock.now += 0.5  # 4.5 units: 2.5 short of 7
     assert await buckets.charge("a", 7) == Decision(False, 4, 3, 5.5)
     assert await buckets.charge("b", 10) == Decision(True, 0, 0, 10.0)  # clients are separate
+    own = Budget(rate=2.0, burst=4)  # a key's own budget: its bucket starts at its burst
+    assert await buckets.charge("c", 3, own) == Decision(True, 1, 0, 1.5)
+    assert await buckets.charge("c", 3, own) == Decision(False, 1, 1, 1.5)
 
 
 async def test_headers_state_the_burst_what_is_left_and_when_it_is_full(clock: Clock) -> None:
@@ -71,11 +86,11 @@ async def test_headers_state_the_burst_what_is_left_and_when_it_is_full(clock: C
 
 async def test_a_client_refused_moments_ago_is_told_its_bucket_unread(clock: Clock) -> None:
     limits = RateLimits(LocalTokenBuckets(rate=2.0, burst=10), "X-API-Key")
-    decision = await limits.limiter.charge("key:k", 10)
-    refused = await limits.limiter.charge("key:k", 5)
-    assert refused == Decision(False, 0, 3, 5.0)
-    assert decision.allowed
-    limits.block("key:k", refused)
+    account = ClientAccount(limits.limiter, "key:k")
+    assert await account.charge(10) is None
+    assert await account.charge(5) is not None
+    assert account.decision == Decision(False, 0, 3, 5.0)
+    limits.block(account)
     clock.now += 1.0  # 2 units regained, 4 s to full
     assert limits.retry_after("key:k") == 2
     assert limits.refused_headers("key:k") == {
@@ -119,8 +134,13 @@ async def test_replicas_share_one_budget_through_redis(redis: Redis) -> None:
         assert (await replica_b.charge(client, 40)).allowed
         assert (await replica_a.charge(client, 5)).allowed is False
         assert await redis.pttl(KEY_PREFIX + client) > 0  # buckets expire on their own
+        # A key's own budget, shared the same way.
+        own = Budget(rate=1.0, burst=10)
+        assert await replica_a.charge(client + "-own", 8, own) == Decision(True, 2, 0, 8.0)
+        on_b_own = await replica_b.charge(client + "-own", 8, own)
+        assert (on_b_own.allowed, on_b_own.remaining, on_b_own.retry_after) == (False, 2, 6)
     finally:
-        await redis.delete(KEY_PREFIX + client)
+        await redis.delete(KEY_PREFIX + client, KEY_PREFIX + client + "-own")
         await redis_a.aclose()
         await redis_b.aclose()
 

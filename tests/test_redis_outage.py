@@ -30,12 +30,11 @@ from service.redis_guard import (
     RedisUnavailableError,
     connect,
 )
-from tests.app_client import serve_in_process
+from tests.app_client import issue_key, serve_in_process
 from tests.live_server import free_port
 
 QUERY = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
 LIMITED = {"max_cost": 40, "rate_limit_burst": 110, "rate_limit_per_second": 0.01}
-ALICE, BOB = {"x-api-key": "alice"}, {"x-api-key": "bob"}
 OPENED = "redis unavailable; using local state"
 CLOSED = "redis available again; shared state resumes"
 
@@ -246,8 +245,9 @@ def test_a_hung_redis_is_asked_once_then_left_alone_until_it_answers_again(
         serve_in_process(database_url, **settings) as first,
         serve_in_process(database_url, **settings) as second,
     ):
+        alice, bob = issue_key(first, "alice"), issue_key(first, "bob")
         # Healthy: both replicas charge one shared bucket.
-        assert [charge(replica, ALICE) for replica in (first, second, first)] == [
+        assert [charge(replica, alice) for replica in (first, second, first)] == [
             (200, "108"),
             (200, "106"),
             (200, "104"),
@@ -259,21 +259,21 @@ def test_a_hung_redis_is_asked_once_then_left_alone_until_it_answers_again(
         # charges a bucket of its own (full) and answers from its own cache.
         throwaway_redis.hang()
         started = time.monotonic()
-        assert charge(first, ALICE) == (200, "108")
+        assert charge(first, alice) == (200, "108")
         assert samples(first, "iom_graph_redis_failures_total") == {'{error="TimeoutError"}': 1}
         ready = first.get("/readyz")
         assert ready.status_code == 200  # the service still answers, from local state
         assert ready.json() == {"status": "ready", "database": "ok", "redis": "unavailable"}
         assert breaker_state(first) == "open"
         (not_made,) = samples(first, "iom_graph_redis_short_circuited_calls_total").values()
-        answers = [charge(first, ALICE) for _ in range(50)]
+        answers = [charge(first, alice) for _ in range(50)]
         assert time.monotonic() - started < 5  # liveness: none of them waited for Redis
         assert answers == [(200, str(remaining)) for remaining in range(106, 6, -2)]
         # Two calls not made per request (the cache lookup, the charge); no other failure.
         assert samples(first, "iom_graph_redis_short_circuited_calls_total") == {"": not_made + 100}
         assert samples(first, "iom_graph_redis_failures_total") == {'{error="TimeoutError"}': 1}
         # Limits still hold, per replica: 8 units left, 2 per request.
-        assert [charge(first, ALICE)[0] for _ in range(5)] == [200, 200, 200, 200, 429]
+        assert [charge(first, alice)[0] for _ in range(5)] == [200, 200, 200, 200, 429]
         # A persisted query registered now is found by its hash on this replica.
         document = QUERY + " # registered during the outage"
         persisted = {
@@ -297,6 +297,6 @@ def test_a_hung_redis_is_asked_once_then_left_alone_until_it_answers_again(
         assert breaker_state(first) == "closed"
         assert breaker_messages(caplog) == [("WARNING", OPENED), ("INFO", CLOSED)]
         # The shared bucket resumes where it was; local spending never reached it.
-        assert charge(second, ALICE) == (200, "102")
-        assert [charge(replica, BOB) for replica in (first, second)] == [(200, "108"), (200, "106")]
+        assert charge(second, alice) == (200, "102")
+        assert [charge(replica, bob) for replica in (first, second)] == [(200, "108"), (200, "106")]
         assert samples(first, "iom_graph_redis_failures_total") == {'{error="TimeoutError"}': 1}

@@ -5,11 +5,13 @@ Shown here: requests reach every replica in turn; the edge stores GET answers (p
 queries too) and revalidates its copy with If-None-Match on every use; a reload
 (``python -m db load``) changes every replica's answer, and the edge's next answer, at once;
 with ``IOM_GRAPH_CACHE_MAX_AGE_SECONDS`` above 0 the edge serves its copy unasked, stale after
-a load for at most that long (plus nginx's one-second granularity).
+a load for at most that long (plus nginx's one-second granularity); behind the edge, a client
+is limited by its own address, whatever X-Forwarded-For it sends.
 """
 
 import hashlib
 import json
+import random
 import subprocess
 import sys
 import time
@@ -39,6 +41,13 @@ PERSISTED = f'query Dakar {{ regionalOffice(slug: "dakar") {{ slug }} }} # {uuid
 # A replica learns of a load by PostgreSQL NOTIFY, a moment after the commit.
 NOTIFY_BOUND_SECONDS = 2.0
 MAX_AGE_SECONDS = 2
+CHEAP = '{ country(code: "KE") { name regionalOffice { slug } } }'  # costs 2
+# A bucket of 16 units that hardly refills: 8 cheap queries, then refusals.
+SMALL_BUDGET = {
+    "IOM_GRAPH_MAX_COST": "16",
+    "IOM_GRAPH_RATE_LIMIT_BURST": "16",
+    "IOM_GRAPH_RATE_LIMIT_PER_SECOND": "0.001",
+}
 
 
 @dataclass(frozen=True)
@@ -239,3 +248,26 @@ def test_with_a_max_age_the_edge_is_stale_after_a_load_for_at_most_that_long(
     # ends, less than max-age + 1 s after t. No stale answer was asked for later than that.
     last_stale = answers[-2][0] if len(answers) > 1 else stored_by
     assert last_stale - stored_by < MAX_AGE_SECONDS + 1, last_stale - stored_by
+
+
+def test_behind_the_edge_a_client_is_its_own_address_whatever_it_claims(
+    variants: Variants,
+) -> None:
+    """nginx replaces X-Forwarded-For with the address it saw, and the replica trusts it from
+    127.0.0.1 (IOM_GRAPH_FORWARDED_ALLOW_IPS, tests/scale_topology.py): two clients on other
+    loopback addresses are two buckets, and spoofed values change nothing."""
+    # Addresses of this run alone: at this rate the buckets stay in the shared Redis for hours.
+    spoofer, other = (f"127.{random.randrange(1, 255)}.{random.randrange(256)}.{n}" for n in (2, 3))
+    with start_topology(variants.database_url, SMALL_BUDGET, replicas=1) as edge_of_one:
+        url = f"{edge_of_one.edge}/graphql"
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=spoofer)) as client:
+            statuses = [
+                client.post(
+                    url, json={"query": CHEAP}, headers={"x-forwarded-for": f"198.51.100.{i}"}
+                ).status_code
+                for i in range(16)
+            ]
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=other)) as client:
+            fresh = client.post(url, json={"query": CHEAP})
+    assert statuses == [200] * 8 + [429] * 8
+    assert (fresh.status_code, fresh.headers["x-ratelimit-remaining"]) == (200, "14")

@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
+import db.api_keys
 import db.derived
 import db.evidence
 import db.models
