@@ -233,8 +233,11 @@ def test_with_a_max_age_the_edge_is_stale_after_a_load_for_at_most_that_long(
         reload(database_url, variants.edited)
         answers: list[tuple[float, httpx.Response]] = []
         while not answers or name(answers[-1][1]) == ORIGINAL:
-            answers.append((time.monotonic(), get(edge_of_one.edge)))
-            assert time.monotonic() - stored_by < MAX_AGE_SECONDS + 2, "stale beyond max-age"
+            asked = time.monotonic()
+            answers.append((asked, get(edge_of_one.edge)))
+            # Only a stale answer must come in time (a slow load may outlast max-age itself).
+            stale = name(answers[-1][1]) == ORIGINAL
+            assert not stale or asked - stored_by < MAX_AGE_SECONDS + 2, "stale beyond max-age"
             time.sleep(0.05)
         passed = balanced(edge_of_one, since)
     # Served unasked (HIT) while fresh by max-age (none left if the load took that long), then
