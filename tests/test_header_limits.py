@@ -1,7 +1,7 @@
 """Request headers cannot buy memory (issue 22.2): the memoised Accept, Accept-Encoding and
 Accept-Language parsers keep no long header, and a request head above ``max_header_bytes``
 is refused with a coded 431 before anything parses it (in-process; the raw-socket bound of
-the HTTP server itself is in tests/test_connection_protocol.py)."""
+the HTTP server itself is in tests/test_connection_limits.py)."""
 
 import gc
 import tracemalloc
