@@ -1,0 +1,97 @@
+"""``python -m benchmark.load``: the protection run, then the distinct-query soak (see the
+package's docstring)."""
+
+import argparse
+import os
+import signal
+import tempfile
+import threading
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+
+import benchmark.load
+from benchmark.load.mix import abusive, lua_mix, mix
+from benchmark.load.probes import (
+    redis_warnings,
+    refusal_latency,
+    run_wrk,
+    sample_memory,
+    throwaway_redis,
+)
+from benchmark.load.report import report
+from benchmark.scenarios import POINT_LOOKUP_QUERY, Server, graphql_post
+from benchmark.servers import ServerSpec, running
+from benchmark.wrk import find_wrk
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmark.load", description=benchmark.load.__doc__
+    )
+    parser.add_argument("--duration", type=int, default=60, help="seconds (default 60)")
+    parser.add_argument("--connections", type=int, default=64, help="default 64")
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an IOM_GRAPH_* setting for the server, e.g. IOM_GRAPH_RESPONSE_CACHE_BYTES=0",
+    )
+    parser.add_argument(
+        "--hung-redis",
+        action="store_true",
+        help="share state through a throwaway redis-server, stopped (SIGSTOP) for the whole run",
+    )
+    options = parser.parse_args()
+    if find_wrk() is None:
+        print("wrk is missing: apt-get install -y wrk")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="iom-graph-load-") as work, ExitStack() as stack:
+        settings = dict(setting.split("=", 1) for setting in options.setting)
+        redis = None
+        if options.hung_redis:
+            settings["IOM_GRAPH_REDIS_URL"], redis = stack.enter_context(
+                throwaway_redis(Path(work))
+            )
+        spec = ServerSpec(
+            Server.SQLITE,
+            "server:app",
+            {
+                "IOM_GRAPH_DATABASE_URL": f"sqlite:///{work}/load.sqlite3",
+                "IOM_GRAPH_LOG_LEVEL": "warning",
+                **settings,
+            },
+        )
+        with running(spec, graphql_post(POINT_LOOKUP_QUERY), Path(work)) as server:
+            if redis is not None:
+                os.kill(redis.pid, signal.SIGSTOP)
+            samples: list[tuple[float, float]] = []
+            stop = threading.Event()
+            sampler = threading.Thread(
+                target=sample_memory, args=(server.process.pid, stop, samples)
+            )
+            sampler.start()
+            try:
+                output = run_wrk(
+                    lua_mix(mix()), server.base_url, options.duration, options.connections
+                )
+            finally:
+                stop.set()
+                sampler.join()
+            refusals = {
+                kind: refusal_latency(server.base_url, request) for kind, request in abusive()
+            }
+            warnings = redis_warnings(server.log) if redis is not None else None
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for line in output.splitlines():
+        if line.startswith("COUNT "):
+            key, n = line.removeprefix("COUNT ").rsplit(" ", 1)
+            client, kind, status = key.split("|")
+            counts[(client, kind, status)] += int(n)
+    print(report(options, output, counts, refusals, samples, warnings))
+    return 0 if not any(status.startswith("5") for _, _, status in counts) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
