@@ -20,8 +20,9 @@ from benchmark.load.probes import (
     throwaway_redis,
 )
 from benchmark.load.report import report
+from benchmark.load.soak import run_soak, soak_report
 from benchmark.scenarios import POINT_LOOKUP_QUERY, Server, graphql_post
-from benchmark.servers import ServerSpec, running
+from benchmark.servers import RunningServer, ServerSpec, running
 from benchmark.wrk import find_wrk
 
 
@@ -43,6 +44,13 @@ def main() -> int:
         action="store_true",
         help="share state through a throwaway redis-server, stopped (SIGSTOP) for the whole run",
     )
+    parser.add_argument(
+        "--soak-seconds",
+        type=int,
+        default=60,
+        help="the distinct-query soak after the mix: seconds (default 60; 0 skips it)",
+    )
+    parser.add_argument("--soak-connections", type=int, default=16, help="default 16")
     options = parser.parse_args()
     if find_wrk() is None:
         print("wrk is missing: apt-get install -y wrk")
@@ -66,22 +74,12 @@ def main() -> int:
         with running(spec, graphql_post(POINT_LOOKUP_QUERY), Path(work)) as server:
             if redis is not None:
                 os.kill(redis.pid, signal.SIGSTOP)
-            samples: list[tuple[float, float]] = []
-            stop = threading.Event()
-            sampler = threading.Thread(
-                target=sample_memory, args=(server.process.pid, stop, samples)
-            )
-            sampler.start()
-            try:
-                output = run_wrk(
-                    lua_mix(mix()), server.base_url, options.duration, options.connections
-                )
-            finally:
-                stop.set()
-                sampler.join()
-            refusals = {
-                kind: refusal_latency(server.base_url, request) for kind, request in abusive()
-            }
+            output, samples, refusals = "", [], {}
+            if options.duration > 0:
+                output, samples, refusals = protection_run(server, options)
+            soak = None
+            if options.soak_seconds > 0:
+                soak = run_soak(server, options.soak_seconds, options.soak_connections)
             warnings = redis_warnings(server.log) if redis is not None else None
     counts: Counter[tuple[str, str, str]] = Counter()
     for line in output.splitlines():
@@ -89,8 +87,30 @@ def main() -> int:
             key, n = line.removeprefix("COUNT ").rsplit(" ", 1)
             client, kind, status = key.split("|")
             counts[(client, kind, status)] += int(n)
-    print(report(options, output, counts, refusals, samples, warnings))
-    return 0 if not any(status.startswith("5") for _, _, status in counts) else 1
+    if options.duration > 0:
+        print(report(options, output, counts, refusals, samples, warnings))
+    failed = any(status.startswith("5") for _, _, status in counts)
+    if soak is not None:
+        print(soak_report(options.soak_seconds, options.soak_connections, *soak))
+        failed = failed or "STATUS 5" in soak[0]
+    return 1 if failed else 0
+
+
+def protection_run(
+    server: RunningServer, options: argparse.Namespace
+) -> tuple[str, list[tuple[float, float]], dict[str, str]]:
+    """The mix for ``--duration`` s (wrk's output, RSS samples), then each refusal alone."""
+    samples: list[tuple[float, float]] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(server.process.pid, stop, samples))
+    sampler.start()
+    try:
+        output = run_wrk(lua_mix(mix()), server.base_url, options.duration, options.connections)
+    finally:
+        stop.set()
+        sampler.join()
+    refusals = {kind: refusal_latency(server.base_url, request) for kind, request in abusive()}
+    return output, samples, refusals
 
 
 if __name__ == "__main__":
