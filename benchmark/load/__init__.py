@@ -4,8 +4,9 @@ One iom-graph server with its production defaults (rate limits and response cach
 for ``--duration`` seconds at ``--connections`` connections, a mix from three clients told
 apart by API key: cheap queries, expensive ones (the full traversal, varied so the cache
 cannot answer), and abusive ones (over the cost budget, too deep, an alias bomb, a body over
-the size limit, a batch, broken JSON). It reports the status codes of each client, the
-latency of refusals measured alone, and the server's memory over the run.
+the size limit, a batch, broken JSON, a 20 KB header). It reports the status codes of each
+client, the latency of refusals measured alone, and the server's memory over the run. The
+server runs with the HTTP protocol ``python server.py`` uses (``--http`` to compare).
 
 ``--hung-redis``: the server shares its state through a redis-server of this run alone, which
 is stopped (SIGSTOP: connections accepted, nothing answered) once the server answers, for the

@@ -25,6 +25,8 @@ from benchmark.scenarios import POINT_LOOKUP_QUERY, Server, graphql_post
 from benchmark.servers import RunningServer, ServerSpec, running
 from benchmark.wrk import find_wrk
 
+BOUNDED_PROTOCOL = "service.protocol:BoundedHttpToolsProtocol"
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(
@@ -51,6 +53,12 @@ def main() -> int:
         help="the distinct-query soak after the mix: seconds (default 60; 0 skips it)",
     )
     parser.add_argument("--soak-connections", type=int, default=16, help="default 16")
+    parser.add_argument(
+        "--http",
+        default=BOUNDED_PROTOCOL,
+        help="uvicorn's --http for the server (default: the protocol python server.py uses; "
+        "httptools to compare)",
+    )
     options = parser.parse_args()
     if find_wrk() is None:
         print("wrk is missing: apt-get install -y wrk")
@@ -70,6 +78,7 @@ def main() -> int:
                 "IOM_GRAPH_LOG_LEVEL": "warning",
                 **settings,
             },
+            http=options.http,
         )
         with running(spec, graphql_post(POINT_LOOKUP_QUERY), Path(work)) as server:
             if redis is not None:

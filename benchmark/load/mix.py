@@ -42,6 +42,7 @@ def abusive() -> list[tuple[str, HttpRequest]]:
         json.dumps([{"query": "{ __typename }"}] * 50).encode(),
     )
     broken = HttpRequest("POST", "/graphql", (("Content-Type", "application/json"),), b'{"query')
+    big_header = graphql_post("{ __typename }").with_header("X-Pad", "x" * 20_000)
     return [
         ("over budget", strict(f"{{ regionalOffices(first: 100) {{ nodes {{ {cycle} }} }} }}")),
         ("too deep", strict(f'{{ regionalOffice(slug: "nairobi") {{ {deep} }} }}')),
@@ -49,6 +50,7 @@ def abusive() -> list[tuple[str, HttpRequest]]:
         ("body over limit", huge),
         ("batch", batch),
         ("broken JSON", broken),
+        ("20 KB header", big_header),
     ]
 
 
