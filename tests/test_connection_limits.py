@@ -87,6 +87,11 @@ def test_silent_connections_do_not_lock_others_out(bounded_server: str) -> None:
         time.sleep(SETTLE_SECONDS)
         with connect(bounded_server) as sock:
             assert answer_of(sock, HEALTHZ).startswith(b"HTTP/1.1 200 OK\r\n")
+        last = silent[-1]
+        last.setblocking(False)
+        with pytest.raises(BlockingIOError):  # still open (not closed, nothing sent)
+            last.recv(1)
+        last.settimeout(CLOSE_TIMEOUT)
         started = time.monotonic()
         assert silent[0].recv(1) == b""  # closed, without a response
         assert all(sock.recv(1) == b"" for sock in silent[1:])
