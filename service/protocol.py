@@ -14,7 +14,8 @@ uvicorn command: ``--http service.protocol:BoundedHttpToolsProtocol``):
 - closes a connection whose request, head and body, has not fully arrived
   ``read_timeout_seconds`` after the connection opened (or after the request's first byte on
   a kept-alive connection); a partly sent head gets a 408 first;
-- applies uvicorn's ``limit_concurrency`` to requests in progress only (503 beyond).
+- applies uvicorn's ``limit_concurrency`` to requests in progress only (beyond: a coded
+  503 ``SERVICE_UNAVAILABLE`` with ``Retry-After: 1``, where uvicorn's is plain text).
 
 It is a subclass, not a copy: it overrides uvicorn's parser callbacks and calls them, so it
 depends only on their names (``data_received``, ``on_message_begin``,
@@ -27,7 +28,6 @@ from typing import Any, ClassVar
 
 from uvicorn._types import ASGI3Application
 from uvicorn.config import Config
-from uvicorn.protocols.http.flow_control import service_unavailable
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
 
@@ -107,7 +107,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             return error_response(self._too_large(), JSON)  # type: ignore[return-value]
         if self.max_active is not None and len(self.tasks) >= self.max_active:
             self.logger.warning("Exceeded concurrency limit.")
-            return service_unavailable
+            message = f"{self.max_active} requests are in progress, the most this server runs"
+            headers = {"Retry-After": "1", "Connection": "close"}
+            error = HTTPError(503, ErrorCode.SERVICE_UNAVAILABLE, message, headers)
+            return error_response(error, JSON)  # type: ignore[return-value]
         return None
 
     def on_message_complete(self) -> None:

@@ -106,6 +106,11 @@ def test_requests_in_progress_are_capped(bounded_server: str) -> None:
         with connect(bounded_server) as fourth:
             answer = answer_of(fourth, HEALTHZ)
             assert answer.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), answer
+            assert b"\r\nretry-after: 1\r\n" in answer
+            assert answer.endswith(
+                b'{"errors":[{"message":"3 requests are in progress, the most this server runs",'
+                b'"extensions":{"code":"SERVICE_UNAVAILABLE"}}]}'
+            )
         # a body that stops arriving is timed out too: the connection is closed
         assert answer_of(a, b"") == b""
     time.sleep(SETTLE_SECONDS)  # the held requests end as their connections close
