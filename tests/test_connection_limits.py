@@ -4,6 +4,7 @@ request that has not arrived within ``read_timeout_seconds`` closed, a request h
 ``max_header_bytes`` refused with 431, and ``limit_concurrency`` counting requests in
 progress, not silent connections (issue 22.5); with h11 its own bound on the header."""
 
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -130,6 +131,25 @@ def test_slow_request_head_gets_408(bounded_server: str) -> None:
         )
         assert 1.0 <= time.monotonic() - started < 2.0 + 1.0
         assert sock.recv(1) == b""
+
+
+def test_kept_alive_connection_times_out_its_next_slow_head(bounded_server: str) -> None:
+    """The timer starts again with the first byte of the next request on the connection."""
+    with connect(bounded_server) as sock:
+        assert answer_of(sock, HEALTHZ).startswith(b"HTTP/1.1 200 OK\r\n")
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
+        started = time.monotonic()
+        assert answer_of(sock, b"").startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+        assert 1.0 <= time.monotonic() - started < 2.0 + 1.0
+
+
+def test_pipelined_requests_are_all_answered(bounded_server: str) -> None:
+    with connect(bounded_server) as sock:
+        sock.sendall(HEALTHZ * 3)  # three heads in one read
+        received = b""
+        while received.count(b"HTTP/1.1 ") < 3 and (chunk := sock.recv(65536)):
+            received += chunk
+        assert re.findall(rb"HTTP/1\.1 \d+", received) == [b"HTTP/1.1 200"] * 3
 
 
 def test_request_head_is_bounded(bounded_server: str) -> None:
