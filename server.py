@@ -19,6 +19,7 @@ import uvicorn
 
 from service import create_app
 from service.observability import configure_logging
+from service.protocol import BoundedHttpToolsProtocol
 from service.settings import Settings
 
 # Each request allocates tens of thousands of short-lived objects; the default threshold
@@ -49,9 +50,9 @@ def main(settings: Settings) -> None:
             workers=settings.workers,
             log_level=settings.log_level,
             access_log=False,
-            # uvicorn's own connection limits (README, "Connection limits"): what they do
-            # not bound with httptools, a proxy in front must (deploy/nginx.conf).
-            http=settings.http,
+            # uvicorn's connection limits (docs/limits-and-connections.md); with httptools,
+            # service/protocol.py adds what uvicorn lacks (head size, read timeout).
+            http=BoundedHttpToolsProtocol if settings.http == "httptools" else "h11",
             # The app applies X-Forwarded-For itself, from settings.forwarded_allow_ips only.
             proxy_headers=False,
             h11_max_incomplete_event_size=settings.max_header_bytes,
@@ -65,6 +66,8 @@ def main(settings: Settings) -> None:
 
 
 settings = Settings()
+# In every worker (each imports this module): uvicorn builds protocols from the class alone.
+BoundedHttpToolsProtocol.read_timeout_seconds = settings.read_timeout_seconds
 gc.set_threshold(*GC_THRESHOLDS)
 configure_logging(settings.log_level)
 if settings.tracing:

@@ -52,6 +52,7 @@ class ServerSpec:
     # A server that is not a uvicorn app (PostGraphile): its command, "{port}" replaced.
     command: tuple[str, ...] = ()
     postgres_url: str | None = None  # its PostgreSQL database, whose backends' CPU is read
+    http: str | None = None  # uvicorn's --http instead of UVICORN_SETTINGS' (a class path)
 
     @property
     def slug(self) -> str:
@@ -91,7 +92,10 @@ def server_command(spec: ServerSpec, port: int) -> list[str]:
 
 def uvicorn_command(spec: ServerSpec, port: int) -> list[str]:
     command = [sys.executable, "-m", "uvicorn", spec.app, "--host", HOST, "--port", str(port)]
-    command += [*UVICORN_SETTINGS, "--workers", str(spec.workers)]
+    settings = list(UVICORN_SETTINGS)
+    if spec.http is not None:
+        settings[settings.index("--http") + 1] = spec.http
+    command += [*settings, "--workers", str(spec.workers)]
     return [*command, "--factory"] if spec.factory else command
 
 

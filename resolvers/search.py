@@ -72,13 +72,19 @@ _all_terms = select(_terms.c.subject_type, _terms.c.subject_id, _terms.c.term)
 
 
 def _needle(text: str) -> str:
-    """The folded text, refused unless it is 2 to 100 characters long."""
-    # Bounded as sent (folding a long text costs time) and once folded.
-    needle = fold(text) if len(text) <= MAX_SEARCH_LENGTH else text
-    if not MIN_SEARCH_LENGTH <= len(needle) <= MAX_SEARCH_LENGTH:
+    """The folded text, refused unless the client sent 2 to 100 characters (counted as
+    sent: folding may lengthen a text, "ß" -> "ss") that fold to at least 2."""
+    if not MIN_SEARCH_LENGTH <= len(text) <= MAX_SEARCH_LENGTH:
         raise UserInputError(
             f"search text must be {MIN_SEARCH_LENGTH} to {MAX_SEARCH_LENGTH} characters "
-            f"long (got {len(needle)})",
+            f"long (got {len(text)})",
+            "text",
+        )
+    needle = fold(text)
+    if len(needle) < MIN_SEARCH_LENGTH:
+        raise UserInputError(
+            f"search text must hold at least {MIN_SEARCH_LENGTH} characters besides spaces "
+            "and accents",
             "text",
         )
     return needle

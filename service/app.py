@@ -26,7 +26,7 @@ from service.caching import build_caching
 from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
-from service.middleware import BodySizeLimit, GZipWhenAccepted, RequestContext
+from service.middleware import BodySizeLimit, GZipWhenAccepted, HeaderSizeLimit, RequestContext
 from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
@@ -136,10 +136,13 @@ def create_app(
 
 
 def _middleware(settings: Settings, metrics: Metrics) -> list[Middleware]:
-    """Around every route: request ids with logs and metrics, CORS (when origins are
-    configured), the body limit, gzip. CORS sits outside the body limit so that a browser
-    can read a 413 too."""
-    middleware = [Middleware(RequestContext, metrics=metrics)]
+    """Around every route: request ids with logs and metrics, the header limit, CORS (when
+    origins are configured), the body limit, gzip. CORS sits outside the body limit so that
+    a browser can read a 413 too."""
+    middleware = [
+        Middleware(RequestContext, metrics=metrics),
+        Middleware(HeaderSizeLimit, max_bytes=settings.max_header_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

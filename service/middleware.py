@@ -1,5 +1,5 @@
 """ASGI middleware around every route: request ids with access logs and metrics, the request
-body limit, and gzip for clients that accept it."""
+header and body limits, and gzip for clients that accept it."""
 
 import time
 
@@ -11,6 +11,29 @@ from schema.errors import ErrorCode
 from service.observability import Metrics, RequestOutcome, log_access, new_request_id
 from service.request import JSON, HTTPError, accepts_gzip, gzip_etag
 from service.response import error_response
+
+
+class HeaderSizeLimit:
+    """Refuse requests whose request line and headers exceed ``max_bytes`` with a coded 431,
+    before anything parses or caches a header (issue 22.2). The HTTP server reads the head
+    first: ``service.protocol`` bounds it there too, this covers every other server."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and head_bytes(scope) > self.max_bytes:
+            message = f"request line and headers above the limit of {self.max_bytes} bytes"
+            error = HTTPError(431, ErrorCode.HEADERS_TOO_LARGE, message, {"Connection": "close"})
+            await error_response(error, JSON)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def head_bytes(scope: Scope) -> int:
+    """The size of a request's head as sent: request line, then ``name: value`` lines."""
+    line = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + 16
+    return line + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
 
 
 class BodySizeLimit:

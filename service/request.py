@@ -7,7 +7,6 @@ replace ``query`` by ``extensions.persistedQuery.sha256Hash``.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -15,6 +14,7 @@ from starlette.requests import Request
 
 from resolvers.texts import LANGUAGES
 from schema.errors import ErrorCode
+from service.bounded_cache import memo_short
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -27,6 +27,8 @@ _QVALUE = re.compile(r"^(0(\.\d{0,3})?|1(\.0{0,3})?)$")
 # input of this schema nests beyond three levels; deeper values only cost stack: orjson
 # re-encodes at most 254 levels, recursive walks stop near 1000. A constant, not a setting.
 MAX_JSON_NESTING = 32
+# The operation name of a label is looked for in the first characters of the document only.
+_NAME_SEARCH_CHARS = 2000
 SAFE_METHODS = frozenset({"GET", "HEAD"})  # parameters in the URL, queries only
 
 
@@ -65,7 +67,7 @@ def quality_list(header: str) -> list[tuple[str, float, int]]:
     return items
 
 
-@lru_cache(maxsize=256)
+@memo_short(maxsize=256)
 def accepts_gzip(accept_encoding: str) -> bool:
     """Whether an Accept-Encoding header gives gzip (or ``*``, gzip unnamed) a quality above
     0 (RFC 9110 12.5.3: ``gzip;q=0`` refuses it); ``x-gzip`` is gzip."""
@@ -84,7 +86,7 @@ def gzip_etag(etag: str) -> str:
     return etag[:-1] + '-gzip"'
 
 
-@lru_cache(maxsize=256)
+@memo_short(maxsize=256)
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an Accept header; None when we can offer none of it."""
     if not accept or not accept.strip():
@@ -107,7 +109,7 @@ def negotiate(accept: str | None) -> str | None:
     return best_offer
 
 
-@lru_cache(maxsize=256)
+@memo_short(maxsize=256)
 def parse_accept_language(header: str | None) -> tuple[str, ...]:
     """Supported languages from an Accept-Language header, best first ("fr-CH, en;q=0.8")."""
     if not header:
@@ -268,13 +270,13 @@ def operation_label(params: GraphQLParams | None) -> str:
         return "invalid"
     name = params.operation_name
     if name is None and params.query is not None:
-        name = _first_operation_name(params.query)
+        name = _first_operation_name(params.query[:_NAME_SEARCH_CHARS])
     return name if name and _OPERATION_NAME.match(name) else "anonymous"
 
 
-@lru_cache(maxsize=1024)
-def _first_operation_name(query: str) -> str | None:
-    match = _FIRST_OPERATION.search(query[:2000])
+@memo_short(maxsize=1024, max_chars=_NAME_SEARCH_CHARS)
+def _first_operation_name(query: str | None) -> str | None:
+    match = _FIRST_OPERATION.search(query or "")
     return match.group(2) if match else None
 
 

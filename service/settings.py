@@ -27,12 +27,19 @@ class ProcessSettings(DatabaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     http: Literal["httptools", "h11"] = Field(
         default="httptools",
-        description="uvicorn's HTTP parser: httptools (fast; no header size limit) or h11.",
+        description="uvicorn's HTTP parser: httptools (fast; bounded by service/protocol.py) "
+        "or h11 (no read timeout, and limit_concurrency counts open connections too).",
     )
     max_header_bytes: int = Field(
         default=16 * 1024,
         ge=1024,
-        description="Largest request line and headers (h11 only; httptools has no limit).",
+        description="Largest request line and headers (HTTP 431 HEADERS_TOO_LARGE above).",
+    )
+    read_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="A request's head and body must arrive within this long of the connection "
+        "opening (or of its first byte on a kept-alive connection); closed beyond (httptools).",
     )
     keep_alive_seconds: int = Field(
         default=5, ge=1, description="An idle connection is closed this long after a response."
@@ -40,7 +47,8 @@ class ProcessSettings(DatabaseSettings):
     limit_concurrency: int | None = Field(
         default=1000,
         ge=1,
-        description="Connections plus requests in progress per worker (503 beyond).",
+        description="Requests in progress per worker (503 beyond); with httptools, open "
+        "connections waiting for a request do not count.",
     )
     graceful_shutdown_seconds: int = Field(
         default=10, ge=0, description="How long SIGTERM lets requests in flight finish."

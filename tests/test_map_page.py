@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from service.map import CONTENT_SECURITY_POLICY, MAP_DIR, OPERATION_NAMES, STATIC_ASSETS
+from service.map import (
+    ASSETS,
+    CONTENT_SECURITY_POLICY,
+    MAP_DIR,
+    OPERATION_NAMES,
+    STATIC_ASSETS,
+)
 from tests.app_client import serve_in_process
 
 VENDOR = MAP_DIR / "vendor"
@@ -58,7 +64,11 @@ def test_the_page_is_at_the_root_under_its_csp(client: TestClient) -> None:
     assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
     assert re.findall(r"<style|\bstyle=", html) == []
     sources = re.findall(r'<(?:script|link rel="stylesheet")[^>]*(?:src|href)="([^"]+)"', html)
-    assert sources == ["/map/" + name for name in STATIC_ASSETS if not name.endswith(".json")]
+    assert sources == [
+        f"/map/{name}?v={ASSETS[name].version}"
+        for name in STATIC_ASSETS
+        if not name.endswith(".json")
+    ]
 
 
 def test_every_file_is_served_with_its_media_type(client: TestClient) -> None:

@@ -74,11 +74,21 @@ async def test_search(execute: Execute, text: str, expected: list[tuple[str, str
     assert await _hits(execute, text) == expected
 
 
-@pytest.mark.parametrize("text", ["a", " ", "x" * 101])
+@pytest.mark.parametrize("text", ["a", " ", "  ", "x" * 101, "ß" * 101])
 async def test_search_text_length_is_bounded(execute: Execute, text: str) -> None:
     result = await execute(QUERY, {"text": text})
     assert result.errors is not None
     assert result.errors[0].extensions == {"code": "BAD_USER_INPUT", "argument": "text"}
+
+
+async def test_search_text_length_is_the_clients_own(execute: Execute) -> None:
+    """100 characters as sent are accepted even where folding lengthens them ("ß" -> "ss":
+    200); the error counts what the client sent (it said "got 200" for 100)."""
+    accepted = await execute(QUERY, {"text": "ß" * 100})
+    assert accepted.errors is None
+    refused = await execute(QUERY, {"text": "ß" * 101})
+    assert refused.errors is not None
+    assert refused.errors[0].message == "search text must be 2 to 100 characters long (got 101)"
 
 
 async def test_like_wildcards_are_literal(execute: Execute) -> None:

@@ -2,11 +2,13 @@
 introspection, leakage and suggestions. (HTTP-level checks: test_http_protection.py.)"""
 
 import logging
+from pathlib import Path
 
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, build_ast_schema, parse, print_ast
 
 import resolvers.organisation
+from tests.app_client import serve_in_process
 from tests.conftest import Execute
 from tests.dataset_facts import example
 from tests.test_federation_schema import FEDERATION_TYPES
@@ -112,3 +114,22 @@ async def test_field_suggestions_in_every_environment(execute: Execute) -> None:
         "Cannot query field 'organisaton' on type 'Query'. Did you mean 'organisation'?"
     )
     assert codes(result) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_production_serves_introspection_and_suggestions_alike(tmp_path: Path) -> None:
+    """The decision graphql-cop's "Field Suggestions" finding asks for (issue 22.9): with
+    ``IOM_GRAPH_ENVIRONMENT=production`` introspection is served, so suggestions stay on
+    too, as README and the setting's description say; the setting changes neither."""
+    database = f"sqlite:///{tmp_path / 'iom.sqlite3'}"
+    with serve_in_process(database, environment="production") as client:
+        schema = client.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
+        typo = client.post("/graphql", json={"query": "{ organisaton { slug } }"})
+    assert schema.json()["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+    assert typo.json()["errors"] == [
+        {
+            "message": "Cannot query field 'organisaton' on type 'Query'. "
+            "Did you mean 'organisation'?",
+            "locations": [{"line": 1, "column": 3}],
+            "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+        }
+    ]

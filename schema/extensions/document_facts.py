@@ -14,7 +14,16 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import DirectiveNode, DocumentNode, FieldNode, StringValueNode
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    StringValueNode,
+)
 
 
 def walk(node: Any) -> Any:
@@ -39,6 +48,8 @@ class DocumentFacts:
     aliases: int
     directives: int
     string_literals: tuple[str, ...]
+    # The most fields merged into one response path, and that path ("country.name").
+    same_name: tuple[int, str]
 
     @classmethod
     def of(cls, document: DocumentNode) -> "DocumentFacts":
@@ -52,7 +63,56 @@ class DocumentFacts:
                 directives += 1
             elif isinstance(node, StringValueNode):
                 strings.append(node.value)
-        return cls(fields, aliases, directives, tuple(strings))
+        return cls(fields, aliases, directives, tuple(strings), _most_same_name(document))
+
+
+# Fields visited while merging response paths: past it the merge stops (a fragment cycle or
+# a fragment bomb, which validation or the cost refuses anyway); no real document comes near.
+MERGE_VISIT_BUDGET = 20_000
+
+
+def _most_same_name(document: DocumentNode) -> tuple[int, str]:
+    """The most fields that share one response path once graphql-core merges selections
+    (inline fragments and each spread fragment included, same-named fields' sub-selections
+    merged), and that path.
+
+    graphql-core's ``OverlappingFieldsCanBeMergedRule`` compares every pair of fields of a
+    merged response path: 250 ``name(language: ...)`` in one selection set took seconds to
+    refuse (issue 22.6). This merge visits each field once per path it reaches."""
+    fragments = {
+        d.name.value: d.selection_set
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    pending = [
+        ("", [d.selection_set])
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    most, visits = (0, ""), 0
+    while pending and visits < MERGE_VISIT_BUDGET:
+        path, selection_sets = pending.pop()
+        groups: dict[str, list[FieldNode]] = {}
+        spread: set[str] = set()
+        while selection_sets:
+            for selection in selection_sets.pop().selections:
+                visits += 1
+                if isinstance(selection, FieldNode):
+                    name = (selection.alias or selection.name).value
+                    groups.setdefault(name, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    selection_sets.append(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = selection.name.value
+                    if fragment in fragments and fragment not in spread:
+                        spread.add(fragment)  # graphql-core compares a fragment once
+                        selection_sets.append(fragments[fragment])
+        for name, fields in groups.items():
+            most = max(most, (len(fields), path + name))
+            below = [f.selection_set for f in fields if f.selection_set is not None]
+            if below:
+                pending.append((f"{path}{name}.", below))
+    return most
 
 
 _facts: dict[int, tuple["weakref.ref[DocumentNode]", DocumentFacts]] = {}

@@ -14,6 +14,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -37,6 +38,10 @@ class Limits:
     max_directives: int = 20
     max_tokens: int = 2000
     max_fields: int = 250
+    # Fields merged into one response path (fragments included): validation compares each
+    # pair. Not a setting: real documents repeat a field a few times (in several fragments),
+    # never dozens.
+    max_same_name: int = 25
     max_cost: int = 25_000
     page: PageLimits = field(default_factory=PageLimits)
 
@@ -164,25 +169,39 @@ class FieldCountLimit(SchemaExtension):
     the event loop before graphql-core's own budget gave up), and no cost limit sees it, as
     scalar fields are free. Counting is linear."""
 
-    def __init__(self, max_fields: int) -> None:
-        self.max_fields = max_fields
+    def __init__(self, max_fields: int, max_same_name: int = Limits.max_same_name) -> None:
+        self.max_fields, self.max_same_name = max_fields, max_same_name
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
         if execution.pre_execution_errors is None and document is not None:
-            actual = facts_of(document).fields
-            if actual > self.max_fields:
-                execution.pre_execution_errors = [
-                    coded_error(
-                        f"the document selects {actual} fields, above the maximum of "
-                        f"{self.max_fields}",
-                        ErrorCode.TOO_MANY_FIELDS,
-                        limit=self.max_fields,
-                        actual=actual,
-                    )
-                ]
+            error = self._refusal(document)
+            if error is not None:
+                execution.pre_execution_errors = [error]
         yield
+
+    def _refusal(self, document: Any) -> GraphQLError | None:
+        facts = facts_of(document)
+        if facts.fields > self.max_fields:
+            return coded_error(
+                f"the document selects {facts.fields} fields, above the maximum of "
+                f"{self.max_fields}",
+                ErrorCode.TOO_MANY_FIELDS,
+                limit=self.max_fields,
+                actual=facts.fields,
+            )
+        count, name = facts.same_name
+        if count > self.max_same_name:
+            return coded_error(
+                f"the document selects `{name}` {count} times (fragments included), above "
+                f"the maximum of {self.max_same_name} fields merged into one response path",
+                ErrorCode.TOO_MANY_FIELDS,
+                limit=self.max_same_name,
+                actual=count,
+                responsePath=name,
+            )
+        return None
 
 
 def limit_extensions(limits: Limits) -> list[Any]:
@@ -201,6 +220,6 @@ def limit_extensions(limits: Limits) -> list[Any]:
     extensions: list[Any] = [
         partial(AddValidationRules, rules),
         partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-        partial(FieldCountLimit, limits.max_fields),
+        partial(FieldCountLimit, limits.max_fields, limits.max_same_name),
     ]
     return extensions

@@ -19,7 +19,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from service.browser_pages import asset_routes, html_page
+from service.browser_pages import (
+    REVALIDATE,
+    asset_routes,
+    assets_of,
+    content_version,
+    html_page,
+)
+from service.request import etag_matches
 
 GRAPHIQL_DIR: Path = Path(__file__).resolve().parent
 INDEX_HTML: Path = GRAPHIQL_DIR / "index.html"
@@ -123,15 +130,20 @@ def operation_names() -> list[str]:
     return names
 
 
-async def _examples(_request: Request) -> Response:
-    return Response(examples_json(), media_type="application/json")
+async def _examples(request: Request) -> Response:
+    body = examples_json()
+    headers = {"ETag": f'"{content_version(body)}"', "Cache-Control": REVALIDATE}
+    if etag_matches(request, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 # The GraphiQL page, under its Content-Security-Policy.
-page = html_page(INDEX_HTML, CONTENT_SECURITY_POLICY)
+ASSETS = assets_of(GRAPHIQL_DIR, STATIC_ASSETS)  # each hashed once, at import
+page = html_page(INDEX_HTML, CONTENT_SECURITY_POLICY, URL_PREFIX, ASSETS)
 
 
 def routes() -> list[BaseRoute]:
     """The page's own files and its examples, under ``URL_PREFIX``."""
-    assets = asset_routes(URL_PREFIX, GRAPHIQL_DIR, STATIC_ASSETS)
+    assets = asset_routes(URL_PREFIX, ASSETS)
     return [*assets, Route(EXAMPLES_URL, _examples)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from starlette.routing import BaseRoute, Route
 
-from service.browser_pages import asset_routes, html_page
+from service.browser_pages import asset_routes, assets_of, html_page
 
 MAP_DIR: Path = Path(__file__).resolve().parent
 # The operations api.js sends, by name: /metrics counts them under their own labels rather
@@ -59,10 +59,11 @@ CONTENT_SECURITY_POLICY: str = "; ".join(
 
 
 # The map page, under its Content-Security-Policy.
-page = html_page(INDEX_HTML, CONTENT_SECURITY_POLICY)
+ASSETS = assets_of(MAP_DIR, STATIC_ASSETS)  # each hashed once, at import
+page = html_page(INDEX_HTML, CONTENT_SECURITY_POLICY, URL_PREFIX, ASSETS)
 
 
 def routes() -> list[BaseRoute]:
     """The page at ``PAGE_PATH`` and its own files under ``URL_PREFIX``."""
-    assets = asset_routes(URL_PREFIX, MAP_DIR, STATIC_ASSETS)
+    assets = asset_routes(URL_PREFIX, ASSETS)
     return [Route(PAGE_PATH, page), *assets]

@@ -1,0 +1,159 @@
+"""uvicorn's httptools protocol with the bounds a server without a proxy in front needs.
+
+uvicorn with httptools reads a request head of any size, never times out a client that sends
+its head or body slowly (or nothing at all), and its ``limit_concurrency`` counts open
+connections as well as requests in progress, so 1,100 silent connections made every request
+a 503 (issue 22.5). ``BoundedHttpToolsProtocol`` (``python server.py`` uses it; with the
+uvicorn command: ``--http service.protocol:BoundedHttpToolsProtocol``):
+
+- refuses a request head (request line and headers) above ``max_head_bytes`` (uvicorn's
+  ``h11_max_incomplete_event_size``, from ``IOM_GRAPH_MAX_HEADER_BYTES``) with a coded 431
+  and closes the connection. httptools buffers a header until it ends, so the bytes of an
+  unfinished head are counted as they arrive, whole reads at a time (it holds at most the
+  bound plus one read); a head that arrived whole is measured when it ends;
+- closes a connection whose request, head and body, has not fully arrived
+  ``read_timeout_seconds`` after the connection opened (or after the request's first byte on
+  a kept-alive connection); a partly sent head gets a 408 first;
+- applies uvicorn's ``limit_concurrency`` to requests in progress only (beyond: a coded
+  503 ``SERVICE_UNAVAILABLE`` with ``Retry-After: 1``, where uvicorn's is plain text).
+
+It is a subclass, not a copy: it overrides uvicorn's parser callbacks and calls them, so it
+depends only on their names (``data_received``, ``on_message_begin``,
+``on_headers_complete``, ``on_message_complete``, ``connection_lost``) and on the attributes
+``tasks``, ``transport``, ``app``, ``loop``, ``limit_concurrency`` and ``config``.
+"""
+
+import asyncio
+from typing import Any, ClassVar
+
+from uvicorn._types import ASGI3Application
+from uvicorn.config import Config
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.server import ServerState
+
+from schema.errors import ErrorCode
+from service.request import JSON, HTTPError
+from service.response import error_response
+
+DEFAULT_MAX_HEAD_BYTES = 16 * 1024
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """httptools with a bounded request head, a read timeout and a cap on requests in
+    progress (not on connections)."""
+
+    # Set once by the process entry point from its settings (server.py), in every worker:
+    # uvicorn builds one protocol per connection from the class alone.
+    read_timeout_seconds: ClassVar[float] = 5.0
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.max_head_bytes = config.h11_max_incomplete_event_size or DEFAULT_MAX_HEAD_BYTES
+        # uvicorn's own check counts connections too; ours counts requests in progress.
+        self.max_active, self.limit_concurrency = self.limit_concurrency, None
+        self.read_timer: asyncio.TimerHandle | None = None
+        self.awaiting_head = True
+        self.head_bytes = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._arm_read_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_read_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if not self.awaiting_head or self.transport.is_closing():
+            return
+        # Whole reads are counted: a read that also ends the previous request's body counts
+        # toward the next head, a slight over-estimate only pipelining clients can meet.
+        self.head_bytes += len(data)
+        if self.head_bytes > self.max_head_bytes:
+            self._refuse(self._too_large())
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.awaiting_head = True
+        self.head_bytes = 0
+        if self.read_timer is None:
+            self._arm_read_timer()
+
+    def on_headers_complete(self) -> None:
+        self.awaiting_head = False
+        refusal = self._refusal()
+        if refusal is None:
+            super().on_headers_complete()
+            return
+        # uvicorn picks the app inside on_headers_complete: a refusal, for this request only.
+        app, self.app = self.app, refusal
+        try:
+            super().on_headers_complete()
+        finally:
+            self.app = app
+
+    def _refusal(self) -> ASGI3Application | None:
+        """The answer to a request that must not reach the app: its head (which arrived in
+        one read) is too large, or too many requests are in progress."""
+        head = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if head > self.max_head_bytes:
+            return error_response(self._too_large(), JSON)  # type: ignore[return-value]
+        if self.max_active is not None and len(self.tasks) >= self.max_active:
+            self.logger.warning("Exceeded concurrency limit.")
+            message = f"{self.max_active} requests are in progress, the most this server runs"
+            headers = {"Retry-After": "1", "Connection": "close"}
+            error = HTTPError(503, ErrorCode.SERVICE_UNAVAILABLE, message, headers)
+            return error_response(error, JSON)  # type: ignore[return-value]
+        return None
+
+    def on_message_complete(self) -> None:
+        self._cancel_read_timer()
+        super().on_message_complete()
+
+    def _arm_read_timer(self) -> None:
+        self.read_timer = self.loop.call_later(self.read_timeout_seconds, self._read_timed_out)
+
+    def _cancel_read_timer(self) -> None:
+        if self.read_timer is not None:
+            self.read_timer.cancel()
+            self.read_timer = None
+
+    def _read_timed_out(self) -> None:
+        self.read_timer = None
+        if self.transport.is_closing():
+            return
+        if self.awaiting_head and self.head_bytes > 0:
+            message = f"the request head did not arrive within {self.read_timeout_seconds:g} s"
+            self._refuse(HTTPError(408, ErrorCode.TIMEOUT, message))
+        else:  # nothing sent, or a body still arriving (its request sees a disconnect)
+            self.transport.close()
+
+    def _too_large(self) -> HTTPError:
+        message = f"request line and headers above the limit of {self.max_head_bytes} bytes"
+        return HTTPError(431, ErrorCode.HEADERS_TOO_LARGE, message, {"Connection": "close"})
+
+    def _refuse(self, error: HTTPError) -> None:
+        """A coded error for a request whose head never completed, then the connection
+        closed (only closed while an earlier request's response may still be written)."""
+        self.awaiting_head = False
+        if self.cycle is None or self.cycle.response_complete:
+            body = error_response(error, JSON).body
+            head = [
+                STATUS_LINE[error.status],
+                *(
+                    name + b": " + value + b"\r\n"
+                    for name, value in self.server_state.default_headers
+                ),
+                b"content-type: application/json; charset=utf-8\r\n",
+                b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
+                b"connection: close\r\n\r\n",
+            ]
+            self.transport.write(b"".join(head) + body)
+        self.transport.close()
