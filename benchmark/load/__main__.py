@@ -93,7 +93,7 @@ def main() -> int:
                 output, samples, refusals = protection_run(server, options, keys)
             soak = None
             if options.soak_seconds > 0:
-                soak = run_soak(server, options.soak_seconds, options.soak_connections)
+                soak = run_soak(server, options.soak_seconds, options.soak_connections, keys[SOAK])
             warnings = redis_warnings(server.log) if redis is not None else None
     counts: Counter[tuple[str, str, str]] = Counter()
     for line in output.splitlines():
@@ -110,12 +110,17 @@ def main() -> int:
     return 1 if failed else 0
 
 
+SOAK = "soak"
+
+
 def issue_keys(database_url: str) -> dict[str, str]:
     """Migrate the run's database and issue one API key per client (unknown keys are 401)."""
     engine = build_engine(database_url)
     try:
         upgrade(engine)
-        return {client: create_key(engine, client)[1] for client in (CHEAP, EXPENSIVE, ABUSIVE)}
+        keys = {client: create_key(engine, client)[1] for client in (CHEAP, EXPENSIVE, ABUSIVE)}
+        keys[SOAK] = create_key(engine, SOAK, rate=1e9, burst=10**15)[1]  # never refused
+        return keys
     finally:
         engine.dispose()
 

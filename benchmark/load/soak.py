@@ -1,11 +1,12 @@
 """The distinct-query soak: memory under traffic that no cache can answer (issue 22.10).
 
 Every request is new in every way a client controls: its document (a numbered comment), its
-variables (a numbered search text), its API key (a rate bucket each) and its operation name.
-So strawberry's parser and validation caches (128 documents each), the per-document facts,
-the response cache (64 MiB by default), the rate buckets (100,000 clients) and the header
-and operation-name memos all fill and evict for the whole run; RSS rising without end would
-show a cache that does not. Sampled every second; the report gives it every tenth of the
+variables (a numbered search text) and its operation name. So strawberry's parser and
+validation caches (128 documents each), the per-document facts, the response cache (64 MiB by
+default) and the header and operation-name memos all fill and evict for the whole run. Every
+request carries one issued key whose budget never refuses (an unknown key is refused with 401
+before any bucket is made, so keys can no longer fill the rate buckets); RSS rising without
+end would show a cache that does not. Sampled every second; the report gives it every tenth of the
 run and compares the last quarter with the one before.
 """
 
@@ -32,9 +33,9 @@ def soak_bodies() -> list[str]:
     return bodies
 
 
-def lua_soak(bodies: list[str]) -> str:
+def lua_soak(bodies: list[str], key: str) -> str:
     """A wrk script sending ``bodies`` in turn, ``MARK`` replaced by "<thread>x<count>", with
-    a fresh API key each; it counts the responses by status."""
+    the issued ``key``; it counts the responses by status."""
     parts = [[lua_string(piece) for piece in body.split(MARK)] for body in bodies]
     entries = ",\n".join("{" + ", ".join(pieces) + "}" for pieces in parts)
     return "\n".join(
@@ -51,7 +52,7 @@ def lua_soak(bodies: list[str]) -> str:
             "  local pieces = bodies[(sent % #bodies) + 1]",
             "  local body = table.concat(pieces, number)",
             "  local headers = {['Content-Type'] = 'application/json',",
-            "    ['Accept'] = 'application/json', ['X-API-Key'] = 'soak-' .. number}",
+            "    ['Accept'] = 'application/json', ['X-API-Key'] = " + lua_string(key) + "}",
             "  return wrk.format('POST', '/graphql', headers, body)",
             "end",
             "function response(status, headers, body)",
@@ -73,7 +74,7 @@ def lua_soak(bodies: list[str]) -> str:
 
 
 def run_soak(
-    server: RunningServer, seconds: int, connections: int
+    server: RunningServer, seconds: int, connections: int, key: str
 ) -> tuple[str, list[tuple[float, float]]]:
     """wrk's output and the server's RSS samples (seconds, MB) over the soak."""
     samples: list[tuple[float, float]] = []
@@ -81,7 +82,7 @@ def run_soak(
     sampler = threading.Thread(target=sample_memory, args=(server.process.pid, stop, samples))
     sampler.start()
     try:
-        output = run_wrk(lua_soak(soak_bodies()), server.base_url, seconds, connections)
+        output = run_wrk(lua_soak(soak_bodies(), key), server.base_url, seconds, connections)
     finally:
         stop.set()
         sampler.join()
@@ -97,8 +98,8 @@ def soak_report(
         "",
         f"### Distinct-query soak: {seconds} s at {connections} connections",
         "",
-        f"{total.group(1) if total else '?'} requests, every document, variables and API key "
-        "new; statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())) + ".",
+        f"{total.group(1) if total else '?'} requests, every document, variables and operation "
+        "name new; statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())) + ".",
     ]
     if len(samples) >= 8:
         step = max(1, len(samples) // 10)
