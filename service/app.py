@@ -21,6 +21,7 @@ from schema.build import build_schema
 from service import graphiql, operations
 from service import map as world_map
 from service.caching import build_caching
+from service.data_routes import DataFiles
 from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
@@ -63,12 +64,13 @@ def create_app(
     # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
     watcher = DatasetVersionWatcher(engine, on_change=metrics.dataset_loaded)
     datasets = CurrentDataset(database, watcher.current)
+    caching = build_caching(
+        settings.response_cache_bytes, settings.cache_max_age_seconds, redis, watcher.current
+    )
     endpoint = GraphQLEndpoint(
         schema,
         database,
-        build_caching(
-            settings.response_cache_bytes, settings.cache_max_age_seconds, redis, watcher.current
-        ),
+        caching,
         execution=ExecutionLimits(
             timeout_seconds=settings.request_timeout_seconds,
             max_concurrent_executions=settings.max_concurrent_executions
@@ -115,6 +117,7 @@ def create_app(
         Route("/graphql", endpoint),
         *graphiql.routes(),
         *world_map.routes(),
+        *DataFiles(datasets, caching).routes(),
         *operations.routes(engine, metrics, redis),
     ]
     if tracing is not None:
