@@ -212,3 +212,34 @@ def test_a_failed_export_leaves_the_previous_package_whole(
         cli.main(["--database-url", url, "export", str(target), "--as-of", "2020-01-01"])
     assert {path.name: path.read_bytes() for path in target.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["package"]
+
+
+DATASET_QUERY = "{ dataset { version loadedAt licence { name title url attribution } } }"
+
+
+async def test_the_dataset_field_states_the_packages_version_and_licence(
+    dataset: InMemoryDataset, execute: Execute
+) -> None:
+    result = await execute(DATASET_QUERY)
+    assert result.errors is None
+    descriptor = Package(dataset, None, "en").descriptor()
+    assert result.data == {
+        "dataset": {
+            "version": descriptor["version"],
+            "loadedAt": descriptor["created"].replace("Z", "+00:00"),
+            "licence": {
+                "name": "CC-BY-4.0",
+                "title": "Creative Commons Attribution 4.0 International",
+                "url": "https://creativecommons.org/licenses/by/4.0/",
+                "attribution": descriptor["attribution"],
+            },
+        }
+    }
+    assert descriptor["licenses"] == [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0 International",
+        }
+    ]
+    assert len(descriptor["version"]) == 64
