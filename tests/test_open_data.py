@@ -243,3 +243,15 @@ async def test_the_dataset_field_states_the_packages_version_and_licence(
         }
     ]
     assert len(descriptor["version"]) == 64
+
+
+def test_data_license_lists_every_source_of_the_package(dataset: InMemoryDataset) -> None:
+    text = (Path(__file__).resolve().parent.parent / "DATA-LICENSE.md").read_text()
+    listed = [
+        line.removeprefix("- <").removesuffix(">")
+        for line in text.split("## Sources", 1)[1].splitlines()
+        if line.startswith("- <")
+    ]
+    sources = Package(dataset, None, "en").descriptor()["sources"]
+    assert listed == [source["path"] for source in sources]
+    assert len(listed) == 70
