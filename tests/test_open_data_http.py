@@ -13,12 +13,18 @@ from pathlib import Path
 import frictionless
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
+from db.engine import build_engine
+from db.loader import load_dataset
 from resolvers.database import Database
 from resolvers.loaders import read_in_memory
 from resolvers.open_data.package import FILES, Package
 from tests.app_client import serve_in_process
+from tests.conftest import DatabaseFactory
+from tests.dataset_facts import Dataset, entry, write_variant
+from tests.live_server import start_server
 
 QUERY = """
 query Offices($day: Date!, $lang: Language!) {
@@ -181,3 +187,60 @@ def test_only_reads_are_allowed(server: TestClient) -> None:
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD"
     assert response.json()["errors"][0]["extensions"] == {"code": "METHOD_NOT_ALLOWED"}
+
+
+def test_frictionless_validates_the_package_by_its_url(tmp_path: Path) -> None:
+    """As a user would: ``frictionless validate <url>`` on a real server, which fetches the
+    tables by the descriptor's relative paths (SQLite: the engine does not matter here)."""
+    with start_server(f"sqlite:///{tmp_path / 'served.sqlite3'}") as url:
+        for day in (today(), "2020-01-01"):
+            for language in ("en", "fr"):
+                report = frictionless.validate(f"{url}/data/{day}/{language}/datapackage.json")
+                assert [e.message for task in report.tasks for e in task.errors] == []
+                assert [e.message for e in report.errors] == []
+                assert [task.name for task in report.tasks] == [
+                    "offices",
+                    "countries",
+                    "office_countries",
+                    "institutions",
+                    "office_institutions",
+                    "leadership",
+                    "successions",
+                    "sources",
+                ]
+
+
+def test_a_load_moves_the_package_to_the_new_version(
+    databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    url = databases.new().url.render_as_string(hide_password=False)
+    with serve_in_process(url) as server:
+        before = server.get("/data/all/en/institutions.csv")
+        old = before.headers["x-dataset-version"]
+
+        def rename(data: Dataset) -> None:
+            entry(data["institutions"], "escwa")["names"]["en"]["text"] = "ESCWA, renamed"
+
+        engine = build_engine(make_url(url).render_as_string(hide_password=False))
+        load_dataset(engine, write_variant(tmp_path, rename))
+        engine.dispose()
+        after = server.get(
+            "/data/all/en/institutions.csv", headers={"If-None-Match": before.headers["etag"]}
+        )
+        assert after.status_code == 200  # not 304, nor the old version's cache entry
+        new = after.headers["x-dataset-version"]
+        assert new != old
+        changed = [
+            (old_line, new_line)
+            for old_line, new_line in zip(
+                before.text.splitlines(), after.text.splitlines(), strict=True
+            )
+            if old_line != new_line
+        ]
+        assert len(changed) == 1
+        assert changed[0][0].startswith("escwa,")
+        assert changed[0][1].replace('"ESCWA, renamed"', "X") == changed[0][0].replace(
+            "United Nations Economic and Social Commission for Western Asia", "X"
+        )
+        assert server.get("/data/", params={"version": old}).status_code == 410
+        assert server.get("/data/", params={"version": new}).json()["version"] == new
