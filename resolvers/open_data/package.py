@@ -12,7 +12,7 @@ for null.
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -53,7 +53,7 @@ def period_name(period: date | None) -> str:
 @dataclass(frozen=True)
 class Package:
     """The package of one dataset version for one period (a day, or None: every period) in
-    one language. Each table's rows are built once, on first use."""
+    one language."""
 
     dataset: InMemoryDataset
     period: date | None
@@ -63,12 +63,14 @@ class Package:
     def _selection(self) -> Selection:
         return Selection(self.dataset, self.period, self.language)
 
-    def rows(self, table: Table) -> list[Row]:
-        return self._rows[table.name]
+    # Each table's rows, built when first asked for (serving one CSV builds one table).
+    _built: dict[str, list[Row]] = field(default_factory=dict, init=False, compare=False)
 
-    @cached_property
-    def _rows(self) -> dict[str, list[Row]]:
-        return {table.name: _ROWS[table.name](self._selection) for table in TABLES}
+    def rows(self, table: Table) -> list[Row]:
+        rows = self._built.get(table.name)
+        if rows is None:
+            rows = self._built[table.name] = _ROWS[table.name](self._selection)
+        return rows
 
     def file(self, name: str) -> bytes:
         """The bytes of the file ``name`` (one of ``FILES``); KeyError for any other."""
