@@ -32,6 +32,10 @@ query Office($slug: String!, $day: Date!, $lang: Language!) {
     validFromUnknown
     validUntil { value precision sourceUrl quote }
     validUntilUnknown
+    nameText: localizedText(field: NAME, lang: $lang) { language }
+    cityText: localizedText(field: CITY, lang: $lang) { language }
+    locationText: localizedText(field: LOCATION, lang: $lang) { language }
+    regionText: localizedText(field: REGION, lang: $lang) { language }
   }
 }
 """
@@ -121,7 +125,7 @@ def test_a_text_missing_in_the_language_is_marked_as_a_fallback(dataset: InMemor
 
 
 def _expected(office: dict[str, Any]) -> dict[str, str]:
-    """An office's GraphQL answer as its CSV row writes it."""
+    """An office's GraphQL answer as its CSV row writes it (every column of the row)."""
 
     def bound(name: str) -> dict[str, str]:
         value = office[name] or {}
@@ -150,6 +154,10 @@ def _expected(office: dict[str, Any]) -> dict[str, str]:
         "coverage_method": coverage.get("method") or "",
         "coverage_source_url": coverage.get("sourceUrl") or "",
         "in_force": office["inForce"].lower(),
+        **{
+            f"{text}_language": (office[f"{text}Text"] or {}).get("language", "").lower()
+            for text in ("name", "city", "location", "region")
+        },
         **bound("validFrom"),
         **bound("validUntil"),
     }
@@ -171,6 +179,7 @@ async def test_each_office_row_equals_the_graphql_answer(
             for camel, snake in renamed.items():
                 name = name.replace(camel, snake)
             assert row[name] == value, (row["slug"], name)
+        assert len(expected) == len(row) == len(OFFICES.columns)
 
 
 def test_export_writes_the_package(
