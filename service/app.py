@@ -64,6 +64,9 @@ def create_app(
     # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
     watcher = DatasetVersionWatcher(engine, on_change=metrics.dataset_loaded)
     datasets = CurrentDataset(database, watcher.current)
+    rate_limits = build_rate_limits(
+        settings.rate_limit_per_second, settings.rate_limit_burst, settings.api_key_header, redis
+    )
     caching = build_caching(
         settings.response_cache_bytes, settings.cache_max_age_seconds, redis, watcher.current
     )
@@ -78,12 +81,7 @@ def create_app(
         ),
         page_limits=limits.page,
         datasets=datasets,
-        rate_limits=build_rate_limits(
-            settings.rate_limit_per_second,
-            settings.rate_limit_burst,
-            settings.api_key_header,
-            redis,
-        ),
+        rate_limits=rate_limits,
         graphiql=graphiql.page,
         trace_operation=tracing.operation if tracing is not None else None,
     )
@@ -117,7 +115,7 @@ def create_app(
         Route("/graphql", endpoint),
         *graphiql.routes(),
         *world_map.routes(),
-        *DataFiles(datasets, caching).routes(),
+        *DataFiles(datasets, caching, rate_limits).routes(),
         *operations.routes(engine, metrics, redis),
     ]
     if tracing is not None:

@@ -8,11 +8,15 @@ response cache.
   to the same day and language.
 - ``/data/`` and ``/data/{file}``: today's package (UTC) in English.
 - ``?asOf=`` and ``?lang=`` on those redirect (307) to the path of that day and language.
-- ``?version=<hash>`` asks for that dataset version: served while it is the current one,
-  410 ``DATASET_VERSION_GONE`` once another load replaced it (the service keeps no other).
+- ``?version=<hash>`` asks for that dataset version: served while it is the current one
+  (the database is asked when the watcher reports another, so a link to a load that just
+  committed works at once), 410 ``DATASET_VERSION_GONE`` once another load replaced it (the
+  service keeps no other).
 
-Errors are JSON with a stable ``extensions.code``, as the GraphQL endpoint's: 404
-``NOT_FOUND``, 400 ``BAD_USER_INPUT``, 405 ``METHOD_NOT_ALLOWED``, 503 ``SERVICE_UNAVAILABLE``.
+A file costs its client its number of rows (the descriptor: 1), from the rate-limit buckets
+GraphQL's answers draw on. Errors are JSON with a stable ``extensions.code``, as the GraphQL
+endpoint's: 404 ``NOT_FOUND``, 400 ``BAD_USER_INPUT``, 405 ``METHOD_NOT_ALLOWED``, 429
+``RATE_LIMITED``, 503 ``SERVICE_UNAVAILABLE``.
 """
 
 from collections.abc import Awaitable, Callable
@@ -20,18 +24,22 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
 import anyio.to_thread
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from db.version import read_version
 from resolvers.errors import UserInputError
+from resolvers.loaders import InMemoryDataset
 from resolvers.open_data.package import ALL_PERIODS, DESCRIPTOR, FILES, Package, period_name
 from resolvers.texts import DEFAULT_LANGUAGE, LANGUAGES
 from resolvers.validity import check_as_of
-from schema.errors import ErrorCode
+from schema.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from service.caching import CachedResponse, Caching, data_file_key, etag_of
 from service.dataset import CurrentDataset
+from service.ratelimit import RateLimits
 from service.request import JSON, SAFE_METHODS, HTTPError, etag_matches
 from service.responder import VERSION_HEADER
 from service.response import error_response
@@ -43,8 +51,10 @@ _MEDIA = {".csv": "text/csv; charset=utf-8; header=present", ".json": "applicati
 class DataFiles:
     """Serves each file of the package of the current dataset version."""
 
-    def __init__(self, datasets: CurrentDataset, caching: Caching) -> None:
-        self.datasets, self.caching = datasets, caching
+    def __init__(
+        self, datasets: CurrentDataset, caching: Caching, rate_limits: RateLimits | None = None
+    ) -> None:
+        self.datasets, self.caching, self.rate_limits = datasets, caching, rate_limits
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -86,19 +96,15 @@ class DataFiles:
             raise HTTPError(503, ErrorCode.SERVICE_UNAVAILABLE, "no dataset is loaded yet")
         asked = request.query_params.get("version")
         if asked is not None and asked != version:
-            raise HTTPError(
-                410,
-                ErrorCode.DATASET_VERSION_GONE,
-                f"dataset version {asked[:64]!r} is not the one served (a load replaced it, or "
-                f"it never existed); the current version is {version}: drop `version` for it",
-                {VERSION_HEADER: version},
-            )
+            dataset = await self._catch_up(asked, dataset)
+            version = asked
         key = data_file_key(version, period_name(period), language, file)
         responses = self.caching.responses
         cached = await responses.get(key) if responses is not None else None
         if cached is None:
-            body = await anyio.to_thread.run_sync(Package(dataset, period, language).file, file)
-            cached = CachedResponse(body, etag_of(body), cost=0)
+            package = Package(dataset, period, language)
+            body = await anyio.to_thread.run_sync(package.file, file)
+            cached = CachedResponse(body, etag_of(body), cost=package.row_count(file))
             # Stored only while the watcher still reports this version (as GraphQL's are).
             if responses is not None and self.caching.versions() == version:
                 await responses.set(key, cached)
@@ -106,11 +112,45 @@ class DataFiles:
             "ETag": cached.etag,
             "Cache-Control": self.caching.cache_control,
             VERSION_HEADER: version,
+            **await self._charge(request, cached.cost),
         }
         if etag_matches(request, cached.etag):
             return Response(status_code=304, headers=headers)
         media = _MEDIA[file[file.rindex(".") :]]
         return Response(cached.body, media_type=media, headers=headers)
+
+    async def _catch_up(self, asked: str, dataset: InMemoryDataset) -> InMemoryDataset:
+        """The dataset of version ``asked`` if the database holds it now (the watcher may not
+        have reported a load that just committed: PostgreSQL's notification is on its way),
+        else 410: the service serves no other version than the current one."""
+        try:
+            current = await anyio.to_thread.run_sync(read_version, self.datasets.database.engine)
+        except SQLAlchemyError:
+            raise HTTPError(503, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE) from None
+        if current == asked:
+            dataset = await self.datasets.replace(dataset)
+            if dataset.version == asked:
+                return dataset
+        raise HTTPError(
+            410,
+            ErrorCode.DATASET_VERSION_GONE,
+            f"dataset version {asked[:64]!r} is not the one served (a load replaced it, or it "
+            f"never existed); the current version is {current}: drop `version` for it",
+            {VERSION_HEADER: current} if current else {},
+        )
+
+    async def _charge(self, request: Request, cost: int) -> dict[str, str]:
+        """Charge the client the file's rows, as GraphQL charges an answer's objects, from
+        the same buckets: the X-RateLimit-* headers, or a 429 RATE_LIMITED."""
+        if self.rate_limits is None:
+            return {}
+        account = self.rate_limits.account(request)
+        refusal = await account.charge(cost)
+        if refusal is not None:
+            retry = str((refusal.extensions or {}).get("retryAfter", 1))
+            headers = {"Retry-After": retry, **account.headers()}
+            raise HTTPError(429, ErrorCode.RATE_LIMITED, refusal.message, headers)
+        return account.headers()
 
 
 class _EveryMethod:

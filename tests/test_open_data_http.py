@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
+from db.dataset import read_dataset
 from db.engine import build_engine
 from db.loader import load_dataset
 from resolvers.database import Database
@@ -222,14 +223,19 @@ def test_a_load_moves_the_package_to_the_new_version(
             entry(data["institutions"], "escwa")["names"]["en"]["text"] = "ESCWA, renamed"
 
         engine = build_engine(make_url(url).render_as_string(hide_password=False))
-        load_dataset(engine, write_variant(tmp_path, rename))
+        variant = write_variant(tmp_path, rename)
+        load_dataset(engine, variant)
         engine.dispose()
+        new = read_dataset(variant).content_hash
+        # At once, on both engines: the feed's link to the new version works the moment the
+        # load committed (on PostgreSQL, before the watcher's notification arrives).
         after = server.get(
-            "/data/all/en/institutions.csv", headers={"If-None-Match": before.headers["etag"]}
+            "/data/all/en/institutions.csv",
+            params={"version": new},
+            headers={"If-None-Match": before.headers["etag"]},
         )
         assert after.status_code == 200  # not 304, nor the old version's cache entry
-        new = after.headers["x-dataset-version"]
-        assert new != old
+        assert after.headers["x-dataset-version"] == new != old
         changed = [
             (old_line, new_line)
             for old_line, new_line in zip(
@@ -244,3 +250,19 @@ def test_a_load_moves_the_package_to_the_new_version(
         )
         assert server.get("/data/", params={"version": old}).status_code == 410
         assert server.get("/data/", params={"version": new}).json()["version"] == new
+
+
+def test_a_file_costs_its_client_its_rows(seeded_engine: Engine) -> None:
+    url = seeded_engine.url.render_as_string(hide_password=False)
+    limits = {"rate_limit_per_second": 0.001, "rate_limit_burst": 300, "max_cost": 300}
+    with serve_in_process(url, **limits) as server:
+        countries = server.get("/data/all/en/countries.csv")
+        assert countries.status_code == 200
+        assert countries.headers["x-ratelimit-remaining"] == "50"  # 300 - 250 countries
+        assert server.get("/data/").headers["x-ratelimit-remaining"] == "49"  # descriptor: 1
+        refused = server.get("/data/all/en/countries.csv")
+        assert refused.status_code == 429
+        assert refused.json()["errors"][0]["extensions"] == {"code": "RATE_LIMITED"}
+        assert int(refused.headers["retry-after"]) > 0
+        leadership = server.get("/data/all/en/leadership.csv")  # 6 rows: still affordable
+        assert leadership.headers["x-ratelimit-remaining"] == "43"

@@ -80,6 +80,15 @@ class Package:
             return _json(self.document())
         return self.csv(TABLES_BY_FILE[name])
 
+    def row_count(self, name: str) -> int:
+        """How many rows the file ``name`` holds: a table's; every table's for the document;
+        1 for the descriptor. (What the service charges a client for it, as GraphQL charges
+        the objects of an answer.)"""
+        if name == DESCRIPTOR:
+            return 1
+        tables = TABLES if name == DOCUMENT else (TABLES_BY_FILE[name],)
+        return sum(len(self.rows(table)) for table in tables)
+
     def files(self) -> Iterator[tuple[str, bytes]]:
         for name in FILES:
             yield name, self.file(name)
