@@ -279,12 +279,14 @@ def read_in_memory(database: Database) -> InMemoryDataset:
             organisation.the_organisation(db),
             read_terms(db),
             list_sizes(db),
-            _in_utc(db.scalar(select(_c(DatasetVersion).loaded_at))),
+            read_loaded_at(db),
         )
 
 
-def _in_utc(loaded_at: datetime | None) -> datetime | None:
-    """The load time in UTC: the loader writes UTC, which SQLite gives back without a zone."""
+def read_loaded_at(db: Database) -> datetime | None:
+    """When the load of the version in ``db`` committed, in UTC (None before any load): the
+    loader writes UTC, which SQLite gives back without a zone."""
+    loaded_at: datetime | None = db.scalar(select(_c(DatasetVersion).loaded_at))
     if loaded_at is None or loaded_at.tzinfo is not None:
         return loaded_at
     return loaded_at.replace(tzinfo=UTC)

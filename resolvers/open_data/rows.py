@@ -70,10 +70,9 @@ def office_rows(selection: Selection) -> list[Row]:
 
 
 def _bound(office: OfficeRecord, bound: str) -> Row:
-    return {
-        name: getattr(office, name)
-        for name in (bound, f"{bound}_precision", f"{bound}_source_url", f"{bound}_quote")
-    } | {f"{bound}_unknown": getattr(office, f"{bound}_unknown")}
+    """A bound of validity (``valid_from``, ``valid_until``): the columns named like it."""
+    suffixes = ("", "_precision", "_source_url", "_quote", "_unknown")
+    return {bound + suffix: getattr(office, bound + suffix) for suffix in suffixes}
 
 
 def country_rows(selection: Selection) -> list[Row]:
