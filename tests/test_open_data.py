@@ -264,3 +264,14 @@ def test_data_license_lists_every_source_of_the_package(dataset: InMemoryDataset
     sources = Package(dataset, None, "en").descriptor()["sources"]
     assert listed == [source["path"] for source in sources]
     assert len(listed) == 70
+
+
+def test_export_refuses_a_database_without_a_dataset(
+    empty_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = empty_engine.url.render_as_string(hide_password=False)
+    assert cli.main(["--database-url", url, "export", str(tmp_path / "package")]) == 1
+    assert capsys.readouterr().err == (
+        "the database holds no dataset: run `python -m db load` first\n"
+    )
+    assert list(tmp_path.iterdir()) == []

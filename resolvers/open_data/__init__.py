@@ -2,7 +2,8 @@
 and the same content as one JSON document, built from one ``InMemoryDataset``, the very
 object GraphQL answers from, so a file and an answer of one version never disagree.
 
-``package.build_package(dataset, period, language)`` is the whole package; the service serves
-its files under ``/data/`` (``service.data_routes``) and ``python -m resolvers.open_data export
-DIR`` writes them to a directory.
+``package.Package(dataset, period, language)`` is the whole package (``tables``: its columns
+and keys; ``rows``: its rows; ``licence``: the licences); the service serves its files under
+``/data/`` (``service.data_routes``) and ``python -m resolvers.open_data export DIR`` writes
+them to a directory (``export``: whole or not at all).
 """
