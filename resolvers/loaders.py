@@ -16,11 +16,13 @@ compares both ways of answering on every GraphiQL example and on generated queri
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 
 from db import models
+from db.derived import DatasetVersion
 from resolvers import (
     country,
     coverage_evidence,
@@ -198,13 +200,15 @@ class Loaders:
 class InMemoryDataset:
     """One dataset version in memory: its loaders, the organisation (the graph's root), its
     search terms and its list sizes (the cost model's), all read in the same transaction.
-    ``version`` is None for a database no load has filled."""
+    ``version`` is None for a database no load has filled; ``loaded_at`` is when the load
+    that wrote it committed (None with it)."""
 
     version: str | None
     loaders: Loaders
     organisation: OrganisationRecord | None
     search_terms: tuple[Term, ...]
     list_sizes: ListSizes
+    loaded_at: datetime | None = None
 
 
 EMPTY = InMemoryDataset(
@@ -275,4 +279,14 @@ def read_in_memory(database: Database) -> InMemoryDataset:
             organisation.the_organisation(db),
             read_terms(db),
             list_sizes(db),
+            read_loaded_at(db),
         )
+
+
+def read_loaded_at(db: Database) -> datetime | None:
+    """When the load of the version in ``db`` committed, in UTC (None before any load): the
+    loader writes UTC, which SQLite gives back without a zone."""
+    loaded_at: datetime | None = db.scalar(select(_c(DatasetVersion).loaded_at))
+    if loaded_at is None or loaded_at.tzinfo is not None:
+        return loaded_at
+    return loaded_at.replace(tzinfo=UTC)

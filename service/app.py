@@ -23,6 +23,7 @@ from service import graphiql, operations
 from service import map as world_map
 from service.api_keys import IssuedKeys
 from service.caching import build_caching
+from service.data_routes import DataFiles
 from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
@@ -65,12 +66,20 @@ def create_app(
     # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
     watcher = DatasetVersionWatcher(engine, on_change=metrics.dataset_loaded)
     datasets = CurrentDataset(database, watcher.current)
+    rate_limits = build_rate_limits(
+        settings.rate_limit_per_second,
+        settings.rate_limit_burst,
+        settings.api_key_header,
+        redis,
+        IssuedKeys.of(engine, settings.api_key_refresh_seconds),
+    )
+    caching = build_caching(
+        settings.response_cache_bytes, settings.cache_max_age_seconds, redis, watcher.current
+    )
     endpoint = GraphQLEndpoint(
         schema,
         database,
-        build_caching(
-            settings.response_cache_bytes, settings.cache_max_age_seconds, redis, watcher.current
-        ),
+        caching,
         execution=ExecutionLimits(
             timeout_seconds=settings.request_timeout_seconds,
             max_concurrent_executions=settings.max_concurrent_executions
@@ -78,13 +87,7 @@ def create_app(
         ),
         page_limits=limits.page,
         datasets=datasets,
-        rate_limits=build_rate_limits(
-            settings.rate_limit_per_second,
-            settings.rate_limit_burst,
-            settings.api_key_header,
-            redis,
-            IssuedKeys.of(engine, settings.api_key_refresh_seconds),
-        ),
+        rate_limits=rate_limits,
         graphiql=graphiql.page,
         trace_operation=tracing.operation if tracing is not None else None,
     )
@@ -118,6 +121,7 @@ def create_app(
         Route("/graphql", endpoint),
         *graphiql.routes(),
         *world_map.routes(),
+        *DataFiles(datasets, caching, rate_limits).routes(),
         *operations.routes(engine, metrics, redis),
     ]
     if tracing is not None:

@@ -61,6 +61,13 @@ def response_key(
     return hashlib.sha256(material).hexdigest()
 
 
+def data_file_key(version: str, period: str, language: str, name: str) -> str:
+    """The key of one file of a Data Package (``service.data_routes``): its dataset version,
+    day (or ``all``), language and name; "data" keeps it apart from every response key."""
+    material = orjson.dumps(["data", version, period, language, name])
+    return hashlib.sha256(material).hexdigest()
+
+
 class KeyValueStore(Protocol):
     async def get(self, key: str) -> bytes | None: ...
     async def set(self, key: str, value: bytes) -> None: ...

@@ -29,7 +29,15 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.bounds import list_sizes
 from resolvers.database import Database, read_transaction
-from resolvers.loaders import LOADERS, Fetch, InMemoryDataset, Loaders, Lookup, read_in_memory
+from resolvers.loaders import (
+    LOADERS,
+    Fetch,
+    InMemoryDataset,
+    Loaders,
+    Lookup,
+    read_in_memory,
+    read_loaded_at,
+)
 from resolvers.organisation import the_organisation
 from resolvers.search import read_terms
 from schema import build_schema
@@ -73,7 +81,12 @@ class DatabaseLookup(Lookup[Any, Any]):
 def database_dataset(db: Database) -> InMemoryDataset:
     lookups = {name: DatabaseLookup(db, fetch, many) for name, (fetch, _, many) in LOADERS.items()}
     return InMemoryDataset(
-        db.version, Loaders(lookups), the_organisation(db), read_terms(db), list_sizes(db)
+        db.version,
+        Loaders(lookups),
+        the_organisation(db),
+        read_terms(db),
+        list_sizes(db),
+        read_loaded_at(db),
     )
 
 
@@ -150,7 +163,7 @@ def test_the_service_executes_planned_with_lean_resolvers() -> None:
     # Every synchronous resolver with scalar and enum arguments only; the root fields taking
     # filters (input objects), global ids or awaiting the database keep strawberry's. The
     # connections' and edges' fields are resolvers too: made only when selected.
-    assert len(lean) == 130
+    assert len(lean) == 131
     assert {
         "Country.coverageInferred",
         "Country.name",

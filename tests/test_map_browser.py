@@ -257,3 +257,31 @@ def test_the_queries_are_gets_revalidated_by_their_etags(server_url: str, browse
         # browser then serves its cached copy as 200).
         assert request.all_headers()["if-none-match"] == response.all_headers()["etag"]
     map_page.clean()
+
+
+def test_download_csv_saves_the_rows_the_table_shows(
+    server_url: str, browser: Browser, tmp_path: Path
+) -> None:
+    map_page = watched(browser, server_url)
+    map_page.open(server_url, f"#asOf={SEED_DAY}&lang=fr")
+    page = map_page.page
+    page.locator("#table-view summary").click()
+    button = page.locator("#download-csv")
+    assert button.inner_text() == "Télécharger en CSV"
+    # What the table shows: a row hidden (as a filter would) is not saved.
+    page.eval_on_selector("#table tbody tr[data-alpha3=ATA]", "row => { row.hidden = true; }")
+    with page.expect_download() as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "iom-offices-2020-01-01-fr.csv"
+    path = tmp_path / "table.csv"
+    download.save_as(path)
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text.removeprefix("\ufeff").split("\r\n")
+    assert lines[0] == '"Pays","Bureau régional","Confiance"'
+    assert lines[-1] == ""
+    assert len(lines) == 1 + 249 + 1  # header, every country but the hidden one, the end
+    assert '"Kenya","Bureau régional de Nairobi","élevée"' in lines
+    assert not any("Antarctique" in line for line in lines)
+    map_page.clean()

@@ -36,6 +36,7 @@ STATIC_ASSETS: dict[str, str] = {
     "render.js": _JS,
     "panel.js": _JS,
     "map.js": _JS,
+    "download.js": _JS,
 }
 
 # GraphiQL's policy (service/graphiql/__init__.py) without the three exceptions GraphiQL's
