@@ -177,6 +177,20 @@ def _nested_too_deeply(name: str) -> HTTPError:
     )
 
 
+def is_dry_run(extensions: dict[str, Any] | None) -> bool:
+    """Whether a request asks only for its cost (``extensions.cost.dryRun``, as
+    ``schema.extensions.cost`` reads it): its answer holds no data, so it is never stored in
+    a cache nor served from one."""
+    options = (extensions or {}).get("cost")
+    return isinstance(options, dict) and options.get("dryRun") is True
+
+
+def response_extensions(extensions: dict[str, Any] | None) -> dict[str, Any]:
+    """The request's extensions that can shape its response: all but ``persistedQuery``,
+    which only names the document (the document itself is in the response key)."""
+    return {name: value for name, value in (extensions or {}).items() if name != "persistedQuery"}
+
+
 def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
     persisted = (extensions or {}).get("persistedQuery")
     if persisted is None:

@@ -207,3 +207,70 @@ def test_days_are_cached_apart(server: TestClient, monkeypatch: pytest.MonkeyPat
     assert next_day.json()["extensions"]["asOf"] == "2026-12-02"
     assert first.json()["data"] == next_day.json()["data"]
     assert outcomes(server) == {"ok": 2.0, "cached": 1.0}
+
+
+DRY_RUN = {"cost": {"dryRun": True}}
+DRY_ANSWER = {"data": None, "extensions": {"cost": {"requested": 2, "maximum": 25000}}}
+DATA = {
+    "institution": {"name": "United Nations Economic and Social Commission for Western Asia"},
+    "regionalOffice": {"name": "IOM Regional Office for the Middle East and North Africa"},
+}
+
+
+def test_a_post_dry_run_is_neither_stored_nor_served_from_the_cache(server: TestClient) -> None:
+    """Issue 22.1: a dry run was stored under the real query's key, and every later client
+    got `"data": null`; a dry run after the real query was served the real answer."""
+    dry = server.post("/graphql", json={"query": QUERY, "extensions": DRY_RUN})
+    assert dry.json() == DRY_ANSWER
+    assert dry.headers["cache-control"] == "no-store"
+    assert "etag" not in dry.headers
+    real = server.post("/graphql", json={"query": QUERY})
+    assert real.json()["data"] == DATA
+    again = server.post("/graphql", json={"query": QUERY, "extensions": DRY_RUN})
+    assert again.json() == DRY_ANSWER
+    assert outcomes(server) == {"ok": 3.0}  # nothing came from the cache
+
+
+def test_a_get_dry_run_is_neither_stored_nor_served_from_the_cache(server: TestClient) -> None:
+    dry = server.get("/graphql", params={"query": QUERY, "extensions": json.dumps(DRY_RUN)})
+    assert dry.json() == DRY_ANSWER
+    assert dry.headers["cache-control"] == "no-store"
+    assert "etag" not in dry.headers
+    real = server.get("/graphql", params={"query": QUERY})
+    assert real.json()["data"] == DATA
+    assert real.headers["cache-control"] == "public, max-age=0, must-revalidate"
+    dry_after = server.get("/graphql", params={"query": QUERY, "extensions": json.dumps(DRY_RUN)})
+    assert dry_after.json() == DRY_ANSWER
+    assert outcomes(server) == {"ok": 3.0}
+
+
+def test_a_persisted_query_dry_run_does_not_poison_its_hash(server: TestClient) -> None:
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": HASH}}
+    dry = server.post("/graphql", json={"query": QUERY, "extensions": persisted | DRY_RUN})
+    assert dry.json() == DRY_ANSWER  # registered the document, ran nothing
+    by_hash = server.get("/graphql", params={"extensions": json.dumps(persisted)})
+    assert by_hash.json()["data"] == DATA
+    dry_by_hash = server.get("/graphql", params={"extensions": json.dumps(persisted | DRY_RUN)})
+    assert dry_by_hash.json() == DRY_ANSWER
+    assert dry_by_hash.headers["cache-control"] == "no-store"
+    # persistedQuery only names the document: the hash and the document share one entry.
+    assert server.post("/graphql", json={"query": QUERY}).content == by_hash.content
+    assert outcomes(server) == {"ok": 3.0, "cached": 1.0}
+
+
+def test_a_dry_run_on_one_replica_does_not_poison_the_shared_redis_cache(
+    database_url: str, tmp_path: Path
+) -> None:
+    query = QUERY + f" # dry run {tmp_path.name}"  # unique to this run: Redis keeps entries
+    with (
+        serve_in_process(database_url, redis_url="redis://127.0.0.1:6379/0") as first,
+        serve_in_process(database_url, redis_url="redis://127.0.0.1:6379/0") as second,
+    ):
+        dry = first.post("/graphql", json={"query": query, "extensions": DRY_RUN})
+        assert dry.json() == DRY_ANSWER
+        real = second.post("/graphql", json={"query": query})
+        assert real.json()["data"] == DATA
+        dry_again = first.post("/graphql", json={"query": query, "extensions": DRY_RUN})
+        assert dry_again.json() == DRY_ANSWER
+        assert first.post("/graphql", json={"query": query}).content == real.content
+        assert outcomes(first) == {"ok": 2.0, "cached": 1.0}
