@@ -29,6 +29,9 @@ class Context:
     charge: Charge | None = None
     # The date a field without ``asOf`` answers for (UTC): every response states it.
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    # `_entities` representations asked for so far, by response key (``schema.federation``
+    # caps their sum).
+    representations: dict[str, int] = field(default_factory=dict)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
