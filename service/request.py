@@ -7,6 +7,8 @@ replace ``query`` by ``extensions.persistedQuery.sha256Hash``.
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +16,7 @@ import orjson
 from starlette.requests import Request
 
 from resolvers.texts import LANGUAGES
+from resolvers.validity import EARLIEST_AS_OF
 from schema.errors import ErrorCode
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -28,6 +31,8 @@ _QVALUE = re.compile(r"^(0(\.\d{0,3})?|1(\.0{0,3})?)$")
 # re-encodes at most 254 levels, recursive walks stop near 1000. A constant, not a setting.
 MAX_JSON_NESTING = 32
 SAFE_METHODS = frozenset({"GET", "HEAD"})  # parameters in the URL, queries only
+# An HTTP-date is 29 characters; room for the obsolete forms and spacing, no more.
+MAX_ACCEPT_DATETIME_LENGTH = 64
 
 
 class HTTPError(Exception):
@@ -122,6 +127,41 @@ def parse_accept_language(header: str | None) -> tuple[str, ...]:
         if language not in ordered:
             ordered.append(language)
     return tuple(ordered)
+
+
+def parse_accept_datetime(header: str | None) -> date | None:
+    """The UTC day of an RFC 7089 ``Accept-Datetime`` header (an HTTP-date, e.g.
+    ``Wed, 01 Jan 2020 00:00:00 GMT``), or None when there is none; a 400 for a malformed
+    value, one over 64 characters, or a day before IOM existed (1951)."""
+    if header is None:
+        return None
+    if len(header) > MAX_ACCEPT_DATETIME_LENGTH:
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            f"`Accept-Datetime` is longer than {MAX_ACCEPT_DATETIME_LENGTH} characters",
+        )
+    try:
+        moment = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None:
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            "`Accept-Datetime` must be an HTTP-date (RFC 7089), e.g. "
+            "`Wed, 01 Jan 2020 00:00:00 GMT`",
+        )
+    # A value without a zone ("-0000") is UTC, as RFC 7089 dates always are.
+    day = (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    if day < EARLIEST_AS_OF:
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            f"`Accept-Datetime`: {day.isoformat()} is before {EARLIEST_AS_OF.year}, when IOM "
+            f"was founded; give a date from {EARLIEST_AS_OF.isoformat()} on",
+        )
+    return day
 
 
 def wants_html(request: Request) -> bool:

@@ -33,12 +33,13 @@ from service.request import (
     HTTPError,
     etag_matches,
     is_dry_run,
+    parse_accept_datetime,
     parse_accept_language,
     response_extensions,
 )
 from service.response import error_codes, result_response
 
-VARY = "Accept, Accept-Language"
+VARY = "Accept, Accept-Language, Accept-Datetime"
 VERSION_HEADER = "X-Dataset-Version"
 NO_STORE = "no-store"
 # Runs of one operation when loads keep committing under it (each discarded run read a
@@ -81,13 +82,15 @@ class Responder:
         dry_run = is_dry_run(params.extensions)
         responses = None if dry_run else self.caching.responses
         extensions = response_extensions(params.extensions)
-        # Fields without asOf answer for today, and the response says so (extensions.asOf):
-        # the day decides the bytes, so it is part of the key.
-        today = datetime.now(UTC).date()
+        # Fields without asOf answer for the request's default day (Accept-Datetime, else
+        # today), and the response says so (extensions.asOf): the day decides the bytes, so
+        # it is part of the key.
+        requested_day = parse_accept_datetime(request.headers.get("accept-datetime"))
+        default_day = requested_day or datetime.now(UTC).date()
 
         def key_for(version: str) -> str:
             return response_key(
-                f"{version}@{today.isoformat()}",
+                f"{version}@{default_day.isoformat()}",
                 media,
                 languages,
                 query,
@@ -118,7 +121,7 @@ class Responder:
             languages=languages,
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
-            today=today,
+            default_day=default_day,
         )
         dataset = await self.datasets.fresh(hint)
         for _ in range(MAX_RUNS):

@@ -193,6 +193,31 @@ def test_a_dry_run_is_never_kept_at_the_edge_nor_in_the_replicas_cache(
     assert after.headers["x-cache-status"] == "MISS"
 
 
+def test_accept_datetime_is_kept_apart_at_the_edge(topology: Topology) -> None:
+    """Issue 23.8: two GETs differing only by `Accept-Datetime` get their own answers and
+    their own copies at the edge, however they alternate."""
+    query = f'{{ country(code: "PE") {{ regionalOffice {{ slug }} }} }} # {uuid.uuid4()}'
+    dated = {"accept-datetime": "Wed, 01 Jan 2020 00:00:00 GMT"}
+
+    def ask(headers: dict[str, str]) -> httpx.Response:
+        response = httpx.get(f"{topology.edge}/graphql", params={"query": query}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response
+
+    answers = [ask(headers) for headers in (dated, {}, dated, {}, dated)]
+    slugs = [a.json()["data"]["country"]["regionalOffice"]["slug"] for a in answers]
+    assert slugs == ["buenos-aires", "americas", "buenos-aires", "americas", "buenos-aires"]
+    assert [a.json()["extensions"]["asOf"] for a in answers[::2]] == ["2020-01-01"] * 3
+    assert [a.headers["x-cache-status"] for a in answers] == [
+        "MISS",
+        "MISS",
+        "REVALIDATED",
+        "REVALIDATED",
+        "REVALIDATED",
+    ]
+    assert answers[0].headers["vary"] == "Accept, Accept-Language, Accept-Datetime"
+
+
 def _first_new_answer(replica: str, deadline: float) -> tuple[float, list[str]]:
     """Ask ``replica`` until it answers the edited name: (seconds it took, names answered)."""
     started, seen = time.monotonic(), []
