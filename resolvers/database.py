@@ -195,6 +195,10 @@ class Snapshot(Database):
                 self._release()
 
     def _release(self) -> None:
+        """Close the connection, rolling the read transaction back. When that rollback fails
+        (the server went away mid-request), SQLAlchemy still returns the connection to the
+        pool, which resets it or invalidates it (sqlalchemy#13657), and the error is raised:
+        ``service.execution`` answers it SERVICE_UNAVAILABLE like any other outage."""
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()

@@ -19,7 +19,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from schema import resolution
 from schema.enum_errors import with_allowed_values
-from schema.errors import coded, collapse_duplicates, log_unexpected
+from schema.errors import cap_errors, coded, collapse_duplicates, log_unexpected
 from schema.executor import PlannedExecutionContext
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
@@ -28,6 +28,7 @@ from schema.extensions.nul_characters import RejectNulCharacters
 from schema.federation import (
     FEDERATION_VERSION,
     check_representation,
+    check_representation_count,
     describe_federation_types,
 )
 from schema.query import Query
@@ -82,8 +83,11 @@ class IomSchema(strawberry.federation.Schema):
     leaves the extensions' operation hook before any result exists.
     """
 
-    def __init__(self, *, lean_resolvers: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *, lean_resolvers: bool = True, limits: Limits | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(federation_version=FEDERATION_VERSION, **kwargs)
+        self.limits = limits or Limits()
         describe_federation_types(self._schema)
         if lean_resolvers:
             resolution.install(self._schema, self.schema_converter)
@@ -92,7 +96,10 @@ class IomSchema(strawberry.federation.Schema):
         self, info: StrawberryInfo, representations: list[FederationAny]
     ) -> list[FederationAny]:
         """strawberry's ``_entities``, given only well-formed representations: each bad one
-        is answered by its own error, in its place."""
+        is answered by its own error, in its place. Past ``max_representations`` in the
+        request (all ``_entities`` fields together), one error and no per-item work."""
+        field = str(info.path.key)
+        check_representation_count(info.context, field, len(representations), self.limits)
         checked = [check_representation(r, i) for i, r in enumerate(representations)]
         valid = [r for r in checked if not isinstance(r, Exception)]
         resolved = iter(super().entities_resolver(info, valid))  # type: ignore[arg-type]
@@ -102,8 +109,11 @@ class IomSchema(strawberry.federation.Schema):
         result = await super().execute(*args, **kwargs)
         if result.errors:
             request_id = getattr(kwargs.get("context_value"), "request_id", "")
-            result.errors = collapse_duplicates(
-                [coded(with_allowed_values(e, self._schema), request_id) for e in result.errors]
+            result.errors = cap_errors(
+                collapse_duplicates(
+                    [coded(with_allowed_values(e, self._schema), request_id) for e in result.errors]
+                ),
+                self.limits.max_errors,
             )
         return result
 
@@ -147,6 +157,7 @@ def build_schema(limits: Limits | None = None, *, standard_execution: bool = Fal
     limits = limits or Limits()
     return IomSchema(
         query=Query,
+        limits=limits,
         lean_resolvers=not standard_execution,
         execution_context_class=(
             StrawberryGraphQLCoreExecutionContext if standard_execution else PlannedExecutionContext

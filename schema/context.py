@@ -27,8 +27,15 @@ class Context:
     page_limits: PageLimits = field(default_factory=PageLimits)
     # Filled by the service when it rate-limits clients; None runs every affordable operation.
     charge: Charge | None = None
-    # The date a field without ``asOf`` answers for (UTC): every response states it.
-    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    # The day a field answers for when neither it nor its parent has an ``asOf``: the
+    # request's ``Accept-Datetime``, else today (UTC).
+    default_day: date = field(default_factory=lambda: datetime.now(UTC).date())
+    # The days time-aware fields answered for (``schema.validity.answer_day`` records each):
+    # the response states them (``schema.extensions.answer_date``).
+    days_used: set[date] = field(default_factory=set)
+    # `_entities` representations asked for so far, by response key (``schema.federation``
+    # caps their sum).
+    representations: dict[str, int] = field(default_factory=dict)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

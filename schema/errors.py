@@ -5,6 +5,7 @@ client as "Internal server error" with the request id, and are logged in full se
 """
 
 import logging
+import re
 import traceback
 from enum import StrEnum
 from typing import Any
@@ -38,6 +39,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
     TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
     TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+    TOO_MANY_ERRORS = "TOO_MANY_ERRORS"
     BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     NOT_FOUND = "NOT_FOUND"
@@ -55,6 +57,11 @@ REFUSED_INPUT_MESSAGE = (
     "The database refused a value of this request (too long or too complex): "
     "shorten or simplify the arguments"
 )
+# graphql-core's message for a variable value the request sent that its type refuses
+# (``graphql.execution.values``). Validation's messages about variables ("Variable '$x' is
+# never used.", "... used in position expecting ...") are faults of the document, not of the
+# values: GRAPHQL_VALIDATION_FAILED like every other validation error.
+_VARIABLE_VALUE_ERROR = re.compile(r"Variable '\$[_A-Za-z][_0-9A-Za-z]*' has invalid value\b")
 _DATABASE_CODES = {
     Cause.UNAVAILABLE: ErrorCode.SERVICE_UNAVAILABLE,
     Cause.INPUT: ErrorCode.BAD_USER_INPUT,
@@ -71,7 +78,7 @@ def classify(error: GraphQLError) -> ErrorCode:
     existing = (error.extensions or {}).get("code")
     if isinstance(existing, str) and existing in ErrorCode.__members__:
         return ErrorCode(existing)
-    if error.path is None and error.message.startswith("Variable '$"):
+    if error.path is None and _VARIABLE_VALUE_ERROR.match(error.message):
         return ErrorCode.BAD_USER_INPUT  # variable coercion (its original error is uncoded)
     original = error.original_error
     if isinstance(original, UserInputError | GlobalIDValueError):
@@ -170,3 +177,18 @@ def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
                 exc_info=original,
                 extra=extra,
             )
+
+
+def cap_errors(errors: list[GraphQLError], maximum: int) -> list[GraphQLError]:
+    """The first ``maximum`` errors, then one saying how many more there were: a request
+    must not buy a response of thousands of errors (issue 22.4: 24,000 errors, 4.6 MB)."""
+    if len(errors) <= maximum:
+        return errors
+    omitted = len(errors) - maximum
+    summary = coded_error(
+        f"{omitted} more errors were left out: a response holds at most {maximum}",
+        ErrorCode.TOO_MANY_ERRORS,
+        omitted=omitted,
+        limit=maximum,
+    )
+    return [*errors[:maximum], summary]

@@ -28,6 +28,8 @@ from strawberry.federation.schema_directives import Key
 
 from resolvers.arguments import MAX_SLUG_LENGTH
 from resolvers.errors import UserInputError
+from schema.context import Context
+from schema.extensions.limits import Limits
 from schema.node import NODE_TYPES
 
 FEDERATION_VERSION: Final = "2.11"
@@ -47,6 +49,22 @@ def entity_keys() -> Mapping[str, frozenset[str]]:
         if keys:
             found[name] = keys
     return found
+
+
+def check_representation_count(context: Context, field: str, count: int, limits: Limits) -> None:
+    """Count the ``count`` representations of the ``_entities`` field answered under the key
+    ``field`` against the request's ``max_representations``: aliased fields share one cap
+    (kept on the context, by key, so a field resolved again is not counted twice). A
+    ``UserInputError`` past it, before any representation is looked at."""
+    context.representations[field] = count
+    asked = sum(context.representations.values())
+    if asked > limits.max_representations:
+        raise UserInputError(
+            f"`representations`: {asked} in this request, above the maximum of "
+            f"{limits.max_representations}; send them in several requests",
+            "representations",
+            {"limit": limits.max_representations, "actual": asked},
+        )
 
 
 def check_representation(value: object, index: int) -> dict[str, Any] | UserInputError:

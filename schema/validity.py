@@ -47,12 +47,14 @@ DATE_SCALAR = strawberry.scalar(  # mapped to ``Date`` in ``schema.build`` (scal
 
 AS_OF_DESCRIPTION = (
     "The day to answer for (from "
-    f"{EARLIEST_AS_OF.isoformat()}); without it, the day the parent was asked for, else today "
-    "(UTC, stated in the response's `extensions.asOf`). A change known only to the year (the "
-    "2024 mergers) leaves every day of that year uncertain: offices that may or may not be in "
-    "force then are all returned, each with `inForce` UNCERTAIN; a country's `regionalOffice` "
-    "is then the successor. A start no page dates (`validFrom` null) does not bound an office: "
-    "it counts as in force before its end."
+    f"{EARLIEST_AS_OF.isoformat()}); without it, the day the parent was asked for, else the "
+    "request's default day: the day of its `Accept-Datetime` header (RFC 7089), else today "
+    "(UTC). The response states the day it answered for in `extensions.asOf` (or the days, "
+    "when fields answered for several, in `extensions.asOfDays`). A change known only to the "
+    "year (the 2024 mergers) leaves every day of that year uncertain: offices that may or may "
+    "not be in force then are all returned, each with `inForce` UNCERTAIN; a country's "
+    "`regionalOffice` is then the successor. A start no page dates (`validFrom` null) does not "
+    "bound an office: it counts as in force before its end."
 )
 AsOf = Annotated[
     Date | None,
@@ -61,8 +63,11 @@ AsOf = Annotated[
 
 
 def answer_day(info: Info, given: date | None, inherited: date | None) -> date:
-    """The day a field answers for: its own ``asOf``, its parent's, or the request's today."""
-    return given or inherited or info.context.today
+    """The day a field answers for: its own ``asOf``, its parent's, or the request's default
+    day (``Accept-Datetime``, else today); recorded, as the response states every day used."""
+    day = given or inherited or info.context.default_day
+    info.context.days_used.add(day)
+    return day
 
 
 @strawberry.enum(description="Whether an office is in force on the day asked for.")

@@ -154,12 +154,14 @@ def _middleware(settings: Settings, metrics: Metrics) -> list[Middleware]:
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
                 # What a browser client sends beyond the CORS-safelisted headers: JSON bodies
-                # (a non-safelisted Content-Type), its key, its request id, revalidation.
+                # (a non-safelisted Content-Type), its key, its request id, revalidation, the
+                # day to answer for.
                 allow_headers=[
                     "Content-Type",
                     settings.api_key_header,
                     "X-Request-ID",
                     "If-None-Match",
+                    "Accept-Datetime",
                 ],
                 # The headers the service sets that a browser hides from scripts unless
                 # exposed (Cache-Control and Content-Type are safelisted).

@@ -1,9 +1,11 @@
 """Exact response caching and automatic persisted queries (Apollo's APQ protocol).
 
-A cached response is keyed by everything that decides its bytes: the dataset version, the
-response media type, the request's language chain, and the operation (document, name,
-variables). A new dataset version changes every key at once; no entry computed for another
-language or another version can be served. Only complete, error-free results are stored.
+A cached response is keyed by everything that decides its bytes: the dataset version and
+day, the response media type, the request's language chain, and the operation (document,
+name, variables, extensions). A cost dry run is never stored nor served (see
+``service.responder``; docs/caching-and-dates.md lists every input and how it is handled).
+A new dataset version changes every key at once; no entry computed for another language or
+another version can be served. Only complete, error-free results are stored.
 In-process by default (LRU bounded in bytes); shared through Redis when configured, with an
 in-process store standing in while Redis is unavailable.
 """
@@ -52,10 +54,12 @@ def response_key(
     query: str,
     operation_name: str | None,
     variables: dict[str, Any] | None,
+    extensions: dict[str, Any] | None = None,
 ) -> str:
-    """The one key of a response: every input that decides its bytes, hashed."""
+    """The one key of a response: every input that decides its bytes, hashed
+    (``extensions`` without ``persistedQuery``: see ``service.request.response_extensions``)."""
     material = orjson.dumps(
-        [version, media, languages, query, operation_name, variables],
+        [version, media, languages, query, operation_name, variables, extensions or {}],
         option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
     )
     return hashlib.sha256(material).hexdigest()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio
+from graphql import GraphQLError
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -17,7 +19,7 @@ from resolvers.database import Database, count_statements
 from resolvers.loaders import InMemoryDataset
 from schema.build import IomSchema
 from schema.context import Context
-from schema.errors import ErrorCode
+from schema.errors import ErrorCode, coded, log_unexpected
 from service.observability import RequestOutcome
 from service.request import GraphQLParams, HTTPError
 
@@ -115,6 +117,11 @@ class Executor:
                     else "`operationName` names no operation of the document"
                 )
                 raise HTTPError(400, ErrorCode.BAD_REQUEST, message) from None
+            except DBAPIError as error:
+                # Raised outside execution: opening or releasing the snapshot (its rollback
+                # when the server goes away mid-request). Coded and logged as a resolver's
+                # database error is: SERVICE_UNAVAILABLE (503) for an outage.
+                return database_failure(error, getattr(request.state, "request_id", ""))
             except MissingQueryError:
                 raise HTTPError(
                     400, ErrorCode.BAD_REQUEST, "no GraphQL query in the request"
@@ -124,3 +131,11 @@ class Executor:
         if snapshot.read_data and snapshot.version != dataset.version:
             raise DatasetMovedError(snapshot.version)
         return result
+
+
+def database_failure(error: DBAPIError, request_id: str) -> ExecutionResult:
+    """The result of an operation whose snapshot failed outside execution: one error, coded
+    by the database error's cause (``schema.errors``), logged like a resolver's."""
+    failure = GraphQLError(str(error), original_error=error)
+    log_unexpected([failure], request_id)
+    return ExecutionResult(data=None, errors=[coded(failure, request_id)])

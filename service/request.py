@@ -7,12 +7,15 @@ replace ``query`` by ``extensions.persistedQuery.sha256Hash``.
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 
 from resolvers.texts import LANGUAGES
+from resolvers.validity import EARLIEST_AS_OF
 from schema.errors import ErrorCode
 from service.bounded_cache import memo_short
 
@@ -30,6 +33,8 @@ MAX_JSON_NESTING = 32
 # The operation name of a label is looked for in the first characters of the document only.
 _NAME_SEARCH_CHARS = 2000
 SAFE_METHODS = frozenset({"GET", "HEAD"})  # parameters in the URL, queries only
+# An HTTP-date is 29 characters; room for the obsolete forms and spacing, no more.
+MAX_ACCEPT_DATETIME_LENGTH = 64
 
 
 class HTTPError(Exception):
@@ -126,6 +131,41 @@ def parse_accept_language(header: str | None) -> tuple[str, ...]:
     return tuple(ordered)
 
 
+def parse_accept_datetime(header: str | None) -> date | None:
+    """The UTC day of an RFC 7089 ``Accept-Datetime`` header (an HTTP-date, e.g.
+    ``Wed, 01 Jan 2020 00:00:00 GMT``), or None when there is none; a 400 for a malformed
+    value, one over 64 characters, or a day before IOM existed (1951)."""
+    if header is None:
+        return None
+    if len(header) > MAX_ACCEPT_DATETIME_LENGTH:
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            f"`Accept-Datetime` is longer than {MAX_ACCEPT_DATETIME_LENGTH} characters",
+        )
+    try:
+        moment = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None:
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            "`Accept-Datetime` must be an HTTP-date (RFC 7089), e.g. "
+            "`Wed, 01 Jan 2020 00:00:00 GMT`",
+        )
+    # A value without a zone ("-0000") is UTC, as RFC 7089 dates always are.
+    day = (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    if day < EARLIEST_AS_OF:
+        raise HTTPError(
+            400,
+            ErrorCode.BAD_REQUEST,
+            f"`Accept-Datetime`: {day.isoformat()} is before {EARLIEST_AS_OF.year}, when IOM "
+            f"was founded; give a date from {EARLIEST_AS_OF.isoformat()} on",
+        )
+    return day
+
+
 def wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "query" not in request.query_params
@@ -177,6 +217,20 @@ def _nested_too_deeply(name: str) -> HTTPError:
         ErrorCode.BAD_REQUEST,
         f"`{name}` nests JSON objects and arrays more than {MAX_JSON_NESTING} levels deep",
     )
+
+
+def is_dry_run(extensions: dict[str, Any] | None) -> bool:
+    """Whether a request asks only for its cost (``extensions.cost.dryRun``, as
+    ``schema.extensions.cost`` reads it): its answer holds no data, so it is never stored in
+    a cache nor served from one."""
+    options = (extensions or {}).get("cost")
+    return isinstance(options, dict) and options.get("dryRun") is True
+
+
+def response_extensions(extensions: dict[str, Any] | None) -> dict[str, Any]:
+    """The request's extensions that can shape its response: all but ``persistedQuery``,
+    which only names the document (the document itself is in the response key)."""
+    return {name: value for name, value in (extensions or {}).items() if name != "persistedQuery"}
 
 
 def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:

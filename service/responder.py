@@ -7,7 +7,8 @@ of its root lists must match (else the operation runs again on a dataset read an
 watcher's version (``Caching.versions``) only picks the entry to look up; a response is stored
 only when the watcher still agrees with the dataset, so nothing is kept under a version whose
 data it does not hold. GET and persisted queries get ``ETag`` and ``Cache-Control``, and
-``If-None-Match`` answers 304.
+``If-None-Match`` answers 304. A cost dry run skips the cache both ways and is answered
+``Cache-Control: no-store`` (docs/caching-and-dates.md).
 """
 
 from collections.abc import Callable
@@ -31,12 +32,16 @@ from service.request import (
     GraphQLParams,
     HTTPError,
     etag_matches,
+    is_dry_run,
+    parse_accept_datetime,
     parse_accept_language,
+    response_extensions,
 )
 from service.response import error_codes, result_response
 
-VARY = "Accept, Accept-Language"
+VARY = "Accept, Accept-Language, Accept-Datetime"
 VERSION_HEADER = "X-Dataset-Version"
+NO_STORE = "no-store"
 # Runs of one operation when loads keep committing under it (each discarded run read a
 # database that had moved past the dataset in memory).
 MAX_RUNS = 3
@@ -72,19 +77,26 @@ class Responder:
         outcome.persisted = params.persisted_hash is not None
         languages = parse_accept_language(request.headers.get("accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
-        responses = self.caching.responses
-        # Fields without asOf answer for today, and the response says so (extensions.asOf):
-        # the day decides the bytes, so it is part of the key.
-        today = datetime.now(UTC).date()
+        # A cost dry run answers `"data": null` with the cost: never stored, never served from
+        # the cache (it would stand for the real answer), and marked no-store for the edge.
+        dry_run = is_dry_run(params.extensions)
+        responses = None if dry_run else self.caching.responses
+        extensions = response_extensions(params.extensions)
+        # Fields without asOf answer for the request's default day (Accept-Datetime, else
+        # today), and the response says so (extensions.asOf): the day decides the bytes, so
+        # it is part of the key.
+        requested_day = parse_accept_datetime(request.headers.get("accept-datetime"))
+        default_day = requested_day or datetime.now(UTC).date()
 
         def key_for(version: str) -> str:
             return response_key(
-                f"{version}@{today.isoformat()}",
+                f"{version}@{default_day.isoformat()}",
                 media,
                 languages,
                 query,
                 params.operation_name,
                 params.variables,
+                extensions,
             )
 
         hint = self.caching.versions()
@@ -109,7 +121,7 @@ class Responder:
             languages=languages,
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
-            today=today,
+            default_day=default_day,
         )
         dataset = await self.datasets.fresh(hint)
         for _ in range(MAX_RUNS):
@@ -133,6 +145,9 @@ class Responder:
         response = result_response(result, media)
         _rate_headers(response, account)
         _version_header(response, version)
+        if dry_run:
+            response.headers["Cache-Control"] = NO_STORE
+            return response
         if response.status_code != 200 or result.errors:
             return response
         body = bytes(response.body)

@@ -88,6 +88,16 @@ class Settings(ProcessSettings):
     max_cost: int = Field(
         default=_LIMITS.max_cost, ge=1, description="Static cost budget of one operation."
     )
+    max_representations: int = Field(
+        default=_LIMITS.max_representations,
+        ge=1,
+        description="`_entities` representations per request (one BAD_USER_INPUT above).",
+    )
+    max_errors: int = Field(
+        default=_LIMITS.max_errors,
+        ge=1,
+        description="Errors per response; past it, one TOO_MANY_ERRORS error counts the rest.",
+    )
     rate_limit_per_second: float = Field(
         default=10_000.0, ge=0, description="Cost units a client regains per second; 0 = off."
     )
@@ -175,5 +185,7 @@ class Settings(ProcessSettings):
             max_tokens=self.max_tokens,
             max_fields=self.max_fields,
             max_cost=self.max_cost,
+            max_representations=self.max_representations,
+            max_errors=self.max_errors,
             page=PageLimits(self.default_page_size, self.max_page_size),
         )

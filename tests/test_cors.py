@@ -47,13 +47,15 @@ def test_the_preflight_allows_json_the_api_key_and_revalidation(tmp_path: Path) 
     origin = "http://127.0.0.1:9"
     database = f"sqlite:///{tmp_path / 'cors.sqlite3'}"
     with serve_in_process(database, cors_origins=[origin], api_key_header="X-Client-Key") as client:
-        allowed = preflight(client, origin, "content-type,x-client-key,if-none-match,x-request-id")
+        allowed = preflight(
+            client, origin, "content-type,x-client-key,if-none-match,x-request-id,accept-datetime"
+        )
         assert allowed.status_code == 200
         assert allowed.headers["access-control-allow-origin"] == origin
         assert allowed.headers["access-control-allow-methods"] == "GET, POST"
         assert allowed.headers["access-control-allow-headers"] == (
-            "Accept, Accept-Language, Content-Language, Content-Type, If-None-Match, "
-            "X-Client-Key, X-Request-ID"
+            "Accept, Accept-Datetime, Accept-Language, Content-Language, Content-Type, "
+            "If-None-Match, X-Client-Key, X-Request-ID"
         )
         unknown = preflight(client, origin, "x-api-key")  # not this service's key header
         assert (unknown.status_code, unknown.text) == (400, "Disallowed CORS headers")

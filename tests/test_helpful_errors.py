@@ -149,3 +149,66 @@ async def test_an_unknown_slug_is_named_with_the_nearest(
         "unknownValue": unknown,
         "didYouMean": suggestion,
     }
+
+
+@pytest.mark.parametrize(
+    ("document", "errors"),
+    [
+        (
+            "query($x: Nope) { __typename }",
+            [
+                ("Variable '$x' is never used.", "GRAPHQL_VALIDATION_FAILED"),
+                ("Unknown type 'Nope'. Did you mean 'Node'?", "GRAPHQL_VALIDATION_FAILED"),
+            ],
+        ),
+        (
+            "{ country(code: $c) { name } }",
+            [("Variable '$c' is not defined.", "GRAPHQL_VALIDATION_FAILED")],
+        ),
+        (
+            "query($c: Int) { country(code: $c) { name } }",
+            [
+                (
+                    "Variable '$c' of type 'Int' used in position expecting type 'String!'.",
+                    "GRAPHQL_VALIDATION_FAILED",
+                )
+            ],
+        ),
+    ],
+)
+async def test_validation_errors_about_variables_are_validation_failures_only(
+    execute: Execute, document: str, errors: list[tuple[str, str]]
+) -> None:
+    """Issue 22.8: validation's messages starting "Variable '$" were coded BAD_USER_INPUT."""
+    result = await execute(document, {"c": 1})
+    assert result.errors is not None
+    assert [(e.message, (e.extensions or {})["code"]) for e in result.errors] == errors
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"c": 1},
+            "Variable '$c' has invalid value: String cannot represent a non string value: 1",
+        ),
+        (
+            {},
+            "Variable '$c' has invalid value: Expected a value of non-null type 'String!' "
+            "to be provided.",
+        ),
+        (
+            {"c": None},
+            "Variable '$c' has invalid value: Expected value of non-null type 'String!' "
+            "not to be None.",
+        ),
+    ],
+)
+async def test_variable_values_the_type_refuses_stay_bad_user_input(
+    execute: Execute, variables: dict[str, object], message: str
+) -> None:
+    result = await execute("query($c: String!) { country(code: $c) { name } }", variables)
+    assert result.errors is not None
+    assert [(e.message, e.extensions) for e in result.errors] == [
+        (message, {"code": "BAD_USER_INPUT"})
+    ]

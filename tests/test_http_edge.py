@@ -530,7 +530,7 @@ def test_gzip_only_when_its_quality_is_above_zero(
     )
     assert response.status_code == 200
     assert response.headers.get("content-encoding") == coding
-    assert response.headers["vary"] == "Accept, Accept-Language, Accept-Encoding"
+    assert response.headers["vary"] == "Accept, Accept-Language, Accept-Datetime, Accept-Encoding"
     assert len(response.content) == 1465  # decoded by the client when gzipped
 
 

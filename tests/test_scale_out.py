@@ -178,6 +178,55 @@ def test_persisted_query_gets_are_kept_and_an_unknown_hash_is_not(topology: Topo
     assert {b.content for b in by_hash} == {registered.content}
 
 
+def test_a_dry_run_is_never_kept_at_the_edge_nor_in_the_replicas_cache(
+    topology: Topology,
+) -> None:
+    """Issue 22.1: a dry run (POST or GET) was stored in the replicas' shared cache under the
+    real query's key, and the edge then kept and served its `"data": null` to everyone."""
+    query = f'{{ regionalOffice(slug: "dakar") {{ slug }} }} # {uuid.uuid4()}'
+    dry_run = json.dumps({"cost": {"dryRun": True}})
+    dry_answer = {"data": None, "extensions": {"cost": {"requested": 1, "maximum": 25000}}}
+    posted = httpx.post(
+        f"{topology.edge}/graphql", json={"query": query, "extensions": json.loads(dry_run)}
+    )
+    assert posted.json() == dry_answer
+    dry_gets = [get(topology.edge, query=query, extensions=dry_run) for _ in range(2)]
+    assert [d.json() for d in dry_gets] == [dry_answer] * 2
+    assert [d.headers["x-cache-status"] for d in dry_gets] == ["MISS", "MISS"]  # never kept
+    assert {d.headers["cache-control"] for d in dry_gets} == {"no-store"}
+    real = [get(topology.edge, query=query) for _ in range(3)]
+    assert [r.json()["data"] for r in real] == [{"regionalOffice": {"slug": "dakar"}}] * 3
+    assert [r.headers["x-cache-status"] for r in real] == ["MISS", "REVALIDATED", "REVALIDATED"]
+    after = get(topology.edge, query=query, extensions=dry_run)
+    assert after.json() == dry_answer
+    assert after.headers["x-cache-status"] == "MISS"
+
+
+def test_accept_datetime_is_kept_apart_at_the_edge(topology: Topology) -> None:
+    """Issue 23.8: two GETs differing only by `Accept-Datetime` get their own answers and
+    their own copies at the edge, however they alternate."""
+    query = f'{{ country(code: "PE") {{ regionalOffice {{ slug }} }} }} # {uuid.uuid4()}'
+    dated = {"accept-datetime": "Wed, 01 Jan 2020 00:00:00 GMT"}
+
+    def ask(headers: dict[str, str]) -> httpx.Response:
+        response = httpx.get(f"{topology.edge}/graphql", params={"query": query}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response
+
+    answers = [ask(headers) for headers in (dated, {}, dated, {}, dated)]
+    slugs = [a.json()["data"]["country"]["regionalOffice"]["slug"] for a in answers]
+    assert slugs == ["buenos-aires", "americas", "buenos-aires", "americas", "buenos-aires"]
+    assert [a.json()["extensions"]["asOf"] for a in answers[::2]] == ["2020-01-01"] * 3
+    assert [a.headers["x-cache-status"] for a in answers] == [
+        "MISS",
+        "MISS",
+        "REVALIDATED",
+        "REVALIDATED",
+        "REVALIDATED",
+    ]
+    assert answers[0].headers["vary"] == "Accept, Accept-Language, Accept-Datetime"
+
+
 def _first_new_answer(replica: str, deadline: float) -> tuple[float, list[str]]:
     """Ask ``replica`` until it answers the edited name: (seconds it took, names answered)."""
     started, seen = time.monotonic(), []

@@ -43,6 +43,10 @@ class Limits:
     # never dozens.
     max_same_name: int = 25
     max_cost: int = 25_000
+    # `_entities` representations per request: past it, one error and no per-item work.
+    max_representations: int = 1000
+    # Errors per response: past it, one last error says how many were left out.
+    max_errors: int = 100
     page: PageLimits = field(default_factory=PageLimits)
 
 
