@@ -19,6 +19,7 @@ from resolvers.pagination import PageRequest
 from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.country import Country
+from schema.dataset_history import DatasetHistoryQueries
 from schema.filters import (
     SLUG_NOTE,
     CountryFilter,
@@ -292,5 +293,6 @@ class Query(
     LeadershipQueries,
     DataQualityNoteQueries,
     NodeQueries,
+    DatasetHistoryQueries,
 ):
     pass
