@@ -11,6 +11,7 @@ from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
@@ -21,7 +22,7 @@ from strawberry.utils.str_converters import to_camel_case
 from schema import resolution
 from schema.dataset_history import Subscription
 from schema.enum_errors import with_allowed_values
-from schema.errors import coded, collapse_duplicates, log_unexpected
+from schema.errors import ErrorCode, coded, coded_error, collapse_duplicates, log_unexpected
 from schema.executor import PlannedExecutionContext
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
@@ -116,16 +117,19 @@ class IomSchema(strawberry.federation.Schema):
         results = await super().stream(*args, **kwargs)
         request_id = getattr(kwargs.get("context_value"), "request_id", "")
 
+        def code(error: GraphQLError) -> GraphQLError:
+            if isinstance(error.original_error, InvalidOperationTypeError):
+                return coded_error(
+                    "WebSocket serves subscriptions only: send queries over HTTP to /graphql",
+                    ErrorCode.OPERATION_NOT_ALLOWED,
+                )
+            return coded(with_allowed_values(error, self._schema), request_id)
+
         async def coded_results() -> AsyncGenerator[Any, None]:
             async with aclosing(results):
                 async for result in results:
                     if isinstance(result, ExecutionResult) and result.errors:
-                        result.errors = collapse_duplicates(
-                            [
-                                coded(with_allowed_values(e, self._schema), request_id)
-                                for e in result.errors
-                            ]
-                        )
+                        result.errors = collapse_duplicates([code(e) for e in result.errors])
                     yield result
 
         return coded_results()

@@ -11,14 +11,15 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from db.engine import build_engine
 from db.migrate import bootstrap, migration_lock
 from db.version import DatasetVersionWatcher
 from resolvers.database import Database
 from schema.build import build_schema
-from service import graphiql, operations
+from schema.context import Context
+from service import feed, graphiql, operations
 from service import map as world_map
 from service.caching import build_caching
 from service.dataset import CurrentDataset
@@ -29,6 +30,13 @@ from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
 from service.settings import Settings
+from service.subscriptions import (
+    Caps,
+    ConnectionGuard,
+    DatasetBroadcast,
+    SubscriptionEndpoint,
+    SubscriptionMetrics,
+)
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
@@ -60,8 +68,21 @@ def create_app(
     redis = (
         RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None
     )
-    # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
-    watcher = DatasetVersionWatcher(engine, on_change=metrics.dataset_loaded)
+    caps = Caps(
+        settings.subscriptions_per_client,
+        settings.subscriptions_per_process,
+        settings.subscription_queue,
+        settings.subscription_idle_seconds,
+    )
+    subscription_metrics = SubscriptionMetrics(metrics.registry)
+    broadcast = DatasetBroadcast(database, caps, subscription_metrics)
+
+    def version_changed(version: str | None) -> None:
+        # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
+        metrics.dataset_loaded(version)
+        broadcast.version_changed(version)
+
+    watcher = DatasetVersionWatcher(engine, on_change=version_changed)
     datasets = CurrentDataset(database, watcher.current)
     endpoint = GraphQLEndpoint(
         schema,
@@ -97,10 +118,15 @@ def create_app(
             await anyio.to_thread.run_sync(prepare)
         await anyio.to_thread.run_sync(watcher.start)
         await anyio.to_thread.run_sync(datasets.read_now)
+        broadcast.start(watcher.version)
         if after_start is not None:
             after_start()
         logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})
-        yield
+        async with anyio.create_task_group() as background:
+            if engine.dialect.name == "sqlite":
+                background.start_soon(broadcast.poll, watcher.current)
+            yield
+            background.cancel_scope.cancel()
         watcher.stop()
         if redis is not None:
             await redis.client.aclose()
@@ -113,9 +139,28 @@ def create_app(
     routes = [
         # An ASGI app, so every method reaches it: it refuses others with a coded 405.
         Route("/graphql", endpoint),
+        WebSocketRoute(
+            "/graphql",
+            ConnectionGuard(
+                SubscriptionEndpoint(
+                    schema,
+                    lambda client: Context(
+                        db=database,
+                        dataset=datasets.loaded,
+                        page_limits=limits.page,
+                        dataset_events=broadcast,
+                        client=client,
+                    ),
+                    caps,
+                ),
+                caps,
+                subscription_metrics,
+            ),
+        ),
         *graphiql.routes(),
         *world_map.routes(),
         *operations.routes(engine, metrics, redis),
+        *feed.routes(database),
     ]
     if tracing is not None:
         from service.tracing import RequestSpans
