@@ -11,15 +11,14 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Route
 
 from db.engine import build_engine
 from db.migrate import bootstrap, migration_lock
 from db.version import DatasetVersionWatcher
 from resolvers.database import Database
 from schema.build import build_schema
-from schema.context import Context
-from service import feed, graphiql, operations
+from service import feed, graphiql, operations, websocket
 from service import map as world_map
 from service.caching import build_caching
 from service.dataset import CurrentDataset
@@ -30,13 +29,7 @@ from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
 from service.settings import Settings
-from service.subscriptions import (
-    Caps,
-    ConnectionGuard,
-    DatasetBroadcast,
-    SubscriptionEndpoint,
-    SubscriptionMetrics,
-)
+from service.subscriptions import Caps, DatasetBroadcast, SubscriptionMetrics
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
@@ -68,14 +61,16 @@ def create_app(
     redis = (
         RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None
     )
-    caps = Caps(
-        settings.subscriptions_per_client,
-        settings.subscriptions_per_process,
-        settings.subscription_queue,
-        settings.subscription_idle_seconds,
+    broadcast = DatasetBroadcast(
+        database,
+        Caps(
+            settings.subscriptions_per_client,
+            settings.subscriptions_per_process,
+            settings.subscription_queue,
+            settings.subscription_idle_seconds,
+        ),
+        SubscriptionMetrics(metrics.registry),
     )
-    subscription_metrics = SubscriptionMetrics(metrics.registry)
-    broadcast = DatasetBroadcast(database, caps, subscription_metrics)
 
     def version_changed(version: str | None) -> None:
         # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
@@ -139,24 +134,7 @@ def create_app(
     routes = [
         # An ASGI app, so every method reaches it: it refuses others with a coded 405.
         Route("/graphql", endpoint),
-        WebSocketRoute(
-            "/graphql",
-            ConnectionGuard(
-                SubscriptionEndpoint(
-                    schema,
-                    lambda client: Context(
-                        db=database,
-                        dataset=datasets.loaded,
-                        page_limits=limits.page,
-                        dataset_events=broadcast,
-                        client=client,
-                    ),
-                    caps,
-                ),
-                caps,
-                subscription_metrics,
-            ),
-        ),
+        websocket.route(schema, datasets, limits.page, broadcast),
         *graphiql.routes(),
         *world_map.routes(),
         *operations.routes(engine, metrics, redis),

@@ -1,5 +1,5 @@
-"""Live dataset events: the ``datasetChanged`` subscription over WebSocket (graphql-transport-ws,
-strawberry's own handler), fed by the version watcher of this process.
+"""Live dataset events for the ``datasetChanged`` subscription (served over WebSocket by
+``service.websocket``), fed by the version watcher of this process.
 
 Every replica has a watcher (``db.version``) that learns of each load: PostgreSQL's
 ``NOTIFY`` reaches every process listening on the database, SQLite's ``data_version`` is
@@ -24,21 +24,13 @@ from collections import Counter as Tally
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import anyio.to_thread
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from starlette.requests import Request
-from starlette.types import Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.schema.base import BaseSchema
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from resolvers.database import Database
 from resolvers.dataset_history import VersionRecord, version_by_hash
-from schema.context import Context
 from schema.errors import ErrorCode
 
 logger = logging.getLogger("iom_graph.subscriptions")
@@ -179,88 +171,3 @@ class DatasetBroadcast:
                     ErrorCode.SLOW_CONSUMER,
                 )
             yield item
-
-
-class ConnectionGuard:
-    """Around the WebSocket endpoint: caps connections, disconnects idle clients."""
-
-    def __init__(self, app: Any, caps: Caps, metrics: SubscriptionMetrics) -> None:
-        self.app, self.caps, self.metrics = app, caps, metrics
-        self._per_client: Tally[str] = Tally()
-        self._open = 0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = client_address(scope)
-        reason = (
-            "process"
-            if self._open >= self.caps.per_process
-            else "client"
-            if self._per_client[client] >= self.caps.per_client
-            else None
-        )
-        if reason is not None:
-            self.metrics.refused.labels(reason).inc()
-            await receive()  # websocket.connect
-            await send({"type": "websocket.accept", "subprotocol": _protocol(scope)})
-            await send({"type": "websocket.close", "code": 4429, "reason": "too many connections"})
-            return
-        self._open += 1
-        self._per_client[client] += 1
-        self.metrics.connections.inc()
-        try:
-            await self.app(scope, self._idle_limited(receive, send), send)
-        finally:
-            self._open -= 1
-            self._per_client[client] -= 1
-            if not self._per_client[client]:
-                del self._per_client[client]
-            self.metrics.connections.dec()
-
-    def _idle_limited(self, receive: Receive, send: Send) -> Receive:
-        async def receive_or_drop() -> Message:
-            try:
-                return await asyncio.wait_for(receive(), self.caps.idle_seconds)
-            except TimeoutError:
-                self.metrics.dropped.labels("idle").inc()
-                await send({"type": "websocket.close", "code": 4408, "reason": "idle"})
-                return {"type": "websocket.disconnect", "code": 4408}
-
-        return receive_or_drop
-
-
-def client_address(scope: Scope) -> str:
-    """The client's address (uvicorn puts a trusted proxy's X-Forwarded-For there)."""
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
-
-
-def _protocol(scope: Scope) -> str | None:
-    offered = scope.get("subprotocols") or []
-    return "graphql-transport-ws" if "graphql-transport-ws" in offered else None
-
-
-class SubscriptionEndpoint(GraphQL[Context, None]):
-    """strawberry's WebSocket handler (graphql-transport-ws only) with the service's context:
-    the dataset in memory now, a database handle, the broadcast and the client's address."""
-
-    def __init__(
-        self,
-        schema: BaseSchema,
-        context: Callable[[str], Context],
-        caps: Caps,
-    ) -> None:
-        super().__init__(
-            schema,
-            graphql_ide=None,
-            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-            connection_init_wait_timeout=timedelta(seconds=min(caps.idle_seconds, 60)),
-            # The caps per client address and per process apply instead (coded refusals).
-            max_subscriptions_per_connection=None,
-            # The service sets no cookie and holds no credential a page could borrow: any
-            # origin may subscribe to the public dataset's events (the caps still hold).
-            allowed_origins=("*",),
-        )
-        self.context = context
-
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return self.context(client_address(request.scope))
