@@ -106,7 +106,7 @@ class DatasetBroadcast:
     def version_changed(self, version: str | None) -> None:
         """The watcher's callback: from its thread or from the loop."""
         if self._loop is not None and version is not None:
-            self._loop.call_soon_threadsafe(self._loop.create_task, self._publish(version))
+            self._loop.call_soon_threadsafe(self._loop.create_task, self.publish(version))
 
     async def poll(self, current: Callable[[], str | None]) -> None:
         """SQLite has no notification: ask the watcher (a microsecond) once a second."""
@@ -114,7 +114,8 @@ class DatasetBroadcast:
             await asyncio.sleep(SQLITE_POLL_SECONDS)
             current()
 
-    async def _publish(self, version: str) -> None:
+    async def publish(self, version: str) -> None:
+        """Hand the record of ``version`` to every subscriber (once per version)."""
         if version == self._seen:
             return
         self._seen = version

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 from starlette.testclient import TestClient, WebSocketTestSession
@@ -16,6 +17,13 @@ from starlette.websockets import WebSocketDisconnect
 
 from db.dataset import DEFAULT_DATASET_PATH, read_dataset
 from db.loader import load_dataset
+from resolvers.database import Database
+from service.subscriptions import (
+    Caps,
+    DatasetBroadcast,
+    SubscriptionMetrics,
+    SubscriptionRefusedError,
+)
 from tests.app_client import serve_in_process
 from tests.dataset_facts import write_variant
 from tests.test_dataset_history import EDITED_NAME, ORIGINAL_NAME, edit_bangkok
@@ -171,3 +179,44 @@ def _entries(feed: str) -> list[tuple[str, str]]:
 
 def _contents(feed: str) -> list[str]:
     return [str(e.findtext(f"{ATOM}content")) for e in ET.fromstring(feed).iter(f"{ATOM}entry")]
+
+
+def test_the_process_cap_counts_every_client(database_url: str) -> None:
+    settings = {"subscriptions_per_client": 5, "subscriptions_per_process": 1}
+    with serve_in_process(database_url, **settings) as client:
+        with connect(client) as ws:
+            subscribe(ws, "1")
+            subscribe(ws, "2")
+            refused = ws.receive_json()
+        refusals = metric(client, "iom_graph_subscriptions_refused_total", reason="process")
+
+    assert refused["payload"]["errors"] == [
+        {
+            "message": "this server holds its maximum of 1 subscriptions: retry later",
+            "extensions": {"code": "TOO_MANY_SUBSCRIPTIONS"},
+        }
+    ]
+    assert refusals == 1
+
+
+async def test_a_slow_subscriber_is_dropped(empty_engine: Engine, edited: Path) -> None:
+    load_dataset(empty_engine)
+    load_dataset(empty_engine, edited)
+    original, new = (read_dataset(p).content_hash for p in (DEFAULT_DATASET_PATH, edited))
+    load_dataset(empty_engine)  # the original again: a third version record
+    registry = CollectorRegistry()
+    metrics = SubscriptionMetrics(registry)
+    broadcast = DatasetBroadcast(Database(empty_engine), Caps(5, 5, 1, 60), metrics)
+    broadcast.start(None)
+    async with broadcast.subscribe("127.0.0.1") as events:
+        for version in (new, original):  # two events, room for one: it never read the first
+            await broadcast.publish(version)
+        with pytest.raises(SubscriptionRefusedError) as dropped:
+            await anext(aiter(events))
+
+    assert dropped.value.extensions == {"code": "SLOW_CONSUMER"}
+    assert (
+        registry.get_sample_value("iom_graph_subscriptions_dropped_total", {"reason": "slow"}) == 1
+    )
+    assert registry.get_sample_value("iom_graph_subscription_events_total") == 1
+    assert registry.get_sample_value("iom_graph_subscriptions") == 0
