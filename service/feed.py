@@ -25,9 +25,25 @@ CHANGES_PER_ENTRY = 50
 
 
 def routes(database: Database) -> list[Route]:
+    # The last feed built, by (version, base URL): a feed reader polling costs one statement
+    # until the next load. One entry, so it never grows.
+    built: dict[tuple[str | None, str], bytes] = {}
+
+    def read(base: str) -> tuple[str | None, bytes]:
+        with read_transaction(database) as snapshot:
+            key = (snapshot.version, base)
+            body = built.get(key)
+            if body is None:
+                versions = list_versions(snapshot)
+                changes = changes_of(snapshot, [v.load_id for v in versions])
+                body = build_feed(base, versions, changes)
+                built.clear()  # threads may race here: each keeps the body it built
+                built[key] = body
+            return snapshot.version, body
+
     async def feed(request: Request) -> Response:
         base = str(request.base_url).rstrip("/")
-        version, body = await anyio.to_thread.run_sync(_read_feed, database, base)
+        version, body = await anyio.to_thread.run_sync(read, base)
         etag = f'"feed-{version or "empty"}"'
         headers = {"ETag": etag, "Cache-Control": "public, max-age=60, must-revalidate"}
         if etag_matches(request, etag):
@@ -35,13 +51,6 @@ def routes(database: Database) -> list[Route]:
         return Response(body, media_type=MEDIA_TYPE, headers=headers)
 
     return [Route("/feed.atom", feed, methods=["GET", "HEAD"])]
-
-
-def _read_feed(database: Database, base: str) -> tuple[str | None, bytes]:
-    with read_transaction(database) as snapshot:
-        versions = list_versions(snapshot)
-        changes = changes_of(snapshot, [v.load_id for v in versions])
-        return snapshot.version, build_feed(base, versions, changes)
 
 
 def build_feed(base: str, versions: list[VersionRecord], changes: list[ChangeRecord]) -> bytes:
