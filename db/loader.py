@@ -3,6 +3,8 @@
 ``load_dataset`` validates the whole file (``db.dataset``), then inside a single transaction
 brings every table to exactly the rows the file describes: new rows are inserted, changed rows
 updated and rows the file no longer has deleted. Loading the same file twice changes nothing.
+A load that changes the version also records, in the same transaction, what it changed by
+natural key (``db.history``).
 """
 
 from collections.abc import Callable

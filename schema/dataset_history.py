@@ -75,7 +75,7 @@ class DatasetVersion:
     previous_version: str | None = strawberry.field(
         description="The version this one replaced; null for the first load."
     )
-    loaded_at: datetime = strawberry.field(description="When the load committed (UTC).")
+    loaded_at: datetime = strawberry.field(description="When the load wrote this version (UTC).")
     added: int = strawberry.field(description="Entities added (every entity on a first load).")
     removed: int = strawberry.field(description="Entities removed.")
     changed: int = strawberry.field(description="Fields changed.")
