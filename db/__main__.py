@@ -123,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         _say("migrating the schema")
         upgrade(engine)
         if args.command == "load":
-            report = load_dataset(engine, args.path, progress=_say)
+            report = load_dataset(
+                engine, args.path, progress=_say, history_versions=settings.history_versions
+            )
             _say(report.summary())
     except DatasetError as error:
         print(error, file=sys.stderr)

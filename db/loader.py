@@ -3,6 +3,8 @@
 ``load_dataset`` validates the whole file (``db.dataset``), then inside a single transaction
 brings every table to exactly the rows the file describes: new rows are inserted, changed rows
 updated and rows the file no longer has deleted. Loading the same file twice changes nothing.
+A load that changes the version also records, in the same transaction, what it changed by
+natural key (``db.history``).
 """
 
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from sqlmodel import SQLModel
 from db.dataset import DEFAULT_DATASET_PATH, LoadedDataset, read_dataset
 from db.derived import DatasetVersion, SearchTerm
 from db.evidence import CoverageEvidence, OrganisationStatement
+from db.history import DEFAULT_HISTORY_VERSIONS, LoadRecord, record_load
 from db.models import (
     Country,
     DataQualityNote,
@@ -31,10 +34,11 @@ from db.models import (
     RegionalOffice,
     Translation,
 )
+from db.natural_view import read_natural_view
 from db.row_builder import DesiredRows
 from db.rows import desired_rows, search_terms
 from db.tables import table_of
-from db.version import announce
+from db.version import announce, read_version
 from db.vocabulary import InstitutionKind, Language, RelationshipKind
 
 Progress = Callable[[str], None]
@@ -77,6 +81,7 @@ class LoadReport:
     content_hash: str
     previous_hash: str | None
     changes: dict[str, TableChanges] = field(default_factory=dict)
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def changed(self) -> bool:
@@ -98,21 +103,36 @@ def load_dataset(
     engine: Engine,
     path: Path = DEFAULT_DATASET_PATH,
     progress: Progress | None = None,
+    history_versions: int = DEFAULT_HISTORY_VERSIONS,
 ) -> LoadReport:
-    """Validate ``path`` and make the database hold exactly its content, atomically."""
+    """Validate ``path`` and make the database hold exactly its content, atomically; a load
+    that changes the version records what it changed (``db.history``, newest
+    ``history_versions`` loads kept)."""
     say = progress or (lambda _message: None)
     say(f"validating {path.name}")
     loaded = read_dataset(path)
     rows = desired_rows(loaded.dataset, loaded.seed_text)
     say("writing (one transaction)")
     with engine.begin() as connection:
-        return _write(connection, loaded, rows, say)
+        previous = read_version(connection)
+        moves = previous != loaded.content_hash
+        before = read_natural_view(connection, ENTITY_TABLES) if moves and previous else None
+        report = _write(connection, loaded, rows, say, previous)
+        if moves:
+            load = LoadRecord(loaded.content_hash, previous, report.loaded_at, loaded.path.name)
+            after = read_natural_view(connection, ENTITY_TABLES)
+            changes = record_load(connection, load, before, after, history_versions)
+            say(f"history: {len(changes)} changes recorded")
+        return report
 
 
 def _write(
-    connection: Connection, loaded: LoadedDataset, rows: DesiredRows, say: Progress
+    connection: Connection,
+    loaded: LoadedDataset,
+    rows: DesiredRows,
+    say: Progress,
+    previous: str | None,
 ) -> LoadReport:
-    previous = connection.execute(select(DatasetVersion.content_hash)).scalar_one_or_none()  # type: ignore[call-overload]
     report = LoadReport(content_hash=loaded.content_hash, previous_hash=previous)
     ids: dict[tuple[str, str], int] = {}
     stale: list[tuple[Table, list[dict[str, Any]]]] = []
@@ -177,7 +197,7 @@ def _write(
             insert(version_table).values(
                 id=1,
                 content_hash=loaded.content_hash,
-                loaded_at=datetime.now(UTC),
+                loaded_at=report.loaded_at,
                 source_file=loaded.path.name,
             )
         )

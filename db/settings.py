@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from db.history import DEFAULT_HISTORY_VERSIONS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "iom-graph.sqlite3"
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
@@ -29,4 +31,10 @@ class DatabaseSettings(BaseSettings):
         default=DEFAULT_STATEMENT_TIMEOUT_MS,
         ge=0,
         description="PostgreSQL statement_timeout for every statement.",
+    )
+    history_versions: int = Field(
+        default=DEFAULT_HISTORY_VERSIONS,
+        ge=1,
+        description="How many dataset loads the change history keeps (older ones are deleted "
+        "by the load that passes the bound).",
     )

@@ -1,7 +1,8 @@
 """Build the executable schema with its extensions."""
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncGenerator, Iterable, Iterator
+from contextlib import aclosing
 from functools import cache, partial
 from typing import Any
 
@@ -10,16 +11,25 @@ from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.name_converter import NameConverter
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types import Info as StrawberryInfo
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
 from schema import resolution
+from schema.dataset_history import Subscription
 from schema.enum_errors import with_allowed_values
-from schema.errors import cap_errors, coded, collapse_duplicates, log_unexpected
+from schema.errors import (
+    ErrorCode,
+    cap_errors,
+    coded,
+    coded_error,
+    collapse_duplicates,
+    log_unexpected,
+)
 from schema.executor import PlannedExecutionContext
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
@@ -117,6 +127,30 @@ class IomSchema(strawberry.federation.Schema):
             )
         return result
 
+    async def stream(self, *args: Any, **kwargs: Any) -> StreamResult:
+        """Subscriptions only (the WebSocket endpoint's: queries are served over HTTP, with
+        its cache and rate limits), each result's errors coded as ``execute`` codes them."""
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
+        results = await super().stream(*args, **kwargs)
+        request_id = getattr(kwargs.get("context_value"), "request_id", "")
+
+        def code(error: GraphQLError) -> GraphQLError:
+            if isinstance(error.original_error, InvalidOperationTypeError):
+                return coded_error(
+                    "WebSocket serves subscriptions only: send queries over HTTP to /graphql",
+                    ErrorCode.OPERATION_NOT_ALLOWED,
+                )
+            return coded(with_allowed_values(error, self._schema), request_id)
+
+        async def coded_results() -> AsyncGenerator[Any, None]:
+            async with aclosing(results):
+                async for result in results:
+                    if isinstance(result, ExecutionResult) and result.errors:
+                        result.errors = collapse_duplicates([code(e) for e in result.errors])
+                    yield result
+
+        return coded_results()
+
     def _create_execution_context(
         self,
         query: str | None,
@@ -158,6 +192,7 @@ def build_schema(limits: Limits | None = None, *, standard_execution: bool = Fal
     return IomSchema(
         query=Query,
         limits=limits,
+        subscription=Subscription,
         lean_resolvers=not standard_execution,
         execution_context_class=(
             StrawberryGraphQLCoreExecutionContext if standard_execution else PlannedExecutionContext

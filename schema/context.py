@@ -1,18 +1,30 @@
 """The typed per-request context every resolver receives."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
 
 from resolvers.database import Database
+from resolvers.dataset_history import VersionRecord
 from resolvers.loaders import EMPTY, InMemoryDataset, Loaders
 from resolvers.pagination import PageLimits
 
 Charge = Callable[[int], Awaitable[GraphQLError | None]]
 """Charges an operation's cost to its client: the refusal to return, or None to run it."""
+
+
+class DatasetEvents(Protocol):
+    """New dataset versions as they are loaded (the service's, over WebSocket)."""
+
+    def subscribe(self, client: str) -> AbstractAsyncContextManager[AsyncIterator[VersionRecord]]:
+        """The versions loaded from now on, for ``client`` (its address); refused with a coded
+        error above the caps."""
+        ...
 
 
 @dataclass
@@ -36,6 +48,10 @@ class Context:
     # `_entities` representations asked for so far, by response key (``schema.federation``
     # caps their sum).
     representations: dict[str, int] = field(default_factory=dict)
+    # The WebSocket endpoint's live events and the client's address; None over HTTP, which
+    # serves no subscription.
+    dataset_events: DatasetEvents | None = None
+    client: str = ""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

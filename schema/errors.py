@@ -46,6 +46,9 @@ class ErrorCode(StrEnum):
     DATASET_VERSION_GONE = "DATASET_VERSION_GONE"
     RATE_LIMITED = "RATE_LIMITED"
     INVALID_API_KEY = "INVALID_API_KEY"
+    UNKNOWN_DATASET_VERSION = "UNKNOWN_DATASET_VERSION"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+    SLOW_CONSUMER = "SLOW_CONSUMER"
     TIMEOUT = "TIMEOUT"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
@@ -81,7 +84,13 @@ def classify(error: GraphQLError) -> ErrorCode:
     if error.path is None and _VARIABLE_VALUE_ERROR.match(error.message):
         return ErrorCode.BAD_USER_INPUT  # variable coercion (its original error is uncoded)
     original = error.original_error
-    if isinstance(original, UserInputError | GlobalIDValueError):
+    if isinstance(original, UserInputError):
+        # A more specific code a resolver gives (``UNKNOWN_DATASET_VERSION``).
+        specific = str(original.details.get("code", ""))
+        return (
+            ErrorCode(specific) if specific in ErrorCode.__members__ else ErrorCode.BAD_USER_INPUT
+        )
+    if isinstance(original, GlobalIDValueError):
         return ErrorCode.BAD_USER_INPUT
     if isinstance(original, SQLAlchemyError):
         return _DATABASE_CODES[cause_of(original)]

@@ -153,7 +153,9 @@ def standalone_sdl(graphql_schema: GraphQLSchema) -> str:
         if not is_specified_directive(d) and not _is_federation(d)
     ]
     # graphql-core collects the types the plain Query reaches: the federation types drop out.
-    plain = GraphQLSchema(query=plain_query, directives=directives)
+    plain = GraphQLSchema(
+        query=plain_query, subscription=graphql_schema.subscription_type, directives=directives
+    )
     types = [
         plain.type_map[name]
         for name in sorted(plain.type_map)

@@ -20,6 +20,7 @@ from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.country import Country
 from schema.dataset import DatasetQueries
+from schema.dataset_history import DatasetHistoryQueries
 from schema.filters import (
     SLUG_NOTE,
     CountryFilter,
@@ -294,5 +295,6 @@ class Query(
     DataQualityNoteQueries,
     NodeQueries,
     DatasetQueries,
+    DatasetHistoryQueries,
 ):
     pass

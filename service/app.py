@@ -19,7 +19,7 @@ from db.migrate import bootstrap, migration_lock
 from db.version import DatasetVersionWatcher
 from resolvers.database import Database
 from schema.build import build_schema
-from service import graphiql, operations
+from service import feed, graphiql, operations, websocket
 from service import map as world_map
 from service.api_keys import IssuedKeys
 from service.caching import build_caching
@@ -32,6 +32,7 @@ from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
 from service.settings import Settings
+from service.subscriptions import Caps, DatasetBroadcast, SubscriptionMetrics
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
@@ -63,8 +64,23 @@ def create_app(
     redis = (
         RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None
     )
-    # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
-    watcher = DatasetVersionWatcher(engine, on_change=metrics.dataset_loaded)
+    broadcast = DatasetBroadcast(
+        database,
+        Caps(
+            settings.subscriptions_per_client,
+            settings.subscriptions_per_process,
+            settings.subscription_queue,
+            settings.subscription_idle_seconds,
+        ),
+        SubscriptionMetrics(metrics.registry),
+    )
+
+    def version_changed(version: str | None) -> None:
+        # /metrics shows a new version at once, as cache lookups use it (the watcher logs it).
+        metrics.dataset_loaded(version)
+        broadcast.version_changed(version)
+
+    watcher = DatasetVersionWatcher(engine, on_change=version_changed)
     datasets = CurrentDataset(database, watcher.current)
     rate_limits = build_rate_limits(
         settings.rate_limit_per_second,
@@ -103,10 +119,15 @@ def create_app(
             await anyio.to_thread.run_sync(prepare)
         await anyio.to_thread.run_sync(watcher.start)
         await anyio.to_thread.run_sync(datasets.read_now)
+        broadcast.start(watcher.version)
         if after_start is not None:
             after_start()
         logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})
-        yield
+        async with anyio.create_task_group() as background:
+            if engine.dialect.name == "sqlite":
+                background.start_soon(broadcast.poll, watcher.current)
+            yield
+            background.cancel_scope.cancel()
         watcher.stop()
         if redis is not None:
             await redis.client.aclose()
@@ -119,10 +140,12 @@ def create_app(
     routes = [
         # An ASGI app, so every method reaches it: it refuses others with a coded 405.
         Route("/graphql", endpoint),
+        websocket.route(schema, datasets, limits.page, broadcast),
         *graphiql.routes(),
         *world_map.routes(),
         *DataFiles(datasets, caching, rate_limits).routes(),
         *operations.routes(engine, metrics, redis),
+        *feed.routes(database),
     ]
     if tracing is not None:
         from service.tracing import RequestSpans

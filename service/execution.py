@@ -102,7 +102,7 @@ class Executor:
                     raise HTTPError(
                         400,
                         ErrorCode.OPERATION_NOT_ALLOWED,
-                        "this API has no subscriptions: send a query",
+                        "subscriptions are served over WebSocket at /graphql",
                     ) from None
                 raise HTTPError(
                     405,

@@ -142,6 +142,27 @@ class Settings(ProcessSettings):
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )
+    subscriptions_per_client: int = Field(
+        default=10,
+        ge=1,
+        description="Open WebSocket subscriptions (and connections) one client address may hold.",
+    )
+    subscriptions_per_process: int = Field(
+        default=1000,
+        ge=1,
+        description="Open WebSocket subscriptions (and connections) one process holds at most.",
+    )
+    subscription_idle_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="A WebSocket client that sends nothing (not even a ping) this long is "
+        "disconnected.",
+    )
+    subscription_queue: int = Field(
+        default=8,
+        ge=1,
+        description="Events waiting for one slow subscriber; one more and it is dropped.",
+    )
     tracing: bool = Field(
         default=False,
         description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",

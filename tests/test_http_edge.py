@@ -463,7 +463,7 @@ def test_a_subscription_is_refused_as_one(sqlite_client: TestClient, method: str
     assert response.status_code == 400
     assert "allow" not in response.headers
     assert error_of(response) == {
-        "message": "this API has no subscriptions: send a query",
+        "message": "subscriptions are served over WebSocket at /graphql",
         "code": "OPERATION_NOT_ALLOWED",
     }
 

@@ -24,9 +24,9 @@ PERSISTED = "query OfficeCount { regionalOffices { totalCount } }"
 PERSISTED_HASH = hashlib.sha256(PERSISTED.encode()).hexdigest()
 # The app's own series once every request was labelled ("other", "ok"): the request counter
 # (_total, _created), the latency histogram of that label (13 buckets, _count, _sum,
-# _created), the SQL statement histogram (12 buckets, _count, _sum, _created) and the
-# dataset version.
-APP_SERIES_FOR_ONE_LABEL = 2 + 16 + 15 + 1
+# _created), the SQL statement histogram (12 buckets, _count, _sum, _created), the
+# dataset version, and the subscriptions' two gauges and event counter (_total, _created).
+APP_SERIES_FOR_ONE_LABEL = 2 + 16 + 15 + 1 + 4
 WORKER_REQUESTS = 30  # at least; more until both workers have answered
 # The second worker may still be reading the dataset when the first answers (a loaded
 # machine took over 300 requests): keep asking until both answered, bounded by time.

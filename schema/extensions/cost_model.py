@@ -47,6 +47,10 @@ CONNECTIONS = {
     ("RegionalOffice", "countries"): "countries_per_office",
     ("RegionalOffice", "institutions"): "links_per_office",
     ("Institution", "regionalOffices"): "links_per_institution",
+    # The history's sizes are not in the in-memory dataset: the page size bounds them.
+    ("Query", "datasetVersions"): "dataset_versions",
+    ("DatasetVersion", "changes"): "changes_per_version",
+    ("DatasetChangesSince", "changes"): "changes_since",
 }
 LISTS = {
     ("Organisation", "leadership"): "units_per_organisation",
