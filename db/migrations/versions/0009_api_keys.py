@@ -1,7 +1,7 @@
 """issued API keys
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-06 20:00:00
 
 ``api_key``: the keys the operator issues (``python -m db keys``), each a name, the SHA-256
