@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from service import graphiql
+from service import map as world_map
+from service.observability import FIXED_OPERATION_LABELS, OTHER_OPERATION
 from service.settings import Settings
 from tests.conftest import Execute
 
@@ -105,3 +108,27 @@ async def test_the_readme_query_answers_what_the_readme_shows(execute: Execute) 
     result = await execute(query)
     assert result.errors is None
     assert {"data": result.data} == shown
+
+
+def test_the_metrics_section_lists_every_operation_label_and_outcome() -> None:
+    text = (ROOT / "docs" / "operations-and-scale.md").read_text(encoding="utf-8")
+    section = text.split("### Metrics", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`(\w+)`", section))
+    labels = {
+        *FIXED_OPERATION_LABELS,
+        OTHER_OPERATION,
+        *graphiql.operation_names(),
+        *world_map.OPERATION_NAMES,
+    }
+    assert sorted(labels - documented) == []
+    # every outcome the service sets (RequestOutcome's default is "ok")
+    assigned = {"ok"}
+    for path in (ROOT / "service").glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            target, _, value = line.partition(" = ")
+            names = [name.strip() for name in target.split(",")]
+            if value and "outcome.outcome" in names:
+                values = [v.strip() for v in value.split(",")]
+                assigned.add(values[names.index("outcome.outcome")].strip('"'))
+    assert sorted(assigned) == ["cached", "client_error", "error", "ok", "page", "refused"]
+    assert sorted(assigned - documented) == []
