@@ -68,7 +68,7 @@
 
   function buildView() {
     var names = {};
-    state.countries.forEach(function (c) { names[c.alpha3] = c.name; });
+    state.countries.forEach(function (c) { names[c.alpha3] = i18n.countryName(c); });
     var counts = {};
     state.offices.forEach(function (o) { counts[o.slug] = o.countries.nodes.length; });
     var assignment = assign(state.offices);
@@ -136,7 +136,7 @@
     view.fills = render.paint(drawn, view);
     panel.legend(document.getElementById("legend"), view, openOffice);
     panel.confidenceKey(document.getElementById("confidence-key"), state.lang, drawn.defs);
-    panel.table(view);
+    window.IomMap.table.table(view);
     document.getElementById("graphiql-link").href = api.graphiqlUrl(api.QUERIES.OFFICES, {
       asOf: state.asOf, lang: state.lang.toUpperCase(),
     });
