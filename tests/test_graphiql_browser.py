@@ -2,7 +2,9 @@
 and builds a query with its Explorer plugin."""
 
 import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request
@@ -25,7 +27,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def page() -> Iterator[Page]:
     with chromium() as browser:
-        yield browser.new_page()
+        yield browser.new_page(viewport={"width": 1280, "height": 760})
 
 
 def watch(page: Page, server_url: str) -> tuple[list[str], list[str]]:
@@ -76,6 +78,8 @@ def test_graphiql_runs_the_full_traversal_offline(server_url: str, page: Page) -
     assert nairobi["city"] == "Nairobi"
     assert nairobi["countries"]["totalCount"] == 10
     assert len(offices) == 7  # in force today: five unchanged, two 2024 successors
+    if folder := os.environ.get("MAP_SCREENSHOTS"):  # docs/graphiql.png (then pngquant)
+        page.screenshot(path=str(Path(folder) / "graphiql.png"), scale="css")
 
     assert problems == []
     assert foreign == []
