@@ -114,6 +114,10 @@ def test_french_says_which_texts_are_only_in_english(server_url: str, browser: B
         == page.locator("#panel [lang=en]:not(blockquote)").count()
     )
     assert page.locator("#panel-title").inner_text() == "Bureau régional de Bangkok"
+    page.locator("path.country[data-alpha3=THA]").focus()
+    method_line = page.locator("#info span").last.inner_text()
+    assert method_line.startswith("Comment la liste a été établie: No stored IOM page")
+    assert method_line.endswith(" (en anglais seulement)")
     assert "La page de l’OIM dit : " not in page.locator("#panel").inner_text()
     assert page.locator("#panel .label").first.inner_text() == "La page de l’OIM dit: "
     map_page.clean()

@@ -92,7 +92,9 @@
     var lines = [["strong", view.names[alpha3]], ["span", office ? office.name : t("noOffice")]];
     if (office) {
       lines.push(["span", t("confidence") + ": " + t(office.coverage.confidence)]);
-      lines.push(["span", t("method") + ": " + office.coverage.method]);
+      // The API gives the method in English only: say so in French and Spanish.
+      var onlyEnglish = state.lang === "en" ? "" : " " + t("onlyEnglish");
+      lines.push(["span", t("method") + ": " + office.coverage.method + onlyEnglish]);
     } else {
       lines.push(["span", t("unsupportedNote")]);
     }
