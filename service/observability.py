@@ -134,7 +134,9 @@ def log_config(level: str) -> dict[str, Any]:
             "iom_graph": {**own, "level": level.upper()},
             "uvicorn": {**own, "level": level.upper()},
             "uvicorn.error": {"level": level.upper()},
-            "uvicorn.access": {**own, "level": level.upper()},
+            # The service writes its own access line (iom_graph.access, with the request id
+            # and the operation); uvicorn's would repeat it without them.
+            "uvicorn.access": {"handlers": [], "propagate": False},
         },
     }
 

@@ -56,6 +56,8 @@ def test_python_server_py_prints_the_addresses_once_ready_and_logs_json(tmp_path
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     access = [r for r in records if r["logger"] == "iom_graph.access" and r["path"] == "/graphql"]
     assert len(access) == 1
+    # one line per request: uvicorn's own access line (no request id) is off, also in workers
+    assert [r for r in records if r["logger"] == "uvicorn.access"] == []
     assert {k: access[0][k] for k in ("request_id", "operation", "status", "outcome")} == {
         "request_id": "req-42",
         "operation": "Probe",
