@@ -54,15 +54,18 @@ _COMMENT = re.compile(r"#[^\n\r]*")
 _OPERATION_KEYWORD = re.compile(r"^\s*(query|mutation|subscription)\b")
 
 
-@lru_cache(maxsize=1024)
 def operation_type(document: str | None, name: str) -> str | None:
     """``query``, ``mutation`` or ``subscription``: the keyword before the operation named
     ``name`` (or of the document's first operation; a document opening with ``{`` is a
-    query). Read from the text, as the span ends, rather than parsed again; None when the
-    text does not say."""
-    if document is None:
-        return None
-    text = _COMMENT.sub("", document[:4000])
+    query). Read from the text's first 4 000 characters as the span ends, rather than
+    parsed again; None when they do not say."""
+    return None if document is None else _operation_type(document[:4000], name)
+
+
+# Keyed by at most 4 000 characters: 256 entries hold at most about 1 MB of text.
+@lru_cache(maxsize=256)
+def _operation_type(head: str, name: str) -> str | None:
+    text = _COMMENT.sub("", head)
     if name not in FIXED_OPERATION_LABELS:
         named = re.search(rf"\b(query|mutation|subscription)\s+{re.escape(name)}\b", text)
         return named.group(1) if named else None

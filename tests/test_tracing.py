@@ -29,6 +29,7 @@ import service.responder
 from service import create_app
 from service.observability import JsonLogFormatter
 from service.settings import Settings
+from service.tracing import operation_type
 from tests.app_client import BASE_URL
 from tests.dataset_facts import example
 from tests.live_server import start_server
@@ -297,3 +298,21 @@ def _span_names(sink: OtlpSink) -> set[str]:
         for scope_spans in resource_spans.scope_spans
         for span in scope_spans.spans
     }
+
+
+@pytest.mark.parametrize(
+    ("document", "name", "expected"),
+    [
+        ("{ organisation { slug } }", "anonymous", "query"),
+        ("# mutation M\nquery Q { __typename }", "anonymous", "query"),
+        ("query A { a: __typename } mutation B { __typename }", "B", "mutation"),
+        ("subscription S { x }", "S", "subscription"),
+        ("fragment F on Query { __typename }", "anonymous", None),
+        ("query A { __typename }", "Missing", None),
+        (None, "anonymous", None),
+    ],
+)
+def test_the_operation_type_is_read_from_the_document(
+    document: str | None, name: str, expected: str | None
+) -> None:
+    assert operation_type(document, name) == expected
