@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 		(echo "iom-graph needs Python 3.11 or newer" >&2; exit 1)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# -qq: setuptools' notice on every editable install ("Editable installation... Please be
+	@# careful with folders...") reads like a fault to a newcomer; errors are still shown.
+	$(BIN)/python -m pip install -qq -e '.[dev]'
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -14,11 +14,13 @@ import gc
 import os
 import shutil
 import tempfile
+from socket import socket
+from typing import Any
 
 import uvicorn
 
 from service import create_app
-from service.observability import configure_logging
+from service.observability import configure_logging, log_config
 from service.protocol import BoundedHttpToolsProtocol
 from service.settings import Settings
 
@@ -35,31 +37,64 @@ def freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+def ready_message(settings: Settings) -> str:
+    """What a person starting the service needs next: where to point the browser."""
+    base = f"http://{settings.host}:{settings.port}"
+    return (
+        "iom-graph is ready:\n"
+        f"  map             {base}/\n"
+        f"  GraphiQL        {base}/graphql\n"
+        f"  data downloads  {base}/data/"
+    )
+
+
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, printing ``ready_message`` once it listens: after the migration,
+    the seed, the dataset read and uvicorn's own start-up lines, so that it is the last
+    thing ``make run`` shows."""
+
+    def __init__(self, config: uvicorn.Config, message: str) -> None:
+        super().__init__(config)
+        self.message = message
+
+    async def startup(self, sockets: list[socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            print(self.message, flush=True)
+
+
 def main(settings: Settings) -> None:
-    print(f"iom-graph: GraphiQL at http://{settings.host}:{settings.port}/graphql", flush=True)
     shared_metrics = None
     if settings.workers > 1 and not os.environ.get(MULTIPROC_ENV):
         # The workers are spawned (fresh interpreters): they inherit this before they
         # import prometheus-client.
         shared_metrics = os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="iom-graph-metrics-")
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.workers,
+        "log_level": settings.log_level,
+        # JSON lines, uvicorn's own included, in the parent and every worker.
+        "log_config": log_config(settings.log_level),
+        "access_log": False,
+        # uvicorn's connection limits (docs/limits-and-connections.md); with httptools,
+        # service/protocol.py adds what uvicorn lacks (head size, read timeout).
+        "http": BoundedHttpToolsProtocol if settings.http == "httptools" else "h11",
+        # The app applies X-Forwarded-For itself, from settings.forwarded_allow_ips only.
+        "proxy_headers": False,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.limit_concurrency,
+        "timeout_graceful_shutdown": settings.graceful_shutdown_seconds,
+    }
     try:
-        uvicorn.run(
-            "server:app",
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level=settings.log_level,
-            access_log=False,
-            # uvicorn's connection limits (docs/limits-and-connections.md); with httptools,
-            # service/protocol.py adds what uvicorn lacks (head size, read timeout).
-            http=BoundedHttpToolsProtocol if settings.http == "httptools" else "h11",
-            # The app applies X-Forwarded-For itself, from settings.forwarded_allow_ips only.
-            proxy_headers=False,
-            h11_max_incomplete_event_size=settings.max_header_bytes,
-            timeout_keep_alive=settings.keep_alive_seconds,
-            limit_concurrency=settings.limit_concurrency,
-            timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
-        )
+        if settings.workers == 1:
+            config = uvicorn.Config("server:app", **options)
+            AnnouncingServer(config, ready_message(settings)).run()
+        else:
+            # The workers start on their own, each its app: say where to go once, now.
+            print(ready_message(settings).replace("is ready", "is starting"), flush=True)
+            uvicorn.run("server:app", **options)
     finally:
         if shared_metrics is not None:
             shutil.rmtree(shared_metrics, ignore_errors=True)

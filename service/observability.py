@@ -8,11 +8,12 @@ log keeps the client's own name.
 import itertools
 import json
 import logging
+import logging.config
 import os
 import secrets
-import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from prometheus_client import (
@@ -52,6 +53,7 @@ class RequestOutcome:
     persisted: bool = False  # the document came from the persisted-query store
     cache: str = "off"  # the response cache: "hit", "miss" or "off"
     cost: int | None = None  # the operation's requested cost, once known
+    document: str | None = None  # the document run (the trace reads its operation type)
 
 
 # Label values the endpoint itself sets (never a client's name).
@@ -85,31 +87,64 @@ class OperationLabels:
         return OTHER_OPERATION
 
 
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line; ``extra=`` fields are kept."""
+def _no_trace_id() -> str | None:
+    return None
 
-    _standard: ClassVar[set[str]] = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: UTC time to the millisecond, level, logger, message, the
+    current trace id when tracing is on, and the ``extra=`` fields (uvicorn's terminal-only
+    ``color_message`` left out)."""
+
+    _standard: ClassVar[set[str]] = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+        "color_message"
+    }
+    # Set by ``service.tracing`` when tracing is on: the trace id of the current span.
+    trace_id: ClassVar[Callable[[], str | None]] = staticmethod(_no_trace_id)
 
     def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC)
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
+        trace_id = JsonLogFormatter.trace_id()
+        if trace_id is not None:
+            entry["trace_id"] = trace_id
         entry.update({k: v for k, v in vars(record).items() if k not in self._standard})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+def log_config(level: str) -> dict[str, Any]:
+    """The ``logging.config.dictConfig`` of the process: JSON lines on stdout for the
+    service's loggers and uvicorn's (which uvicorn would otherwise write as text).
+    ``server.py`` hands it to uvicorn, which applies it in every worker."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}
+    own = {"handlers": ["stdout"], "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonLogFormatter}},
+        "handlers": {"stdout": handler},
+        "loggers": {
+            "iom_graph": {**own, "level": level.upper()},
+            "uvicorn": {**own, "level": level.upper()},
+            "uvicorn.error": {"level": level.upper()},
+            # The service writes its own access line (iom_graph.access, with the request id
+            # and the operation); uvicorn's would repeat it without them.
+            "uvicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
+
+
 def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonLogFormatter())
-    root = logging.getLogger("iom_graph")
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    root.propagate = False
+    """Apply ``log_config`` (under ``uvicorn server:app`` this runs after uvicorn configured
+    its loggers as text, and replaces that)."""
+    logging.config.dictConfig(log_config(level))
 
 
 def multiprocess_dir() -> str | None:

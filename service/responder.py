@@ -75,6 +75,7 @@ class Responder:
             outcome.error_codes = [ErrorCode.PERSISTED_QUERY_NOT_FOUND.value]
             return result_response(_not_found(), media)
         outcome.persisted = params.persisted_hash is not None
+        outcome.document = query  # for the trace's operation type, never logged
         languages = parse_accept_language(request.headers.get("accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         # A cost dry run answers `"data": null` with the cost: never stored, never served from

@@ -6,17 +6,24 @@ operation (``Tracing.operation``, around the endpoint's answer: persisted-query 
 response cache, execution). strawberry's ``OpenTelemetryExtension`` makes one span per
 resolved field instead (726 for the full traversal) and triples its time.
 
-Attributes are bounded values only: the operation's metric label, its cost, the cache
-outcome, the SQL statement count and error codes; never the query text, the variables or
-the URL's query string (which holds the query on GET).
+The operation span is named and described as OpenTelemetry's GraphQL conventions say: its
+type and name (``query FullTraversal``; the name only when it is one of the bounded metric
+labels, so span names stay a bounded set), ``graphql.operation.type``, and the client's own
+``graphql.operation.name`` (a GraphQL name of at most 64 characters: ``request.operation_label``).
+The other attributes are bounded values: the metric label, the cost, the cache outcome, the
+SQL statement count and error codes; never the query text, the variables or the URL's query
+string (which holds the query on GET). ``/healthz`` and ``/readyz`` are not traced: probes
+every few seconds would drown the requests people trace.
 
 Only this module imports OpenTelemetry, and only when tracing is on: the service runs
 without the extra installed.
 """
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,7 +35,13 @@ except ModuleNotFoundError as missing:
         "IOM_GRAPH_TRACING=true needs OpenTelemetry: pip install 'iom-graph[tracing]'"
     ) from missing
 
-from service.observability import OperationLabels, RequestOutcome
+from service.observability import (
+    FIXED_OPERATION_LABELS,
+    OTHER_OPERATION,
+    JsonLogFormatter,
+    OperationLabels,
+    RequestOutcome,
+)
 from service.request import HTTPError
 
 TRACER_NAME = "iom_graph"
@@ -36,6 +49,36 @@ OPERATION_SPAN = "GraphQL Operation"  # OpenTelemetry's name when the type is no
 SERVICE_NAME = "iom-graph"  # unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES name one
 FLUSH_TIMEOUT_MILLIS = 2_000
 MAX_PATH_ATTRIBUTE = 200  # url.path is the client's: kept, but cut
+UNTRACED_PATHS = frozenset({"/healthz", "/readyz"})
+_COMMENT = re.compile(r"#[^\n\r]*")
+_OPERATION_KEYWORD = re.compile(r"^\s*(query|mutation|subscription)\b")
+
+
+def operation_type(document: str | None, name: str) -> str | None:
+    """``query``, ``mutation`` or ``subscription``: the keyword before the operation named
+    ``name`` (or of the document's first operation; a document opening with ``{`` is a
+    query). Read from the text's first 4 000 characters as the span ends, rather than
+    parsed again; None when they do not say."""
+    return None if document is None else _operation_type(document[:4000], name)
+
+
+# Keyed by at most 4 000 characters: 256 entries hold at most about 1 MB of text.
+@lru_cache(maxsize=256)
+def _operation_type(head: str, name: str) -> str | None:
+    text = _COMMENT.sub("", head)
+    if name not in FIXED_OPERATION_LABELS:
+        named = re.search(rf"\b(query|mutation|subscription)\s+{re.escape(name)}\b", text)
+        return named.group(1) if named else None
+    if text.lstrip().startswith("{"):
+        return "query"
+    keyword = _OPERATION_KEYWORD.match(text)
+    return keyword.group(1) if keyword else None
+
+
+def current_trace_id() -> str | None:
+    """The trace id of the current span, as log lines carry it (32 hex digits)."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
 
 
 def install_otlp_provider() -> TracerProvider:
@@ -75,6 +118,7 @@ class Tracing:
         self.provider = provider
         self.tracer = provider.get_tracer(TRACER_NAME)
         self.labels = labels
+        JsonLogFormatter.trace_id = staticmethod(current_trace_id)
 
     @contextmanager
     def operation(self, outcome: RequestOutcome) -> Iterator[None]:
@@ -96,7 +140,16 @@ class Tracing:
             finally:
                 codes = [refused.code.value] if refused is not None else outcome.error_codes
                 admit = refused is None and not failed
-                span.set_attribute("graphql.operation.name", self.labels.label(outcome, admit))
+                label = self.labels.label(outcome, admit)
+                name = outcome.operation_name
+                kind = operation_type(outcome.document, name)
+                if kind is not None:
+                    span.set_attribute("graphql.operation.type", kind)
+                    named = label not in FIXED_OPERATION_LABELS and label != OTHER_OPERATION
+                    span.update_name(f"{kind} {label}" if named else kind)
+                if name not in FIXED_OPERATION_LABELS:
+                    span.set_attribute("graphql.operation.name", name)
+                span.set_attribute("iom_graph.operation_label", label)
                 span.set_attribute("iom_graph.cache", outcome.cache)
                 span.set_attribute("iom_graph.sql_statements", outcome.statements)
                 if outcome.cost is not None:
@@ -124,7 +177,7 @@ class RequestSpans:
         self.fields = {name.encode("latin-1") for name in propagate.get_global_textmap().fields}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in UNTRACED_PATHS:
             await self.app(scope, receive, send)
             return
         carrier = {

@@ -54,9 +54,13 @@ class Watched:
 
 
 def watched(
-    browser: Browser, server_url: str, locale: str = "en-GB", intercept: bool = True
+    browser: Browser,
+    server_url: str,
+    locale: str = "en-GB",
+    intercept: bool = True,
+    width: int = 1280,
 ) -> Watched:
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 860})
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 860})
     return Watched(context.new_page(), server_url, intercept)
 
 

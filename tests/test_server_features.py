@@ -19,7 +19,7 @@ from tests.live_server import free_port, server_env, start_server
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_python_server_py_prints_the_graphiql_url_and_logs_json(tmp_path: Path) -> None:
+def test_python_server_py_prints_the_addresses_once_ready_and_logs_json(tmp_path: Path) -> None:
     port = free_port()
     env = server_env(f"sqlite:///{tmp_path / 'run.sqlite3'}", {"IOM_GRAPH_PORT": str(port)})
     process = subprocess.Popen(
@@ -32,8 +32,11 @@ def test_python_server_py_prints_the_graphiql_url_and_logs_json(tmp_path: Path) 
     )
     try:
         assert process.stdout is not None
-        first_line = process.stdout.readline().strip()
-        assert first_line == f"iom-graph: GraphiQL at http://127.0.0.1:{port}/graphql"
+        lines: list[str] = []
+        while not lines or not lines[-1].startswith("  data downloads"):
+            lines.append(process.stdout.readline().rstrip("\n"))
+            assert lines[-1] or process.poll() is None, "\n".join(lines)
+        assert lines[-2] == f"  GraphiQL        http://127.0.0.1:{port}/graphql"
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -53,6 +56,8 @@ def test_python_server_py_prints_the_graphiql_url_and_logs_json(tmp_path: Path) 
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     access = [r for r in records if r["logger"] == "iom_graph.access" and r["path"] == "/graphql"]
     assert len(access) == 1
+    # one line per request: uvicorn's own access line (no request id) is off, also in workers
+    assert [r for r in records if r["logger"] == "uvicorn.access"] == []
     assert {k: access[0][k] for k in ("request_id", "operation", "status", "outcome")} == {
         "request_id": "req-42",
         "operation": "Probe",

@@ -449,8 +449,8 @@ async def test_the_graphiql_tab_walks_from_a_country_to_its_office_then_and_now(
 
 
 def _readme_queries() -> list[str]:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## The structure over time", 1)[1].split("\n## ", 1)[0]
+    page = Path(__file__).resolve().parent.parent / "docs" / "structure-over-time.md"
+    section = page.read_text(encoding="utf-8")
     return [block.split("```", 1)[0] for block in section.split("```graphql\n")[1:]]
 
 

@@ -3,6 +3,10 @@ server span and the operation inside it) with bounded attributes and never the q
 the client's trace continued, and no span at all when tracing is off. One real process shows
 ``server.py`` exporting over OTLP/HTTP where the standard ``OTEL_*`` variables say."""
 
+import io
+import json
+import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +27,9 @@ from starlette.testclient import TestClient
 
 import service.responder
 from service import create_app
+from service.observability import JsonLogFormatter
 from service.settings import Settings
+from service.tracing import operation_type
 from tests.app_client import BASE_URL
 from tests.dataset_facts import example
 from tests.live_server import start_server
@@ -72,8 +78,8 @@ def test_a_request_makes_a_server_span_and_an_operation_span(
         )
         assert response.status_code == 200, response.text
         spans = by_name(exporter.get_finished_spans())
-        assert sorted(spans) == ["GraphQL Operation", "POST /graphql"]
-        server, operation = spans["POST /graphql"], spans["GraphQL Operation"]
+        assert sorted(spans) == ["POST /graphql", "query FullTraversal"]
+        server, operation = spans["POST /graphql"], spans["query FullTraversal"]
         assert server.kind is SpanKind.SERVER
         assert dict(server.attributes or {}) == {
             "http.request.method": "POST",
@@ -91,7 +97,9 @@ def test_a_request_makes_a_server_span_and_an_operation_span(
         # force or not; an institution's offices by the 6 links of the European Union, the most
         # of any institution), no SQL statement: the graph is read from memory
         assert dict(operation.attributes or {}) == {
+            "graphql.operation.type": "query",
             "graphql.operation.name": "FullTraversal",
+            "iom_graph.operation_label": "FullTraversal",
             "iom_graph.cache": expected_cache,
             "iom_graph.sql_statements": 0,
             "iom_graph.cost": 4191,
@@ -107,11 +115,12 @@ def test_no_attribute_holds_the_query_text(
     response = client.get(f"/graphql?query={quote(query)}", headers={"Accept": "application/json"})
     assert response.status_code == 200, response.text
     spans = by_name(exporter.get_finished_spans())
-    assert sorted(spans) == ["GET /graphql", "GraphQL Operation"]
+    assert sorted(spans) == ["GET /graphql", "query"]
     values = [str(value) for span in spans.values() for value in (span.attributes or {}).values()]
     assert [value for value in values if "country" in value or "KE" in value] == []
-    assert dict(spans["GraphQL Operation"].attributes or {}) == {
-        "graphql.operation.name": "anonymous",
+    assert dict(spans["query"].attributes or {}) == {
+        "graphql.operation.type": "query",
+        "iom_graph.operation_label": "anonymous",
         "iom_graph.cache": "miss",
         "iom_graph.sql_statements": 0,  # the country and its office: from memory
         "iom_graph.cost": 1,
@@ -128,9 +137,12 @@ def test_refused_operations_carry_their_error_code(
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 405, response.text
-    operation = by_name(exporter.get_finished_spans())["GraphQL Operation"]
+    operation = by_name(exporter.get_finished_spans())["mutation"]
     assert dict(operation.attributes or {}) == {
-        "graphql.operation.name": "other",
+        # the client's own name on the span; "other" is only the bounded metric label
+        "graphql.operation.type": "mutation",
+        "graphql.operation.name": "M",
+        "iom_graph.operation_label": "other",
         "iom_graph.cache": "miss",
         "iom_graph.sql_statements": 0,
         "iom_graph.error_codes": ("OPERATION_NOT_ALLOWED",),
@@ -150,8 +162,8 @@ def test_an_unexpected_failure_marks_both_spans(
     response = client.post("/graphql", json={"query": example("04-french-names")})
     assert response.status_code == 500
     spans = by_name(exporter.get_finished_spans())
-    assert spans["GraphQL Operation"].status.status_code is StatusCode.ERROR
-    assert dict(spans["GraphQL Operation"].attributes or {})["graphql.operation.name"] == (
+    assert spans["query FrenchNames"].status.status_code is StatusCode.ERROR
+    assert dict(spans["query FrenchNames"].attributes or {})["graphql.operation.name"] == (
         "FrenchNames"
     )
     assert spans["POST /graphql"].status.status_code is StatusCode.ERROR
@@ -163,16 +175,48 @@ def test_the_clients_trace_is_continued_and_unknown_paths_keep_a_bounded_name(
 ) -> None:
     client, exporter = traced
     traceparent = f"00-{TRACE_ID}-{PARENT_SPAN_ID}-01"
-    assert client.get("/healthz", headers={"traceparent": traceparent}).status_code == 200
+    assert client.get("/metrics", headers={"traceparent": traceparent}).status_code == 200
     assert client.get("/no/such/page/123").status_code == 404
     spans = by_name(exporter.get_finished_spans())
-    assert sorted(spans) == ["GET", "GET /healthz"]
-    health = spans["GET /healthz"]
+    assert sorted(spans) == ["GET", "GET /metrics"]
+    health = spans["GET /metrics"]
     assert format(health.context.trace_id, "032x") == TRACE_ID
     assert health.parent is not None
     assert format(health.parent.span_id, "016x") == PARENT_SPAN_ID
     assert dict(spans["GET"].attributes or {})["url.path"] == "/no/such/page/123"
     assert "http.route" not in dict(spans["GET"].attributes or {})
+
+
+def test_health_probes_are_not_traced(
+    traced: tuple[TestClient, InMemorySpanExporter],
+) -> None:
+    client, exporter = traced
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert exporter.get_finished_spans() == ()
+
+
+def test_log_lines_carry_the_trace_id_of_their_request(
+    traced: tuple[TestClient, InMemorySpanExporter],
+) -> None:
+    client, exporter = traced
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(JsonLogFormatter())
+    access = logging.getLogger("iom_graph.access")
+    access.addHandler(handler)
+    level = access.level
+    access.setLevel(logging.INFO)
+    try:
+        response = client.post("/graphql", json={"query": example("04-french-names")})
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    assert response.status_code == 200
+    server = by_name(exporter.get_finished_spans())["POST /graphql"]
+    (line,) = [json.loads(text) for text in lines.getvalue().splitlines()]
+    assert line["trace_id"] == format(server.context.trace_id, "032x")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
 
 
 def test_no_span_when_tracing_is_off(seeded_engine: Engine) -> None:
@@ -235,11 +279,13 @@ def test_server_py_exports_over_otlp_as_the_otel_variables_say(tmp_path: Path) -
         for scope_spans in resource_spans.scope_spans
         for span in scope_spans.spans
     }
-    resource, operation = spans["GraphQL Operation"]
+    resource, operation = spans["query FrenchNames"]
     service_names = [a.value.string_value for a in resource.attributes if a.key == "service.name"]
     assert service_names == ["iom-graph-test"]
     assert {a.key: a.value.string_value for a in operation.attributes if a.value.string_value} == {
+        "graphql.operation.type": "query",
         "graphql.operation.name": "FrenchNames",
+        "iom_graph.operation_label": "FrenchNames",
         "iom_graph.cache": "miss",
     }
 
@@ -252,3 +298,21 @@ def _span_names(sink: OtlpSink) -> set[str]:
         for scope_spans in resource_spans.scope_spans
         for span in scope_spans.spans
     }
+
+
+@pytest.mark.parametrize(
+    ("document", "name", "expected"),
+    [
+        ("{ organisation { slug } }", "anonymous", "query"),
+        ("# mutation M\nquery Q { __typename }", "anonymous", "query"),
+        ("query A { a: __typename } mutation B { __typename }", "B", "mutation"),
+        ("subscription S { x }", "S", "subscription"),
+        ("fragment F on Query { __typename }", "anonymous", None),
+        ("query A { __typename }", "Missing", None),
+        (None, "anonymous", None),
+    ],
+)
+def test_the_operation_type_is_read_from_the_document(
+    document: str | None, name: str, expected: str | None
+) -> None:
+    assert operation_type(document, name) == expected

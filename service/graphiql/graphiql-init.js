@@ -17,6 +17,12 @@
  * visit, beside the stored tabs later. A fragment and not ?query=: a GET of
  * /graphql?query=... runs the query and answers JSON, and the fragment never reaches the
  * server. The logo links back to the map.
+ *
+ * What people browse (the Docs pane, the Explorer, completion) is the public contract:
+ * the page's own fetcher drops the federation internals (the gateway fields `_entities`
+ * and `_service`, their types, `link__*` and the federation directives) from GraphiQL's
+ * introspection answer. Only this page does: the endpoint answers every introspection in
+ * full, so a gateway still reads everything.
  */
 (function () {
   "use strict";
@@ -26,6 +32,10 @@
   var MAP_URL = "/";
   var STORAGE_PREFIX = "graphiql:"; // GraphiQL 3's default localStorage namespace
   var FALLBACK_EXAMPLES = [{ name: "Hello", query: "# Hello\n{ __typename }\n" }];
+  // Apollo Federation's additions to the schema (schema/federation.py): for gateways only.
+  var GATEWAY_FIELDS = ["_entities", "_service"];
+  var GATEWAY_TYPES = ["_Any", "_Entity", "_Service", "_FieldSet", "link__Import", "link__Purpose"];
+  var GATEWAY_DIRECTIVES = ["key", "shareable", "link"];
 
   // Page layout, set through the CSSOM (CSP governs <style> elements and style
   // attributes in markup, not element.style): GraphiQL fills the viewport, the page
@@ -41,6 +51,22 @@
     body.margin = "0";
     body.overflow = "hidden";
     container.style.height = "100vh";
+    // The page's heading, for screen readers and landmarks (axe-core's page-has-heading-one)
+    // but not on screen, where GraphiQL fills the viewport: the usual visually-hidden rules.
+    var heading = document.getElementById("graphiql-heading");
+    if (heading) {
+      Object.assign(heading.style, {
+        position: "absolute",
+        width: "1px",
+        height: "1px",
+        margin: "-1px",
+        padding: "0",
+        overflow: "hidden",
+        clip: "rect(0, 0, 0, 0)",
+        whiteSpace: "nowrap",
+        border: "0",
+      });
+    }
   }
 
   function isExample(value) {
@@ -129,10 +155,54 @@
     return tab;
   }
 
-  // GraphiQL's logo, followed by a link back to the map.
+  function isPublic(names) {
+    return function (item) {
+      return names.indexOf(item.name) < 0;
+    };
+  }
+
+  // An introspection answer without what only gateways use; any other answer unchanged.
+  function publicContract(result) {
+    var schema = result && result.data && result.data.__schema;
+    if (!schema || !Array.isArray(schema.types)) {
+      return result;
+    }
+    var queryType = schema.queryType && schema.queryType.name;
+    schema.types = schema.types.filter(isPublic(GATEWAY_TYPES)).map(function (type) {
+      if (type.name !== queryType || !Array.isArray(type.fields)) {
+        return type;
+      }
+      return Object.assign({}, type, { fields: type.fields.filter(isPublic(GATEWAY_FIELDS)) });
+    });
+    if (Array.isArray(schema.directives)) {
+      schema.directives = schema.directives.filter(isPublic(GATEWAY_DIRECTIVES));
+    }
+    return result;
+  }
+
+  // GraphiQL's fetcher, its schema introspection (operation `IntrospectionQuery`) filtered.
+  function publicFetcher(fetcher) {
+    return function (params, options) {
+      var answer = fetcher(params, options);
+      if (params.operationName !== "IntrospectionQuery" || !answer || !answer.then) {
+        return answer;
+      }
+      return answer.then(publicContract);
+    };
+  }
+
+  // GraphiQL's logo, followed by a link back to the map. Full-strength text colours of
+  // GraphiQL's theme (light or dark): its own logo colour is too faint to read (axe-core's
+  // color-contrast rule).
   function logo() {
-    var link = React.createElement("a", { href: MAP_URL, className: "iom-map-link" }, "map");
-    return React.createElement(GraphiQL.Logo, null, "GraphiQL · ", link);
+    var strong = { color: "hsl(var(--color-neutral))" };
+    var link = React.createElement(
+      "a",
+      { href: MAP_URL, className: "iom-map-link", style: strong },
+      "map"
+    );
+    var name = React.createElement("span", { style: strong }, "GraphiQL · ");
+    return React.createElement(GraphiQL.Logo, null, name, link);
   }
 
   function render(examples) {
@@ -142,7 +212,7 @@
     var linked = linkedTab();
     var tabs = (linked ? [linked] : []).concat(examples.map(toTab));
     var props = {
-      fetcher: GraphiQL.createFetcher({ url: endpoint }),
+      fetcher: publicFetcher(GraphiQL.createFetcher({ url: endpoint })),
       defaultQuery: tabs[0].query,
       defaultTabs: tabs,
       shouldPersistHeaders: false,

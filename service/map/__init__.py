@@ -35,6 +35,7 @@ STATIC_ASSETS: dict[str, str] = {
     "api.js": _JS,
     "render.js": _JS,
     "panel.js": _JS,
+    "table.js": _JS,
     "map.js": _JS,
     "download.js": _JS,
 }

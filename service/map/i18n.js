@@ -29,7 +29,7 @@
       confidence: "Confidence",
       method: "How the list was established",
       footer: "Data: the iom-graph GraphQL API. Geometry: Natural Earth via world-atlas (public domain).",
-      seedStructure: "Seed page's structure",
+      seedStructure: "The structure IOM’s French page describes",
       today: "Today",
       officesCount: "{n} offices",
       noOffice: "No regional office",
@@ -52,7 +52,7 @@
       coverage: "Countries supported",
       institutions: "Institutions",
       sources: "Sources",
-      seedPhrase: "Seed page's phrase",
+      seedPhrase: "IOM’s French page says",
       source: "source",
       close: "Close",
       officeQuery: "This office's query in GraphiQL",
@@ -60,6 +60,10 @@
       openOffice: "Open the panel of {name}",
       countriesN: "{n} countries",
       precision: { YEAR: "year", MONTH: "month", DAY: "day" },
+      disclaimer: "The boundaries and names shown and the designations used on this map do not imply official endorsement or acceptance by IOM.",
+      filter: "Filter",
+      iomPage: "IOM’s page on this office",
+      onlyEnglish: "(only in English)",
     },
     fr: {
       title: "Les bureaux régionaux de l’OIM et les pays qu’ils appuient",
@@ -81,7 +85,7 @@
       confidence: "Confiance",
       method: "Comment la liste a été établie",
       footer: "Données : l’API GraphQL iom-graph. Géométrie : Natural Earth via world-atlas (domaine public).",
-      seedStructure: "Structure de la page source",
+      seedStructure: "La structure que décrit la page de l’OIM",
       today: "Aujourd’hui",
       officesCount: "{n} bureaux",
       noOffice: "Aucun bureau régional",
@@ -104,7 +108,7 @@
       coverage: "Pays appuyés",
       institutions: "Institutions",
       sources: "Sources",
-      seedPhrase: "Phrase de la page source",
+      seedPhrase: "La page de l’OIM dit",
       source: "source",
       close: "Fermer",
       officeQuery: "La requête de ce bureau dans GraphiQL",
@@ -112,6 +116,10 @@
       openOffice: "Ouvrir le panneau de {name}",
       countriesN: "{n} pays",
       precision: { YEAR: "année", MONTH: "mois", DAY: "jour" },
+      disclaimer: "Les frontières et les noms indiqués et les désignations employées sur cette carte n’impliquent ni reconnaissance ni acceptation officielle de la part de l’OIM.",
+      filter: "Filtrer",
+      iomPage: "La page de l’OIM sur ce bureau",
+      onlyEnglish: "(en anglais seulement)",
     },
     es: {
       title: "Las oficinas regionales de la OIM y los países que apoyan",
@@ -133,7 +141,7 @@
       confidence: "Confianza",
       method: "Cómo se estableció la lista",
       footer: "Datos: la API GraphQL iom-graph. Geometría: Natural Earth vía world-atlas (dominio público).",
-      seedStructure: "Estructura de la página fuente",
+      seedStructure: "La estructura que describe la página francesa de la OIM",
       today: "Hoy",
       officesCount: "{n} oficinas",
       noOffice: "Ninguna oficina regional",
@@ -156,7 +164,7 @@
       coverage: "Países apoyados",
       institutions: "Instituciones",
       sources: "Fuentes",
-      seedPhrase: "Frase de la página fuente",
+      seedPhrase: "La página francesa de la OIM dice",
       source: "fuente",
       close: "Cerrar",
       officeQuery: "La consulta de esta oficina en GraphiQL",
@@ -164,6 +172,10 @@
       openOffice: "Abrir el panel de {name}",
       countriesN: "{n} países",
       precision: { YEAR: "año", MONTH: "mes", DAY: "día" },
+      disclaimer: "Los límites y los nombres indicados y las denominaciones empleadas en este mapa no implican reconocimiento ni aceptación oficial por parte de la OIM.",
+      filter: "Filtrar",
+      iomPage: "La página de la OIM sobre esta oficina",
+      onlyEnglish: "(solo en inglés)",
     },
   };
 
@@ -187,6 +199,34 @@
     CONVENES: ["convenes", "réunit", "convoca"],
     COVERS_MEMBER_STATES_OF: ["supports offices in member states of", "appuie les bureaux des États membres de", "apoya las oficinas en los Estados miembros de"],
   };
+
+  // What each source of an office states (Source.fact, an editor's key such as
+  // "region_seed_phrase (fr)"), in words for people.
+  var FACTS = {
+    "name (en)": ["English name", "nom en anglais", "nombre en inglés"],
+    "name (fr)": ["French name", "nom en français", "nombre en francés"],
+    "city (en)": ["city, in English", "ville, en anglais", "ciudad, en inglés"],
+    "city (fr)": ["city, in French", "ville, en français", "ciudad, en francés"],
+    "city (es)": ["city, in Spanish", "ville, en espagnol", "ciudad, en español"],
+    "region (en)": ["region, in English", "région, en anglais", "región, en inglés"],
+    "region (fr)": ["region, in French", "région, en français", "región, en francés"],
+    "region_seed_phrase (fr)": ["region, as IOM’s French page words it", "région, dans les mots de la page de l’OIM", "región, con las palabras de la página francesa de la OIM"],
+    seed_heading: ["heading on IOM’s French page", "titre sur la page de l’OIM", "título en la página francesa de la OIM"],
+    coverage: ["countries supported", "pays appuyés", "países apoyados"],
+    notes: ["notes", "notes", "notas"],
+    status: ["status", "statut", "situación"],
+  };
+
+  function factLabel(lang, fact) {
+    var labels = FACTS[fact];
+    return labels ? labels[LANGUAGES.indexOf(lang)] : fact.replace(/_/g, " ");
+  }
+
+  // The one place a country's displayed name is chosen (map, info box, table): the name the
+  // API gives in the page's language.
+  function countryName(country) {
+    return country.name;
+  }
 
   function t(lang, key, values) {
     var text = STRINGS[lang][key];
@@ -235,6 +275,8 @@
     LANGUAGES: LANGUAGES,
     t: t,
     relationship: relationship,
+    factLabel: factLabel,
+    countryName: countryName,
     preferredLanguage: preferredLanguage,
     translatePage: translatePage,
   };

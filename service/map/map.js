@@ -68,7 +68,7 @@
 
   function buildView() {
     var names = {};
-    state.countries.forEach(function (c) { names[c.alpha3] = c.name; });
+    state.countries.forEach(function (c) { names[c.alpha3] = i18n.countryName(c); });
     var counts = {};
     state.offices.forEach(function (o) { counts[o.slug] = o.countries.nodes.length; });
     var assignment = assign(state.offices);
@@ -92,7 +92,9 @@
     var lines = [["strong", view.names[alpha3]], ["span", office ? office.name : t("noOffice")]];
     if (office) {
       lines.push(["span", t("confidence") + ": " + t(office.coverage.confidence)]);
-      lines.push(["span", t("method") + ": " + office.coverage.method]);
+      // The API gives the method in English only: say so in French and Spanish.
+      var onlyEnglish = state.lang === "en" ? "" : " " + t("onlyEnglish");
+      lines.push(["span", t("method") + ": " + office.coverage.method + onlyEnglish]);
     } else {
       lines.push(["span", t("unsupportedNote")]);
     }
@@ -136,7 +138,7 @@
     view.fills = render.paint(drawn, view);
     panel.legend(document.getElementById("legend"), view, openOffice);
     panel.confidenceKey(document.getElementById("confidence-key"), state.lang, drawn.defs);
-    panel.table(view);
+    window.IomMap.table.table(view);
     document.getElementById("graphiql-link").href = api.graphiqlUrl(api.QUERIES.OFFICES, {
       asOf: state.asOf, lang: state.lang.toUpperCase(),
     });

@@ -1,5 +1,6 @@
 /*
- * iom-graph map: the legend, the confidence key, the table view and an office's panel.
+ * iom-graph map: the legend, the confidence key and an office's panel (the table view is
+ * table.js).
  * Every text from the API is set as textContent (never parsed as HTML), and only http(s)
  * links are made into anchors.
  */
@@ -86,35 +87,25 @@
     });
   }
 
-  // One row per country: supported ones by office (the legend's order), then the others.
-  function table(view) {
-    var body = document.querySelector("#table tbody");
-    body.textContent = "";
-    var t = i18n.t.bind(null, view.lang);
-    var rows = view.countries.map(function (country) {
-      return { country: country, office: view.assignment[country.alpha3] };
-    });
-    var rank = {};
-    view.offices.forEach(function (office, index) { rank[office.slug] = index; });
-    rows.sort(function (a, b) {
-      var ra = a.office ? rank[a.office.slug] : 99;
-      var rb = b.office ? rank[b.office.slug] : 99;
-      return ra - rb || a.country.name.localeCompare(b.country.name, view.lang);
-    });
-    var supported = 0;
-    rows.forEach(function (row) {
-      var tr = el("tr", { "data-alpha3": row.country.alpha3, "data-office": row.office ? row.office.slug : "" });
-      tr.appendChild(el("th", { scope: "row" }, row.country.name));
-      tr.appendChild(el("td", {}, row.office ? row.office.name : t("noOffice")));
-      tr.appendChild(el("td", {}, row.office ? t("confShort")[row.office.coverage.confidence] : ""));
-      body.appendChild(tr);
-      supported += row.office ? 1 : 0;
-    });
-    var caption = document.getElementById("table-caption");
-    caption.setAttribute("data-supported", String(supported));
-    caption.textContent = t("caption", {
-      n: supported, k: view.offices.length, day: view.asOf, m: rows.length - supported,
-    });
+  // A text the API gives in English only (notes, methods): marked as English, and said to be
+  // so when the page speaks another language.
+  function englishText(tag, attributes, text, lang) {
+    var node = el(tag, Object.assign({ lang: "en" }, attributes), text);
+    if (lang === "en") {
+      return node;
+    }
+    var wrapper = el("span");
+    wrapper.appendChild(node);
+    wrapper.appendChild(el("span", { class: "only-english", lang: lang }, " " + i18n.t(lang, "onlyEnglish")));
+    return wrapper;
+  }
+
+  // IOM's own page on the office: the page its English name comes from, when it is on
+  // iom.int (San José's is not: no link rather than an invented one).
+  function iomPage(office) {
+    var named = office.sources.filter(function (source) { return source.fact === "name (en)"; })[0];
+    var url = named && named.url;
+    return url && /^https:\/\/([a-z0-9-]+\.)*iom\.int\//.test(url) ? url : null;
   }
 
   function fact(list, label, content) {
@@ -133,9 +124,11 @@
 
   function validity(office, lang) {
     var t = i18n.t.bind(null, lang);
-    var parts = office.validFrom ? dated(lang, "from", office.validFrom) : [t("unknownStart") + ": " + office.validFromUnknown];
+    var parts = office.validFrom ? dated(lang, "from", office.validFrom)
+      : [t("unknownStart") + ": ", englishText("span", {}, office.validFromUnknown, lang)];
     parts.push(el("br"));
-    return parts.concat(office.validUntil ? dated(lang, "until", office.validUntil) : [t("open") + ": " + office.validUntilUnknown]);
+    return parts.concat(office.validUntil ? dated(lang, "until", office.validUntil)
+      : [t("open") + ": ", englishText("span", {}, office.validUntilUnknown, lang)]);
   }
 
   function succession(office, lang) {
@@ -180,14 +173,15 @@
     var list = el("ul", { class: "sources" });
     office.sources.forEach(function (source) {
       var item = el("li");
-      item.appendChild(el("span", { class: "fact" }, source.fact + ": "));
+      item.appendChild(el("span", { class: "fact" }, i18n.factLabel(lang, source.fact) + ": "));
       item.appendChild(source.url ? link(source.url, source.url) : el("span", {}, "(" + i18n.t(lang, "noPage") + ")"));
       if (source.seedPhrase) {
         item.appendChild(document.createTextNode(" "));
         item.appendChild(el("q", { lang: "fr" }, source.seedPhrase));
       }
       if (source.note) {
-        item.appendChild(el("span", { class: "note" }, " " + source.note));
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(englishText("span", { class: "note" }, source.note, lang));
       }
       list.appendChild(item);
     });
@@ -202,6 +196,12 @@
     close.addEventListener("click", onClose);
     section.appendChild(close);
     section.appendChild(el("h2", { id: "panel-title" }, office.name));
+    var page = iomPage(office);
+    if (page) {
+      var pageLink = link(page, t("iomPage"));
+      pageLink.setAttribute("class", "iom-page");
+      section.appendChild(pageLink);
+    }
     var facts = el("dl");
     var place = office.city ? [t("hostCity"), office.city] : [t("basedIn"), office.location];
     var where = [place[1], office.hostCountry.name].filter(function (part, index, all) {
@@ -209,7 +209,8 @@
     });
     fact(facts, place[0], [where.join(", ")]);
     fact(facts, t("validity"), validity(office, lang));
-    fact(facts, t("coverage"), [t(office.coverage.confidence) + ". " + office.coverage.method + " ",
+    fact(facts, t("coverage"), [t(office.coverage.confidence) + ". ",
+      englishText("span", { class: "method" }, office.coverage.method, lang), " ",
       link(office.coverage.sourceUrl, office.coverage.sourceUrl ? t("source") : "")]);
     if (office.predecessors.length + office.successors.length > 0) {
       fact(facts, t("succession"), [succession(office, lang)]);
@@ -226,7 +227,6 @@
   window.IomMap.panel = {
     legend: legend,
     confidenceKey: confidenceKey,
-    table: table,
     officePanel: officePanel,
   };
 })();
