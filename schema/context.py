@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 from resolvers.database import Database
 from resolvers.loaders import EMPTY, InMemoryDataset, Loaders
 from resolvers.pagination import PageLimits
+from schema.execution.outcome import PlanRecord
 
 Charge = Callable[[int], Awaitable[GraphQLError | None]]
 """Charges an operation's cost to its client: the refusal to return, or None to run it."""
@@ -29,6 +30,8 @@ class Context:
     charge: Charge | None = None
     # The date a field without ``asOf`` answers for (UTC): every response states it.
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    # Whether the planned executor answered the operation (``schema.execution``).
+    plan: PlanRecord = field(default_factory=PlanRecord)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -75,10 +75,11 @@ class Executor:
             try:
                 with anyio.fail_after(timeout) as deadline:
                     async with self.slots, self.db.snapshot() as snapshot:
+                        context = context_for(db=snapshot, dataset=dataset)
                         result = await self.schema.execute(
                             query,
                             variable_values=params.variables,
-                            context_value=context_for(db=snapshot, dataset=dataset),
+                            context_value=context,
                             operation_name=params.operation_name,
                             allowed_operation_types=allowed,
                             operation_extensions=params.extensions,
@@ -121,6 +122,8 @@ class Executor:
                 ) from None
             finally:
                 outcome.statements = counter.count
+        outcome.planned = context.plan.answered > 0
+        outcome.plan_fallback = context.plan.fallback
         if snapshot.read_data and snapshot.version != dataset.version:
             raise DatasetMovedError(snapshot.version)
         return result

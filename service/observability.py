@@ -27,6 +27,8 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import Scope
 
+from schema.execution import FallbackReason, PlanState
+
 access_logger = logging.getLogger("iom_graph.access")
 
 # Generated request ids: random per process, then a counter (unique across replicas, and
@@ -52,6 +54,8 @@ class RequestOutcome:
     persisted: bool = False  # the document came from the persisted-query store
     cache: str = "off"  # the response cache: "hit", "miss" or "off"
     cost: int | None = None  # the operation's requested cost, once known
+    planned: bool = False  # the planned executor answered the operation
+    plan_fallback: str | None = None  # why it stopped and graphql-core answered, if it did
 
 
 # Label values the endpoint itself sets (never a client's name).
@@ -163,6 +167,27 @@ class Metrics:
             ["reason"],
             registry=self.registry,
         )
+        self.plan_answers = Counter(
+            "iom_graph_plan_answers",
+            "Operations the planned executor answered (schema/execution/README.md).",
+            registry=self.registry,
+        )
+        self.plan_fallbacks = Counter(
+            "iom_graph_plan_fallbacks",
+            "Operations the planned executor stopped on, by reason; graphql-core answered.",
+            ["reason"],
+            registry=self.registry,
+        )
+        for reason in FallbackReason:  # every reason shows, from 0
+            self.plan_fallbacks.labels(reason.value)
+        self.planned_execution = Gauge(
+            "iom_graph_planned_execution",
+            "1 for the state of planned execution: on, off_setting (IOM_GRAPH_PLANNED_EXECUTION"
+            "=false), off_missing_internals (graphql-core or strawberry lacks a name it uses).",
+            ["state"],
+            registry=self.registry,
+            multiprocess_mode="livemax",
+        )
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.dataset = Gauge(
             "iom_graph_dataset_info",
@@ -196,6 +221,15 @@ class Metrics:
         self.statements.observe(outcome.statements)
         if outcome.not_cached is not None:
             self.not_cached.labels(outcome.not_cached).inc()
+        if outcome.planned:
+            self.plan_answers.inc()
+        if outcome.plan_fallback is not None:
+            self.plan_fallbacks.labels(outcome.plan_fallback).inc()
+
+    def plan_state(self, state: str) -> None:
+        """Planned execution's state (``schema.execution.PlanState``): 1 for it, 0 others."""
+        for known in PlanState:
+            self.planned_execution.labels(known.value).set(int(known.value == state))
 
     def dataset_loaded(self, version: str | None) -> None:
         version = version or "none"

@@ -111,6 +111,11 @@ class Settings(ProcessSettings):
     auto_migrate: bool = Field(
         default=True, description="Migrate and seed an empty database at start-up."
     )
+    planned_execution: bool = Field(
+        default=True,
+        description="Execute operations by the plan (schema/execution/README.md); false: "
+        "strawberry's standard execution.",
+    )
     tracing: bool = Field(
         default=False,
         description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",

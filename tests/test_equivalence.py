@@ -1,6 +1,6 @@
-"""The dataset in memory, the planned executor (``schema.executor``) and the lean resolvers
-(``schema.resolution``) answer exactly as the database and strawberry's standard resolvers
-and execution do.
+"""The dataset in memory, the planned executor (``schema.execution``) and the lean resolvers
+(``schema.execution.resolution``) answer exactly as the database and strawberry's standard
+resolvers and execution do.
 
 iom-graph answers every edge of the graph from ``resolvers.loaders.InMemoryDataset``: each
 batch function run once, at read time, for every key there is. The standard it must match is
@@ -35,8 +35,8 @@ from resolvers.search import read_terms
 from schema import build_schema
 from schema.__main__ import sdl
 from schema.context import Context
-from schema.executor import PlannedExecutionContext
-from schema.resolution import LeanResolver
+from schema.execution import PlannedExecutionContext
+from schema.execution.resolution import LeanResolver
 from tests.conftest import DEFAULT_SCHEMA
 from tests.dataset_facts import EXAMPLES
 from tests.generated import GENERATED

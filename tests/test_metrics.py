@@ -24,8 +24,9 @@ PERSISTED_HASH = hashlib.sha256(PERSISTED.encode()).hexdigest()
 # The app's own series once every request was labelled ("other", "ok"): the request counter
 # (_total, _created), the latency histogram of that label (13 buckets, _count, _sum,
 # _created), the SQL statement histogram (12 buckets, _count, _sum, _created) and the
-# dataset version.
-APP_SERIES_FOR_ONE_LABEL = 2 + 16 + 15 + 1
+# dataset version; the planned executor's answers (_total, _created), fall-backs (12 reasons,
+# each _total and _created) and state (3 states).
+APP_SERIES_FOR_ONE_LABEL = 2 + 16 + 15 + 1 + 2 + 12 * 2 + 3
 WORKER_REQUESTS = 30  # at least; more until both workers have answered
 MAX_WORKER_REQUESTS = 300
 

@@ -24,11 +24,17 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 from strawberry.relay import GlobalID
-from strawberry.scalars import is_scalar
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.base import StrawberryMaybe, StrawberryOptional
-from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
-from strawberry.types.field import StrawberryField
+
+from schema.execution.internals import (
+    DEFINITION_BACKREF,
+    GraphQLCoreConverter,
+    StrawberryEnumDefinition,
+    StrawberryField,
+    StrawberryMaybe,
+    StrawberryOptional,
+    has_enum_definition,
+    is_scalar,
+)
 
 
 def _converted_unchanged(type_: object, scalar_registry: Any) -> bool:
@@ -85,7 +91,7 @@ class LeanResolver:
 
     def bind(self, graphql_arguments: dict[str, Any]) -> Bound:
         """This resolver with ``graphql_arguments`` (as graphql-core coerced them) bound, for
-        ``schema.executor``'s plans: the arguments of a field are the same for every object
+        ``schema.execution.planner``'s plans: the arguments of a field are the same for every object
         an operation reaches it on, so they are renamed once per operation, not per call."""
         kwargs = self._keywords(graphql_arguments)
         function = self.function
@@ -134,9 +140,7 @@ def install(schema: GraphQLSchema, converter: GraphQLCoreConverter) -> int:
         if not isinstance(named_type, GraphQLObjectType):
             continue
         for graphql_field in named_type.fields.values():
-            definition = (graphql_field.extensions or {}).get(
-                GraphQLCoreConverter.DEFINITION_BACKREF
-            )
+            definition = (graphql_field.extensions or {}).get(DEFINITION_BACKREF)
             if not isinstance(definition, StrawberryField):
                 continue
             resolve = lean_resolver(definition, converter)
