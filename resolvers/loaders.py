@@ -35,6 +35,7 @@ from resolvers import (
 from resolvers import regional_office as office
 from resolvers.bounds import ListSizes, list_sizes
 from resolvers.database import Database, read_transaction
+from resolvers.lists import NO_LISTS, MemoryLists, RootLists
 from resolvers.organisation import OrganisationRecord
 from resolvers.search import Term, read_terms
 
@@ -197,14 +198,16 @@ class Loaders:
 @dataclass(frozen=True, eq=False)
 class InMemoryDataset:
     """One dataset version in memory: its loaders, the organisation (the graph's root), its
-    search terms and its list sizes (the cost model's), all read in the same transaction.
-    ``version`` is None for a database no load has filled."""
+    search terms, its list sizes (the cost model's) and its root lists (``resolvers.lists``),
+    all read in the same transaction. ``version`` is None for a database no load has
+    filled."""
 
     version: str | None
     loaders: Loaders
     organisation: OrganisationRecord | None
     search_terms: tuple[Term, ...]
     list_sizes: ListSizes
+    lists: RootLists = NO_LISTS
 
 
 EMPTY = InMemoryDataset(
@@ -269,10 +272,20 @@ def read_in_memory(database: Database) -> InMemoryDataset:
                 lookups[name] = Lookup({k: records.share(tuple(v)) for k, v in found.items()}, ())
             else:
                 lookups[name] = Lookup({k: records.share(v) for k, v in found.items()}, None)
+        terms = read_terms(db)
+        lists = MemoryLists.of(
+            lookups["office_by_id"].found.values(),
+            lookups["country_by_id"].found.values(),
+            lookups["institution_by_id"].found.values(),
+            lookups["note_by_id"].found.values(),
+            dict(lookups["links_by_institution"].found),
+            terms,
+        )
         return InMemoryDataset(
             db.version,
             Loaders(lookups),
             organisation.the_organisation(db),
-            read_terms(db),
+            terms,
             list_sizes(db),
+            lists,
         )
