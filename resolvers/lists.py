@@ -12,7 +12,7 @@ records start in id order, the order the database returned them in, before the s
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from db.text import fold
 from db.vocabulary import OfficeKind, SubjectType
@@ -58,7 +58,7 @@ def _by_id(records: Iterable[Any]) -> tuple[Any, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class MemoryLists:
+class _Records:
     """Every office, country, institution and note of one version (id order), each
     institution's links, and the search terms the text filters match."""
 
@@ -78,7 +78,7 @@ class MemoryLists:
         notes: Iterable[NoteRecord],
         links: dict[int, Sequence[Any]],
         terms: tuple[Term, ...],
-    ) -> "MemoryLists":
+    ) -> Self:
         return cls(
             _by_id(offices),
             _by_id(countries),
@@ -99,6 +99,11 @@ class MemoryLists:
         )
         wanted = set(slugs)
         return {o.id for o in self.all_offices if o.slug in wanted}
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryLists(_Records):
+    """The root lists of one version, filtered, ordered and paged in memory."""
 
     def offices(
         self, where: OfficeFilter, order_by: str, descending: bool, languages: Sequence[str]

@@ -56,7 +56,7 @@ def create_app(
     tracing = _tracing(metrics, tracer_provider) if settings.tracing else None
     limits = settings.limits()
     schema = build_schema(limits, planned=settings.planned_execution)
-    metrics.plan_state(schema.plan_state)
+    metrics.plan.state(schema.plan_state)
     # One client and one circuit breaker for every Redis user of this app.
     redis = (
         RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None

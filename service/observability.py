@@ -125,6 +125,45 @@ def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
+class PlanMetrics:
+    """What the planned executor did (``schema/execution/README.md``): operations it answered,
+    fall-backs to graphql-core by reason, and whether it is on."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.plan_answers = Counter(
+            "iom_graph_plan_answers",
+            "Operations the planned executor answered (schema/execution/README.md).",
+            registry=registry,
+        )
+        self.plan_fallbacks = Counter(
+            "iom_graph_plan_fallbacks",
+            "Operations the planned executor stopped on, by reason; graphql-core answered.",
+            ["reason"],
+            registry=registry,
+        )
+        for reason in FallbackReason:  # every reason shows, from 0
+            self.plan_fallbacks.labels(reason.value)
+        self.planned_execution = Gauge(
+            "iom_graph_planned_execution",
+            "1 for the state of planned execution: on, off_setting (IOM_GRAPH_PLANNED_EXECUTION"
+            "=false), off_missing_internals (graphql-core or strawberry lacks a name it uses).",
+            ["state"],
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+
+    def observe(self, outcome: RequestOutcome) -> None:
+        if outcome.planned:
+            self.plan_answers.inc()
+        if outcome.plan_fallback is not None:
+            self.plan_fallbacks.labels(outcome.plan_fallback).inc()
+
+    def state(self, state: str) -> None:
+        """Planned execution's state (``schema.execution.PlanState``): 1 for it, 0 others."""
+        for known in PlanState:
+            self.planned_execution.labels(known.value).set(int(known.value == state))
+
+
 class Metrics:
     """Prometheus metrics of one app (own registry, so several apps can live in one process).
 
@@ -162,32 +201,13 @@ class Metrics:
         self.not_cached = Counter(
             "iom_graph_responses_not_cached",
             "Complete results not stored in the response cache, by reason. "
-            "dataset_version_moved: the request's snapshot read another version than the "
-            "watcher reports; expected briefly around a load, an alarm when it persists.",
+            "dataset_version_moved: the watcher reported another version than the request's "
+            "dataset by the time it was answered; expected briefly around a load, an alarm "
+            "when it persists.",
             ["reason"],
             registry=self.registry,
         )
-        self.plan_answers = Counter(
-            "iom_graph_plan_answers",
-            "Operations the planned executor answered (schema/execution/README.md).",
-            registry=self.registry,
-        )
-        self.plan_fallbacks = Counter(
-            "iom_graph_plan_fallbacks",
-            "Operations the planned executor stopped on, by reason; graphql-core answered.",
-            ["reason"],
-            registry=self.registry,
-        )
-        for reason in FallbackReason:  # every reason shows, from 0
-            self.plan_fallbacks.labels(reason.value)
-        self.planned_execution = Gauge(
-            "iom_graph_planned_execution",
-            "1 for the state of planned execution: on, off_setting (IOM_GRAPH_PLANNED_EXECUTION"
-            "=false), off_missing_internals (graphql-core or strawberry lacks a name it uses).",
-            ["state"],
-            registry=self.registry,
-            multiprocess_mode="livemax",
-        )
+        self.plan = PlanMetrics(self.registry)
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.dataset = Gauge(
             "iom_graph_dataset_info",
@@ -221,15 +241,7 @@ class Metrics:
         self.statements.observe(outcome.statements)
         if outcome.not_cached is not None:
             self.not_cached.labels(outcome.not_cached).inc()
-        if outcome.planned:
-            self.plan_answers.inc()
-        if outcome.plan_fallback is not None:
-            self.plan_fallbacks.labels(outcome.plan_fallback).inc()
-
-    def plan_state(self, state: str) -> None:
-        """Planned execution's state (``schema.execution.PlanState``): 1 for it, 0 others."""
-        for known in PlanState:
-            self.planned_execution.labels(known.value).set(int(known.value == state))
+        self.plan.observe(outcome)
 
     def dataset_loaded(self, version: str | None) -> None:
         version = version or "none"

@@ -46,64 +46,14 @@ def discard(awaitable: Any) -> None:
     raise stop(FallbackReason.AWAITABLE)
 
 
-class CompletingContext(FreshChunkExecutionContext):
-    """The completions of the plan; ``_subfield_runs`` (the planner's) executes the fields of
-    an object."""
+class ObjectCompletion(FreshChunkExecutionContext):
+    """The completions of objects, of concrete and abstract types; ``_subfield_runs`` (the
+    planner's) executes the fields of an object."""
 
     def _subfield_runs(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
     ) -> RunFields:
         raise NotImplementedError
-
-    def _completion(
-        self, return_type: GraphQLOutputType, details: FieldDetailsList
-    ) -> tuple[Complete, bool]:
-        """How to complete a value of ``return_type``, and whether that needs the info."""
-        if isinstance(return_type, GraphQLNonNull):
-            inner, needs_info = self._completion(return_type.of_type, details)
-
-            def complete_non_null(value: Any, path: Path | None, info: Any) -> Any:
-                completed = inner(value, path, info)
-                if completed is None:
-                    raise stop(FallbackReason.NULL_IN_NON_NULL)
-                return completed
-
-            return complete_non_null, needs_info
-        if isinstance(return_type, GraphQLList):
-            return self._list_completion(return_type.of_type, details)
-        if is_leaf_type(return_type):
-            return leaf_completion(return_type), False
-        if isinstance(return_type, GraphQLObjectType):
-            return self._object_completion(return_type, details)
-        return self._abstract_completion(cast(GraphQLAbstractType, return_type), details), True
-
-    def _list_completion(
-        self, item_type: GraphQLOutputType, details: FieldDetailsList
-    ) -> tuple[Complete, bool]:
-        complete_item, needs_info = self._completion(item_type, details)
-        is_awaitable, is_async_iterable = self.is_awaitable, self.is_async_iterable
-        item_paths = not is_leaf_type(get_nullable_type(item_type))
-
-        def complete_list(value: Any, path: Path | None, info: Any) -> Any:
-            if value is None or value is Undefined:
-                return None
-            if isinstance(value, Exception) or is_async_iterable(value) or not is_iterable(value):
-                raise stop(FallbackReason.NOT_A_LIST)
-            completed: list[Any] = []
-            append = completed.append
-            try:
-                for index, item in enumerate(value):
-                    if is_awaitable(item):
-                        discard(item)
-                    item_path = Path(path, index, None) if item_paths else None
-                    append(complete_item(item, item_path, info))
-            except PlanStoppedError:
-                raise
-            except Exception as error:  # the iterable's own (graphql-core: a field error)
-                raise stop(FallbackReason.RESOLVER_ERROR) from error
-            return completed
-
-        return complete_list, needs_info
 
     def _object_completion(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
@@ -166,6 +116,60 @@ class CompletingContext(FreshChunkExecutionContext):
             return complete(value, path, info)
 
         return complete_abstract
+
+
+class CompletingContext(ObjectCompletion):
+    """The completions of the plan, by return type."""
+
+    def _completion(
+        self, return_type: GraphQLOutputType, details: FieldDetailsList
+    ) -> tuple[Complete, bool]:
+        """How to complete a value of ``return_type``, and whether that needs the info."""
+        if isinstance(return_type, GraphQLNonNull):
+            inner, needs_info = self._completion(return_type.of_type, details)
+
+            def complete_non_null(value: Any, path: Path | None, info: Any) -> Any:
+                completed = inner(value, path, info)
+                if completed is None:
+                    raise stop(FallbackReason.NULL_IN_NON_NULL)
+                return completed
+
+            return complete_non_null, needs_info
+        if isinstance(return_type, GraphQLList):
+            return self._list_completion(return_type.of_type, details)
+        if is_leaf_type(return_type):
+            return leaf_completion(return_type), False
+        if isinstance(return_type, GraphQLObjectType):
+            return self._object_completion(return_type, details)
+        return self._abstract_completion(cast(GraphQLAbstractType, return_type), details), True
+
+    def _list_completion(
+        self, item_type: GraphQLOutputType, details: FieldDetailsList
+    ) -> tuple[Complete, bool]:
+        complete_item, needs_info = self._completion(item_type, details)
+        is_awaitable, is_async_iterable = self.is_awaitable, self.is_async_iterable
+        item_paths = not is_leaf_type(get_nullable_type(item_type))
+
+        def complete_list(value: Any, path: Path | None, info: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            if isinstance(value, Exception) or is_async_iterable(value) or not is_iterable(value):
+                raise stop(FallbackReason.NOT_A_LIST)
+            completed: list[Any] = []
+            append = completed.append
+            try:
+                for index, item in enumerate(value):
+                    if is_awaitable(item):
+                        discard(item)
+                    item_path = Path(path, index, None) if item_paths else None
+                    append(complete_item(item, item_path, info))
+            except PlanStoppedError:
+                raise
+            except Exception as error:  # the iterable's own (graphql-core: a field error)
+                raise stop(FallbackReason.RESOLVER_ERROR) from error
+            return completed
+
+        return complete_list, needs_info
 
 
 def leaf_completion(leaf_type: GraphQLLeafType) -> Complete:
