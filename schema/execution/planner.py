@@ -107,7 +107,9 @@ class PlannedExecutionContext(FieldPlanning):
             raise stop(FallbackReason.MUTATION)
         if self.abort_signal is not None:
             raise stop(FallbackReason.ABORT_SIGNAL)
-        if position_context is not None or any(
-            schema.get_directive(name) is not None for name in ("defer", "stream")
+        if (
+            position_context is not None
+            or schema.get_directive("defer") is not None
+            or schema.get_directive("stream") is not None
         ):
             raise stop(FallbackReason.INCREMENTAL)
