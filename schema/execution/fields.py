@@ -18,6 +18,7 @@ from schema.execution.internals import (
     FieldDetailsList,
     GroupedFieldSet,
     StrawberryField,
+    is_default_resolver,
     to_nodes,
 )
 from schema.execution.outcome import FallbackReason
@@ -79,7 +80,7 @@ class FieldPlanning(CompletingContext):
             resolve = self.middleware_manager.get_field_resolver(resolve)
         definition = (field_def.extensions or {}).get(DEFINITION_BACKREF)
         if (
-            getattr(resolve, "_is_default", False)
+            is_default_resolver(resolve)
             and isinstance(definition, StrawberryField)
             and definition.base_resolver is None
             and definition.default_resolver is getattr

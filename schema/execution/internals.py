@@ -31,9 +31,12 @@ __all__ = [
     "StrawberryField",
     "StrawberryMaybe",
     "StrawberryOptional",
+    "field_exception_handlers",
     "has_enum_definition",
+    "is_default_resolver",
     "is_scalar",
     "missing",
+    "strawberry_info",
     "to_nodes",
 ]
 
@@ -75,6 +78,7 @@ else:
     StrawberryField = _find("strawberry.types.field.StrawberryField")
 
 _FieldDetails = _find("graphql.execution.collect_fields.FieldDetails")
+_StrawberryInfo = _find("strawberry.types.Info")
 _CollectedFields = _find("graphql.execution.collect_fields.CollectedFields")
 
 DEFINITION_BACKREF: str = getattr(GraphQLCoreConverter, "DEFINITION_BACKREF", "")
@@ -109,6 +113,21 @@ _ATTRIBUTES = (
 )
 
 
+def is_default_resolver(resolve: Any) -> bool:
+    """Whether strawberry marked ``resolve`` as its default resolver (``_is_default``)."""
+    return bool(getattr(resolve, "_is_default", False))
+
+
+def field_exception_handlers(converter: Any, field: Any) -> Any:
+    """The exception handlers strawberry would apply to ``field`` (its converter's own)."""
+    return converter._get_field_exception_handlers(field)
+
+
+def strawberry_info(info_class: type[Any], raw: Any, field: Any) -> Any:
+    """strawberry's ``Info`` for a field, built as its resolver wrapper builds it."""
+    return info_class(_raw_info=raw, _field=field)
+
+
 def _parameters(function: Callable[..., Any]) -> tuple[str, ...]:
     return tuple(inspect.signature(function).parameters)
 
@@ -128,6 +147,9 @@ def missing() -> list[str]:
         found.append("FieldDetails(node, fragment_variable_values)")
     if _CollectedFields is not None and len(_CollectedFields._fields) != 3:
         found.append("CollectedFields(grouped_field_set, new_defer_usages, forbidden)")
+    info_parameters = _parameters(getattr(_StrawberryInfo, "__init__", lambda: None))
+    if _StrawberryInfo is not None and not {"_raw_info", "_field"} <= set(info_parameters):
+        found.append("strawberry.types.Info(_raw_info, _field)")
     if GraphQLCoreConverter is not None and not callable(
         getattr(GraphQLCoreConverter, "_get_field_exception_handlers", None)
     ):

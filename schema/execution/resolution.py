@@ -32,8 +32,10 @@ from schema.execution.internals import (
     StrawberryField,
     StrawberryMaybe,
     StrawberryOptional,
+    field_exception_handlers,
     has_enum_definition,
     is_scalar,
+    strawberry_info,
 )
 
 
@@ -86,7 +88,7 @@ class LeanResolver:
         for name in self.source_names:
             kwargs[name] = source
         if self.info_name is not None:
-            kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.field)
+            kwargs[self.info_name] = strawberry_info(self.info_class, info, self.field)
         return self.function(source, **kwargs) if self.takes_self else self.function(**kwargs)
 
     def bind(self, graphql_arguments: dict[str, Any]) -> Bound:
@@ -110,7 +112,7 @@ def lean_resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> Le
         return None
     # The exception handlers strawberry would apply to this field (none in this schema; the
     # converter's own, private, answer, so that a handler added later is never bypassed).
-    if converter._get_field_exception_handlers(field):
+    if field_exception_handlers(converter, field):
         return None
     config = converter.config
     arguments = field.arguments
