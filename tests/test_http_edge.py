@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.testclient import TestClient
 
+import resolvers.lists
 import resolvers.organisation
 import schema.filters
 import service.responder
@@ -184,7 +185,7 @@ def test_a_failing_resolver_is_counted_as_error_not_client_error(
     def broken(*_args: object) -> object:
         raise RuntimeError("resolver failed")
 
-    monkeypatch.setattr(resolvers.provenance, "list_notes", broken)
+    monkeypatch.setattr(resolvers.lists.MemoryLists, "notes", broken)
     # "Broken" is not a known operation name: it is counted as "other" (this client is shared)
     before = outcomes(client, "other")
     response = client.post("/graphql", json={"query": "query Broken { dataQualityNotes { slug } }"})

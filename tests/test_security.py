@@ -6,6 +6,7 @@ import logging
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, build_ast_schema, parse, print_ast
 
+import resolvers.lists
 import resolvers.organisation
 from tests.conftest import Execute
 from tests.dataset_facts import example
@@ -89,7 +90,7 @@ async def test_unexpected_errors_are_masked_and_logged_in_full(
     def broken(*_args: object) -> object:
         raise RuntimeError("password=hunter2 at db-internal:5432")
 
-    monkeypatch.setattr(resolvers.provenance, "list_notes", broken)
+    monkeypatch.setattr(resolvers.lists.MemoryLists, "notes", broken)
     with caplog.at_level(logging.ERROR, logger="iom_graph.errors"):
         result = await execute("{ dataQualityNotes { slug } }")
     assert result.errors is not None
