@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest services schema bench load clean
+.PHONY: run test lint typecheck pytest services schema bench load upgrade-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,6 +45,11 @@ bench: $(STAMP)
 
 load: $(STAMP)
 	$(BIN)/python -m benchmark.load
+
+# Scheduled, not part of `test`: the planned executor's tests on the newest graphql-core and
+# strawberry-graphql releases, in a fresh venv (schema/execution/README.md, "Upgrades").
+upgrade-check:
+	@.ci/upgrade-check
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/audit/node_modules tests/federation/node_modules

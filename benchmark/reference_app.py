@@ -1,12 +1,12 @@
 """The reference: iom-graph's own schema executed over its in-memory dataset, no database.
 
-iom-graph itself answers every edge of the graph from ``resolvers.loaders.InMemoryDataset``;
-only root lists (filters, search) run a statement, in a database snapshot opened for them.
-The reference reads the dataset once at start-up from the seeded database named by
-``IOM_GRAPH_BENCH_REFERENCE_DATABASE``, then has no database at all: a statement is refused,
-and a request opens no snapshot. What remains is the cost of GraphQL execution and JSON
-serialisation: the best iom-graph could do on the benchmark's queries (none of which reads a
-root list).
+iom-graph itself answers everything, root lists included, from
+``resolvers.loaders.InMemoryDataset``, through ``service.dataset.CurrentDataset``. The
+reference reads the dataset once at start-up from the seeded database named by
+``IOM_GRAPH_BENCH_REFERENCE_DATABASE`` and keeps it (``CurrentDataset.fixed``), then has no
+database at all: a statement is refused, and no version watcher runs. What remains is the
+cost of GraphQL execution and JSON serialisation: the best iom-graph could do on the
+benchmark's queries.
 
 Requests go through iom-graph's own ``service.endpoint.GraphQLEndpoint`` (parsing, negotiation,
 execution slots, timeout, error codes, serialisation) with no response cache, and the same list
@@ -55,11 +55,6 @@ class NoDatabase(Database):
 
     def scalar(self, statement: Executable) -> Any:
         raise LookupError("the reference has no database")
-
-    @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[Database]:
-        """Nothing to hold: no statement can run."""
-        yield self
 
 
 # The same collector thresholds as server.py: both servers pay the same for garbage.

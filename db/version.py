@@ -11,8 +11,9 @@ Caches are looked up by this version, so it must move the moment a load commits:
   the log is written before the commit is visible, so a check in between kept the new file
   state with the old version, and nothing later changed the file's mtime and size.)
 
-The watcher is a hint for cache lookups. What a response holds is decided by the version read
-in the request's own snapshot (``resolvers.database.Snapshot``), never by this hint.
+The watcher is a hint for cache lookups and for when to read the dataset into memory again.
+What a response holds is decided by the in-memory dataset the request takes
+(``service.dataset``), whose version was read in the transaction that read it.
 """
 
 import logging

@@ -74,13 +74,18 @@ def institutions_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, Insti
 ACRONYM_FIELDS = ("acronym", "current_acronym", "former_acronym")
 
 
+def acronym_pattern(acronym: str) -> str:
+    """What an acronym is compared with, case-insensitively (no LIKE wildcards)."""
+    return acronym.strip().replace("%", "").replace("_", "")
+
+
 def institutions_by_acronym(db: Database, acronym: str) -> list[InstitutionRecord]:
     """Institutions whose acronym in any language, current or former acronym is ``acronym``
     (case-insensitive)."""
     matching = select(_translation.c.subject_id).where(
         _translation.c.subject_type == SubjectType.INSTITUTION,
         _translation.c.field.in_(ACRONYM_FIELDS),
-        _translation.c.text.ilike(acronym.strip().replace("%", "").replace("_", "")),
+        _translation.c.text.ilike(acronym_pattern(acronym)),
     )
     query = institution_query().where(_institution.c.id.in_(matching)).order_by(_institution.c.slug)
     return _fetch(db, query)
@@ -133,6 +138,14 @@ def list_institutions(
         matching = ids_matching_text(SubjectType.INSTITUTION, where.text)
         query = query.where(_institution.c.id.in_(matching))
     institutions = _fetch(db, query)
+    sort_institutions(institutions, order_by, descending, languages)
+    return institutions
+
+
+def sort_institutions(
+    institutions: list[InstitutionRecord], order_by: str, descending: bool, languages: Sequence[str]
+) -> None:
+    """Order by ``slug``, or by ``name`` or ``acronym`` in ``languages`` (folded)."""
 
     def sort_key(record: InstitutionRecord) -> str:
         if order_by == "slug":
@@ -144,4 +157,3 @@ def list_institutions(
         )
 
     institutions.sort(key=sort_key, reverse=descending)
-    return institutions

@@ -37,6 +37,7 @@ from resolvers import (
 from resolvers import regional_office as office
 from resolvers.bounds import ListSizes, list_sizes
 from resolvers.database import Database, read_transaction
+from resolvers.lists import NO_LISTS, MemoryLists, RootLists
 from resolvers.organisation import OrganisationRecord
 from resolvers.search import Term, read_terms
 
@@ -199,9 +200,9 @@ class Loaders:
 @dataclass(frozen=True, eq=False)
 class InMemoryDataset:
     """One dataset version in memory: its loaders, the organisation (the graph's root), its
-    search terms and its list sizes (the cost model's), all read in the same transaction.
-    ``version`` is None for a database no load has filled; ``loaded_at`` is when the load
-    that wrote it committed (None with it)."""
+    search terms, its list sizes (the cost model's) and its root lists (``resolvers.lists``),
+    all read in the same transaction. ``version`` is None for a database no load has
+    filled; ``loaded_at`` is when the load that wrote it committed (None with it)."""
 
     version: str | None
     loaders: Loaders
@@ -209,6 +210,7 @@ class InMemoryDataset:
     search_terms: tuple[Term, ...]
     list_sizes: ListSizes
     loaded_at: datetime | None = None
+    lists: RootLists = NO_LISTS
 
 
 EMPTY = InMemoryDataset(
@@ -273,13 +275,23 @@ def read_in_memory(database: Database) -> InMemoryDataset:
                 lookups[name] = Lookup({k: records.share(tuple(v)) for k, v in found.items()}, ())
             else:
                 lookups[name] = Lookup({k: records.share(v) for k, v in found.items()}, None)
+        terms = read_terms(db)
+        lists = MemoryLists.of(
+            lookups["office_by_id"].found.values(),
+            lookups["country_by_id"].found.values(),
+            lookups["institution_by_id"].found.values(),
+            lookups["note_by_id"].found.values(),
+            dict(lookups["links_by_institution"].found),
+            terms,
+        )
         return InMemoryDataset(
             db.version,
             Loaders(lookups),
             organisation.the_organisation(db),
-            read_terms(db),
+            terms,
             list_sizes(db),
             read_loaded_at(db),
+            lists,
         )
 
 

@@ -1,7 +1,7 @@
 """Slugs given in filters must exist: an unknown one is an error naming it and suggesting the
 nearest known slug ("san_jose" -> "san-jose"), not a silently empty list."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -24,7 +24,12 @@ def require_known_slugs(
     db: Database, column: Column[Any], slugs: Sequence[str], argument: str, noun: str
 ) -> None:
     """Refuse the first of ``slugs`` absent from ``column`` (one statement: every slug)."""
-    known = sorted(str(row[0]) for row in db.fetch(select(column)))
+    check_known_slugs([str(row[0]) for row in db.fetch(select(column))], slugs, argument, noun)
+
+
+def check_known_slugs(every: Iterable[str], slugs: Sequence[str], argument: str, noun: str) -> None:
+    """Refuse the first of ``slugs`` not among ``every`` known slug."""
+    known = sorted(every)
     known_set = set(known)
     unknown = next((slug for slug in slugs if slug not in known_set), None)
     if unknown is None:

@@ -19,7 +19,6 @@ from strawberry.types import Info as StrawberryInfo
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
-from schema import resolution
 from schema.dataset_history import Subscription
 from schema.enum_errors import with_allowed_values
 from schema.errors import (
@@ -30,7 +29,7 @@ from schema.errors import (
     collapse_duplicates,
     log_unexpected,
 )
-from schema.executor import PlannedExecutionContext
+from schema.execution import PlannedExecutionContext, PlanState, plan_state, resolution
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
@@ -92,6 +91,9 @@ class IomSchema(strawberry.federation.Schema):
     Coding happens here rather than in an extension: with the parser cache, a syntax error
     leaves the extensions' operation hook before any result exists.
     """
+
+    plan_state: PlanState = PlanState.ON
+    """Whether operations execute by ``schema.execution``'s plan (``build_schema`` sets it)."""
 
     def __init__(
         self, *, lean_resolvers: bool = True, limits: Limits | None = None, **kwargs: Any
@@ -180,22 +182,28 @@ class IomSchema(strawberry.federation.Schema):
         log_unexpected(errors, getattr(context, "request_id", ""))
 
 
-def build_schema(limits: Limits | None = None, *, standard_execution: bool = False) -> IomSchema:
+def build_schema(
+    limits: Limits | None = None, *, standard_execution: bool = False, planned: bool = True
+) -> IomSchema:
     """The schema holding operations to ``limits``. "Did you mean" suggestions for fields stay
     on in every environment: introspection publishes the whole schema anyway, so hiding them
     protects nothing and leaves a client with a typo guessing.
 
-    ``standard_execution`` keeps strawberry's own resolvers and execution context (instead of
-    ``schema.resolution``'s and ``schema.executor``'s): the standard the equivalence test
-    compares the served schema with."""
+    Operations execute by ``schema.execution`` (plan, lean resolvers, chunk filler) when
+    ``planned`` (the setting ``IOM_GRAPH_PLANNED_EXECUTION``) and every name of graphql-core
+    and strawberry it uses is there (``schema.execution.plan_state``; the schema's
+    ``plan_state`` says which). Otherwise, or with ``standard_execution`` (the standard the
+    equivalence test compares with), strawberry's own resolvers and execution context."""
     limits = limits or Limits()
-    return IomSchema(
+    state = plan_state(planned and not standard_execution)
+    on = state is PlanState.ON
+    schema = IomSchema(
         query=Query,
         limits=limits,
         subscription=Subscription,
-        lean_resolvers=not standard_execution,
+        lean_resolvers=on,
         execution_context_class=(
-            StrawberryGraphQLCoreExecutionContext if standard_execution else PlannedExecutionContext
+            PlannedExecutionContext if on else StrawberryGraphQLCoreExecutionContext
         ),
         config=StrawberryConfig(disable_field_suggestions=False, scalar_map={Date: DATE_SCALAR}),
         extensions=[
@@ -207,3 +215,5 @@ def build_schema(limits: Limits | None = None, *, standard_execution: bool = Fal
             AnswerDate,
         ],
     )
+    schema.plan_state = state
+    return schema

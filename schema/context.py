@@ -13,6 +13,7 @@ from resolvers.database import Database
 from resolvers.dataset_history import VersionRecord
 from resolvers.loaders import EMPTY, InMemoryDataset, Loaders
 from resolvers.pagination import PageLimits
+from schema.execution.outcome import PlanRecord
 
 Charge = Callable[[int], Awaitable[GraphQLError | None]]
 """Charges an operation's cost to its client: the refusal to return, or None to run it."""
@@ -52,6 +53,8 @@ class Context:
     # serves no subscription.
     dataset_events: DatasetEvents | None = None
     client: str = ""
+    # Whether the planned executor answered the operation (``schema.execution``).
+    plan: PlanRecord = field(default_factory=PlanRecord)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

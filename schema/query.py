@@ -8,7 +8,6 @@ import strawberry
 
 from resolvers import country as country_queries
 from resolvers import institution as institution_queries
-from resolvers import provenance as provenance_queries
 from resolvers import regional_office as office_queries
 from resolvers.arguments import (
     MAX_ACRONYM_LENGTH,
@@ -73,7 +72,7 @@ class RegionalOfficeQueries:
     @strawberry.field(
         description="Regional offices in force on the day asked for, filtered and ordered."
     )
-    async def regional_offices(
+    def regional_offices(
         self,
         info: Info,
         as_of: AsOf = None,
@@ -90,9 +89,7 @@ class RegionalOfficeQueries:
     ) -> Connection[RegionalOffice]:
         where = filter or RegionalOfficeFilter()
         order = order_by or RegionalOfficeOrder()
-        records = await info.context.db.run(
-            office_queries.list_offices,
-            info.context.db,
+        records = info.context.dataset.lists.offices(
             office_queries.OfficeFilter(
                 slugs=slug_list(where.slugs, "filter.slugs"),
                 confidence=enum_values(where.confidence),  # type: ignore[arg-type]
@@ -131,7 +128,7 @@ class CountryQueries:
     @strawberry.field(
         description="Countries (all of ISO 3166-1 plus Kosovo), filtered and ordered."
     )
-    async def countries(
+    def countries(
         self,
         info: Info,
         filter: Annotated[
@@ -145,9 +142,7 @@ class CountryQueries:
     ) -> Connection[Country]:
         where = filter or CountryFilter()
         order = order_by or CountryOrder()
-        records = await info.context.db.run(
-            country_queries.list_countries,
-            info.context.db,
+        records = info.context.dataset.lists.countries(
             country_queries.CountryFilter(
                 codes=code_list(where.codes, "filter.codes"),
                 office_slugs=slug_list(where.offices, "filter.offices"),
@@ -172,7 +167,7 @@ class InstitutionQueries:
         "current or former (`OACPS`, `OFID`); "
         "give exactly one. An acronym shared by several institutions is an error naming them."
     )
-    async def institution(
+    def institution(
         self,
         info: Info,
         slug: Annotated[
@@ -192,9 +187,7 @@ class InstitutionQueries:
             record = info.context.loaders.institution_by_slug.load(slug_value(slug))
             return Institution.from_record(record) if record else None
         acronym = check_length(acronym or "", "acronym", MAX_ACRONYM_LENGTH)
-        matches = await info.context.db.run(
-            institution_queries.institutions_by_acronym, info.context.db, acronym
-        )
+        matches = info.context.dataset.lists.institutions_by_acronym(acronym)
         if len(matches) > 1:
             slugs = ", ".join(m.slug for m in matches)
             raise UserInputError(
@@ -205,7 +198,7 @@ class InstitutionQueries:
         return Institution.from_record(matches[0]) if matches else None
 
     @strawberry.field(description="Institutions, filtered and ordered.")
-    async def institutions(
+    def institutions(
         self,
         info: Info,
         filter: Annotated[
@@ -221,9 +214,7 @@ class InstitutionQueries:
     ) -> Connection[Institution]:
         where = filter or InstitutionFilter()
         order = order_by or InstitutionOrder()
-        records = await info.context.db.run(
-            institution_queries.list_institutions,
-            info.context.db,
+        records = info.context.dataset.lists.institutions(
             institution_queries.InstitutionFilter(
                 slugs=slug_list(where.slugs, "filter.slugs"),
                 kinds=enum_values(where.kinds),  # type: ignore[arg-type]
@@ -270,7 +261,7 @@ class DataQualityNoteQueries:
         return DataQualityNote.from_record(record) if record else None
 
     @strawberry.field(description="Every data-quality note of the reference, most severe first.")
-    async def data_quality_notes(
+    def data_quality_notes(
         self,
         info: Info,
         severity: Annotated[
@@ -278,9 +269,7 @@ class DataQualityNoteQueries:
         ] = None,
     ) -> list[DataQualityNote]:
         severities = enum_values(severity)  # type: ignore[arg-type]
-        records = await info.context.db.run(
-            provenance_queries.list_notes, info.context.db, severities
-        )
+        records = info.context.dataset.lists.notes(severities)
         return [DataQualityNote.from_record(r) for r in records]
 
 

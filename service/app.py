@@ -59,7 +59,8 @@ def create_app(
     metrics = Metrics([*graphiql.operation_names(), *world_map.OPERATION_NAMES], multiprocess_dir())
     tracing = _tracing(metrics, tracer_provider) if settings.tracing else None
     limits = settings.limits()
-    schema = build_schema(limits)
+    schema = build_schema(limits, planned=settings.planned_execution)
+    metrics.plan.state(schema.plan_state)
     # One client and one circuit breaker for every Redis user of this app.
     redis = (
         RedisGuard(connect(settings.redis_url), metrics.registry) if settings.redis_url else None

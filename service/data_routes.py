@@ -128,7 +128,7 @@ class DataFiles:
         except SQLAlchemyError:
             raise HTTPError(503, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE) from None
         if current == asked:
-            dataset = await self.datasets.replace(dataset)
+            dataset = await self.datasets.read_after(dataset)
             if dataset.version == asked:
                 return dataset
         raise HTTPError(

@@ -1,12 +1,24 @@
-"""The dataset in memory that requests are answered from, kept at the loaded version.
+"""One response, one dataset version: the object that owns it (``CurrentDataset``).
 
-Each request takes the current ``resolvers.loaders.InMemoryDataset`` once, at its start, and reads
-only it, so a reload never shows half in a response. The dataset is read again when the
-version watcher (``db.version``) reports a new version, before the request that notices it
-runs; or when a request finds that the database it reads root lists from holds another
-version than the dataset (a load the watcher has not reported yet): that request is then run
-again on the dataset read anew. Requests that arrive while the dataset is being read wait for
-it: one read serves them all.
+Every read a request makes goes to one ``resolvers.loaders.InMemoryDataset``: each edge, and
+since issue 26 the root lists too (``resolvers.lists``). A request takes the current dataset
+once, at its start (``fresh``), and reads only it; an ``InMemoryDataset`` never changes, so a
+load committing while the request runs cannot show in its response. No request runs a
+statement: there is no database snapshot to keep at the dataset's version, and no run to
+throw away and repeat when a load lands mid-request (the re-run this module and
+``service.responder`` used to need while root lists read the database).
+
+What stays to decide is which version a request gets, and whether its response may be stored:
+
+- ``fresh(seen)``: the dataset of the version the watcher (``db.version``) reported when the
+  request started; read anew first when the watcher reports a version not read yet. Requests
+  that arrive while it is read wait for it: one read serves them all.
+- ``is_current(dataset)``: whether the watcher still reports ``dataset``'s version; a response
+  is cached under its version only then (``service.responder``).
+
+The service (``service.app``), the in-process test harness (``tests.conftest.make_execute``)
+and the benchmark's reference server (``benchmark.reference_app``, ``fixed``) all read
+through this object.
 """
 
 import asyncio
@@ -39,14 +51,23 @@ class CurrentDataset:
 
     async def fresh(self, seen: str | None) -> InMemoryDataset:
         """The dataset for the version ``seen`` (the watcher's, as the request read it): read
-        again first unless it was read at that version, or is of it (read after a move)."""
+        again first unless it was read at that version, or is of it."""
         if seen == self._seen or (self.loaded is not EMPTY and seen == self.loaded.version):
             self._seen = seen
             return self.loaded
         return await self._read(self.loaded, seen)
 
-    async def replace(self, stale: InMemoryDataset) -> InMemoryDataset:
-        """A dataset read after ``stale``, which a request found older than the database."""
+    async def for_request(self) -> InMemoryDataset:
+        """The dataset for the version the watcher reports now."""
+        return await self.fresh(self.versions())
+
+    def is_current(self, dataset: InMemoryDataset) -> bool:
+        """Whether the watcher still reports ``dataset``'s version."""
+        return dataset.version is not None and self.versions() == dataset.version
+
+    async def read_after(self, stale: InMemoryDataset) -> InMemoryDataset:
+        """A dataset read after ``stale``, which a caller found older than the database (a
+        load the watcher has not reported yet: ``/data/?version=`` of that load)."""
         return await self._read(stale, self.versions())
 
     def read_now(self) -> None:

@@ -4,7 +4,7 @@ Flow of a request, one step a module: here, the method, GraphiQL for browsers, m
 negotiation, clients the rate limiter refused turned away unread, the parameters
 (``service.request``), and every failure as a coded response; then ``service.responder``
 answers the operation (persisted queries, the response cache, validators and 304), running it
-through ``service.execution`` (slots, timeout, one database snapshot).
+through ``service.execution`` (slots, timeout) on one dataset version (``service.dataset``).
 """
 
 import logging

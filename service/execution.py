@@ -1,6 +1,6 @@
 """Running one GraphQL operation: in an execution slot, under the request timeout, on one
-in-memory dataset and one database snapshot of the same version, with its SQL statements
-counted; strawberry's refusals become coded HTTP errors."""
+in-memory dataset (``service.dataset``), with its SQL statements counted (none since every
+read is from memory); strawberry's refusals become coded HTTP errors."""
 
 import asyncio
 from collections.abc import Callable
@@ -35,13 +35,8 @@ class ExecutionLimits:
     max_concurrent_executions: int = 4
 
 
-class DatasetMovedError(Exception):
-    """The database held another version than the request's in-memory dataset: the result
-    may mix two versions, so it is thrown away (``service.responder`` runs it again)."""
-
-
 class Executor:
-    """Executes operations of ``schema`` on snapshots of ``db`` within ``limits``."""
+    """Executes operations of ``schema`` within ``limits``."""
 
     def __init__(self, schema: IomSchema, db: Database, limits: ExecutionLimits) -> None:
         self.schema, self.db, self.limits = schema, db, limits
@@ -63,12 +58,7 @@ class Executor:
         context_for: Callable[..., Context],
         outcome: RequestOutcome,
     ) -> ExecutionResult:
-        """The result, read from ``dataset`` and, for root lists, from a database snapshot.
-
-        The snapshot is taken and given back inside the execution slot, so a worker holds at
-        most one connection per slot. Raises ``DatasetMovedError`` when the snapshot read
-        another version than ``dataset``'s.
-        """
+        """The result, read from ``dataset`` alone."""
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
@@ -76,18 +66,19 @@ class Executor:
         with count_statements() as counter:
             try:
                 with anyio.fail_after(timeout) as deadline:
-                    async with self.slots, self.db.snapshot() as snapshot:
+                    async with self.slots:
+                        context = context_for(db=self.db, dataset=dataset)
                         result = await self.schema.execute(
                             query,
                             variable_values=params.variables,
-                            context_value=context_for(db=snapshot, dataset=dataset),
+                            context_value=context,
                             operation_name=params.operation_name,
                             allowed_operation_types=allowed,
                             operation_extensions=params.extensions,
                         )
-                        # Edges are read from memory by synchronous resolvers: execution only
-                        # yields at root lists' statements, so a deadline passed during the
-                        # rest is noticed here (the operation's cost limit bounds that work).
+                        # Everything is read from memory by synchronous resolvers: execution
+                        # does not yield, so a deadline passed during it is noticed here (the
+                        # operation's cost limit bounds that work).
                         if anyio.current_time() >= deadline.deadline:
                             raise TimeoutError
             except TimeoutError:
@@ -128,8 +119,8 @@ class Executor:
                 ) from None
             finally:
                 outcome.statements = counter.count
-        if snapshot.read_data and snapshot.version != dataset.version:
-            raise DatasetMovedError(snapshot.version)
+        outcome.planned = context.plan.answered > 0
+        outcome.plan_fallback = context.plan.fallback
         return result
 
 

@@ -28,6 +28,8 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import Scope
 
+from schema.execution import FallbackReason, PlanState
+
 access_logger = logging.getLogger("iom_graph.access")
 
 # Generated request ids: random per process, then a counter (unique across replicas, and
@@ -54,6 +56,8 @@ class RequestOutcome:
     cache: str = "off"  # the response cache: "hit", "miss" or "off"
     cost: int | None = None  # the operation's requested cost, once known
     document: str | None = None  # the document run (the trace reads its operation type)
+    planned: bool = False  # the planned executor answered the operation
+    plan_fallback: str | None = None  # why it stopped and graphql-core answered, if it did
 
 
 # Label values the endpoint itself sets (never a client's name).
@@ -156,6 +160,45 @@ def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
+class PlanMetrics:
+    """What the planned executor did (``schema/execution/README.md``): operations it answered,
+    fall-backs to graphql-core by reason, and whether it is on."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.plan_answers = Counter(
+            "iom_graph_plan_answers",
+            "Operations the planned executor answered (schema/execution/README.md).",
+            registry=registry,
+        )
+        self.plan_fallbacks = Counter(
+            "iom_graph_plan_fallbacks",
+            "Operations the planned executor stopped on, by reason; graphql-core answered.",
+            ["reason"],
+            registry=registry,
+        )
+        for reason in FallbackReason:  # every reason shows, from 0
+            self.plan_fallbacks.labels(reason.value)
+        self.planned_execution = Gauge(
+            "iom_graph_planned_execution",
+            "1 for the state of planned execution: on, off_setting (IOM_GRAPH_PLANNED_EXECUTION"
+            "=false), off_missing_internals (graphql-core or strawberry lacks a name it uses).",
+            ["state"],
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+
+    def observe(self, outcome: RequestOutcome) -> None:
+        if outcome.planned:
+            self.plan_answers.inc()
+        if outcome.plan_fallback is not None:
+            self.plan_fallbacks.labels(outcome.plan_fallback).inc()
+
+    def state(self, state: str) -> None:
+        """Planned execution's state (``schema.execution.PlanState``): 1 for it, 0 others."""
+        for known in PlanState:
+            self.planned_execution.labels(known.value).set(int(known.value == state))
+
+
 class Metrics:
     """Prometheus metrics of one app (own registry, so several apps can live in one process).
 
@@ -193,11 +236,13 @@ class Metrics:
         self.not_cached = Counter(
             "iom_graph_responses_not_cached",
             "Complete results not stored in the response cache, by reason. "
-            "dataset_version_moved: the request's snapshot read another version than the "
-            "watcher reports; expected briefly around a load, an alarm when it persists.",
+            "dataset_version_moved: the watcher reported another version than the request's "
+            "dataset by the time it was answered; expected briefly around a load, an alarm "
+            "when it persists.",
             ["reason"],
             registry=self.registry,
         )
+        self.plan = PlanMetrics(self.registry)
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.dataset = Gauge(
             "iom_graph_dataset_info",
@@ -231,6 +276,7 @@ class Metrics:
         self.statements.observe(outcome.statements)
         if outcome.not_cached is not None:
             self.not_cached.labels(outcome.not_cached).inc()
+        self.plan.observe(outcome)
 
     def dataset_loaded(self, version: str | None) -> None:
         version = version or "none"

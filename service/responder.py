@@ -2,13 +2,13 @@
 operation, language and dataset version; else executed on the dataset in memory and stored.
 
 A response, its ETag, its ``X-Dataset-Version`` header and its cache entry come from one
-dataset version: the in-memory dataset's (``service.dataset``), which the database snapshot
-of its root lists must match (else the operation runs again on a dataset read anew). The
-watcher's version (``Caching.versions``) only picks the entry to look up; a response is stored
-only when the watcher still agrees with the dataset, so nothing is kept under a version whose
-data it does not hold. GET and persisted queries get ``ETag`` and ``Cache-Control``, and
-``If-None-Match`` answers 304. A cost dry run skips the cache both ways and is answered
-``Cache-Control: no-store`` (docs/caching-and-dates.md).
+dataset version: the in-memory dataset's (``service.dataset``, which owns that guarantee).
+The watcher's version (``Caching.versions``) only picks the entry to look up; a response is
+stored only when the watcher still agrees with the dataset (``CurrentDataset.is_current``),
+so nothing is kept under a version whose data it does not hold. GET and persisted queries
+get ``ETag`` and ``Cache-Control``, and ``If-None-Match`` answers 304.
+A cost dry run skips the cache both ways and is answered ``Cache-Control: no-store``
+(docs/caching-and-dates.md).
 """
 
 from collections.abc import Callable
@@ -24,13 +24,12 @@ from schema.context import Context
 from schema.errors import ErrorCode, coded_error
 from service.caching import CachedResponse, Caching, etag_of, response_key
 from service.dataset import CurrentDataset
-from service.execution import DatasetMovedError, Executor
+from service.execution import Executor
 from service.observability import RequestOutcome
 from service.ratelimit import ClientAccount
 from service.request import (
     SAFE_METHODS,
     GraphQLParams,
-    HTTPError,
     etag_matches,
     is_dry_run,
     parse_accept_datetime,
@@ -42,9 +41,6 @@ from service.response import error_codes, result_response
 VARY = "Accept, Accept-Language, Accept-Datetime"
 VERSION_HEADER = "X-Dataset-Version"
 NO_STORE = "no-store"
-# Runs of one operation when loads keep committing under it (each discarded run read a
-# database that had moved past the dataset in memory).
-MAX_RUNS = 3
 
 
 class Responder:
@@ -125,21 +121,7 @@ class Responder:
             default_day=default_day,
         )
         dataset = await self.datasets.fresh(hint)
-        for _ in range(MAX_RUNS):
-            try:
-                result = await self.executor.run(
-                    request, query, params, dataset, context_for, outcome
-                )
-                break
-            except DatasetMovedError:
-                dataset = await self.datasets.replace(dataset)
-        else:
-            raise HTTPError(
-                503,
-                ErrorCode.SERVICE_UNAVAILABLE,
-                "the dataset was reloaded several times while this request ran: retry",
-                {"Retry-After": "1"},
-            )
+        result = await self.executor.run(request, query, params, dataset, context_for, outcome)
         version = dataset.version
         outcome.error_codes = error_codes(result.errors or [])
         outcome.cost = _requested_cost(result)
@@ -154,7 +136,7 @@ class Responder:
         body = bytes(response.body)
         etag = etag_of(body)
         if responses is not None and version is not None:
-            if self.caching.versions() == version:
+            if self.datasets.is_current(dataset):
                 cost = int((result.extensions or {}).get("cost", {}).get("requested", 1))
                 await responses.set(key_for(version), CachedResponse(body, etag, cost))
             else:

@@ -163,6 +163,11 @@ class Settings(ProcessSettings):
         ge=1,
         description="Events waiting for one slow subscriber; one more and it is dropped.",
     )
+    planned_execution: bool = Field(
+        default=True,
+        description="Execute operations by the plan (schema/execution/README.md); false: "
+        "strawberry's standard execution.",
+    )
     tracing: bool = Field(
         default=False,
         description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",

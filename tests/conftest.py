@@ -22,10 +22,10 @@ from db.engine import build_engine, normalise_url
 from db.loader import load_dataset
 from db.migrate import upgrade
 from resolvers.database import Database
-from resolvers.loaders import read_in_memory
 from schema import build_schema
 from schema.build import IomSchema
 from schema.context import Context
+from service.dataset import CurrentDataset
 
 POSTGRES_URL = normalise_url(
     os.environ.get("IOM_GRAPH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -132,10 +132,12 @@ def _version_uncounted(engine: Engine) -> str | None:
 
 
 def make_execute(engine: Engine, executable: IomSchema = DEFAULT_SCHEMA) -> Execute:
-    """In-process execution as the server does it: on the dataset in memory (read again when
-    the database holds another version), with one snapshot per operation for root lists."""
+    """In-process execution as the server does it: on the dataset in memory of the version the
+    database holds (``service.dataset.CurrentDataset``, the server's own, with the database's
+    version read directly instead of by the watcher)."""
     database = Database(engine)
-    datasets = [read_in_memory(database)]
+    datasets = CurrentDataset(database, lambda: _version_uncounted(engine))
+    datasets.read_now()
 
     async def execute(
         query: str,
@@ -143,18 +145,14 @@ def make_execute(engine: Engine, executable: IomSchema = DEFAULT_SCHEMA) -> Exec
         languages: tuple[str, ...] = (),
         extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        if _version_uncounted(engine) != datasets[0].version:
-            datasets[0] = read_in_memory(database)
-        async with database.snapshot() as snapshot:
-            context = Context(
-                db=snapshot, dataset=datasets[0], languages=languages, request_id="test"
-            )
-            return await executable.execute(
-                query,
-                variable_values=variables,
-                context_value=context,
-                operation_extensions=extensions,
-            )
+        dataset = await datasets.for_request()
+        context = Context(db=database, dataset=dataset, languages=languages, request_id="test")
+        return await executable.execute(
+            query,
+            variable_values=variables,
+            context_value=context,
+            operation_extensions=extensions,
+        )
 
     return execute
 

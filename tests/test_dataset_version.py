@@ -326,22 +326,20 @@ async def test_reloads_under_http_load_answer_and_cache_one_version_each(
     assert held in metrics
 
 
-async def test_a_request_finding_the_database_moved_runs_again_on_the_new_dataset(
+async def test_a_load_the_watcher_has_not_reported_leaves_requests_on_one_version(
     loaded_engine: Engine, datasets: Datasets
 ) -> None:
-    """The watcher has not reported a load yet, so the dataset in memory is the old one, but a
-    root list's statement reads the new version: that result is thrown away, the dataset is
-    read anew, and the operation runs again on it. The answer is all of the new version."""
+    """The watcher has not reported a load yet: requests keep answering the dataset in memory,
+    all of the original version and without a statement (root lists too: nothing reads the
+    database during a request). Once the watcher reports the load, the next request reads
+    the dataset anew, once, and answers all of the new version."""
     database = Database(loaded_engine)
-
-    def stale() -> str:
-        return datasets.original_version
-
-    current = CurrentDataset(database, stale)
+    reported = [datasets.original_version]
+    current = CurrentDataset(database, lambda: reported[0])
     current.read_now()
     load_dataset(loaded_engine, datasets.edited)
     endpoint = GraphQLEndpoint(
-        DEFAULT_SCHEMA, database, build_caching(0, 0, None, stale), datasets=current
+        DEFAULT_SCHEMA, database, build_caching(0, 0, None, lambda: reported[0]), datasets=current
     )
     app = Starlette(routes=[Route("/graphql", endpoint)])
     query = (
@@ -350,14 +348,17 @@ async def test_a_request_finding_the_database_moved_runs_again_on_the_new_datase
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
-        with count_statements() as counter:
-            response = await client.post("/graphql", json={"query": query})
-    assert response.status_code == 200, response.text
-    assert response.headers["x-dataset-version"] == datasets.edited_version
-    data = response.json()["data"]
-    names = (data["regionalOffice"]["name"], data["institutions"]["nodes"][0]["name"])
-    assert names == EDITED_NAMES
+        answers = []
+        for version in (datasets.original_version, datasets.edited_version):
+            reported[0] = version
+            with count_statements() as counter:
+                response = await client.post("/graphql", json={"query": query})
+            assert response.status_code == 200, response.text
+            data = response.json()["data"]
+            names = (data["regionalOffice"]["name"], data["institutions"]["nodes"][0]["name"])
+            answers.append((response.headers["x-dataset-version"], names, counter.count))
+    assert answers == [
+        (datasets.original_version, ORIGINAL_NAMES, 0),
+        (datasets.edited_version, EDITED_NAMES, READ_IN_MEMORY_STATEMENTS),
+    ]
     assert current.loaded.version == datasets.edited_version
-    # The dataset is read anew exactly once (each run's own statements are counted as the
-    # request's, by the executor's counter).
-    assert counter.count == READ_IN_MEMORY_STATEMENTS

@@ -1,6 +1,6 @@
-"""The dataset in memory, the planned executor (``schema.executor``) and the lean resolvers
-(``schema.resolution``) answer exactly as the database and strawberry's standard resolvers
-and execution do.
+"""The dataset in memory, the planned executor (``schema.execution``) and the lean resolvers
+(``schema.execution.resolution``) answer exactly as the database and strawberry's standard
+resolvers and execution do.
 
 iom-graph answers every edge of the graph from ``resolvers.loaders.InMemoryDataset``: each
 batch function run once, at read time, for every key there is. The standard it must match is
@@ -27,6 +27,8 @@ from hypothesis_graphql import queries
 from sqlalchemy import Engine
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from resolvers import country, institution, provenance
+from resolvers import regional_office as office
 from resolvers.bounds import list_sizes
 from resolvers.database import Database, read_transaction
 from resolvers.loaders import (
@@ -43,8 +45,8 @@ from resolvers.search import read_terms
 from schema import build_schema
 from schema.__main__ import sdl
 from schema.context import Context
-from schema.executor import PlannedExecutionContext
-from schema.resolution import LeanResolver
+from schema.execution import PlannedExecutionContext
+from schema.execution.resolution import LeanResolver
 from tests.conftest import DEFAULT_SCHEMA
 from tests.dataset_facts import EXAMPLES
 from tests.generated import GENERATED
@@ -78,6 +80,28 @@ class DatabaseLookup(Lookup[Any, Any]):
         return [tuple(v) for v in values] if self.many else values
 
 
+class DatabaseLists:
+    """The root lists as the database answered them: each filter a statement."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def offices(self, *args: Any) -> list[Any]:
+        return office.list_offices(self.db, *args)
+
+    def countries(self, *args: Any) -> list[Any]:
+        return country.list_countries(self.db, *args)
+
+    def institutions(self, *args: Any) -> list[Any]:
+        return institution.list_institutions(self.db, *args)
+
+    def institutions_by_acronym(self, acronym: str) -> list[Any]:
+        return institution.institutions_by_acronym(self.db, acronym)
+
+    def notes(self, severities: Sequence[str] | None) -> list[Any]:
+        return provenance.list_notes(self.db, severities)
+
+
 def database_dataset(db: Database) -> InMemoryDataset:
     lookups = {name: DatabaseLookup(db, fetch, many) for name, (fetch, _, many) in LOADERS.items()}
     return InMemoryDataset(
@@ -87,6 +111,7 @@ def database_dataset(db: Database) -> InMemoryDataset:
         read_terms(db),
         list_sizes(db),
         read_loaded_at(db),
+        DatabaseLists(db),
     )
 
 
@@ -98,21 +123,29 @@ class BothWays:
         self.in_memory = read_in_memory(self.database)
 
     async def _run(
-        self, query: str, variables: dict[str, Any] | None, schema: Any, standard: bool = False
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        schema: Any,
+        standard: bool = False,
+        languages: tuple[str, ...] = (),
     ) -> Any:
         with read_transaction(self.database) as db:
             dataset = database_dataset(db) if standard else self.in_memory
-            context = Context(db=db, dataset=dataset, request_id="equivalence")
+            context = Context(db=db, dataset=dataset, request_id="equivalence", languages=languages)
             result = await schema.execute(query, variable_values=variables, context_value=context)
         errors = [e.formatted for e in result.errors or []]
         return {"data": result.data, "errors": errors, "extensions": result.extensions}
 
-    def compare(self, query: str, variables: dict[str, Any] | None = None) -> Any:
-        in_memory = asyncio.run(self._run(query, variables, DEFAULT_SCHEMA))
-        standard = asyncio.run(self._run(query, variables, STANDARD_SCHEMA, standard=True))
+    def compare(
+        self, query: str, variables: dict[str, Any] | None = None, languages: tuple[str, ...] = ()
+    ) -> Any:
+        in_memory = asyncio.run(self._run(query, variables, DEFAULT_SCHEMA, False, languages))
+        standard = asyncio.run(self._run(query, variables, STANDARD_SCHEMA, True, languages))
         assert in_memory == standard
         if not standard["errors"]:
-            assert asyncio.run(self._run(query, variables, PLAN_ONLY_SCHEMA)) == standard
+            planned = asyncio.run(self._run(query, variables, PLAN_ONLY_SCHEMA, False, languages))
+            assert planned == standard
         return in_memory
 
 
@@ -160,10 +193,11 @@ def test_the_service_executes_planned_with_lean_resolvers() -> None:
     assert DEFAULT_SCHEMA.execution_context_class is PlannedExecutionContext
     assert STANDARD_SCHEMA.execution_context_class is StrawberryGraphQLCoreExecutionContext
     lean = _lean_fields(DEFAULT_SCHEMA)
-    # Every synchronous resolver with scalar and enum arguments only; the root fields taking
-    # filters (input objects), global ids or awaiting the database keep strawberry's. The
-    # connections' and edges' fields are resolvers too: made only when selected.
-    assert len(lean) == 144  # 13 of them the history's connections and DatasetChangesSince.changes
+    # Every synchronous resolver with scalar and enum arguments only (``Query.institution``
+    # too, since it reads acronyms from memory); the root fields taking filters (input
+    # objects), lists or global ids keep strawberry's. The connections' and edges' fields are
+    # resolvers too: made only when selected.
+    assert len(lean) == 145  # 13 of them the history's connections and DatasetChangesSince.changes
     assert {
         "Country.coverageInferred",
         "Country.name",
@@ -172,5 +206,6 @@ def test_the_service_executes_planned_with_lean_resolvers() -> None:
         "CountryEdge.cursor",
         "InstitutionLinkEdge.evidence",
     } <= set(lean)
+    assert "Query.institution" in lean
     assert not {"Query.regionalOffices", "Query.nodes", "Query._entities"} & set(lean)
     assert _lean_fields(STANDARD_SCHEMA) == []

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.testclient import TestClient
 
+import resolvers.lists
 import resolvers.organisation
 import schema.filters
 import service.responder
@@ -184,7 +185,7 @@ def test_a_failing_resolver_is_counted_as_error_not_client_error(
     def broken(*_args: object) -> object:
         raise RuntimeError("resolver failed")
 
-    monkeypatch.setattr(resolvers.provenance, "list_notes", broken)
+    monkeypatch.setattr(resolvers.lists.MemoryLists, "notes", broken)
     # "Broken" is not a known operation name: it is counted as "other" (this client is shared)
     before = outcomes(client, "other")
     response = client.post("/graphql", json={"query": "query Broken { dataQualityNotes { slug } }"})
@@ -369,32 +370,21 @@ def test_text_arguments_at_their_maximum_are_answered(
     assert response.json()["data"] == data
 
 
-def test_a_value_the_database_refuses_is_bad_input_not_an_outage(
+def test_a_text_no_database_would_take_is_answered_from_memory(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Without the API's limit, SQLite refuses the LIKE pattern: that is the request's fault,
-    never "database unavailable" with a Retry-After a client would follow forever."""
+    """Without the API's limit, SQLite refused this LIKE pattern (answered as BAD_USER_INPUT,
+    never as an outage). Root lists are read from memory now: no statement runs, and the text
+    simply matches nothing."""
     monkeypatch.setattr(schema.filters, "MAX_FILTER_TEXT_LENGTH", 1_000_000)
     query = "query Long($v: String!) { countries(filter: {text: $v}) { totalCount } }"
     with serve_in_process(sqlite_url) as client, caplog.at_level(logging.DEBUG):
         response = client.post("/graphql", json={"query": query, "variables": {"v": "a" * 60_000}})
         assert response.status_code == 200
-        assert "retry-after" not in response.headers
-        assert error_of(response) == {
-            "message": "The database refused a value of this request (too long or too "
-            "complex): shorten or simplify the arguments",
-            "code": "BAD_USER_INPUT",
-        }
-        assert outcomes(client, "other") == {"client_error": 1.0}  # "Long": not a known name
-    refused = [r for r in caplog.records if r.name == "iom_graph.errors"]
-    assert [(r.levelname, r.getMessage()) for r in refused] == [
-        ("WARNING", "database refused input in countries")
-    ]
-    assert (refused[0].db_code, refused[0].db_message) == (  # type: ignore[attr-defined]
-        "SQLITE_ERROR",
-        "LIKE or GLOB pattern too complex",
-    )
-    assert all("SELECT" not in str(vars(r)) for r in caplog.records if r.levelno >= logging.INFO)
+        assert response.json()["data"] == {"countries": {"totalCount": 0}}
+        assert "errors" not in response.json()
+        assert outcomes(client, "other") == {"ok": 1.0}  # "Long": not a known name
+    assert [r for r in caplog.records if r.name == "iom_graph.errors"] == []
 
 
 def _raised(url: str, statement: str, **parameters: object) -> SQLAlchemyError:

@@ -25,8 +25,10 @@ PERSISTED_HASH = hashlib.sha256(PERSISTED.encode()).hexdigest()
 # The app's own series once every request was labelled ("other", "ok"): the request counter
 # (_total, _created), the latency histogram of that label (13 buckets, _count, _sum,
 # _created), the SQL statement histogram (12 buckets, _count, _sum, _created), the
-# dataset version, and the subscriptions' two gauges and event counter (_total, _created).
-APP_SERIES_FOR_ONE_LABEL = 2 + 16 + 15 + 1 + 4
+# dataset version, the subscriptions' two gauges and event counter (_total, _created); the
+# planned executor's answers (_total, _created), fall-backs (12 reasons, each _total and
+# _created) and state (3 states).
+APP_SERIES_FOR_ONE_LABEL = 2 + 16 + 15 + 1 + 4 + 2 + 12 * 2 + 3
 WORKER_REQUESTS = 30  # at least; more until both workers have answered
 # The second worker may still be reading the dataset when the first answers (a loaded
 # machine took over 300 requests): keep asking until both answered, bounded by time.

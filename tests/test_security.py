@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, build_ast_schema, parse, print_ast
 
+import resolvers.lists
 import resolvers.organisation
 from tests.app_client import serve_in_process
 from tests.conftest import Execute
@@ -91,7 +92,7 @@ async def test_unexpected_errors_are_masked_and_logged_in_full(
     def broken(*_args: object) -> object:
         raise RuntimeError("password=hunter2 at db-internal:5432")
 
-    monkeypatch.setattr(resolvers.provenance, "list_notes", broken)
+    monkeypatch.setattr(resolvers.lists.MemoryLists, "notes", broken)
     with caplog.at_level(logging.ERROR, logger="iom_graph.errors"):
         result = await execute("{ dataQualityNotes { slug } }")
     assert result.errors is not None

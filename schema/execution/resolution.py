@@ -24,11 +24,19 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 from strawberry.relay import GlobalID
-from strawberry.scalars import is_scalar
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.base import StrawberryMaybe, StrawberryOptional
-from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
-from strawberry.types.field import StrawberryField
+
+from schema.execution.internals import (
+    DEFINITION_BACKREF,
+    GraphQLCoreConverter,
+    StrawberryEnumDefinition,
+    StrawberryField,
+    StrawberryMaybe,
+    StrawberryOptional,
+    field_exception_handlers,
+    has_enum_definition,
+    is_scalar,
+    strawberry_info,
+)
 
 
 def _converted_unchanged(type_: object, scalar_registry: Any) -> bool:
@@ -80,12 +88,12 @@ class LeanResolver:
         for name in self.source_names:
             kwargs[name] = source
         if self.info_name is not None:
-            kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.field)
+            kwargs[self.info_name] = strawberry_info(self.info_class, info, self.field)
         return self.function(source, **kwargs) if self.takes_self else self.function(**kwargs)
 
     def bind(self, graphql_arguments: dict[str, Any]) -> Bound:
         """This resolver with ``graphql_arguments`` (as graphql-core coerced them) bound, for
-        ``schema.executor``'s plans: the arguments of a field are the same for every object
+        ``schema.execution.planner``'s plans: the arguments of a field are the same for every object
         an operation reaches it on, so they are renamed once per operation, not per call."""
         kwargs = self._keywords(graphql_arguments)
         function = self.function
@@ -104,7 +112,7 @@ def lean_resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> Le
         return None
     # The exception handlers strawberry would apply to this field (none in this schema; the
     # converter's own, private, answer, so that a handler added later is never bypassed).
-    if converter._get_field_exception_handlers(field):
+    if field_exception_handlers(converter, field):
         return None
     config = converter.config
     arguments = field.arguments
@@ -134,9 +142,7 @@ def install(schema: GraphQLSchema, converter: GraphQLCoreConverter) -> int:
         if not isinstance(named_type, GraphQLObjectType):
             continue
         for graphql_field in named_type.fields.values():
-            definition = (graphql_field.extensions or {}).get(
-                GraphQLCoreConverter.DEFINITION_BACKREF
-            )
+            definition = (graphql_field.extensions or {}).get(DEFINITION_BACKREF)
             if not isinstance(definition, StrawberryField):
                 continue
             resolve = lean_resolver(definition, converter)

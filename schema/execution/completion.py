@@ -1,0 +1,191 @@
+"""How the plan completes a resolved value, as graphql-core's ``complete_value`` does when
+nothing fails: one completion function per return type of a field of the document, made once
+per operation. Anything graphql-core would turn into an error or a null raises
+``PlanStoppedError`` with its reason (``schema.execution.outcome``)."""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from graphql import (
+    GraphQLAbstractType,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    get_nullable_type,
+    is_leaf_type,
+)
+from graphql.pyutils import Path, Undefined, is_iterable
+
+from schema.execution.chunk import FreshChunkExecutionContext
+from schema.execution.internals import FieldDetailsList
+from schema.execution.outcome import FallbackReason, PlanStoppedError
+
+Complete = Callable[[Any, Path | None, GraphQLResolveInfo[Any] | None], Any]
+"""Completes a resolved value (with its field's path and info) to its part of the response."""
+RunFields = Callable[[Any, Path | None], dict[str, Any]]
+"""Executes the fields of the document selected on an object (with the object's path)."""
+
+
+def stop(reason: FallbackReason) -> PlanStoppedError:
+    return PlanStoppedError(reason)
+
+
+def close(awaitable: Any) -> None:
+    """Closes ``awaitable`` if it is a coroutine, so that it is not left never awaited."""
+    close_ = getattr(awaitable, "close", None)
+    if callable(close_):
+        close_()
+
+
+def discard(awaitable: Any) -> None:
+    """Stops the plan at an awaitable below the root (graphql-core awaits it)."""
+    close(awaitable)
+    raise stop(FallbackReason.AWAITABLE)
+
+
+class ObjectCompletion(FreshChunkExecutionContext):
+    """The completions of objects, of concrete and abstract types; ``_subfield_runs`` (the
+    planner's) executes the fields of an object."""
+
+    def _subfield_runs(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> RunFields:
+        raise NotImplementedError
+
+    def _object_completion(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> tuple[Complete, bool]:
+        """Completes objects of ``object_type``: its fields are planned when the first one
+        arrives (``collect_subfields`` is graphql-core's, memoized per operation)."""
+        run_fields: RunFields | None = None
+        is_type_of = object_type.is_type_of
+        is_awaitable = self.is_awaitable
+
+        def complete_object(value: Any, path: Path | None, info: Any) -> Any:
+            nonlocal run_fields
+            if value is None or value is Undefined:
+                return None
+            if isinstance(value, Exception):
+                raise stop(FallbackReason.ERROR_VALUE)
+            if is_type_of is not None:
+                try:
+                    matches = is_type_of(value, info)
+                except Exception as error:
+                    raise stop(FallbackReason.TYPE_RESOLUTION) from error
+                if is_awaitable(matches):
+                    discard(matches)
+                if not matches:
+                    raise stop(FallbackReason.TYPE_RESOLUTION)
+            if run_fields is None:
+                run_fields = self._subfield_runs(object_type, details)
+            return run_fields(value, path)
+
+        return complete_object, is_type_of is not None
+
+    def _abstract_completion(
+        self, abstract_type: GraphQLAbstractType, details: FieldDetailsList
+    ) -> Complete:
+        """Completes values of an interface or union: each runtime type found as graphql-core
+        finds and checks it, then completed as an object of that type."""
+        resolve_type = abstract_type.resolve_type or self.type_resolver
+        by_type: dict[GraphQLObjectType, Complete] = {}
+        is_awaitable = self.is_awaitable
+
+        def complete_abstract(value: Any, path: Path | None, info: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            if isinstance(value, Exception):
+                raise stop(FallbackReason.ERROR_VALUE)
+            try:
+                type_name = resolve_type(value, info, abstract_type)
+                if is_awaitable(type_name):
+                    discard(type_name)
+                runtime_type = self.ensure_valid_runtime_type(
+                    type_name, abstract_type, details, info, value
+                )
+            except PlanStoppedError:
+                raise
+            except Exception as error:  # graphql-core reports these as field errors
+                raise stop(FallbackReason.TYPE_RESOLUTION) from error
+            complete = by_type.get(runtime_type)
+            if complete is None:
+                complete = by_type[runtime_type] = self._object_completion(runtime_type, details)[0]
+            return complete(value, path, info)
+
+        return complete_abstract
+
+
+class CompletingContext(ObjectCompletion):
+    """The completions of the plan, by return type."""
+
+    def _completion(
+        self, return_type: GraphQLOutputType, details: FieldDetailsList
+    ) -> tuple[Complete, bool]:
+        """How to complete a value of ``return_type``, and whether that needs the info."""
+        if isinstance(return_type, GraphQLNonNull):
+            inner, needs_info = self._completion(return_type.of_type, details)
+
+            def complete_non_null(value: Any, path: Path | None, info: Any) -> Any:
+                completed = inner(value, path, info)
+                if completed is None:
+                    raise stop(FallbackReason.NULL_IN_NON_NULL)
+                return completed
+
+            return complete_non_null, needs_info
+        if isinstance(return_type, GraphQLList):
+            return self._list_completion(return_type.of_type, details)
+        if is_leaf_type(return_type):
+            return leaf_completion(return_type), False
+        if isinstance(return_type, GraphQLObjectType):
+            return self._object_completion(return_type, details)
+        return self._abstract_completion(cast(GraphQLAbstractType, return_type), details), True
+
+    def _list_completion(
+        self, item_type: GraphQLOutputType, details: FieldDetailsList
+    ) -> tuple[Complete, bool]:
+        complete_item, needs_info = self._completion(item_type, details)
+        is_awaitable, is_async_iterable = self.is_awaitable, self.is_async_iterable
+        item_paths = not is_leaf_type(get_nullable_type(item_type))
+
+        def complete_list(value: Any, path: Path | None, info: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            if isinstance(value, Exception) or is_async_iterable(value) or not is_iterable(value):
+                raise stop(FallbackReason.NOT_A_LIST)
+            completed: list[Any] = []
+            append = completed.append
+            try:
+                for index, item in enumerate(value):
+                    if is_awaitable(item):
+                        discard(item)
+                    item_path = Path(path, index, None) if item_paths else None
+                    append(complete_item(item, item_path, info))
+            except PlanStoppedError:
+                raise
+            except Exception as error:  # the iterable's own (graphql-core: a field error)
+                raise stop(FallbackReason.RESOLVER_ERROR) from error
+            return completed
+
+        return complete_list, needs_info
+
+
+def leaf_completion(leaf_type: GraphQLLeafType) -> Complete:
+    coerce = leaf_type.coerce_output_value
+
+    def complete_leaf(value: Any, _path: Path | None, _info: Any) -> Any:
+        if value is None or value is Undefined:
+            return None
+        if isinstance(value, Exception):
+            raise stop(FallbackReason.ERROR_VALUE)
+        try:
+            coerced = coerce(value)
+        except Exception as error:  # graphql-core: "Expected a value of type ..."
+            raise stop(FallbackReason.NOT_COERCED) from error
+        if coerced is None or coerced is Undefined:
+            raise stop(FallbackReason.NOT_COERCED)
+        return coerced
+
+    return complete_leaf

@@ -1,0 +1,223 @@
+"""The plan of each field of the document: its definition, its arguments coerced once, its
+resolver bound to them, its completion (``schema.execution.completion``), and one closure per
+field (``_runner``) that resolves and completes it on each object that reaches it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
+from typing import Any
+
+from graphql import GraphQLField, GraphQLObjectType, get_nullable_type, is_leaf_type
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
+
+from schema.execution.completion import Complete, CompletingContext, RunFields, discard, stop
+from schema.execution.internals import (
+    DEFINITION_BACKREF,
+    FieldDetailsList,
+    GroupedFieldSet,
+    StrawberryField,
+    is_default_resolver,
+    to_nodes,
+)
+from schema.execution.outcome import FallbackReason
+from schema.execution.resolution import Bound, LeanResolver
+
+RunField = Callable[[Any, Path | None], Any]
+"""Resolves and completes one field on a source object (with the object's path)."""
+
+
+class FieldPlanning(CompletingContext):
+    """The plans of the fields of the document, made when an object first reaches them."""
+
+    def _field_runs(
+        self, object_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet, at_root: bool
+    ) -> list[tuple[str, RunField]]:
+        return [
+            (name, run)
+            for name, details in grouped_field_set.items()
+            if (run := self._run_field(object_type, name, details, at_root)) is not None
+        ]
+
+    def _subfield_runs(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> RunFields:
+        try:
+            grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(
+                object_type, details
+            )
+        except Exception as error:  # graphql-core: a field error (fragment arguments)
+            raise stop(FallbackReason.ARGUMENTS) from error
+        if new_defer_usages:
+            raise stop(FallbackReason.INCREMENTAL)
+        runs = self._field_runs(object_type, grouped_field_set, at_root=False)
+
+        def run_fields(source: Any, path: Path | None) -> dict[str, Any]:
+            return {name: run(source, path) for name, run in runs}
+
+        return run_fields
+
+    def _bound_call(self, field_def: GraphQLField, details: FieldDetailsList) -> tuple[Bound, bool]:
+        """The field's resolver with its arguments bound, and whether it takes the info."""
+        first, node = details[0], details[0].node
+        try:
+            arguments = (
+                get_argument_values(
+                    field_def,
+                    node,
+                    self.variable_values,
+                    first.fragment_variable_values,
+                    self.hide_suggestions,
+                )
+                if field_def.args or node.arguments
+                else {}
+            )
+        except Exception as error:  # graphql-core: a field error
+            raise stop(FallbackReason.ARGUMENTS) from error
+        resolve = field_def.resolve or self.field_resolver
+        if self.middleware_manager:  # as graphql-core wraps it (unchanged without middleware)
+            resolve = self.middleware_manager.get_field_resolver(resolve)
+        definition = (field_def.extensions or {}).get(DEFINITION_BACKREF)
+        if (
+            is_default_resolver(resolve)
+            and isinstance(definition, StrawberryField)
+            and definition.base_resolver is None
+            and definition.default_resolver is getattr
+        ):
+            # strawberry's default resolver: ``getattr(source, python_name)``, info unused.
+            read = attrgetter(definition.python_name)
+            return (lambda source, _info: read(source)), False
+        if isinstance(resolve, LeanResolver):
+            return resolve.bind(arguments), resolve.takes_info
+        return partial(_call_resolver, resolve, arguments), True
+
+    def _run_field(
+        self,
+        parent_type: GraphQLObjectType,
+        response_name: str,
+        details: FieldDetailsList,
+        at_root: bool,
+    ) -> RunField | None:
+        """The plan of one field of the document on objects of ``parent_type``; None for a
+        field graphql-core leaves out of the response (no such field). A root field may
+        await (the root lists' statements): it then gives an ``_Awaited``."""
+        field_name = details[0].node.name.value
+        if field_name == "__typename":
+            type_name = parent_type.name
+            return lambda _source, _path: type_name
+        if field_name.startswith("__"):
+            raise stop(FallbackReason.INTROSPECTION)  # graphql-core's own resolvers
+        field_def = self.schema.get_field(parent_type, field_name)
+        if field_def is None:
+            return None
+        complete, completion_needs_info = self._completion(field_def.type, details)
+        call, needs_info = self._bound_call(field_def, details)
+        build_info = self.build_resolve_info
+        field_nodes = to_nodes(details)
+
+        def info_at(path: Path) -> Any:
+            return build_info(field_def, field_nodes, parent_type, path)
+
+        return _runner(
+            call,
+            complete,
+            info_at if needs_info or completion_needs_info else None,
+            _Key(response_name, parent_type.name),
+            at_root=at_root,
+            leaf=is_leaf_type(get_nullable_type(field_def.type)),
+            is_awaitable=self.is_awaitable,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """A field's response name and the name of the type it is selected on (its path's)."""
+
+    response_name: str
+    type_name: str
+
+
+def _runner(
+    call: Bound,
+    complete: Complete,
+    info_at: Callable[[Path], Any] | None,
+    key: _Key,
+    *,
+    at_root: bool,
+    leaf: bool,
+    is_awaitable: Callable[[Any], bool],
+) -> RunField:
+    """One field's run, specialised (a closure per case, not a test per call: these run once
+    per field of every object a response holds) for a root field, a field whose resolver or
+    completion reads the info, a leaf (no path), and any other field."""
+    response_name, type_name = key.response_name, key.type_name
+
+    def resolve(source: Any, info: Any) -> Any:
+        try:
+            return call(source, info)
+        except Exception as error:  # graphql-core: a field error, a partial result
+            raise stop(FallbackReason.RESOLVER_ERROR) from error
+
+    if at_root:
+
+        def run_root(source: Any, parent_path: Path | None) -> Any:
+            path = Path(parent_path, response_name, type_name)
+            info = info_at(path) if info_at is not None else None
+            value = resolve(source, info)
+            if is_awaitable(value):
+                return Awaited(value, lambda value: complete(value, path, info))
+            return complete(value, path, info)
+
+        return run_root
+    if info_at is not None:
+
+        def run_with_info(source: Any, parent_path: Path | None) -> Any:
+            path = Path(parent_path, response_name, type_name)
+            info = info_at(path)
+            try:
+                value = call(source, info)
+            except Exception as error:
+                raise stop(FallbackReason.RESOLVER_ERROR) from error
+            if is_awaitable(value):
+                discard(value)
+            return complete(value, path, info)
+
+        return run_with_info
+    if leaf:
+
+        def run_leaf(source: Any, _parent_path: Path | None) -> Any:
+            try:
+                value = call(source, None)
+            except Exception as error:
+                raise stop(FallbackReason.RESOLVER_ERROR) from error
+            if is_awaitable(value):
+                discard(value)
+            return complete(value, None, None)
+
+        return run_leaf
+
+    def run(source: Any, parent_path: Path | None) -> Any:
+        try:
+            value = call(source, None)
+        except Exception as error:
+            raise stop(FallbackReason.RESOLVER_ERROR) from error
+        if is_awaitable(value):
+            discard(value)
+        return complete(value, Path(parent_path, response_name, type_name), None)
+
+    return run
+
+
+@dataclass(frozen=True, slots=True)
+class Awaited:
+    """A root field's awaitable, and how to complete the value it gives."""
+
+    awaitable: Any
+    complete: Callable[[Any], Any]
+
+
+def _call_resolver(
+    resolve: Callable[..., Any], arguments: dict[str, Any], source: Any, info: Any
+) -> Any:
+    return resolve(source, info, **arguments)

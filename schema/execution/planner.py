@@ -1,0 +1,115 @@
+"""The planned execution context: graphql-core's execution, through a plan of the operation
+made once per request (``schema/execution/README.md`` says what it does differently)."""
+
+from asyncio import gather
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLObjectType
+
+from schema.execution.completion import close, stop
+from schema.execution.fields import Awaited, FieldPlanning
+from schema.execution.internals import GroupedFieldSet
+from schema.execution.outcome import FallbackReason, PlanRecord, PlanStoppedError
+
+
+class PlannedExecutionContext(FieldPlanning):
+    """graphql-core's execution, through a plan of the operation made once per request.
+
+    graphql-core executes every field of every object by the same general steps: it finds the
+    field's definition, builds its ``GraphQLResolveInfo`` and its ``Path``, coerces its
+    arguments, calls the resolver, checks for an awaitable, and walks the return type's
+    wrappers to complete the value. Here those steps are taken once per field of the
+    document, when an object first reaches it: the plan holds the definition, the arguments
+    coerced by graphql-core's own ``get_argument_values``, the resolver bound to them, and one
+    completion per return type (``schema.execution.completion``). An info is built only where
+    something reads it (a resolver taking ``info``, ``is_type_of``, ``resolve_type``).
+
+    The plan answers only what completes plainly. Anything else stops it with a
+    ``FallbackReason`` and graphql-core executes the whole operation again, unchanged: it
+    alone produces errors and partial results. The resolvers only read, so running one twice
+    changes nothing. Any other exception is a fault of the plan and is not hidden.
+    """
+
+    # graphql-core answers the operation when the plan stops (tests turn this off to see the
+    # plan's own failure).
+    fall_back = True
+
+    def execute_root_grouped_field_set(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: GroupedFieldSet,
+        serially: bool,
+        position_context: Any,
+    ) -> Any:
+        def standard() -> Any:
+            return super(PlannedExecutionContext, self).execute_root_grouped_field_set(
+                root_type, root_value, grouped_field_set, serially, position_context
+            )
+
+        data: dict[str, Any] = {}
+        try:
+            self._check_plannable(serially, position_context)
+            for name, run in self._field_runs(root_type, grouped_field_set, at_root=True):
+                data[name] = run(root_value, None)
+        except PlanStoppedError as stopped:
+            for value in data.values():
+                if isinstance(value, Awaited):
+                    close(value.awaitable)
+            return self._fall_back(stopped, standard)
+        waiting = {name: v for name, v in data.items() if isinstance(v, Awaited)}
+        if not waiting:
+            self.plan_answered()
+            return data
+        return self._settle_root_fields(data, waiting, standard)
+
+    def _fall_back(self, stopped: PlanStoppedError, standard: Callable[[], Any]) -> Any:
+        if not self.fall_back:
+            raise stopped
+        self.plan_stopped(stopped.reason)
+        return standard()
+
+    async def _settle_root_fields(
+        self, data: dict[str, Any], waiting: dict[str, "Awaited"], standard: Callable[[], Any]
+    ) -> Any:
+        """Awaits the root fields that awaited the database, together as graphql-core does,
+        then completes them by the plan; graphql-core answers again if any of it stops."""
+        values = await gather(*(w.awaitable for w in waiting.values()), return_exceptions=True)
+        try:
+            for (name, field), value in zip(waiting.items(), values, strict=True):
+                if isinstance(value, BaseException):
+                    raise stop(FallbackReason.RESOLVER_ERROR) from value
+                data[name] = field.complete(value)
+        except PlanStoppedError as stopped:
+            answer = self._fall_back(stopped, standard)
+            return await answer if self.is_awaitable(answer) else answer
+        self.plan_answered()
+        return data
+
+    def _plan_record(self) -> PlanRecord | None:
+        record = getattr(self.context_value, "plan", None)
+        return record if isinstance(record, PlanRecord) else None
+
+    def plan_answered(self) -> None:
+        """The plan answered the operation (counted on the context's ``PlanRecord``)."""
+        if (record := self._plan_record()) is not None:
+            record.answered += 1
+
+    def plan_stopped(self, reason: FallbackReason) -> None:
+        """The plan stopped for ``reason``; graphql-core answers."""
+        if (record := self._plan_record()) is not None:
+            record.fallback = reason
+
+    def _check_plannable(self, serially: bool, position_context: Any) -> None:
+        schema = self.schema
+        if serially:
+            raise stop(FallbackReason.MUTATION)
+        if self.abort_signal is not None:
+            raise stop(FallbackReason.ABORT_SIGNAL)
+        if (
+            position_context is not None
+            or schema.get_directive("defer") is not None
+            or schema.get_directive("stream") is not None
+        ):
+            raise stop(FallbackReason.INCREMENTAL)
