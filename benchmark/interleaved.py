@@ -18,6 +18,7 @@ Two comparisons (``python -m benchmark`` runs both; ``--only postgraphile`` only
 
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -34,6 +35,7 @@ from benchmark.scenarios import (
     FULL_TRAVERSAL_POST,
     LOOKUP_PEER_POST,
     LOOKUP_POST,
+    POINT_LOOKUP_POST,
     THREADS,
     HttpRequest,
     Server,
@@ -47,6 +49,12 @@ CEILING = "ceiling"
 REFERENCE = "reference"
 CACHED = "iom-graph, response cache on"
 UNCACHED = "iom-graph, uncached"
+BOUNDED = "iom-graph, bounded protocol (as python server.py runs)"
+PROTOCOL_COST = "point lookup, uncached: the bounded protocol's cost"
+# What ``python server.py`` serves with (issue 22.5): every iom-graph server of a comparison
+# with PostGraphile runs it, as deployed; the bounds comparison also prices it against plain
+# httptools.
+BOUNDED_PROTOCOL = "service.protocol:BoundedHttpToolsProtocol"
 CACHED_REPEAT = "full traversal, cached repeat"
 REVALIDATION = "full traversal, 304 revalidation"
 UNCACHED_TRAVERSAL = "full traversal, uncached"
@@ -116,9 +124,8 @@ def shape_requests(shape: Shape, servers: Mapping[str, RunningServer]) -> dict[s
 
 
 def postgraphile_specs(database_url: str, workers: int) -> dict[str, ServerSpec]:
-    one = iom_graph(Server.POSTGRES, database_url)
-    many = ServerSpec(Server.POSTGRES_2_WORKERS, one.app, one.env, workers,
-                      postgres_url=one.postgres_url)  # fmt: skip
+    one = replace(iom_graph(Server.POSTGRES, database_url), http=BOUNDED_PROTOCOL)
+    many = replace(one, server=Server.POSTGRES_2_WORKERS, workers=workers)
     return {
         IOM_GRAPH_1: one,
         iom_graph_n(workers): many,
@@ -193,9 +200,11 @@ def against_bounds(sqlite_url: str, plan: LoadPlan, workdir: Path) -> tuple[str,
             raise RuntimeError(f"cannot revalidate: {problems}")
         cached = {CACHED: FULL_TRAVERSAL_POST, CEILING: FULL_TRAVERSAL_POST}
         revalidated = {CACHED: revalidate, CEILING: FULL_TRAVERSAL_POST}
-        uncached = {UNCACHED: FULL_TRAVERSAL_POST, REFERENCE: FULL_TRAVERSAL_POST}
+        traversal = {UNCACHED: FULL_TRAVERSAL_POST, REFERENCE: FULL_TRAVERSAL_POST}
+        lookup = {BOUNDED: POINT_LOOKUP_POST, UNCACHED: POINT_LOOKUP_POST}
         return check, [
             interleave(CACHED_REPEAT, servers, cached, plan, workdir),
             interleave(REVALIDATION, servers, revalidated, plan, workdir),
-            interleave(UNCACHED_TRAVERSAL, servers, uncached, plan, workdir),
+            interleave(UNCACHED_TRAVERSAL, servers, traversal, plan, workdir),
+            interleave(PROTOCOL_COST, servers, lookup, plan, workdir),
         ]

@@ -238,6 +238,9 @@ def interleaved_sections(results: RunResults) -> list[str]:
         "Against the ceiling (precomputed bytes) and the in-memory reference, on SQLite:",
         interleaved_table(results, il.CACHED, il.CEILING),
         interleaved_table(results, il.UNCACHED, il.REFERENCE),
+        "The cost of the bounded protocol (issue 22.5: head size, read timeout, requests in "
+        "progress), against uvicorn's plain httptools:",
+        interleaved_table(results, il.BOUNDED, il.UNCACHED),
     ]
 
 
