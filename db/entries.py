@@ -201,6 +201,9 @@ class Office(Open):
     coverage: Coverage | None
     valid_from: DateFact
     valid_until: DateFact
+    # For a start no page dates: the earliest day a page supports the office existing (the
+    # 2011 structure, the 2024 reorganisation). Before it, the office is served UNCERTAIN.
+    attested_from: DateFact | None = None
     predecessors: list[Predecessor] = Field(default_factory=list)
     notes: dict[str, str] | None = None
 

@@ -126,6 +126,14 @@ class RegionalOffice(SQLModel, table=True):
     valid_until_confidence: str | None = Field(default=None, max_length=8)
     valid_until_derivation: str | None = None
     valid_until_unknown: str | None = None
+    # Only for a start no page dates: the earliest partial date a page supports the office
+    # existing, with its source; before it the office is served UNCERTAIN (migration 0007).
+    attested_from: str | None = Field(default=None, max_length=10)
+    attested_from_precision: str | None = Field(default=None, max_length=8)
+    attested_from_source_url: str | None = None
+    attested_from_quote: str | None = None
+    attested_from_confidence: str | None = Field(default=None, max_length=8)
+    attested_from_derivation: str | None = None
 
 
 class OfficeSuccession(SQLModel, table=True):

@@ -156,6 +156,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "notes": office.notes["text"] if office.notes else None,
                 **_date_columns("valid_from", office.valid_from, build),
                 **_date_columns("valid_until", office.valid_until, build),
+                **_attested_columns(office.attested_from, build),
             }
         )
         for predecessor in office.predecessors:
@@ -214,6 +215,13 @@ def _date_columns(bound: str, fact: DateFact, build: RowsBuilder) -> dict[str, A
         f"{bound}_derivation": fact.derivation,
         f"{bound}_unknown": fact.unknown,
     }
+
+
+def _attested_columns(fact: DateFact | None, build: RowsBuilder) -> dict[str, Any]:
+    """The earliest day a page supports an office whose start no page dates; nulls if none."""
+    columns = _date_columns("attested_from", fact or DateFact(value=None), build)
+    del columns["attested_from_unknown"]
+    return columns
 
 
 def _link_rows(dataset: Dataset, build: RowsBuilder) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.relay.types import GlobalIDValueError
 
 from db.errors import Cause, cause_of, describe
-from resolvers.errors import UserInputError
+from resolvers.errors import NotFoundError, UserInputError
 
 logger = logging.getLogger("iom_graph.errors")
 
@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     """Every value ``extensions.code`` can take."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"  # an item of a batch lookup that names nothing (schema/batch.py)
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     OPERATION_NOT_ALLOWED = "OPERATION_NOT_ALLOWED"
@@ -70,6 +71,8 @@ def classify(error: GraphQLError) -> ErrorCode:
     if error.path is None and error.message.startswith("Variable '$"):
         return ErrorCode.BAD_USER_INPUT  # variable coercion (its original error is uncoded)
     original = error.original_error
+    if isinstance(original, NotFoundError):
+        return ErrorCode.NOT_FOUND
     if isinstance(original, UserInputError | GlobalIDValueError):
         return ErrorCode.BAD_USER_INPUT
     if isinstance(original, SQLAlchemyError):

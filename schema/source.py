@@ -40,6 +40,12 @@ class SourceKind(Enum):
         description="Standard reference data shipped with the service (ISO 3166-1 via "
         "pycountry); `note` names it. No URL.",
     )
+    CLDR = strawberry.enum_value(
+        "cldr",
+        description="Unicode CLDR locale data (through babel), used for a country's name in a "
+        "language where ISO 3166-1 (pycountry) has none; `note` names the CLDR version. No "
+        "URL; confidence MEDIUM (a standard's common name, not an official one).",
+    )
     EDITORIAL = strawberry.enum_value(
         "editorial",
         description="No page states it: an editorial choice of the dataset (a classification, "

@@ -217,6 +217,13 @@
     section.appendChild(facts);
     section.appendChild(el("h3", {}, t("institutions") + " (" + office.institutions.edges.length + ")"));
     section.appendChild(institutions(office, lang));
+    if (office.dataQualityNotes.length > 0) {
+      // Why a list is empty or weak (the 2024 offices have no institutions), as the API says it.
+      section.appendChild(el("h3", {}, t("dataQuality")));
+      office.dataQualityNotes.forEach(function (note) {
+        section.appendChild(el("p", { class: "data-quality", "data-note": note.slug, lang: "en" }, note.text));
+      });
+    }
     section.appendChild(el("h3", {}, t("sources")));
     section.appendChild(sources(office, lang));
     section.appendChild(el("a", { href: graphiqlHref, class: "graphiql" }, t("officeQuery")));
