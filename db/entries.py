@@ -209,6 +209,7 @@ class Office(Open):
 
 
 class ExternalFact(Strict):
+    title: str  # the fact's name among the institution's sources (at most 64 characters)
     fact: str
     source: str
 

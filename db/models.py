@@ -276,6 +276,8 @@ class Provenance(SQLModel, table=True):
     seed_phrase: str | None = None
     note: str | None = None
     source_kind: str = defaulted(SourceKind.EDITORIAL, 16)
+    # HIGH when the page or seed states the fact, LOW for the editors' own (migration 0007).
+    confidence: str | None = Field(default=None, max_length=8)
 
 
 class DataQualityNote(SQLModel, table=True):

@@ -3,6 +3,7 @@ one function per group of tables."""
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from db.countries import country_rows
 from db.entries import SEED_SOURCE, Dataset, DateFact, Office
@@ -184,7 +185,13 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
         if office.seed_heading is not None:
             build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
         if coverage:
-            build.fact(ref, "coverage", coverage.source, note=coverage.method)
+            build.fact(
+                ref,
+                "coverage",
+                coverage.source,
+                note=coverage.method,
+                confidence=coverage.confidence,
+            )
         if status:
             build.fact(ref, "status", status.source, note=status.text)
         if office.notes:
@@ -253,7 +260,7 @@ def _note_rows(dataset: Dataset, build: RowsBuilder) -> None:
             }
         )
         for number, url in enumerate(note.sources, start=1):
-            build.fact(ref, f"source_{number}", url)
+            build.fact(ref, f"source {number}: {urlsplit(url).hostname}", url)
         for concern in note.concerns:
             subject_type, _, key = concern.partition(":")
             build.rows.note_subjects.append(

@@ -150,7 +150,7 @@ def test_the_service_executes_planned_with_lean_resolvers() -> None:
     # Every synchronous resolver with scalar and enum arguments only; the root fields taking
     # filters (input objects), global ids or awaiting the database keep strawberry's. The
     # connections' and edges' fields are resolvers too: made only when selected.
-    assert len(lean) == 131
+    assert len(lean) == 136
     assert {
         "Country.coverageInferred",
         "Country.name",

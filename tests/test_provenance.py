@@ -106,14 +106,15 @@ async def _sources(execute: Execute, slug: str) -> dict[str, dict[str, Any]]:
 async def test_an_acronym_kind_parent_and_name_each_have_one_source(execute: Execute) -> None:
     sources = await _sources(execute, "bali-process-rso")
     assert sorted(sources) == [
+        "Location and management of the Bali Process RSO",  # a title, not external_fact_1
         "acronym (en)",
-        "external_fact_1",
         "kind",
         "name (en)",
         "name (fr)",
         "parent",
     ]
     assert sources["parent"]["kind"] == "SEED"
+    assert sources["kind"]["confidence"] == "LOW"  # every source has one (issue 23)
     assert sources["parent"]["seedPhrase"] == "son Bureau d’appui régional"
     assert sources["kind"]["kind"] == "EDITORIAL"
     assert sources["kind"]["url"] is None

@@ -7,7 +7,9 @@ Create Date: 2026-12-06 20:00:00
 ``regional_office.attested_from*``: for an office whose ``valid_from`` is unknown, the earliest
 partial date a page supports its existing (the 2011 structure for six of the nine offices,
 2024 for the Global Office in Brussels), with its source, quote, confidence and derivation.
-Before it the office is served UNCERTAIN. Every new column is nullable: the next load fills them.
+Before it the office is served UNCERTAIN. ``provenance.confidence``: every fact's source
+has a confidence (HIGH when its page states it, LOW for an editorial one, or the dataset's own,
+e.g. a coverage's). Every new column is nullable: the next load fills them.
 """
 
 from collections.abc import Sequence
@@ -40,8 +42,10 @@ def upgrade() -> None:
     # regional_office is impossible on SQLite once rows point at it.
     for column in _columns():
         op.add_column("regional_office", column)
+    op.add_column("provenance", sa.Column("confidence", _TEXT(length=8), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("provenance", "confidence")
     for column in reversed(_columns()):
         op.drop_column("regional_office", column.name)
