@@ -241,12 +241,18 @@ class Institution(Open):
 
 
 class Link(Strict):
+    """A relationship the seed page states (``phrase_fr``), or another page (``source``, with
+    its ``quote`` in ``language``) for an office the seed predates (the Global Office)."""
+
     slug: str
     office: str
     institution: str
     relationship: str
-    phrase_fr: str
+    phrase_fr: str | None = None
     governing_phrase_fr: str | None = None
+    source: str | None = None
+    quote: str | None = None
+    language: str = "fr"
 
 
 class ExtraCountry(Strict):

@@ -232,9 +232,12 @@ class OfficeInstitutionLink(SQLModel, table=True):
     relationship_kind: str = Field(
         sa_column=Column(String(64), ForeignKey("relationship_kind.slug"), nullable=False)
     )
-    phrase_fr: str
+    # The seed's phrase; null for a link another page states (``quote``, migration 0007).
+    phrase_fr: str | None = None
     governing_phrase_fr: str | None = None
     source_url: str
+    quote: str | None = None
+    quote_language: str | None = Field(default=None, max_length=8)
 
 
 class Translation(SQLModel, table=True):

@@ -242,7 +242,9 @@ def _link_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "relationship_kind": link.relationship,
                 "phrase_fr": link.phrase_fr,
                 "governing_phrase_fr": link.governing_phrase_fr,
-                "source_url": build.seed_url,
+                "quote": link.quote,
+                "quote_language": link.language if link.quote else None,
+                "source_url": build.source_url(link.source) if link.source else build.seed_url,
             }
         )
 

@@ -296,6 +296,8 @@ def _link_rules(
             check.problems.append(
                 f"{where}: relationship {link.relationship!r} is not in relationship_kinds"
             )
+        if (link.phrase_fr is None) == (link.source is None or link.quote is None):
+            check.problems.append(f"{where}: give the seed's phrase_fr, or a source and its quote")
         check.in_seed(f"{where} phrase_fr", link.phrase_fr)
         check.in_seed(f"{where} governing_phrase_fr", link.governing_phrase_fr)
 

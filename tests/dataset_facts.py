@@ -57,7 +57,8 @@ def office_links() -> dict[str, list[tuple[str, str, str]]]:
     """Office slug -> [(institution slug, relationship, phrase)] in the seed page's order."""
     links: dict[str, list[tuple[str, str, str]]] = {o["slug"]: [] for o in curated()["offices"]}
     for link in curated()["links"]:
-        links[link["office"]].append((link["institution"], link["relationship"], link["phrase_fr"]))
+        phrase = link.get("phrase_fr") or link["quote"]  # the seed's, or another page's
+        links[link["office"]].append((link["institution"], link["relationship"], phrase))
     return links
 
 

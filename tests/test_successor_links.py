@@ -57,3 +57,32 @@ async def test_predecessor_institutions_are_the_predecessors_links_in_order(
         assert served == expected
     counts = {slug: len(o["predecessorInstitutions"]) for slug, o in offices.items()}
     assert counts == {"europe-central-asia": 27, "americas": 19}
+
+
+GLOBAL_OFFICE = """
+{
+  regionalOfficesBySlug(slugs: ["global-office-brussels"]) {
+    institutions(first: 10) {
+      edges { relationship node { slug } evidence { phrase language sourceUrl } }
+    }
+  }
+}
+"""
+
+
+async def test_the_global_office_serves_its_eu_liaison_with_its_quote(execute: Execute) -> None:
+    result = await execute(GLOBAL_OFFICE)
+    assert result.errors is None
+    edges = result.data["regionalOfficesBySlug"][0]["institutions"]["edges"]  # type: ignore[index]
+    assert edges == [
+        {
+            "relationship": "LIAISON",
+            "node": {"slug": "eu"},
+            "evidence": {
+                "phrase": "The IOM Global Office in Brussels acts as IOM’s liaison and "
+                "coordination office to the European Union (EU) Institutions, Bodies and Agencies.",
+                "language": "en",
+                "sourceUrl": "https://globalofficebrussels.iom.int/iom-global-office-brussels",
+            },
+        }
+    ]

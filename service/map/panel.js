@@ -163,7 +163,9 @@
       item.appendChild(el("span", { class: "relationship" }, i18n.relationship(lang, edge.relationship) + " "));
       item.appendChild(el("strong", {}, name));
       var quote = el("blockquote", { lang: edge.evidence.language, cite: edge.evidence.sourceUrl });
-      quote.appendChild(el("span", { class: "label", lang: lang }, i18n.t(lang, "seedPhrase") + ": "));
+      // The seed's French phrase, or (the Global Office's link) its own page's words.
+      var label = edge.evidence.language === "fr" ? "seedPhrase" : "pageQuote";
+      quote.appendChild(el("span", { class: "label", lang: lang }, i18n.t(lang, label) + ": "));
       quote.appendChild(el("q", {}, edge.evidence.phrase));
       if (edge.evidence.governingPhrase) {
         quote.appendChild(el("span", { class: "governing" }, " (" + edge.evidence.governingPhrase + ")"));

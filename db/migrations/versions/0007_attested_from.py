@@ -43,9 +43,22 @@ def upgrade() -> None:
     for column in _columns():
         op.add_column("regional_office", column)
     op.add_column("provenance", sa.Column("confidence", _TEXT(length=8), nullable=True))
+    # A link another page states (the Global Office's to the EU): its quote, no seed phrase.
+    # Nothing points at this table, so SQLite may rebuild it (batch) to relax phrase_fr.
+    with op.batch_alter_table("office_institution_link") as batch_op:
+        batch_op.alter_column("phrase_fr", existing_type=_TEXT(), nullable=True)
+        batch_op.add_column(sa.Column("quote", _TEXT(), nullable=True))
+        batch_op.add_column(sa.Column("quote_language", _TEXT(length=8), nullable=True))
 
 
 def downgrade() -> None:
+    # Before 0007 every link has a seed phrase: a link only another page states cannot be
+    # kept (the next load of this revision's dataset restores it).
+    op.execute(sa.text("DELETE FROM office_institution_link WHERE phrase_fr IS NULL"))
+    with op.batch_alter_table("office_institution_link") as batch_op:
+        batch_op.drop_column("quote_language")
+        batch_op.drop_column("quote")
+        batch_op.alter_column("phrase_fr", existing_type=_TEXT(), nullable=False)
     op.drop_column("provenance", "confidence")
     for column in reversed(_columns()):
         op.drop_column("regional_office", column.name)
