@@ -201,11 +201,15 @@ class Office(Open):
     coverage: Coverage | None
     valid_from: DateFact
     valid_until: DateFact
+    # For a start no page dates: the earliest day a page supports the office existing (the
+    # 2011 structure, the 2024 reorganisation). Before it, the office is served UNCERTAIN.
+    attested_from: DateFact | None = None
     predecessors: list[Predecessor] = Field(default_factory=list)
     notes: dict[str, str] | None = None
 
 
 class ExternalFact(Strict):
+    title: str  # the fact's name among the institution's sources (at most 64 characters)
     fact: str
     source: str
 
@@ -237,12 +241,18 @@ class Institution(Open):
 
 
 class Link(Strict):
+    """A relationship the seed page states (``phrase_fr``), or another page (``source``, with
+    its ``quote`` in ``language``) for an office the seed predates (the Global Office)."""
+
     slug: str
     office: str
     institution: str
     relationship: str
-    phrase_fr: str
+    phrase_fr: str | None = None
     governing_phrase_fr: str | None = None
+    source: str | None = None
+    quote: str | None = None
+    language: str = "fr"
 
 
 class ExtraCountry(Strict):

@@ -119,8 +119,8 @@ def _institution_extras(ref: Ref, institution: Institution, build: RowsBuilder) 
         current = institution.current_name
         basis = f"{current.en} ({current.acronym}) since {current.since}"
         build.text(ref, "current_name", "en", current.en, current.source, basis)
-    for number, external in enumerate(institution.external_facts, start=1):
-        build.fact(ref, f"external_fact_{number}", external.source, note=external.fact)
+    for external in institution.external_facts:
+        build.fact(ref, external.title, external.source, note=external.fact)
     if extra.get("status"):
         build.fact(ref, "status", extra["status"]["source"], note=extra["status"].get("text"))
     if extra.get("co_chairs"):

@@ -126,6 +126,14 @@ class RegionalOffice(SQLModel, table=True):
     valid_until_confidence: str | None = Field(default=None, max_length=8)
     valid_until_derivation: str | None = None
     valid_until_unknown: str | None = None
+    # Only for a start no page dates: the earliest partial date a page supports the office
+    # existing, with its source; before it the office is served UNCERTAIN (migration 0007).
+    attested_from: str | None = Field(default=None, max_length=10)
+    attested_from_precision: str | None = Field(default=None, max_length=8)
+    attested_from_source_url: str | None = None
+    attested_from_quote: str | None = None
+    attested_from_confidence: str | None = Field(default=None, max_length=8)
+    attested_from_derivation: str | None = None
 
 
 class OfficeSuccession(SQLModel, table=True):
@@ -224,9 +232,12 @@ class OfficeInstitutionLink(SQLModel, table=True):
     relationship_kind: str = Field(
         sa_column=Column(String(64), ForeignKey("relationship_kind.slug"), nullable=False)
     )
-    phrase_fr: str
+    # The seed's phrase; null for a link another page states (``quote``, migration 0007).
+    phrase_fr: str | None = None
     governing_phrase_fr: str | None = None
     source_url: str
+    quote: str | None = None
+    quote_language: str | None = Field(default=None, max_length=8)
 
 
 class Translation(SQLModel, table=True):
@@ -268,6 +279,8 @@ class Provenance(SQLModel, table=True):
     seed_phrase: str | None = None
     note: str | None = None
     source_kind: str = defaulted(SourceKind.EDITORIAL, 16)
+    # HIGH when the page or seed states the fact, LOW for the editors' own (migration 0007).
+    confidence: str | None = Field(default=None, max_length=8)
 
 
 class DataQualityNote(SQLModel, table=True):

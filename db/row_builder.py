@@ -124,12 +124,18 @@ class RowsBuilder:
         seed_phrase: str | None = None,
         note: str | None = None,
         kind: SourceKind | None = None,
+        confidence: str | None = None,
     ) -> None:
         """A fact with its source; one no page states must say how it was established."""
         source_url = self.source_url(source)
         source_kind = self.kind_of(source_url, kind)
         if source_kind == SourceKind.EDITORIAL and not note:
             raise ValueError(f"{ref} {name}: an editorial fact needs a note")
+        if len(name) > 64:  # the provenance.fact column; a readable title, not a key
+            raise ValueError(f"{ref} {name!r}: a fact's name has at most 64 characters")
+        if confidence is None:  # as a text's: stated by its source, else the editors' (low)
+            stated = source_kind != SourceKind.EDITORIAL
+            confidence = ConfidenceLevel.HIGH if stated else ConfidenceLevel.LOW
         self.rows.provenance.append(
             {
                 "subject": ref,
@@ -138,5 +144,6 @@ class RowsBuilder:
                 "seed_phrase": seed_phrase,
                 "note": note,
                 "source_kind": source_kind.value,
+                "confidence": str(confidence),
             }
         )

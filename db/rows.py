@@ -3,6 +3,7 @@ one function per group of tables."""
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from db.countries import country_rows
 from db.entries import SEED_SOURCE, Dataset, DateFact, Office
@@ -156,6 +157,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "notes": office.notes["text"] if office.notes else None,
                 **_date_columns("valid_from", office.valid_from, build),
                 **_date_columns("valid_until", office.valid_until, build),
+                **_attested_columns(office.attested_from, build),
             }
         )
         for predecessor in office.predecessors:
@@ -183,7 +185,13 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
         if office.seed_heading is not None:
             build.fact(ref, "seed_heading", SEED_SOURCE, office.seed_heading)
         if coverage:
-            build.fact(ref, "coverage", coverage.source, note=coverage.method)
+            build.fact(
+                ref,
+                "coverage",
+                coverage.source,
+                note=coverage.method,
+                confidence=coverage.confidence,
+            )
         if status:
             build.fact(ref, "status", status.source, note=status.text)
         if office.notes:
@@ -216,6 +224,13 @@ def _date_columns(bound: str, fact: DateFact, build: RowsBuilder) -> dict[str, A
     }
 
 
+def _attested_columns(fact: DateFact | None, build: RowsBuilder) -> dict[str, Any]:
+    """The earliest day a page supports an office whose start no page dates; nulls if none."""
+    columns = _date_columns("attested_from", fact or DateFact(value=None), build)
+    del columns["attested_from_unknown"]
+    return columns
+
+
 def _link_rows(dataset: Dataset, build: RowsBuilder) -> None:
     for rank, link in enumerate(dataset.links, start=1):
         build.rows.links.append(
@@ -227,7 +242,9 @@ def _link_rows(dataset: Dataset, build: RowsBuilder) -> None:
                 "relationship_kind": link.relationship,
                 "phrase_fr": link.phrase_fr,
                 "governing_phrase_fr": link.governing_phrase_fr,
-                "source_url": build.seed_url,
+                "quote": link.quote,
+                "quote_language": link.language if link.quote else None,
+                "source_url": build.source_url(link.source) if link.source else build.seed_url,
             }
         )
 
@@ -245,7 +262,7 @@ def _note_rows(dataset: Dataset, build: RowsBuilder) -> None:
             }
         )
         for number, url in enumerate(note.sources, start=1):
-            build.fact(ref, f"source_{number}", url)
+            build.fact(ref, f"source {number}: {urlsplit(url).hostname}", url)
         for concern in note.concerns:
             subject_type, _, key = concern.partition(":")
             build.rows.note_subjects.append(

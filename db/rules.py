@@ -190,6 +190,7 @@ def _period(office: Office, check: Checker) -> Period:
     where = f"office {office.slug!r}"
     start = _partial_date(f"{where} valid_from", office.valid_from, check)
     end = _partial_date(f"{where} valid_until", office.valid_until, check)
+    _attested_rules(where, office, check)
     if start is not None and end is not None and end.last_day() < start.first_day():
         check.problems.append(
             f"{where}: valid_until {end.value} is before valid_from {start.value}"
@@ -198,6 +199,19 @@ def _period(office: Office, check: Checker) -> Period:
         start.last_day() if start else None,
         end.first_day() if end else None,
     )
+
+
+def _attested_rules(where: str, office: Office, check: Checker) -> None:
+    """``attested_from`` only stands in for a start no page dates, and needs its source,
+    quote, confidence and derivation (no page dates the office itself)."""
+    fact = office.attested_from
+    if fact is None:
+        return
+    if office.valid_from.value is not None:
+        check.problems.append(f"{where}: attested_from is only for a start no page dates")
+    if fact.value is None or fact.confidence is None or fact.derivation is None:
+        check.problems.append(f"{where} attested_from: needs a value, confidence and derivation")
+    _partial_date(f"{where} attested_from", fact, check)
 
 
 def _overlap(first: Period, second: Period) -> bool:
@@ -282,6 +296,8 @@ def _link_rules(
             check.problems.append(
                 f"{where}: relationship {link.relationship!r} is not in relationship_kinds"
             )
+        if (link.phrase_fr is None) == (link.source is None or link.quote is None):
+            check.problems.append(f"{where}: give the seed's phrase_fr, or a source and its quote")
         check.in_seed(f"{where} phrase_fr", link.phrase_fr)
         check.in_seed(f"{where} governing_phrase_fr", link.governing_phrase_fr)
 

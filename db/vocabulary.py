@@ -124,6 +124,9 @@ class SourceKind(StrEnum):
     PAGE = "page"  # another page states it (``source_url``)
     # Standard reference data shipped with the service (ISO 3166-1 from pycountry): no page.
     REFERENCE_DATA = "reference_data"
+    # Unicode CLDR's locale data (through babel): names where ISO 3166-1 gives none in a
+    # language (84 Spanish country names, Kosovo). A standard, but not an official name: medium.
+    CLDR = "cldr"
     # A choice of the dataset's editors (a classification, a display name, an acronym in common
     # use) that no stored page states; ``note`` / ``basis`` says what was decided.
     EDITORIAL = "editorial"

@@ -84,6 +84,13 @@ def list_sizes(db: Database) -> ListSizes:
         "offices_per_host": _largest_group(office.c.host_country_id),
         "successors_per_office": _largest_group(succession.c.predecessor_id),
         "predecessors_per_office": _largest_group(succession.c.successor_id),
+        # RegionalOffice.predecessorInstitutions: the links of all of an office's predecessors.
+        "predecessor_links_per_office": _largest_group(
+            select(succession.c.successor_id)
+            .join(link, link.c.office_id == succession.c.predecessor_id)
+            .subquery()
+            .c.successor_id
+        ),
         "structure_changes": _count(select(succession.c.successor_id).distinct().subquery()),
         "sources_per_subject": _largest_group(sourced.c.subject_type, sourced.c.subject_id),
         "notes_per_subject": _largest_group(note_subject.c.subject_type, note_subject.c.subject_id),

@@ -13,3 +13,8 @@ class UserInputError(Exception):
         super().__init__(message)
         self.argument = argument
         self.details = details or {}
+
+
+class NotFoundError(UserInputError):
+    """A well-formed key that names nothing (``schema.errors`` reports it as ``NOT_FOUND``):
+    an item of a batch lookup, reported at that item's path."""

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 
 from db.models import (
     Institution,
@@ -89,6 +89,29 @@ def institutions_by_acronym(db: Database, acronym: str) -> list[InstitutionRecor
     )
     query = institution_query().where(_institution.c.id.in_(matching)).order_by(_institution.c.slug)
     return _fetch(db, query)
+
+
+def institution_ids_by_acronyms(db: Database, acronyms: Sequence[str]) -> dict[str, list[int]]:
+    """For each upper-cased acronym (any language, current or former), the ids of the
+    institutions that bear it, by slug order; one statement for the whole batch."""
+    wanted = {acronym.strip().upper() for acronym in acronyms}
+    text = func.upper(_translation.c.text)
+    query = (
+        select(text, _institution.c.id)
+        .join(_institution, _institution.c.id == _translation.c.subject_id)
+        .where(
+            _translation.c.subject_type == SubjectType.INSTITUTION,
+            _translation.c.field.in_(ACRONYM_FIELDS),
+            text.in_(sorted(wanted)),
+        )
+        .order_by(_institution.c.slug)
+    )
+    found: dict[str, list[int]] = {}
+    for acronym, institution_id in db.fetch(query):
+        ids = found.setdefault(acronym, [])
+        if institution_id not in ids:
+            ids.append(institution_id)
+    return found
 
 
 def institutions_by_parent_ids(

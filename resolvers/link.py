@@ -35,9 +35,11 @@ class LinkRecord:
     office_id: int
     institution_id: int
     relationship_kind: str
-    phrase_fr: str
+    phrase_fr: str | None
     governing_phrase_fr: str | None
     source_url: str
+    quote: str | None  # a page's words, for a link the seed does not state (phrase_fr null)
+    quote_language: str | None
     office: OfficeRecord | None = None
     institution: InstitutionRecord | None = None
 

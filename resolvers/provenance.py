@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, String, Table, literal, select, tuple_
+from sqlalchemy import ColumnElement, Table, select, tuple_
 
 from db.models import (
     DataQualityNote,
@@ -31,7 +31,7 @@ class SourceRecord:
     seed_phrase: str | None
     note: str | None
     kind: str  # db.vocabulary.SourceKind
-    confidence: str | None = None  # a text's; other facts have none
+    confidence: str | None = None  # null only in a database loaded before migration 0007
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def sources_by_subjects(
         _provenance.c.seed_phrase,
         _provenance.c.note,
         _provenance.c.source_kind,
-        literal(None, String),
+        _provenance.c.confidence,
     ).where(_subjects_filter(_provenance, subjects))
     texts = select(
         _translation.c.subject_type,

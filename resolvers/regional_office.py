@@ -48,6 +48,12 @@ class OfficeRecord:
     valid_until_confidence: str | None
     valid_until_derivation: str | None
     valid_until_unknown: str | None
+    attested_from: str | None
+    attested_from_precision: str | None
+    attested_from_source_url: str | None
+    attested_from_quote: str | None
+    attested_from_confidence: str | None
+    attested_from_derivation: str | None
     texts: Texts
 
 

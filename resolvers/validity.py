@@ -5,7 +5,10 @@ stand for every day of their period (``db.partial_dates``). On a day inside the 
 end known only to the year (or month), the office may or may not still be in force: it is
 returned, marked uncertain, beside its successor, marked uncertain too. A start or an end no
 page dates (null) does not bound the period: the office counts as in force before its end,
-or after its start, as the page that describes it does.
+or after its start, as the page that describes it does. But no answer is more certain than
+its sources: before the earliest date a page supports an office whose start is unknown
+(``attested_from``: 1 July 2011 for six of the nine, 2024 for the Global Office), it is
+only possibly in force (uncertain).
 """
 
 from collections.abc import Iterable, Sequence
@@ -46,6 +49,9 @@ def in_force(office: OfficeRecord, day: date) -> InForce | None:
         return None
     if (start and day < start[1]) or (end and day >= end[0]):
         return InForce.UNCERTAIN
+    attested = None if start else _period(office.attested_from, office.attested_from_precision)
+    if attested and day < attested[1]:
+        return InForce.UNCERTAIN  # unbounded, but no page supports the office existing yet
     return InForce.CERTAIN
 
 

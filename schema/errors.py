@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.relay.types import GlobalIDValueError
 
 from db.errors import Cause, cause_of, describe
-from resolvers.errors import UserInputError
+from resolvers.errors import NotFoundError, UserInputError
 
 logger = logging.getLogger("iom_graph.errors")
 
@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     """Every value ``extensions.code`` can take."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"  # a batch lookup item naming nothing (schema/batch.py); a /data/ file
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     OPERATION_NOT_ALLOWED = "OPERATION_NOT_ALLOWED"
@@ -42,7 +43,6 @@ class ErrorCode(StrEnum):
     TOO_MANY_ERRORS = "TOO_MANY_ERRORS"
     BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-    NOT_FOUND = "NOT_FOUND"
     DATASET_VERSION_GONE = "DATASET_VERSION_GONE"
     RATE_LIMITED = "RATE_LIMITED"
     INVALID_API_KEY = "INVALID_API_KEY"
@@ -84,6 +84,8 @@ def classify(error: GraphQLError) -> ErrorCode:
     if error.path is None and _VARIABLE_VALUE_ERROR.match(error.message):
         return ErrorCode.BAD_USER_INPUT  # variable coercion (its original error is uncoded)
     original = error.original_error
+    if isinstance(original, NotFoundError):
+        return ErrorCode.NOT_FOUND
     if isinstance(original, UserInputError):
         # A more specific code a resolver gives (``UNKNOWN_DATASET_VERSION``).
         specific = str(original.details.get("code", ""))

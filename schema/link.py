@@ -69,14 +69,17 @@ class RelationshipKind(Enum):
     )
 
 
-@strawberry.type(description="The words of the seed page that state a relationship.")
+@strawberry.type(
+    description="The words of the seed page that state a relationship; for the Global Office in "
+    "Brussels, which the seed predates, the words of its own page."
+)
 class Evidence:
-    phrase: str = strawberry.field(description="The exact phrase of the seed page.")
+    phrase: str = strawberry.field(description="The exact phrase of the seed page (or page).")
     governing_phrase: str | None = strawberry.field(
         description="The exact clause with the governing verb, when `phrase` is a list item."
     )
     language: str = strawberry.field(description="Language of the phrases (ISO 639-1: `fr`).")
-    source_url: str = strawberry.field(description="The seed page the phrases are taken from.")
+    source_url: str = strawberry.field(description="The page the phrases are taken from.")
 
 
 def relationship_of(record: LinkRecord) -> RelationshipKind:
@@ -85,9 +88,9 @@ def relationship_of(record: LinkRecord) -> RelationshipKind:
 
 def evidence_of(record: LinkRecord) -> Evidence:
     return Evidence(
-        phrase=record.phrase_fr,
+        phrase=record.phrase_fr or record.quote or "",
         governing_phrase=record.governing_phrase_fr,
-        language="fr",
+        language="fr" if record.phrase_fr else record.quote_language or "en",
         source_url=record.source_url,
     )
 

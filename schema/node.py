@@ -51,13 +51,18 @@ def parse_global_id(value: str, argument: str) -> relay.GlobalID:
     return global_id
 
 
-def resolve_global_ids(
-    info: Info, ids: list[strawberry.ID], argument: str
-) -> list[relay.Node | None]:
-    parsed = [parse_global_id(str(value), argument) for value in ids]
-    return [
-        NODE_TYPES[g.type_name].resolve_nodes(info=info, node_ids=[g.node_id])[0] for g in parsed
-    ]
+def resolve_global_id(info: Info, value: strawberry.ID, argument: str) -> relay.Node | None:
+    parsed = parse_global_id(str(value), argument)
+    return NODE_TYPES[parsed.type_name].resolve_nodes(info=info, node_ids=[parsed.node_id])[0]
+
+
+def _node_or_error(info: Info, value: strawberry.ID) -> relay.Node | UserInputError | None:
+    """A malformed ID is an error at its own item of ``nodes`` (graphql-core reports an
+    exception returned as a list item at that item's path), not of the whole field."""
+    try:
+        return resolve_global_id(info, value, "ids")
+    except UserInputError as error:
+        return error
 
 
 def node_for_subject(
@@ -87,10 +92,12 @@ class NodeQueries:
             strawberry.argument(description=f"A global ID. At most {MAX_ID_LENGTH} characters."),
         ],
     ) -> relay.Node | None:
-        return resolve_global_ids(info, [id], "id")[0]
+        return resolve_global_id(info, id, "id")
 
     @strawberry.field(
-        description="Entities by global IDs, in order; null for those that do not exist."
+        description="Entities by global IDs, in order; null for those that do not exist, and "
+        "null with a `BAD_USER_INPUT` error at its item for an ID this API did not issue. The "
+        "field is null (with its error) only for more than 100 IDs."
     )
     def nodes(
         self,
@@ -101,17 +108,18 @@ class NodeQueries:
                 description=f"Global IDs (at most 100), each at most {MAX_ID_LENGTH} characters."
             ),
         ],
-    ) -> list[relay.Node | None]:
+    ) -> list[relay.Node | None] | None:
         if len(ids) > 100:
             raise UserInputError(f"`ids` lists {len(ids)} IDs; at most 100 are accepted", "ids")
-        return resolve_global_ids(info, ids, "ids")
+        return [_node_or_error(info, value) for value in ids]  # type: ignore[misc]
 
     @strawberry.field(
         description="Find offices, countries, institutions, leadership positions (and their "
         "holders) and the organisation (and its headquarters city) by name, acronym or code in "
         "any language, ignoring accents and case (`oim`, `Egypte`, `cedeao`), tolerating typos "
         "(`Nairobbi`). Exact matches first, then prefixes, whole words and typos (see "
-        "`SearchEdge.match`). Offices are found in force or not: their `inForce` says which."
+        "`SearchEdge.match`). Offices are found in force or not: their `inForce` says which. Null, "
+        "with a `BAD_USER_INPUT` error, for a malformed argument."
     )
     def search(
         self,
@@ -122,7 +130,7 @@ class NodeQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> SearchConnection:
+    ) -> SearchConnection | None:
         hits = search_queries.search(info.context.dataset.search_terms, text)
         page = paginate(hits, PageRequest(first, after, last, before, info.context.page_limits))
         nodes = [

@@ -2,21 +2,61 @@
 ``RegionalOffice`` about time, apart so that the type reads in one screen."""
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers.link import LinkRecord
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import in_force
 from schema.context import Info
+from schema.link import Evidence, RelationshipKind, evidence_of, relationship_of
 from schema.validity import (
     AsOf,
     InForce,
     PartialDate,
     SuccessionEdge,
     answer_day,
+    attested_from,
     valid_from,
     valid_until,
 )
+
+if TYPE_CHECKING:
+    from schema.institution import Institution
+    from schema.regional_office import RegionalOffice
+
+RegionalOfficeRef = Annotated["RegionalOffice", strawberry.lazy("schema.regional_office")]
+InstitutionRef = Annotated["Institution", strawberry.lazy("schema.institution")]
+
+
+@strawberry.type(
+    description="A relationship the seed page states for an office this one followed (2011 to "
+    "2024): the predecessor, the institution, the kind and the page's words."
+)
+class PredecessorLink:
+    link: strawberry.Private[LinkRecord]
+    predecessor: strawberry.Private[OfficeRecord]
+
+    @strawberry.field(description="The office the relationship was stated for.")
+    def office(self) -> RegionalOfficeRef:
+        from schema.regional_office import RegionalOffice
+
+        return RegionalOffice.from_record(self.predecessor)
+
+    @strawberry.field(description="The institution at the other end.")
+    def institution(self) -> InstitutionRef:
+        from schema.institution import Institution
+
+        return Institution.from_record(self.link.institution)  # type: ignore[arg-type]
+
+    @strawberry.field(description="What the predecessor does with the institution.")
+    def relationship(self) -> RelationshipKind:
+        return relationship_of(self.link)
+
+    @strawberry.field(description="The words of the seed page that state it.")
+    def evidence(self) -> Evidence:
+        return evidence_of(self.link)
 
 
 @strawberry.type(description="The period of validity of an office and its successions.")
@@ -44,6 +84,16 @@ class OfficePeriod:
         return self.record.valid_from_unknown
 
     @strawberry.field(
+        description="Only when no page dates the start (`validFrom` null): the earliest date a "
+        "page supports the office existing (1 July 2011 for six of the nine offices, the "
+        "structure's date; 2024 for the Global Office in Brussels), with its page, quote, "
+        "confidence and derivation. Before it `inForce` is at most UNCERTAIN; null when "
+        "`validFrom` is known or no page supports any date."
+    )
+    def attested_from(self) -> PartialDate | None:
+        return attested_from(self.record)
+
+    @strawberry.field(
         description="When the office ended, as precisely as a page states it; null while it is "
         "open or when no page dates its end (`validUntilUnknown` says which)."
     )
@@ -69,3 +119,17 @@ class OfficePeriod:
     def successors(self, info: Info) -> list[SuccessionEdge]:
         edges = info.context.loaders.successors_by_office.load(self.record.id)
         return [SuccessionEdge.from_record(edge) for edge in edges]
+
+    @strawberry.field(
+        description="In one step, the institution links of the offices this one followed, "
+        "predecessor by predecessor, each in the seed page's order: the 2024 offices have no "
+        "links of their own (no page lists their partners; see `dataQualityNotes`). Empty for "
+        "an office that followed none."
+    )
+    def predecessor_institutions(self, info: Info) -> list[PredecessorLink]:
+        loaders = info.context.loaders
+        return [
+            PredecessorLink(link=link, predecessor=edge.office)
+            for edge in loaders.predecessors_by_office.load(self.record.id)
+            for link in loaders.links_by_office.load(edge.office.id)
+        ]

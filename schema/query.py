@@ -16,6 +16,7 @@ from resolvers.arguments import (
 from resolvers.errors import UserInputError
 from resolvers.pagination import PageRequest
 from resolvers.validity import offices_in_force
+from schema.batch import BatchQueries, country_code
 from schema.context import Info
 from schema.country import Country
 from schema.dataset import DatasetQueries
@@ -44,6 +45,10 @@ from schema.provenance import DataQualityNote, Severity
 from schema.regional_office import RegionalOffice
 from schema.validity import AsOf, answer_day
 
+# A list whose arguments are refused is null with its error; the request's other root fields
+# are answered (hence nullable).
+MALFORMED_NOTE = "null, with a `BAD_USER_INPUT` error, when an argument is malformed."
+
 
 @strawberry.type(description="Root fields on the organisation.")
 class OrganisationQueries:
@@ -70,7 +75,8 @@ class RegionalOfficeQueries:
         return RegionalOffice.from_record(record) if record else None
 
     @strawberry.field(
-        description="Regional offices in force on the day asked for, filtered and ordered."
+        description="Regional offices in force on the day asked for, filtered and ordered; "
+        f"{MALFORMED_NOTE}"
     )
     def regional_offices(
         self,
@@ -86,7 +92,7 @@ class RegionalOfficeQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[RegionalOffice]:
+    ) -> Connection[RegionalOffice] | None:
         where = filter or RegionalOfficeFilter()
         order = order_by or RegionalOfficeOrder()
         records = info.context.dataset.lists.offices(
@@ -122,11 +128,12 @@ class CountryQueries:
             strawberry.argument(description="Alpha-2 or alpha-3 code: two or three ASCII letters."),
         ],
     ) -> Country | None:
-        record = info.context.loaders.country_by_code.load(country_queries.normalise_code(code))
+        record = info.context.loaders.country_by_code.load(country_code(info, code, "code"))
         return Country.from_record(record) if record else None
 
     @strawberry.field(
-        description="Countries (all of ISO 3166-1 plus Kosovo), filtered and ordered."
+        description="Countries (all of ISO 3166-1 plus Kosovo), filtered and ordered; "
+        f"{MALFORMED_NOTE}"
     )
     def countries(
         self,
@@ -139,7 +146,7 @@ class CountryQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Country]:
+    ) -> Connection[Country] | None:
         where = filter or CountryFilter()
         order = order_by or CountryOrder()
         records = info.context.dataset.lists.countries(
@@ -197,7 +204,7 @@ class InstitutionQueries:
             )
         return Institution.from_record(matches[0]) if matches else None
 
-    @strawberry.field(description="Institutions, filtered and ordered.")
+    @strawberry.field(description=f"Institutions, filtered and ordered; {MALFORMED_NOTE}")
     def institutions(
         self,
         info: Info,
@@ -211,7 +218,7 @@ class InstitutionQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Institution]:
+    ) -> Connection[Institution] | None:
         where = filter or InstitutionFilter()
         order = order_by or InstitutionOrder()
         records = info.context.dataset.lists.institutions(
@@ -285,5 +292,6 @@ class Query(
     NodeQueries,
     DatasetQueries,
     DatasetHistoryQueries,
+    BatchQueries,
 ):
     pass

@@ -40,6 +40,12 @@ class SourceKind(Enum):
         description="Standard reference data shipped with the service (ISO 3166-1 via "
         "pycountry); `note` names it. No URL.",
     )
+    CLDR = strawberry.enum_value(
+        "cldr",
+        description="Unicode CLDR locale data (through babel), used for a country's name in a "
+        "language where ISO 3166-1 (pycountry) has none; `note` names the CLDR version. No "
+        "URL; confidence MEDIUM (a standard's common name, not an official one).",
+    )
     EDITORIAL = strawberry.enum_value(
         "editorial",
         description="No page states it: an editorial choice of the dataset (a classification, "
@@ -67,9 +73,10 @@ class Source:
     kind: SourceKind = strawberry.field(
         description="Seed page, another page, reference data, or an editorial choice."
     )
-    confidence: Confidence | None = strawberry.field(
-        description="For a text (`name (en)`...): how far it can be trusted (LOW when "
-        "unverified). Null for other facts."
+    confidence: Confidence = strawberry.field(
+        description="How far the fact can be trusted: HIGH when the seed page, a page or ISO "
+        "reference data states it, MEDIUM for a CLDR name, LOW when unverified (an editorial "
+        "fact or text); a coverage's is the coverage's own confidence."
     )
 
     @classmethod
@@ -80,7 +87,8 @@ class Source:
             seed_phrase=record.seed_phrase,
             note=record.note,
             kind=SourceKind(record.kind),
-            confidence=Confidence(record.confidence) if record.confidence else None,
+            # Null only in rows loaded before migration 0007, until the next load: unverified.
+            confidence=Confidence(record.confidence or "low"),
         )
 
 

@@ -54,7 +54,9 @@ AS_OF_DESCRIPTION = (
     "year (the 2024 mergers) leaves every day of that year uncertain: offices that may or may "
     "not be in force then are all returned, each with `inForce` UNCERTAIN; a country's "
     "`regionalOffice` is then the successor. A start no page dates (`validFrom` null) does not "
-    "bound an office: it counts as in force before its end."
+    "bound an office, but no answer is more certain than its sources: before the earliest date "
+    "a page supports it (`attestedFrom`: 1 July 2011 for six of the nine offices, 2024 for the "
+    "Global Office in Brussels) it is returned with `inForce` UNCERTAIN, never CERTAIN."
 )
 AsOf = Annotated[
     Date | None,
@@ -78,7 +80,8 @@ class InForce(Enum):
     UNCERTAIN = strawberry.enum_value(
         InForceState.UNCERTAIN.value,
         description="Maybe: the day falls in the year (or month) of a start or end known only "
-        "to the year (or month).",
+        "to the year (or month), or before the earliest date a page supports an office whose "
+        "start no page dates (`attestedFrom`).",
     )
     NO = strawberry.enum_value("no", description="Not in force that day (ended, or not begun).")
 
@@ -148,6 +151,10 @@ def valid_from(record: OfficeRecord) -> PartialDate | None:
 
 def valid_until(record: OfficeRecord) -> PartialDate | None:
     return _date(record, "valid_until")
+
+
+def attested_from(record: OfficeRecord) -> PartialDate | None:
+    return _date(record, "attested_from")
 
 
 @strawberry.type(

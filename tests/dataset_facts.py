@@ -35,9 +35,9 @@ def curated() -> dict[str, Any]:
 
 
 # Reading the dataset into memory, in one transaction: its version, 34 lists of every key, 29
-# batch functions (one per edge), the organisation, the search terms, 19 list sizes, and the
+# batch functions (one per edge), the organisation, the search terms, 20 list sizes, and the
 # load time (GraphQL's `dataset { loadedAt }`, the Data Package's `created`).
-READ_IN_MEMORY_STATEMENTS = 86
+READ_IN_MEMORY_STATEMENTS = 87
 
 
 def example(name: str) -> str:
@@ -58,7 +58,8 @@ def office_links() -> dict[str, list[tuple[str, str, str]]]:
     """Office slug -> [(institution slug, relationship, phrase)] in the seed page's order."""
     links: dict[str, list[tuple[str, str, str]]] = {o["slug"]: [] for o in curated()["offices"]}
     for link in curated()["links"]:
-        links[link["office"]].append((link["institution"], link["relationship"], link["phrase_fr"]))
+        phrase = link.get("phrase_fr") or link["quote"]  # the seed's, or another page's
+        links[link["office"]].append((link["institution"], link["relationship"], phrase))
     return links
 
 

@@ -197,7 +197,7 @@ def test_the_service_executes_planned_with_lean_resolvers() -> None:
     # too, since it reads acronyms from memory); the root fields taking filters (input
     # objects), lists or global ids keep strawberry's. The connections' and edges' fields are
     # resolvers too: made only when selected.
-    assert len(lean) == 145  # 13 of them the history's connections and DatasetChangesSince.changes
+    assert len(lean) == 151  # 13 of them the history's connections and DatasetChangesSince.changes
     assert {
         "Country.coverageInferred",
         "Country.name",

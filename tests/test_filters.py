@@ -147,4 +147,8 @@ async def test_unknown_keys_are_null_and_bad_codes_are_refused(execute: Execute)
     assert result.data == {"regionalOffice": None, "country": None}
     bad = await execute('{ country(code: "K3N") { alpha3 } }')
     assert bad.errors is not None
-    assert bad.errors[0].extensions == {"code": "BAD_USER_INPUT", "argument": "code"}
+    assert bad.errors[0].extensions == {
+        "code": "BAD_USER_INPUT",
+        "argument": "code",
+        "search": "search(text:)",  # issue 23: where to look a country up by name
+    }

@@ -208,9 +208,11 @@ def too_long(argument: str, length: int, maximum: int) -> dict[str, str]:
 
 
 def not_a_code(argument: str, shown: str) -> dict[str, str]:
+    # country(code:) also points to search (issue 23); the filters' lists do not.
+    hint = " To find a country by its name, use `search(text:)`." if argument == "code" else ""
     return {
         "message": f"`{argument}`: {shown} is not an ISO 3166-1 alpha-2 or alpha-3 code "
-        "(two or three letters, e.g. KE or KEN)",
+        "(two or three letters, e.g. KE or KEN)" + hint,
         "code": "BAD_USER_INPUT",
         "argument": argument,
     }

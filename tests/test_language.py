@@ -44,7 +44,7 @@ FRENCH = {
     },
     "organisation": {"name": "Organisation internationale pour les migrations", "acronym": "OIM"},
     "country": {"name": "Égypte"},
-    "kosovo": {"name": "Kosovo (UNSC resolution 1244)"},  # no French name has a source: English
+    "kosovo": {"name": "Kosovo"},  # Unicode CLDR's French name (issue 23), not the English
     "leadershipPosition": {"title": "Directrice générale"},
 }
 

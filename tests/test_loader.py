@@ -212,6 +212,8 @@ def test_the_successors_come_and_go_with_their_edges_and_countries(
 ) -> None:
     def without_successors(data: Dataset) -> None:
         data["offices"] = [o for o in data["offices"] if o["seed_heading"] is not None]
+        kept = {o["slug"] for o in data["offices"]}
+        data["links"] = [link for link in data["links"] if link["office"] in kept]
         for note in data["data_quality_notes"]:
             note["concerns"] = [c for c in note["concerns"] if c not in SUCCESSORS]
 
@@ -223,6 +225,7 @@ def test_the_successors_come_and_go_with_their_edges_and_countries(
     report = load_dataset(loaded_engine, write_variant(tmp_path, without_successors))
     assert report.changes["regional_office"].deleted == 3
     assert report.changes["office_succession"].deleted == 5
+    assert report.changes["office_institution_link"].deleted == 1  # the Global Office's EU link
     assert report.changes["office_country"].deleted == 51 + 35
     restore = load_dataset(loaded_engine)
     assert restore.changes["office_succession"].inserted == 5
@@ -309,7 +312,8 @@ def test_an_edited_file_applies_exactly_the_difference(
     changes = {
         name: (c.inserted, c.updated, c.deleted) for name, c in report.changes.items() if c.total
     }
-    assert changes["office_institution_link"] == (0, 0, 1)
+    # One deleted; the Global Office's link, after it in the file, moves up one rank.
+    assert changes["office_institution_link"] == (0, 1, 1)
     assert changes["institution"] == (0, 0, 1)
     assert changes["translation"][1] == 1  # the one renamed text
     with loaded_engine.connect() as connection:
@@ -330,7 +334,7 @@ def test_an_edited_file_applies_exactly_the_difference(
         ).scalar_one()
     assert len(slugs) == 75
     assert "paho" not in slugs
-    assert len(links) == 88
+    assert len(links) == 89
     assert escwa == "ESCWA, renamed"
     # and back again: the original file restores the original rows
     restore = load_dataset(loaded_engine)
@@ -345,8 +349,8 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(
-        "iom.yaml: valid: 12 offices, 76 institutions, 89 links, 190 supported countries, "
-        "19 data-quality notes; version "
+        "iom.yaml: valid: 12 offices, 76 institutions, 90 links, 190 supported countries, "
+        "20 data-quality notes; version "
     )
     first = subprocess.run(
         [sys.executable, "-m", "db", "--database-url", url, "load"],
@@ -356,7 +360,7 @@ def test_cli_check_and_load(tmp_path: Path) -> None:
         check=False,
     )
     assert first.returncode == 0, first.stderr
-    assert "  office_institution_link: 89 rows" in first.stdout
+    assert "  office_institution_link: 90 rows" in first.stdout
     assert "  institution                  +76" in first.stdout
     second = subprocess.run(
         [sys.executable, "-m", "db", "--database-url", url, "load"],

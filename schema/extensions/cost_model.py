@@ -59,6 +59,7 @@ LISTS = {
     ("Country", "hostedOffices"): "offices_per_host",
     ("RegionalOffice", "successors"): "successors_per_office",
     ("RegionalOffice", "predecessors"): "predecessors_per_office",
+    ("RegionalOffice", "predecessorInstitutions"): "predecessor_links_per_office",
     ("Organisation", "structureChanges"): "structure_changes",
     ("StructureChange", "ended"): "predecessors_per_office",
     ("StructureChange", "sources"): "predecessors_per_office",
@@ -67,7 +68,13 @@ LISTS = {
 }
 # Lists as long as one of their arguments: ``nodes(ids:)``, and ``_entities``, which a
 # federation gateway calls with one representation per entity it needs.
-LIST_ARGUMENTS = {("Query", "nodes"): "ids", ("Query", "_entities"): "representations"}
+LIST_ARGUMENTS = {
+    ("Query", "nodes"): "ids",
+    ("Query", "_entities"): "representations",
+    ("Query", "countriesByCode"): "codes",  # the batch lookups (schema/batch.py)
+    ("Query", "regionalOfficesBySlug"): "slugs",
+    ("Query", "institutionsByAcronym"): "acronyms",
+}
 LISTS_OF_ANY_TYPE = {"sources": "sources_per_subject", "dataQualityNotes": "notes_per_subject"}
 CONNECTION_ITEMS = frozenset({"edges", "nodes"})
 

@@ -77,6 +77,7 @@
     "      }",
     "    }",
     "    sources { fact url seedPhrase note }",
+    "    dataQualityNotes { slug severity text }",
     "  }",
     "}",
   ].join("\n");

@@ -156,7 +156,9 @@
       item.appendChild(el("span", { class: "relationship" }, i18n.relationship(lang, edge.relationship) + " "));
       item.appendChild(el("strong", {}, name));
       var quote = el("blockquote", { lang: edge.evidence.language, cite: edge.evidence.sourceUrl });
-      quote.appendChild(el("span", { class: "label", lang: lang }, i18n.t(lang, "seedPhrase") + ": "));
+      // The seed's French phrase, or (the Global Office's link) its own page's words.
+      var label = edge.evidence.language === "fr" ? "seedPhrase" : "pageQuote";
+      quote.appendChild(el("span", { class: "label", lang: lang }, i18n.t(lang, label) + ": "));
       quote.appendChild(el("q", {}, edge.evidence.phrase));
       if (edge.evidence.governingPhrase) {
         quote.appendChild(el("span", { class: "governing" }, " (" + edge.evidence.governingPhrase + ")"));
@@ -218,6 +220,13 @@
     section.appendChild(facts);
     section.appendChild(el("h3", {}, t("institutions") + " (" + office.institutions.edges.length + ")"));
     section.appendChild(institutions(office, lang));
+    if (office.dataQualityNotes.length > 0) {
+      // Why a list is empty or weak (the 2024 offices have no institutions), as the API says it.
+      section.appendChild(el("h3", {}, t("dataQuality")));
+      office.dataQualityNotes.forEach(function (note) {
+        section.appendChild(el("p", { class: "data-quality", "data-note": note.slug, lang: "en" }, note.text));
+      });
+    }
     section.appendChild(el("h3", {}, t("sources")));
     section.appendChild(sources(office, lang));
     section.appendChild(el("a", { href: graphiqlHref, class: "graphiql" }, t("officeQuery")));

@@ -129,6 +129,9 @@
         shape.setAttribute("data-office", office ? office.slug : "");
         shape.setAttribute("data-colour", office ? view.colours[office.slug] : NONE);
         shape.setAttribute("data-confidence", office ? office.coverage.confidence : "");
+        // As the API says: an office only possibly in force that day (a coarse start or end,
+        // or a day before any page attests it) is drawn faded and dashed (map.css).
+        shape.setAttribute("data-in-force", office ? office.inForce : "");
       });
       var first = drawn.shapes[alpha3][0];
       first.setAttribute("aria-label", view.label(alpha3));

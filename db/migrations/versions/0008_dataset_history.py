@@ -1,7 +1,7 @@
 """the history of dataset loads and what each changed
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 20:00:00
 
 ``dataset_load``: one row per load that changed the dataset version (its hash, the hash it
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
