@@ -157,6 +157,8 @@ def link_rows(selection: Selection) -> list[Row]:
             "relationship": link.relationship_kind,
             "seed_phrase": link.phrase_fr,
             "governing_seed_phrase": link.governing_phrase_fr,
+            "quote": link.quote,
+            "quote_language": link.quote_language,
             "evidence_url": link.source_url,
         }
         for link in links
