@@ -147,6 +147,9 @@ def test_the_table_sorts_and_filters(server_url: str, browser: Browser) -> None:
     assert {row.get_attribute("data-office") for row in rows.all()} == {"nairobi"}
     page.locator("#table-filter").fill("cote d'ivoire")
     assert [row.get_attribute("data-alpha3") for row in rows.all()] == ["CIV"]
+    # The name people use: ISO's short name, not "Bolivia, Plurinational State of".
+    page.locator("#table-filter").fill("bolivia")
+    assert page.locator(first_names).all_inner_texts() == ["Bolivia"]
     assert page.locator("#table-toolbar").count() == 1  # room for the download button
     map_page.clean()
 

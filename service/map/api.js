@@ -29,7 +29,7 @@
     "query MapCountries($lang: Language, $after: String) {",
     "  countries(first: 100, after: $after) {",
     "    pageInfo { hasNextPage endCursor }",
-    "    nodes { alpha3 numeric name(lang: $lang) }",
+    "    nodes { alpha3 numeric name(lang: $lang) shortName(lang: $lang) }",
     "  }",
     "}",
   ].join("\n");

@@ -230,8 +230,11 @@
 
   // The one place a country's displayed name is chosen (map, info box, table): the name the
   // API gives in the page's language.
+  // The name people use: ISO's common short name where it gives one ("Bolivia" rather than
+  // "Bolivia, Plurinational State of"), else the country's name (ISO's, or CLDR's in French
+  // and Spanish where ISO has none).
   function countryName(country) {
-    return country.name;
+    return country.shortName || country.name;
   }
 
   function t(lang, key, values) {

@@ -224,7 +224,9 @@
       // Why a list is empty or weak (the 2024 offices have no institutions), as the API says it.
       section.appendChild(el("h3", {}, t("dataQuality")));
       office.dataQualityNotes.forEach(function (note) {
-        section.appendChild(el("p", { class: "data-quality", "data-note": note.slug, lang: "en" }, note.text));
+        var paragraph = el("p", { class: "data-quality", "data-note": note.slug });
+        paragraph.appendChild(englishText("span", {}, note.text, lang));
+        section.appendChild(paragraph);
       });
     }
     section.appendChild(el("h3", {}, t("sources")));
