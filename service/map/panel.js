@@ -10,16 +10,7 @@
   var i18n = window.IomMap.i18n;
   var render = window.IomMap.render;
 
-  function el(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (key) {
-      node.setAttribute(key, attributes[key]);
-    });
-    if (text !== undefined && text !== null) {
-      node.textContent = text;
-    }
-    return node;
-  }
+  var el = render.el;
 
   function link(url, text) {
     if (!/^https?:\/\//.test(url || "")) {

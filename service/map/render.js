@@ -42,6 +42,18 @@
     return node;
   }
 
+  // An HTML element with its attributes and text (the panel's and the table's).
+  function el(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) {
+      node.setAttribute(key, attributes[key]);
+    });
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
   // slug -> colour for every office in `offices`: by rank, a successor by its last
   // predecessor's (which need not be among `offices`).
   function colours(offices) {
@@ -152,5 +164,6 @@
     paint: paint,
     keyFill: keyFill,
     element: element,
+    el: el,
   };
 })();

@@ -9,16 +9,7 @@
 
   var i18n = window.IomMap.i18n;
 
-  function el(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (key) {
-      node.setAttribute(key, attributes[key]);
-    });
-    if (text !== undefined && text !== null) {
-      node.textContent = text;
-    }
-    return node;
-  }
+  var el = window.IomMap.render.el;
 
   // The table's order and filter, kept across redraws (another day, another language).
   var tableState = { key: null, direction: 1, filter: "", view: null, wired: false };
