@@ -8,6 +8,8 @@ directly and one through the edge; httpx for ``datasetChanges``, ``/feed.atom`` 
 """
 
 import asyncio
+import csv
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -59,6 +61,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     databases.close()
 
 
+PACKAGE = "/data/all/en/datapackage.json"
+OFFICES_CSV = "/data/all/en/offices.csv"
+
+
 async def test_every_way_of_following_agrees_on_one_load(database_url: str, tmp_path: Path) -> None:
     edited = write_variant(tmp_path, edit_bangkok)
     original, new = (read_dataset(p).content_hash for p in (DEFAULT_DATASET_PATH, edited))
@@ -72,6 +78,7 @@ async def test_every_way_of_following_agrees_on_one_load(database_url: str, tmp_
         async with httpx.AsyncClient() as http:
             await _until(lambda: _subscriptions(http, topology.replicas), lambda n: n == 2)
             feed_before = _entry_versions((await http.get(f"{other}/feed.atom")).text)
+            offices_before = (await http.get(f"{other}{OFFICES_CSV}")).text
 
             await anyio.to_thread.run_sync(reload, database_url, edited)
             await _until(lambda: _counts(events), lambda n: n == (1, 1))
@@ -86,6 +93,8 @@ async def test_every_way_of_following_agrees_on_one_load(database_url: str, tmp_
             )
             feed = _entry_versions((await http.get(f"{other}/feed.atom")).text)
             edge_feed = _entry_versions((await http.get(f"{topology.edge}/feed.atom")).text)
+            package = (await http.get(f"{topology.edge}{PACKAGE}")).json()
+            offices_after = (await http.get(f"{other}{OFFICES_CSV}")).text
         for follower in followers:
             follower.cancel()
         await asyncio.gather(*followers, return_exceptions=True)
@@ -117,6 +126,17 @@ async def test_every_way_of_following_agrees_on_one_load(database_url: str, tmp_
     }
     assert catch_up.headers["x-dataset-version"] == new
     assert (feed_before, feed, edge_feed) == ([original], [new, original], [new, original])
+    # The Data Package of the new version differs exactly by the edit: one office row.
+    assert package["version"] == new
+    before, after = _rows_by_slug(offices_before), _rows_by_slug(offices_after)
+    assert before.keys() == after.keys()
+    differing = {
+        (slug, column): (row[column], after[slug][column])
+        for slug, row in before.items()
+        for column in row
+        if row[column] != after[slug][column]
+    }
+    assert differing == {("bangkok", "name"): (ORIGINAL_NAME, EDITED_NAME)}
 
 
 async def _follow(base_url: str, events: list[dict[str, Any]]) -> None:
@@ -152,6 +172,10 @@ async def _until(read: Callable[[], Any], done: Callable[[Any], bool]) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"still {value!r} after {EVENT_BOUND_SECONDS} s")
         await asyncio.sleep(0.1)
+
+
+def _rows_by_slug(text: str) -> dict[str, dict[str, str]]:
+    return {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
 def _entry_versions(feed: str) -> list[str]:
