@@ -109,7 +109,7 @@ class Executor:
                 )
                 raise HTTPError(400, ErrorCode.BAD_REQUEST, message) from None
             except DBAPIError as error:
-                # Raised outside execution: opening or releasing the snapshot (its rollback
+                # Raised outside execution: taking or releasing a connection (its rollback
                 # when the server goes away mid-request). Coded and logged as a resolver's
                 # database error is: SERVICE_UNAVAILABLE (503) for an outage.
                 return database_failure(error, getattr(request.state, "request_id", ""))
