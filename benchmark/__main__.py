@@ -9,7 +9,7 @@ import psycopg
 from benchmark import peer, postgres, wrk
 from benchmark.log import note
 from benchmark.report import render
-from benchmark.runner import ONLY_POSTGRAPHILE, Options, run_benchmark
+from benchmark.runner import ONLY_BOUNDS, ONLY_POSTGRAPHILE, Options, run_benchmark
 
 QUICK_ROUNDS, QUICK_DURATION = 1, 3.0
 
@@ -41,12 +41,14 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL servers")
     parser.add_argument(
         "--only",
-        choices=[ONLY_POSTGRAPHILE],
-        help="only the interleaved comparison with PostGraphile: iom-graph on PostgreSQL (1 "
-        "worker, and one per core) and PostGraphile, on every shape both answer",
+        choices=[ONLY_POSTGRAPHILE, ONLY_BOUNDS],
+        help="postgraphile: only the interleaved comparison with PostGraphile (iom-graph on "
+        "PostgreSQL, 1 worker and one per core, on every shape both answer); bounds: only the "
+        "interleaved comparisons on SQLite (cached and 304 against the ceiling, uncached "
+        "against the reference, the bounded protocol against plain httptools)",
     )
     args = parser.parse_args(argv)
-    if args.only and args.no_postgres:
+    if args.only == ONLY_POSTGRAPHILE and args.no_postgres:
         parser.error("--only postgraphile needs PostgreSQL: drop --no-postgres")
     rounds, duration = (
         (QUICK_ROUNDS, QUICK_DURATION) if args.quick else (args.rounds, args.duration)

@@ -185,13 +185,15 @@ def against_bounds(sqlite_url: str, plan: LoadPlan, workdir: Path) -> tuple[str,
     the reference; all on one SQLite file (seeded by the first server) and interleaved."""
     with running(iom_graph(Server.SQLITE_CACHED, sqlite_url), FULL_TRAVERSAL_POST, workdir) as s:
         body = s.first_answer.body
-    probe = dict.fromkeys((CACHED, UNCACHED, CEILING, REFERENCE), FULL_TRAVERSAL_POST)
+    uncached = iom_graph(Server.SQLITE, sqlite_url)
     specs = {
         CACHED: iom_graph(Server.SQLITE_CACHED, sqlite_url),
-        UNCACHED: iom_graph(Server.SQLITE, sqlite_url),
+        UNCACHED: uncached,
         CEILING: ceiling_spec(workdir, body),
         REFERENCE: reference_spec(sqlite_url),
+        BOUNDED: replace(uncached, http=BOUNDED_PROTOCOL),  # UNCACHED: uvicorn's httptools
     }
+    probe = dict.fromkeys(specs, FULL_TRAVERSAL_POST)
     with all_running(specs, probe, workdir) as servers:
         check = same_answer(body, servers[REFERENCE].first_answer.body)
         note(f"reference check: the full traversal is {check}")

@@ -36,6 +36,7 @@ from db.migrate import upgrade
 
 LOAD_TIMEOUT = 120.0  # seconds for ``python -m db load`` on a fresh database
 ONLY_POSTGRAPHILE = "postgraphile"
+ONLY_BOUNDS = "bounds"
 TENFOLD = 10  # the data factor of the memory-at-scale servers
 DEFAULT_WORKERS = os.cpu_count() or 1  # the default deployment: one uvicorn worker per core
 
@@ -180,14 +181,18 @@ def run_benchmark(options: Options) -> RunResults:
         peer.ensure_installed()
     with tempfile.TemporaryDirectory(prefix="iom-graph-bench-") as tmp:
         workdir = Path(tmp)
-        if not options.peer_only:
+        if options.only == ONLY_BOUNDS:  # the bounds' interleaved comparisons, nothing else
+            sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            results.reference_check, bounds = against_bounds(sqlite_url, options.plan, workdir)
+            results.interleaved += bounds
+        elif not options.peer_only:
             results.cold_starts = cold_starts(workdir, options.cold_starts)
             sqlite_url = run_sqlite(workdir, settings, results)
             results.reference_check, bounds = against_bounds(sqlite_url, options.plan, workdir)
             results.interleaved += bounds
             tenfold_url = f"sqlite:///{workdir / 'bench-10x.sqlite3'}"
             run_multiplied(Database.SQLITE, tenfold_url, workdir, settings, results)
-        if options.postgres_url:
+        if options.postgres_url and options.only != ONLY_BOUNDS:
             run_postgres(options, workdir, settings, results)
     results.seconds = time.monotonic() - started
     return results
