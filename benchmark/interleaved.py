@@ -114,7 +114,7 @@ def shape_requests(shape: Shape, servers: Mapping[str, RunningServer]) -> dict[s
     leaves = 0
     for label, server in servers.items():
         if label != POSTGRAPHILE:
-            ours, theirs = requests_of(shape, server.base_url)
+            ours, theirs = requests_of(shape, server.base_url, peer_url)
             requests[label], requests[POSTGRAPHILE] = ours, theirs
             mine = shape.iom_graph_tree(_data(send(server.base_url, ours).body, label))
             other = shape.postgraphile_tree(_data(send(peer_url, theirs).body, POSTGRAPHILE))
@@ -175,7 +175,13 @@ def against_postgraphile(
     shapes = [shape for shape in SHAPES if not only or only in shape.name]
     with all_running(specs, probes, workdir) as servers:
         return [
-            interleave(shape.name, servers, shape_requests(shape, servers), plan, workdir)
+            interleave(
+                shape.name,
+                servers,
+                shape_requests(shape, servers),
+                replace(plan, connections=shape.connections or plan.connections),
+                workdir,
+            )
             for shape in shapes
         ]
 

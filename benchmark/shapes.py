@@ -2,12 +2,21 @@
 
 Each shape is one question asked of both servers in each one's own schema, and a way to bring
 both answers to one tree, so that ``peer_queries.compare`` checks them leaf by leaf before any
-load is run. PostGraphile's amber preset has no ``IN`` list, no text search and no ordering of a
-relation by a column of the related table, so shapes needing those are left out (a text filter
-is one: iom-graph's ``filter: { text }`` has no counterpart there); the report says so.
+load is run. Shapes PostGraphile cannot answer as the same question are left out, and the report
+says why (``NOT_COMPARED``):
 
-A shape whose iom-graph query needs a value only the running server knows (a page's cursor)
-builds it from a first answer: ``Shape.iom_graph_query(base_url)``.
+- a text filter: the amber preset's ``condition`` is equality only, and
+  ``benchmark/postgraphile/package.json`` installs no filter plugin
+  (``postgraphile-plugin-connection-filter``'s ``includes``/``likeInsensitive``);
+- the nested query with English texts: ``translation`` rows point at their subject by
+  ``(subject_type, subject_id)``, no foreign key, so PostGraphile has no relation from an office
+  to its texts; it could only send every English row beside the tree (``allTranslations``) for
+  the client to join, and fall back to no other language, which is not the question iom-graph
+  answers.
+
+A shape whose query needs a value only the running server knows (a page's cursor, a node's ID)
+builds it from a first answer: ``Shape.iom_graph_query(base_url)``,
+``Shape.postgraphile_query(base_url)``.
 """
 
 from collections.abc import Callable, Mapping
@@ -22,6 +31,7 @@ from benchmark.peer_queries import Tree
 from benchmark.scenarios import HttpRequest, graphql_post
 
 Normalise = Callable[[Mapping[str, Any]], Tree]
+Query = str | Callable[[str], str]  # a query, or one built on the running server at base_url
 
 COUNTRY = "alpha2 alpha3 numeric isIso"
 LOOKUP_CODE = "KE"
@@ -63,14 +73,22 @@ class Shape:
     """One question, asked of iom-graph and of PostGraphile, and how to compare the answers."""
 
     name: str
-    iom_graph: str | Callable[[str], str]  # a query, or built from the running server
-    postgraphile: str
+    iom_graph: Query  # a query, or built from the running server
+    postgraphile: Query
     iom_graph_tree: Normalise
     postgraphile_tree: Normalise
     target: float = 1.0  # issue 26: at least this many times PostGraphile, per process
+    connections: int | None = None  # wrk's connections; None: the plan's (32)
 
     def iom_graph_query(self, base_url: str) -> str:
-        return self.iom_graph if isinstance(self.iom_graph, str) else self.iom_graph(base_url)
+        return _built(self.iom_graph, base_url)
+
+    def postgraphile_query(self, base_url: str) -> str:
+        return _built(self.postgraphile, base_url)
+
+
+def _built(query: Query, base_url: str) -> str:
+    return query if isinstance(query, str) else query(base_url)
 
 
 def _in_force(office: Mapping[str, Any]) -> bool:
@@ -166,11 +184,15 @@ PAGE_PEER = (
 _PAGE_ORDER = "orderBy: { field: ALPHA3, direction: DESC }"
 
 
+def _ask(base_url: str, query: str) -> Any:
+    """The running server's ``data`` for ``query`` (a value the shape's query is built on)."""
+    return orjson.loads(send(base_url, graphql_post(query)).body)["data"]
+
+
 def _page_iom(base_url: str) -> str:
     """Page 2's query, after the cursor the running server gave page 1's last country."""
     first = f"{{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}) {{ pageInfo {{ endCursor }} }} }}"
-    body = orjson.loads(send(base_url, graphql_post(first)).body)
-    cursor = body["data"]["countries"]["pageInfo"]["endCursor"]
+    cursor = _ask(base_url, first)["countries"]["pageInfo"]["endCursor"]
     return (
         f'query CountriesPage {{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}, after: "{cursor}")'
         f" {{ nodes {{ {COUNTRY} }} }} }}"
@@ -226,6 +248,41 @@ def _aliases_peer(data: Mapping[str, Any]) -> Tree:
     return {alias: peer_queries._only(found["nodes"], alias) for alias, found in data.items()}
 
 
+# 50 countries by their global IDs: iom-graph's ``nodes(ids:)``, PostGraphile's ``node(id:)``
+# 50 times by alias (it has no plural lookup). Each server's IDs are its own (opaque, in different
+# formats), so each query is built from that server's IDs of the first 50 countries by alpha-3;
+# the IDs are not compared, the countries they resolve to are, in order.
+NODE_COUNT = 50
+_NODE_FIELDS = f"__typename ... on Country {{ {COUNTRY} }}"
+
+
+def _nodes_iom(base_url: str) -> str:
+    query = (
+        f"{{ countries(orderBy: {{ field: ALPHA3 }}, first: {NODE_COUNT}) {{ nodes {{ id }} }} }}"
+    )
+    ids = [node["id"] for node in _ask(base_url, query)["countries"]["nodes"]]
+    return f"query NodesById {{ nodes(ids: {orjson.dumps(ids).decode()}) {{ {_NODE_FIELDS} }} }}"
+
+
+def _nodes_peer(base_url: str) -> str:
+    query = f"{{ allCountries(orderBy: ALPHA3_ASC, first: {NODE_COUNT}) {{ nodes {{ id }} }} }}"
+    ids = [node["id"] for node in _ask(base_url, query)["allCountries"]["nodes"]]
+    lookups = " ".join(
+        f"n{index}: node(id: {orjson.dumps(node_id).decode()}) {{ {_NODE_FIELDS} }}"
+        for index, node_id in enumerate(ids)
+    )
+    return f"query NodesById {{ {lookups} }}"
+
+
+def _nodes_iom_tree(data: Mapping[str, Any]) -> Tree:
+    return {"nodes": list(data["nodes"])}
+
+
+def _nodes_peer_tree(data: Mapping[str, Any]) -> Tree:
+    """The aliased lookups in their order (``n0``, ``n1``...), as iom-graph's list."""
+    return {"nodes": [data[f"n{index}"] for index in range(len(data))]}
+
+
 SHAPES: tuple[Shape, ...] = (
     Shape(
         "nested: offices, countries, institutions",
@@ -260,10 +317,32 @@ SHAPES: tuple[Shape, ...] = (
     Shape("page 2 of an ordered list", _page_iom, PAGE_PEER, _page, _page),
     Shape("list filtered by office, ordered", FILTER_IOM, FILTER_PEER, _filter_iom, _filter_peer),
     Shape("25 aliased lookups", ALIASES_IOM, ALIASES_PEER, dict, _aliases_peer, LOOKUP_TARGET),
+    Shape(
+        f"{NODE_COUNT} nodes by ID",
+        _nodes_iom,
+        _nodes_peer,
+        _nodes_iom_tree,
+        _nodes_peer_tree,
+        LOOKUP_TARGET,
+    ),
+    Shape(
+        "office by slug, 1 connection",
+        peer_queries.LOOKUP_IOM_GRAPH,
+        peer_queries.LOOKUP_POSTGRAPHILE,
+        peer_queries.lookup_tree,
+        peer_queries.lookup_tree,
+        LOOKUP_TARGET,
+        connections=1,
+    ),
 )
-NOT_COMPARED = "a text filter (PostGraphile's amber preset has no text search)"
+NOT_COMPARED = (
+    "a text filter (PostGraphile's amber preset filters by equality only, and no filter plugin "
+    "is installed); the nested query with English texts (PostGraphile has no relation to the "
+    "`translation` table, whose rows name their subject without a foreign key)"
+)
 
 
-def requests_of(shape: Shape, iom_graph_url: str) -> tuple[HttpRequest, HttpRequest]:
-    """The shape's two requests: iom-graph's (built on its running server) and PostGraphile's."""
-    return graphql_post(shape.iom_graph_query(iom_graph_url)), graphql_post(shape.postgraphile)
+def requests_of(shape: Shape, iom_graph_url: str, peer_url: str) -> tuple[HttpRequest, HttpRequest]:
+    """The shape's two requests, each built on its running server: iom-graph's, PostGraphile's."""
+    ours = graphql_post(shape.iom_graph_query(iom_graph_url))
+    return ours, graphql_post(shape.postgraphile_query(peer_url))

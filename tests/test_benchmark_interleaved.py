@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from benchmark import interleaved, report, shapes, wrk
+from benchmark import interleaved, peer_queries, report, shapes, wrk
 from benchmark.results import Interleaved, LoadPlan, RunResults
 from benchmark.scenarios import HttpRequest
 from benchmark.servers import RunningServer
@@ -112,8 +112,48 @@ def test_the_country_shape_keeps_only_the_office_in_force() -> None:
 
 def test_every_shape_has_a_distinct_name_and_a_query_for_each_server() -> None:
     names = [shape.name for shape in shapes.SHAPES]
-    assert len(set(names)) == len(names) == 7
+    assert len(set(names)) == len(names) == 9
     for shape in shapes.SHAPES:
-        assert shape.postgraphile.startswith("query ")
-        if isinstance(shape.iom_graph, str):
-            assert shape.iom_graph.startswith("query ")
+        for query in (shape.iom_graph, shape.postgraphile):
+            if isinstance(query, str):
+                assert query.startswith("query ")
+
+
+KENYA = {"__typename": "Country", "alpha2": "KE", "alpha3": "KEN", "numeric": "404", "isIso": True}
+EGYPT = {"__typename": "Country", "alpha2": "EG", "alpha3": "EGY", "numeric": "818", "isIso": True}
+NODES = next(shape for shape in shapes.SHAPES if shape.name == "50 nodes by ID")
+
+
+def test_the_nodes_shape_compares_postgraphiles_aliased_lookups_in_their_order() -> None:
+    ours = NODES.iom_graph_tree({"nodes": [KENYA, EGYPT]})
+    # The lookups are read by alias (n0, n1...), whatever the order of the answer's keys.
+    assert NODES.postgraphile_tree({"n0": KENYA, "n1": EGYPT}) == ours
+    assert peer_queries.compare(ours, NODES.postgraphile_tree({"n1": EGYPT, "n0": KENYA})) == 10
+    with pytest.raises(peer_queries.AnswersDifferError, match=r"nodes\[0\]\.alpha2"):
+        peer_queries.compare(ours, NODES.postgraphile_tree({"n0": EGYPT, "n1": KENYA}))
+
+
+def test_a_node_id_neither_server_resolves_is_a_difference_not_a_skip() -> None:
+    ours = NODES.iom_graph_tree({"nodes": [KENYA, EGYPT]})
+    with pytest.raises(peer_queries.AnswersDifferError, match=r"nodes\[1\].*None"):
+        peer_queries.compare(ours, NODES.postgraphile_tree({"n0": KENYA, "n1": None}))
+
+
+def test_each_nodes_query_is_built_from_its_own_servers_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers = {
+        "iom": {"countries": {"nodes": [{"id": "Q291bnRyeTpBQlc="}, {"id": "Q291bnRyeTpBRkc="}]}},
+        "peer": {"allCountries": {"nodes": [{"id": "WyJDb3VudHJ5IiwxXQ=="}]}},
+    }
+    monkeypatch.setattr(shapes, "_ask", lambda base_url, query: answers[base_url])
+    ours, theirs = NODES.iom_graph_query("iom"), NODES.postgraphile_query("peer")
+    assert 'nodes(ids: ["Q291bnRyeTpBQlc=","Q291bnRyeTpBRkc="])' in ours
+    assert theirs.count("node(id:") == 1
+    assert 'n0: node(id: "WyJDb3VudHJ5IiwxXQ==") { __typename ... on Country {' in theirs
+
+
+def test_only_the_one_connection_shape_changes_wrks_connections() -> None:
+    connections = {shape.name: shape.connections for shape in shapes.SHAPES}
+    assert connections.pop("office by slug, 1 connection") == 1
+    assert set(connections.values()) == {None}
