@@ -1,4 +1,4 @@
-"""``python -m benchmark [--rounds N] [--duration S] [--quick] [--only postgraphile] ...``."""
+"""``python -m benchmark [--rounds N] [--duration S] [--quick] [--only WHAT] ...``."""
 
 import argparse
 import sys
@@ -9,7 +9,14 @@ import psycopg
 from benchmark import peer, postgres, wrk
 from benchmark.log import note
 from benchmark.report import render
-from benchmark.runner import ONLY_BOUNDS, ONLY_POSTGRAPHILE, Options, run_benchmark
+from benchmark.runner import (
+    ONLY_BOUNDS,
+    ONLY_COLD_START,
+    ONLY_MEMORY,
+    ONLY_POSTGRAPHILE,
+    Options,
+    run_benchmark,
+)
 
 QUICK_ROUNDS, QUICK_DURATION = 1, 3.0
 
@@ -41,11 +48,15 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL servers")
     parser.add_argument(
         "--only",
-        choices=[ONLY_POSTGRAPHILE, ONLY_BOUNDS],
+        choices=[ONLY_POSTGRAPHILE, ONLY_BOUNDS, ONLY_MEMORY, ONLY_COLD_START],
         help="postgraphile: only the interleaved comparison with PostGraphile (iom-graph on "
         "PostgreSQL, 1 worker and one per core, on every shape both answer); bounds: only the "
         "interleaved comparisons on SQLite (cached and 304 against the ceiling, uncached "
-        "against the reference, the bounded protocol against plain httptools)",
+        "against the reference, the bounded protocol against plain httptools); memory: only "
+        "the peak RSS of one iom-graph worker on the dataset and on ten times the data, after "
+        "its scenarios' load (SQLite, then PostgreSQL unless --no-postgres), and where the "
+        "memory goes at ten times the data (stages, tracemalloc's top); cold-start: only the "
+        "cold starts",
     )
     args = parser.parse_args(argv)
     if args.only == ONLY_POSTGRAPHILE and args.no_postgres:
@@ -68,7 +79,7 @@ def check_prerequisites(options: Options) -> str | None:
             postgres.server_version(options.postgres_url)
         except psycopg.Error as error:
             return f"PostgreSQL is unreachable ({error}); start it or pass --no-postgres"
-        return peer.missing_tool()
+        return peer.missing_tool() if options.only in (None, ONLY_POSTGRAPHILE) else None
     return None
 
 

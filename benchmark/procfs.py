@@ -20,12 +20,17 @@ class ProcessMemory:
         return self.role in ("server", "worker")
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident set size in MB (10^6 bytes); /proc's "kB" are KiB."""
+def status_mb(pid: int | str, field: str) -> float:
+    """A /proc status field (``VmHWM``, ``VmRSS``) in MB (10^6 bytes); /proc's "kB" are KiB."""
     for line in (PROC / str(pid) / "status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024 / 1_000_000
-    raise LookupError(f"no VmHWM for process {pid}")
+    raise LookupError(f"no {field} for process {pid}")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident set size in MB."""
+    return status_mb(pid, "VmHWM")
 
 
 def _stat_fields(pid: int) -> list[str]:

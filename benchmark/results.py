@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from benchmark.cpu import CpuPerRequest
+from benchmark.memory import MemoryProfile
 from benchmark.procfs import ProcessMemory
 from benchmark.scenarios import Scenario, Server
 from benchmark.wrk import WrkResult
@@ -88,6 +89,7 @@ class RunResults:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     memory: list[ServerMemory] = field(default_factory=list)
     cold_starts: list[float] = field(default_factory=list)
+    memory_profiles: list[MemoryProfile] = field(default_factory=list)  # --only memory
     interleaved: list[Interleaved] = field(default_factory=list)  # every ratio comes from here
     reference_check: str = "not run"
     peer_check: str = "not run"  # PostGraphile's answers against iom-graph's

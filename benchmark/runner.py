@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmark import peer, postgres
+from benchmark import memory, peer, postgres
 from benchmark.interleaved import LoadPlan, against_bounds, against_postgraphile
 from benchmark.log import note
 from benchmark.measure import LoadSettings, cold_starts, measure_server
@@ -37,6 +37,8 @@ from db.migrate import upgrade
 LOAD_TIMEOUT = 120.0  # seconds for ``python -m db load`` on a fresh database
 ONLY_POSTGRAPHILE = "postgraphile"
 ONLY_BOUNDS = "bounds"
+ONLY_MEMORY = "memory"
+ONLY_COLD_START = "cold-start"
 TENFOLD = 10  # the data factor of the memory-at-scale servers
 DEFAULT_WORKERS = os.cpu_count() or 1  # the default deployment: one uvicorn worker per core
 
@@ -135,6 +137,35 @@ def run_multiplied(
         run_iom_graph(server, database_url, workdir, settings, results)
 
 
+def run_memory(
+    options: Options, workdir: Path, settings: LoadSettings, results: RunResults
+) -> None:
+    """Peak RSS of one iom-graph worker on the dataset and on ten times the data, each after
+    its scenarios' load (SQLite, then PostgreSQL unless skipped); then, in a process of its
+    own, where the memory goes at ten times the data on SQLite."""
+    sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    run_iom_graph(Server.SQLITE, sqlite_url, workdir, settings, results)
+    tenfold_url = f"sqlite:///{workdir / 'bench-10x.sqlite3'}"
+    run_multiplied(Database.SQLITE, tenfold_url, workdir, settings, results)
+    once, tenfold = (
+        iom_graph(Server.SQLITE, sqlite_url),
+        iom_graph(Server.SQLITE_TENFOLD, tenfold_url),
+    )
+    first = memory.measure(once.server, once, workdir, trace=False)
+    results.memory_profiles += [
+        first,
+        memory.measure(tenfold.server, tenfold, workdir, trace=False),
+        memory.measure(tenfold.server, tenfold, workdir, False, import_first=first.imported),
+        memory.measure(tenfold.server, tenfold, workdir, trace=True),
+    ]
+    if options.postgres_url:
+        with postgres.fresh_database(options.postgres_url) as database_url:
+            load_database(database_url)
+            run_iom_graph(Server.POSTGRES, database_url, workdir, settings, results)
+        with postgres.fresh_database(options.postgres_url) as database_url:
+            run_multiplied(Database.POSTGRES, database_url, workdir, settings, results)
+
+
 def load_database(database_url: str) -> None:
     """``python -m db load`` (migrate, then load the dataset) on the run's fresh database."""
     note("PostgreSQL: python -m db load")
@@ -177,11 +208,15 @@ def run_benchmark(options: Options) -> RunResults:
     started = time.monotonic()
     settings = LoadSettings(options.rounds, options.duration)
     results = RunResults(describe_machine(), describe_settings(options))
-    if options.postgres_url:
+    if options.postgres_url and options.only in (None, ONLY_POSTGRAPHILE):
         peer.ensure_installed()
     with tempfile.TemporaryDirectory(prefix="iom-graph-bench-") as tmp:
         workdir = Path(tmp)
-        if options.only == ONLY_BOUNDS:  # the bounds' interleaved comparisons, nothing else
+        if options.only == ONLY_COLD_START:
+            results.cold_starts = cold_starts(workdir, options.cold_starts)
+        elif options.only == ONLY_MEMORY:
+            run_memory(options, workdir, settings, results)
+        elif options.only == ONLY_BOUNDS:  # the bounds' interleaved comparisons, nothing else
             sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
             results.reference_check, bounds = against_bounds(sqlite_url, options.plan, workdir)
             results.interleaved += bounds
@@ -192,7 +227,7 @@ def run_benchmark(options: Options) -> RunResults:
             results.interleaved += bounds
             tenfold_url = f"sqlite:///{workdir / 'bench-10x.sqlite3'}"
             run_multiplied(Database.SQLITE, tenfold_url, workdir, settings, results)
-        if options.postgres_url and options.only != ONLY_BOUNDS:
+        if options.postgres_url and options.only in (None, ONLY_POSTGRAPHILE):
             run_postgres(options, workdir, settings, results)
     results.seconds = time.monotonic() - started
     return results
