@@ -7,7 +7,7 @@ from benchmark import cpu, wrk
 from benchmark.client import Answer, metric, send
 from benchmark.log import note
 from benchmark.procfs import process_tree_memory, wait_until_idle
-from benchmark.results import RunResults, ScenarioResult, ServerMemory
+from benchmark.results import ColdStart, RunResults, ScenarioResult, ServerMemory
 from benchmark.scenarios import (
     CONCURRENCY,
     FULL_TRAVERSAL_POST,
@@ -125,13 +125,14 @@ def measure_server(
     results.memory.append(ServerMemory(server.spec.server, memory))
 
 
-def cold_starts(workdir: Path, count: int) -> list[float]:
-    """Seconds to the first answered full traversal, each from an empty SQLite file."""
-    seconds = []
+def cold_starts(workdir: Path, count: int) -> list[ColdStart]:
+    """Each from an empty SQLite file, to the first answered full traversal."""
+    found = []
     for index in range(count):
         database = workdir / f"cold-{index}.sqlite3"
         database.touch()
         spec = iom_graph(Server.SQLITE, f"sqlite:///{database}")
-        seconds.append(time_to_first_answer(spec, FULL_TRAVERSAL_POST, workdir / "cold.log"))
-        note(f"cold start {index + 1}/{count}: {seconds[-1]:.2f} s")
-    return seconds
+        seconds, ticks = time_to_first_answer(spec, FULL_TRAVERSAL_POST, workdir / "cold.log")
+        found.append(ColdStart(seconds, ticks / cpu.TICKS_PER_SECOND))
+        note(f"cold start {index + 1}/{count}: {seconds:.2f} s ({found[-1].cpu_seconds:.2f} s CPU)")
+    return found

@@ -77,6 +77,14 @@ class Interleaved:
 
 
 @dataclass(frozen=True)
+class ColdStart:
+    seconds: float  # wall time to the first answered full traversal
+    # The server's CPU time until then: what other work on the machine cannot stretch (the
+    # wall time can, while the start waits for a core).
+    cpu_seconds: float
+
+
+@dataclass(frozen=True)
 class ServerMemory:
     server: Server
     processes: list[ProcessMemory]
@@ -88,7 +96,7 @@ class RunResults:
     settings: str
     scenarios: list[ScenarioResult] = field(default_factory=list)
     memory: list[ServerMemory] = field(default_factory=list)
-    cold_starts: list[float] = field(default_factory=list)
+    cold_starts: list[ColdStart] = field(default_factory=list)
     memory_profiles: list[MemoryProfile] = field(default_factory=list)  # --only memory
     interleaved: list[Interleaved] = field(default_factory=list)  # every ratio comes from here
     reference_check: str = "not run"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmark.client import Answer, wait_until_answered
+from benchmark.procfs import cpu_ticks
 from benchmark.scenarios import IOM_GRAPH_VARIANTS, HttpRequest, Server, slugify
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -156,13 +157,14 @@ def running(spec: ServerSpec, probe: HttpRequest, workdir: Path) -> Iterator[Run
         stop(process)
 
 
-def time_to_first_answer(spec: ServerSpec, probe: HttpRequest, log: Path) -> float:
-    """Seconds from process start to the first answered ``probe`` (then the server stops)."""
+def time_to_first_answer(spec: ServerSpec, probe: HttpRequest, log: Path) -> tuple[float, int]:
+    """Seconds from process start to the first answered ``probe``, and the CPU clock ticks
+    the server used until then (then it stops)."""
     port = free_port()
     started = time.perf_counter()
     process = launch(spec, port, log)
     try:
         wait_until_answered(f"http://{HOST}:{port}", probe, process, START_TIMEOUT)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, cpu_ticks(process.pid)
     finally:
         stop(process)

@@ -1,10 +1,11 @@
 """``python -m benchmark --only memory``'s profile (benchmark/memory.py): its JSON as the runner
-reads it back, and its tables in the report; no server, no load."""
+reads it back, and its tables in the report; ``--only cold-start``'s figures in the report. No
+server, no load."""
 
 import orjson
 
 from benchmark import memory, report
-from benchmark.results import RunResults
+from benchmark.results import ColdStart, RunResults
 
 
 def _profile() -> memory.MemoryProfile:
@@ -59,3 +60,13 @@ def test_the_report_shows_each_stage_and_the_traced_tops() -> None:
 
 def test_no_profile_no_section() -> None:
     assert report.memory_profile_sections(RunResults("machine", "settings")) == []
+
+
+def test_a_cold_start_is_judged_on_its_wall_time_and_shows_its_cpu_time() -> None:
+    results = RunResults("machine", "settings")
+    results.cold_starts = [ColdStart(12.71, 2.5), ColdStart(2.9, 2.0), ColdStart(2.4, 1.75)]
+    target = report.cold_start_target(results)
+    assert (target.measured, target.passed) == ("2.90 s (2.00 s CPU)", True)
+    rendered = report.cold_start_table(results)
+    assert "| wall time (s) | 12.71 | 2.90 | 2.40 | 2.90 |" in rendered
+    assert "| server CPU (s) | 2.50 | 2.00 | 1.75 | 2.00 |" in rendered
