@@ -1,5 +1,6 @@
 """What a run measured: plain data, rendered by ``benchmark.report``."""
 
+import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,12 @@ class LoadPlan:
     connections: int = 32
 
 
+def _ratio(ours: float, theirs: float) -> float:
+    if theirs:
+        return ours / theirs
+    return math.inf if ours else math.nan
+
+
 @dataclass
 class Interleaved:
     """One question's wrk results, per server, in round order."""
@@ -57,8 +64,10 @@ class Interleaved:
     results: dict[str, list[WrkResult]] = field(default_factory=dict)
 
     def ratios(self, ours: str, theirs: str) -> list[float]:
+        """Per round; a round in which ``theirs`` answered nothing is infinite (or NaN if
+        neither did), and ``problems`` lists it."""
         pairs = zip(self.results[ours], self.results[theirs], strict=True)
-        return [a.requests_per_second / b.requests_per_second for a, b in pairs]
+        return [_ratio(a.requests_per_second, b.requests_per_second) for a, b in pairs]
 
     def ratio(self, ours: str, theirs: str) -> float:
         return statistics.median(self.ratios(ours, theirs))
@@ -70,9 +79,10 @@ class Interleaved:
     def problems(self) -> list[str]:
         return [
             f"{self.name}: {server}: {sum(r.non_2xx for r in rounds)} non-2xx, "
-            f"{sum(r.socket_errors for r in rounds)} socket errors"
+            f"{sum(r.socket_errors for r in rounds)} socket errors, "
+            f"{sum(not r.requests_per_second for r in rounds)} rounds with no answer"
             for server, rounds in self.results.items()
-            if any(r.non_2xx or r.socket_errors for r in rounds)
+            if any(r.non_2xx or r.socket_errors or not r.requests_per_second for r in rounds)
         ]
 
 

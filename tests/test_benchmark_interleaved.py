@@ -157,3 +157,27 @@ def test_only_the_one_connection_shape_changes_wrks_connections() -> None:
     connections = {shape.name: shape.connections for shape in shapes.SHAPES}
     assert connections.pop("office by slug, 1 connection") == 1
     assert set(connections.values()) == {None}
+
+
+def test_a_round_in_which_a_server_answered_nothing_fails_without_breaking_the_report() -> None:
+    results = RunResults("machine", "settings")
+    found = Interleaved(
+        "50 nodes by ID",
+        {
+            interleaved.IOM_GRAPH_1: [result(80), result(90), result(0)],
+            interleaved.POSTGRAPHILE: [result(100), result(0), result(0)],
+        },
+    )
+    results.interleaved.append(found)
+    ratios = found.ratios(interleaved.IOM_GRAPH_1, interleaved.POSTGRAPHILE)
+    assert ratios[:2] == [0.8, float("inf")]
+    assert ratios[2] != ratios[2]  # NaN: neither answered
+    assert found.problems() == [
+        "50 nodes by ID: iom-graph, 1 worker: 0 non-2xx, 0 socket errors, 1 rounds with no answer",
+        "50 nodes by ID: PostGraphile: 0 non-2xx, 0 socket errors, 2 rounds with no answer",
+    ]
+    target = report.ratio_target(
+        results, "50 nodes by ID", interleaved.IOM_GRAPH_1, interleaved.POSTGRAPHILE, 0.8
+    )
+    assert target.passed is False
+    assert "50 nodes by ID" in report.render(results)
