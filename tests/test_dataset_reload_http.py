@@ -10,7 +10,6 @@ import anyio
 import anyio.lowlevel
 import anyio.to_thread
 import httpx
-import pytest
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -29,7 +28,6 @@ from tests.alternating_datasets import (
     LOADS,
     OFFICE,
     ORIGINAL_NAMES,
-    Datasets,
     alternating_datasets,
 )
 from tests.app_client import BASE_URL
@@ -38,17 +36,6 @@ from tests.dataset_facts import READ_IN_MEMORY_STATEMENTS
 
 # HTTP clients asking at once during the reloads, and the distinct documents they ask.
 HTTP_CLIENTS, HTTP_VARIANTS = 4, 40
-
-
-@pytest.fixture
-def datasets(tmp_path: Path) -> Datasets:
-    return alternating_datasets(tmp_path)
-
-
-@pytest.fixture
-def loaded_engine(empty_engine: Engine) -> Engine:
-    load_dataset(empty_engine)
-    return empty_engine
 
 
 def _names_query(variant: int) -> str:
@@ -60,8 +47,9 @@ def _names_query(variant: int) -> str:
 
 
 async def test_reloads_under_http_load_answer_and_cache_one_version_each(
-    databases: DatabaseFactory, datasets: Datasets
+    databases: DatabaseFactory, tmp_path: Path
 ) -> None:
+    datasets = alternating_datasets(tmp_path)
     engine = databases.new()  # the service migrates and seeds it; the loads use this engine
     url = engine.url.render_as_string(hide_password=False)
     app = create_app(Settings(database_url=url, rate_limit_per_second=0))
@@ -123,12 +111,14 @@ async def test_reloads_under_http_load_answer_and_cache_one_version_each(
 
 
 async def test_a_load_the_watcher_has_not_reported_leaves_requests_on_one_version(
-    loaded_engine: Engine, datasets: Datasets
+    empty_engine: Engine, tmp_path: Path
 ) -> None:
     """The watcher has not reported a load yet: requests keep answering the dataset in memory,
     all of the original version and without a statement (root lists too: nothing reads the
     database during a request). Once the watcher reports the load, the next request reads
     the dataset anew, once, and answers all of the new version."""
+    datasets, loaded_engine = alternating_datasets(tmp_path), empty_engine
+    load_dataset(loaded_engine)
     database = Database(loaded_engine)
     reported = [datasets.original_version]
     current = CurrentDataset(database, lambda: reported[0])
