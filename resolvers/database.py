@@ -1,16 +1,13 @@
-"""Running statements: one snapshot per request, plain rows, and a per-request statement count.
+"""Running statements: plain rows, one read transaction, and a per-request statement count.
 
-A request reads through a ``Snapshot``: one pooled connection and one read-only transaction,
-so every batch statement of the response sees the same committed state of the database, and
-the dataset version read first in that transaction is the version of the whole response.
-``Database`` itself runs each statement on a short-lived connection of its own (start-up work
-such as list sizes, and tests). No connection is ever used by two statements at once or by two
-requests.
+``Database`` runs each statement on a short-lived connection of its own (the dataset's history,
+start-up work such as list sizes, and tests); ``read_transaction`` runs a whole read (the
+in-memory dataset of one version, ``resolvers.loaders.read_in_memory``) in one read
+transaction, so it sees one commit. No connection is ever used by two statements at once.
 """
 
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
 from typing import Any, ParamSpec, TypeVar
@@ -18,7 +15,6 @@ from typing import Any, ParamSpec, TypeVar
 import anyio
 import anyio.to_thread
 from sqlalchemy import Connection, Engine, Row, event
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 from db.version import read_version
@@ -95,113 +91,6 @@ class Database:
     def scalar(self, statement: Executable) -> Any:
         with self.engine.connect() as connection:
             return connection.execute(statement).scalar()
-
-    @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator["Database"]:
-        """One request's consistent view; its connection goes back however the block ends."""
-        snapshot = Snapshot(self)
-        try:
-            yield snapshot
-        finally:
-            await snapshot.close()
-
-
-class SnapshotClosedError(RuntimeError):
-    """A statement was started on a snapshot whose request has ended (e.g. timed out)."""
-
-
-class Snapshot(Database):
-    """A ``Database`` whose statements all run on one connection in one read transaction.
-
-    The first statement opens it: checks out a connection, begins the transaction and reads
-    the dataset version in it, so a request that never reads data (a parse error, a refused
-    operation, ``__typename``) holds no connection, and a database that is down fails that
-    statement like any other (``SERVICE_UNAVAILABLE``). ``version`` is then the version of
-    every row the request reads (``read_data`` says whether there were any).
-
-    Statements run one at a time: a DataLoader tick may dispatch several batch functions
-    together, and a connection runs one statement at a time. A statement abandoned by a
-    cancelled request still owns the connection until it returns (PostgreSQL's
-    ``statement_timeout`` bounds that); its worker thread then gives the connection back, and
-    any later statement of that request is refused instead of running on it.
-    """
-
-    def __init__(self, database: Database) -> None:
-        self.engine = database.engine
-        self.threaded = database.threaded
-        self.version: str | None = None
-        self._connection: Connection | None = None
-        self._one_statement_at_a_time = anyio.Lock()
-        self._state = threading.Lock()
-        self._busy = False
-        self._closed = False
-        self._failed: DBAPIError | None = None
-
-    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        call = partial(function, *args, **kwargs)
-        if not self.threaded:
-            return self._guarded(call)
-        async with self._one_statement_at_a_time:
-            return await anyio.to_thread.run_sync(self._guarded, call, abandon_on_cancel=True)
-
-    def fetch(self, statement: Executable) -> Sequence[AnyRow]:
-        return self._open().execute(statement).all()
-
-    def scalar(self, statement: Executable) -> Any:
-        return self._open().execute(statement).scalar()
-
-    async def close(self) -> None:
-        """Give the connection back, unless a statement still runs on it (it gives it back)."""
-        with self._state:
-            self._closed = True
-            release = not self._busy and self._connection is not None
-        if not release:
-            return
-        if not self.threaded:
-            self._release()
-            return
-        # Off the event loop (closing rolls back over the network), even when the request is
-        # being cancelled.
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(self._release)
-
-    def _open(self) -> Connection:
-        if self._connection is None:
-            raise SnapshotClosedError("a statement outside Snapshot.run")
-        return self._connection
-
-    def _guarded(self, call: Callable[[], T]) -> T:
-        with self._state:
-            if self._closed:
-                raise SnapshotClosedError("the request this snapshot belonged to has ended")
-            self._busy = True
-        try:
-            if self._failed is not None:
-                # PostgreSQL aborts the transaction at the first error: every later statement
-                # would fail as "transaction aborted", hiding why (a timeout, a lost server).
-                raise self._failed
-            if self._connection is None:
-                self._connection, self.version = begin_read_snapshot(self.engine)
-                self.read_data = True
-            return call()
-        except DBAPIError as error:
-            self._failed = error
-            raise
-        finally:
-            with self._state:
-                self._busy = False
-                release = self._closed
-            if release:  # the request ended while this statement ran
-                self._release()
-
-    def _release(self) -> None:
-        """Close the connection, rolling the read transaction back. When that rollback fails
-        (the server went away mid-request), SQLAlchemy still returns the connection to the
-        pool, which resets it or invalidates it (sqlalchemy#13657), and the error is raised:
-        ``service.execution`` answers it SERVICE_UNAVAILABLE like any other outage."""
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.close()
 
 
 class _Pinned(Database):

@@ -112,7 +112,7 @@ class DataFiles:
             "ETag": cached.etag,
             "Cache-Control": self.caching.cache_control,
             VERSION_HEADER: version,
-            **await self._charge(request, cached.cost),
+            **await _charge(self.rate_limits, request, cached.cost),
         }
         if etag_matches(request, cached.etag):
             return Response(status_code=304, headers=headers)
@@ -139,19 +139,6 @@ class DataFiles:
             {VERSION_HEADER: current} if current else {},
         )
 
-    async def _charge(self, request: Request, cost: int) -> dict[str, str]:
-        """Charge the client the file's rows, as GraphQL charges an answer's objects, from
-        the same buckets: the X-RateLimit-* headers, or a 429 RATE_LIMITED."""
-        if self.rate_limits is None:
-            return {}
-        account = await self.rate_limits.account(request)
-        refusal = await account.charge(cost)
-        if refusal is not None:
-            retry = str((refusal.extensions or {}).get("retryAfter", 1))
-            headers = {"Retry-After": retry, **account.headers()}
-            raise HTTPError(429, ErrorCode.RATE_LIMITED, refusal.message, headers)
-        return account.headers()
-
 
 class _EveryMethod:
     """An endpoint as an ASGI app, so that Starlette routes every method to it (a function
@@ -163,6 +150,20 @@ class _EveryMethod:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.endpoint(Request(scope, receive))
         await response(scope, receive, send)
+
+
+async def _charge(rate_limits: RateLimits | None, request: Request, cost: int) -> dict[str, str]:
+    """Charge the client the file's rows, as GraphQL charges an answer's objects, from
+    the same buckets: the X-RateLimit-* headers, or a 429 RATE_LIMITED."""
+    if rate_limits is None:
+        return {}
+    account = await rate_limits.account(request)
+    refusal = await account.charge(cost)
+    if refusal is not None:
+        retry = str((refusal.extensions or {}).get("retryAfter", 1))
+        headers = {"Retry-After": retry, **account.headers()}
+        raise HTTPError(429, ErrorCode.RATE_LIMITED, refusal.message, headers)
+    return account.headers()
 
 
 def _check_method(request: Request) -> None:

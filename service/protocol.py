@@ -26,7 +26,6 @@ depends only on their names (``data_received``, ``on_message_begin``,
 import asyncio
 from typing import Any, ClassVar
 
-from uvicorn._types import ASGI3Application
 from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
@@ -39,8 +38,7 @@ DEFAULT_MAX_HEAD_BYTES = 16 * 1024
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
-    """httptools with a bounded request head, a read timeout and a cap on requests in
-    progress (not on connections)."""
+    """httptools with a bounded head, a read timeout, a cap on requests (not connections)."""
 
     # Set once by the process entry point from its settings (server.py), in every worker:
     # uvicorn builds one protocol per connection from the class alone.
@@ -77,7 +75,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         # toward the next head, a slight over-estimate only pipelining clients can meet.
         self.head_bytes += len(data)
         if self.head_bytes > self.max_head_bytes:
-            self._refuse(self._too_large())
+            self._refuse(head_too_large(self.max_head_bytes))
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -93,24 +91,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             super().on_headers_complete()
             return
         # uvicorn picks the app inside on_headers_complete: a refusal, for this request only.
-        app, self.app = self.app, refusal
+        app, self.app = self.app, error_response(refusal, JSON)
         try:
             super().on_headers_complete()
         finally:
             self.app = app
 
-    def _refusal(self) -> ASGI3Application | None:
+    def _refusal(self) -> HTTPError | None:
         """The answer to a request that must not reach the app: its head (which arrived in
         one read) is too large, or too many requests are in progress."""
         head = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
         if head > self.max_head_bytes:
-            return error_response(self._too_large(), JSON)  # type: ignore[return-value]
+            return head_too_large(self.max_head_bytes)
         if self.max_active is not None and len(self.tasks) >= self.max_active:
             self.logger.warning("Exceeded concurrency limit.")
-            message = f"{self.max_active} requests are in progress, the most this server runs"
-            headers = {"Retry-After": "1", "Connection": "close"}
-            error = HTTPError(503, ErrorCode.SERVICE_UNAVAILABLE, message, headers)
-            return error_response(error, JSON)  # type: ignore[return-value]
+            return too_busy(self.max_active)
         return None
 
     def on_message_complete(self) -> None:
@@ -130,30 +125,44 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if self.awaiting_head and self.head_bytes > 0:
-            message = f"the request head did not arrive within {self.read_timeout_seconds:g} s"
-            self._refuse(HTTPError(408, ErrorCode.TIMEOUT, message))
+            self._refuse(head_too_slow(self.read_timeout_seconds))
         else:  # nothing sent, or a body still arriving (its request sees a disconnect)
             self.transport.close()
-
-    def _too_large(self) -> HTTPError:
-        message = f"request line and headers above the limit of {self.max_head_bytes} bytes"
-        return HTTPError(431, ErrorCode.HEADERS_TOO_LARGE, message, {"Connection": "close"})
 
     def _refuse(self, error: HTTPError) -> None:
         """A coded error for a request whose head never completed, then the connection
         closed (only closed while an earlier request's response may still be written)."""
         self.awaiting_head = False
         if self.cycle is None or self.cycle.response_complete:
-            body = error_response(error, JSON).body
-            head = [
-                STATUS_LINE[error.status],
-                *(
-                    name + b": " + value + b"\r\n"
-                    for name, value in self.server_state.default_headers
-                ),
-                b"content-type: application/json; charset=utf-8\r\n",
-                b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
-                b"connection: close\r\n\r\n",
-            ]
-            self.transport.write(b"".join(head) + body)
+            self.transport.write(raw_response(error, self.server_state.default_headers))
         self.transport.close()
+
+
+def head_too_large(max_head_bytes: int) -> HTTPError:
+    message = f"request line and headers above the limit of {max_head_bytes} bytes"
+    return HTTPError(431, ErrorCode.HEADERS_TOO_LARGE, message, {"Connection": "close"})
+
+
+def head_too_slow(read_timeout_seconds: float) -> HTTPError:
+    message = f"the request head did not arrive within {read_timeout_seconds:g} s"
+    return HTTPError(408, ErrorCode.TIMEOUT, message)
+
+
+def too_busy(max_active: int) -> HTTPError:
+    message = f"{max_active} requests are in progress, the most this server runs"
+    headers = {"Retry-After": "1", "Connection": "close"}
+    return HTTPError(503, ErrorCode.SERVICE_UNAVAILABLE, message, headers)
+
+
+def raw_response(error: HTTPError, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+    """The coded error response, written to the transport directly (outside any request
+    cycle), closing the connection."""
+    body = error_response(error, JSON).body
+    head = [
+        STATUS_LINE[error.status],
+        *(name + b": " + value + b"\r\n" for name, value in default_headers),
+        b"content-type: application/json; charset=utf-8\r\n",
+        b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
+        b"connection: close\r\n\r\n",
+    ]
+    return b"".join(head) + body

@@ -1,14 +1,18 @@
 """The settings of one iom-graph process, read once by the entry point (prefix ``IOM_GRAPH_``).
 
 They are handed down as plain values: ``database_url`` and ``statement_timeout_ms`` to
-``db``, ``limits()`` to the schema, ``limits().page`` to the resolvers. The README's
-configuration table documents each field.
+``db``, ``limits()`` to the schema, ``limits().page`` to the resolvers. The configuration
+table of docs/operations-and-scale.md documents each field.
+
+The fields are grouped by concern (the process, limits, clients, caching, subscriptions);
+``Settings`` joins the groups, and reads each field, whatever its group, from the one variable
+``IOM_GRAPH_<FIELD>``.
 """
 
 import ipaddress
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from db.settings import DatabaseSettings
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageLimits
@@ -55,18 +59,10 @@ class ProcessSettings(DatabaseSettings):
     )
 
 
-class Settings(ProcessSettings):
-    """Settings of one iom-graph process: the process, and the service's limits, rate limits,
-    caching and Redis."""
+class LimitSettings(BaseModel):
+    """What one request may ask and take: body, documents, cost, pages, time and execution
+    slots (``limits()`` hands the schema its part)."""
 
-    environment: Literal["production", "development"] = Field(
-        default="production",
-        description="Accepted for existing deployments; no behaviour depends on it since "
-        "field suggestions are on in every environment.",
-    )
-    cors_origins: list[str] = Field(
-        default_factory=list, description="Origins allowed by CORS (JSON list, or '*')."
-    )
     max_body_bytes: int = Field(default=100_000, description="Largest request body (413 above).")
     max_page_size: int = Field(
         default=MAX_PAGE_SIZE, description="Largest first/last on a connection."
@@ -98,6 +94,38 @@ class Settings(ProcessSettings):
         ge=1,
         description="Errors per response; past it, one TOO_MANY_ERRORS error counts the rest.",
     )
+    request_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest a request may run (503 TIMEOUT beyond)."
+    )
+    max_concurrent_executions: int | None = Field(
+        default=None,
+        ge=1,
+        description="GraphQL operations executing at once per worker "
+        "(default: 1 on SQLite, 2 on PostgreSQL, whose statements wait on the network).",
+    )
+
+    def limits(self) -> Limits:
+        """The schema's limits: documents, cost and pages."""
+        return Limits(
+            max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
+            max_directives=self.max_directives,
+            max_tokens=self.max_tokens,
+            max_fields=self.max_fields,
+            max_cost=self.max_cost,
+            max_representations=self.max_representations,
+            max_errors=self.max_errors,
+            page=PageLimits(self.default_page_size, self.max_page_size),
+        )
+
+
+class ClientSettings(BaseModel):
+    """Who the clients are and what each may spend: CORS, rate limits, API keys, trusted
+    proxies, and the Redis that shares the buckets between replicas."""
+
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS (JSON list, or '*')."
+    )
     rate_limit_per_second: float = Field(
         default=10_000.0, ge=0, description="Cost units a client regains per second; 0 = off."
     )
@@ -122,15 +150,29 @@ class Settings(ProcessSettings):
     redis_url: str | None = Field(
         default=None, description="redis://host:port/db: rate limits shared by replicas."
     )
-    request_timeout_seconds: float = Field(
-        default=10.0, gt=0, description="Longest a request may run (503 TIMEOUT beyond)."
-    )
-    max_concurrent_executions: int | None = Field(
-        default=None,
-        ge=1,
-        description="GraphQL operations executing at once per worker "
-        "(default: 1 on SQLite, 2 on PostgreSQL, whose statements wait on the network).",
-    )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        """uvicorn takes any entry that is not an address or network as a literal host name,
+        which a peer address never equals: a typo would silently trust nobody."""
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if entries == ["*"]:
+            return value
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"forwarded_allow_ips: {entry!r} is not an IP address or network "
+                    "(comma-separated, e.g. 127.0.0.1,10.0.0.0/8; or '*' alone)"
+                ) from None
+        return value
+
+
+class CachingSettings(BaseModel):
+    """The response cache (in-process, and beside Redis while it is down) and HTTP caching."""
+
     response_cache_bytes: int = Field(
         default=64 * 1024 * 1024,
         ge=0,
@@ -139,9 +181,11 @@ class Settings(ProcessSettings):
     cache_max_age_seconds: int = Field(
         default=0, ge=0, description="max-age of Cache-Control on GET and persisted queries."
     )
-    auto_migrate: bool = Field(
-        default=True, description="Migrate and seed an empty database at start-up."
-    )
+
+
+class SubscriptionSettings(BaseModel):
+    """The WebSocket subscriptions' caps."""
+
     subscriptions_per_client: int = Field(
         default=10,
         ge=1,
@@ -163,6 +207,24 @@ class Settings(ProcessSettings):
         ge=1,
         description="Events waiting for one slow subscriber; one more and it is dropped.",
     )
+
+
+# pydantic collects fields from the last base up: listed in reverse, the fields read in the
+# order of this module (the database's and the process's first).
+class Settings(
+    SubscriptionSettings, CachingSettings, ClientSettings, LimitSettings, ProcessSettings
+):
+    """Settings of one iom-graph process: the process, and the service's limits, rate limits,
+    caching and Redis."""
+
+    environment: Literal["production", "development"] = Field(
+        default="production",
+        description="Accepted for existing deployments; no behaviour depends on it since "
+        "field suggestions are on in every environment.",
+    )
+    auto_migrate: bool = Field(
+        default=True, description="Migrate and seed an empty database at start-up."
+    )
     planned_execution: bool = Field(
         default=True,
         description="Execute operations by the plan (schema/execution/README.md); false: "
@@ -172,24 +234,6 @@ class Settings(ProcessSettings):
         default=False,
         description="OpenTelemetry spans over OTLP/HTTP (the OTEL_* variables configure it).",
     )
-
-    @field_validator("forwarded_allow_ips")
-    @classmethod
-    def _proxy_addresses(cls, value: str) -> str:
-        """uvicorn takes any entry that is not an address or network as a literal host name,
-        which a peer address never equals: a typo would silently trust nobody."""
-        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
-        if entries == ["*"]:
-            return value
-        for entry in entries:
-            try:
-                ipaddress.ip_network(entry, strict=False)
-            except ValueError:
-                raise ValueError(
-                    f"forwarded_allow_ips: {entry!r} is not an IP address or network "
-                    "(comma-separated, e.g. 127.0.0.1,10.0.0.0/8; or '*' alone)"
-                ) from None
-        return value
 
     @model_validator(mode="after")
     def _coherent_limits(self) -> "Settings":
@@ -201,17 +245,3 @@ class Settings(ProcessSettings):
         if self.default_page_size > self.max_page_size:
             raise ValueError("default_page_size must not exceed max_page_size")
         return self
-
-    def limits(self) -> Limits:
-        """The schema's limits: documents, cost and pages."""
-        return Limits(
-            max_depth=self.max_depth,
-            max_aliases=self.max_aliases,
-            max_directives=self.max_directives,
-            max_tokens=self.max_tokens,
-            max_fields=self.max_fields,
-            max_cost=self.max_cost,
-            max_representations=self.max_representations,
-            max_errors=self.max_errors,
-            page=PageLimits(self.default_page_size, self.max_page_size),
-        )

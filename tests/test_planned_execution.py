@@ -39,9 +39,8 @@ def run(engine: Engine, query: str, executable: Any = DEFAULT_SCHEMA) -> tuple[A
     dataset = read_in_memory(database)
 
     async def go() -> tuple[Any, PlanRecord]:
-        async with database.snapshot() as snapshot:
-            context = Context(db=snapshot, dataset=dataset, request_id="plan")
-            result = await executable.execute(query, context_value=context)
+        context = Context(db=database, dataset=dataset, request_id="plan")
+        result = await executable.execute(query, context_value=context)
         return result, context.plan
 
     return asyncio.run(go())

@@ -12,8 +12,6 @@ is limited by its own address, whatever X-Forwarded-For it sends.
 import hashlib
 import json
 import random
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,7 +20,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from db.dataset import DEFAULT_DATASET_PATH, read_dataset
 from db.loader import load_dataset
@@ -30,10 +27,9 @@ from db.migrate import upgrade
 from service.caching import etag_of
 from tests.conftest import DatabaseFactory
 from tests.dataset_facts import Dataset, entry, write_variant
-from tests.live_server import REPO_ROOT
+from tests.scale_requests import QUERY, addresses, balanced, get, graphql_requests, name, reload
 from tests.scale_topology import Topology, start_topology
 
-QUERY = 'query Names { regionalOffice(slug: "bangkok") { name } }'
 ORIGINAL = "IOM Regional Office for Asia and the Pacific"
 EDITED = "IOM Regional Office for Asia and the Pacific, reloaded"
 # Redis keeps persisted queries for a day: a document unique to this run is unknown at first.
@@ -91,42 +87,6 @@ def variants(factory: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory)
 def topology(variants: Variants) -> Iterator[Topology]:
     with start_topology(variants.database_url) as running:
         yield running
-
-
-def reload(database_url: str, path: Path) -> None:
-    """``python -m db load path`` on the shared database, as an operator runs it."""
-    command = [sys.executable, "-m", "db", "--database-url", database_url, "load", str(path)]
-    loaded = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
-    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
-
-
-def get(base_url: str, **params: str) -> httpx.Response:
-    response = httpx.get(f"{base_url}/graphql", params=params or {"query": QUERY})
-    assert response.status_code == 200, response.text
-    return response
-
-
-def name(response: httpx.Response) -> str:
-    body = response.json()
-    assert body.get("errors") is None
-    return str(body["data"]["regionalOffice"]["name"])
-
-
-def graphql_requests(replica: str) -> float:
-    """``iom_graph_requests_total`` of one replica, all operations and outcomes."""
-    text = httpx.get(f"{replica}/metrics").text
-    families = {family.name: family for family in text_string_to_metric_families(text)}
-    return sum(sample.value for sample in families["iom_graph_requests"].samples)
-
-
-def balanced(topology: Topology, since: int) -> list[tuple[str, str]]:
-    """(replica address, status) of each request the balancer passed on after line ``since``."""
-    lines = topology.access()[since:]
-    return [(x["upstream"], x["status"]) for x in lines if x["server"] == "iom-graph-balancer"]
-
-
-def addresses(topology: Topology) -> set[str]:
-    return {url.removeprefix("http://") for url in topology.replicas}
 
 
 def test_requests_reach_every_replica_in_turn(topology: Topology) -> None:

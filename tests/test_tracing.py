@@ -1,23 +1,17 @@
 """Opt-in tracing in-process, on SQLite and PostgreSQL: two spans per GraphQL request (the HTTP
 server span and the operation inside it) with bounded attributes and never the query text,
-the client's trace continued, and no span at all when tracing is off. One real process shows
-``server.py`` exporting over OTLP/HTTP where the standard ``OTEL_*`` variables say."""
+the client's trace continued, and no span at all when tracing is off. ``server.py`` exporting
+over OTLP/HTTP, in a real process: ``tests.test_tracing_export``."""
 
 import io
 import json
 import logging
 import re
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -32,12 +26,10 @@ from service.settings import Settings
 from service.tracing import operation_type
 from tests.app_client import BASE_URL
 from tests.dataset_facts import example
-from tests.live_server import start_server
 
 FULL_TRAVERSAL = example("01-full-traversal")
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_SPAN_ID = "00f067aa0ba902b7"
-EXPORT_TIMEOUT = 15.0
 
 
 @contextmanager
@@ -224,81 +216,6 @@ def test_no_span_when_tracing_is_off(seeded_engine: Engine) -> None:
     with traced_client(seeded_engine, tracing=False) as (client, exporter):
         assert client.post("/graphql", json={"query": FULL_TRAVERSAL}).status_code == 200
         assert exporter.get_finished_spans() == ()
-
-
-class OtlpSink(ThreadingHTTPServer):
-    """A loopback OTLP/HTTP receiver: keeps every request to ``/v1/traces``."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _OtlpHandler)
-        self.exports: list[ExportTraceServiceRequest] = []
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _OtlpHandler(BaseHTTPRequestHandler):
-    server: OtlpSink
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["content-length"]))
-        if self.path == "/v1/traces":
-            self.server.exports.append(ExportTraceServiceRequest.FromString(body))
-        self.send_response(200)
-        self.send_header("content-type", "application/x-protobuf")
-        self.send_header("content-length", "0")
-        self.end_headers()
-
-    def log_message(self, *_args: object) -> None:
-        pass
-
-
-def test_server_py_exports_over_otlp_as_the_otel_variables_say(tmp_path: Path) -> None:
-    sink = OtlpSink()
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    env = {
-        "IOM_GRAPH_TRACING": "true",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
-        "OTEL_SERVICE_NAME": "iom-graph-test",
-        "OTEL_BSP_SCHEDULE_DELAY": "100",
-    }
-    try:
-        with start_server(f"sqlite:///{tmp_path / 'otlp.sqlite3'}", env) as base_url:
-            query = {"query": example("04-french-names")}
-            assert httpx.post(f"{base_url}/graphql", json=query).status_code == 200
-            deadline = time.monotonic() + EXPORT_TIMEOUT
-            while not _span_names(sink) >= {"POST /graphql"} and time.monotonic() < deadline:
-                time.sleep(0.1)
-    finally:
-        sink.shutdown()
-        sink.server_close()
-    spans = {
-        span.name: (resource_spans.resource, span)
-        for export in sink.exports
-        for resource_spans in export.resource_spans
-        for scope_spans in resource_spans.scope_spans
-        for span in scope_spans.spans
-    }
-    resource, operation = spans["query FrenchNames"]
-    service_names = [a.value.string_value for a in resource.attributes if a.key == "service.name"]
-    assert service_names == ["iom-graph-test"]
-    assert {a.key: a.value.string_value for a in operation.attributes if a.value.string_value} == {
-        "graphql.operation.type": "query",
-        "graphql.operation.name": "FrenchNames",
-        "iom_graph.operation_label": "FrenchNames",
-        "iom_graph.cache": "miss",
-    }
-
-
-def _span_names(sink: OtlpSink) -> set[str]:
-    return {
-        span.name
-        for export in list(sink.exports)
-        for resource_spans in export.resource_spans
-        for scope_spans in resource_spans.scope_spans
-        for span in scope_spans.spans
-    }
 
 
 @pytest.mark.parametrize(

@@ -94,12 +94,7 @@ class Package:
             yield name, self.file(name)
 
     def csv(self, table: Table) -> bytes:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(table.column_names)
-        for row in self.rows(table):
-            writer.writerow(_cell(row[name]) for name in table.column_names)
-        return buffer.getvalue().encode()
+        return _csv(table, self.rows(table))
 
     def descriptor(self) -> dict[str, Any]:
         """The ``datapackage.json`` of this package."""
@@ -126,7 +121,7 @@ class Package:
                 "asOf": period,
                 "language": self.language,
             },
-            "resources": [self._resource(table) for table in TABLES],
+            "resources": [_resource(table) for table in TABLES],
         }
 
     def document(self) -> dict[str, Any]:
@@ -143,43 +138,6 @@ class Package:
             ]
         return document
 
-    def _resource(self, table: Table) -> dict[str, Any]:
-        schema: dict[str, Any] = {
-            "fields": [
-                {
-                    "name": column.name,
-                    "type": column.type,
-                    "description": column.description,
-                    **({"constraints": {"required": True}} if column.required else {}),
-                }
-                for column in table.columns
-            ],
-            "primaryKey": list(table.primary_key),
-        }
-        if table.foreign_keys:
-            schema["foreignKeys"] = [
-                {
-                    "fields": column,
-                    # Table Schema: an empty resource name refers to the table itself.
-                    "reference": {
-                        "resource": "" if target == table.name else target,
-                        "fields": key,
-                    },
-                }
-                for column, target, key in table.foreign_keys
-            ]
-        return {
-            "profile": "tabular-data-resource",
-            "name": table.name,
-            "title": table.title,
-            "description": table.description,
-            "path": f"{table.name}.csv",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": schema,
-        }
-
     def _sources(self) -> list[dict[str, str]]:
         """Every page a value of the package comes from, once, titled by its site."""
         urls = {
@@ -191,6 +149,54 @@ class Package:
             if row[name]
         }
         return [{"title": urlsplit(url).netloc, "path": url} for url in sorted(urls)]
+
+
+def _resource(table: Table) -> dict[str, Any]:
+    """A table's entry in the descriptor: its CSV and its Table Schema."""
+    schema: dict[str, Any] = {
+        "fields": [
+            {
+                "name": column.name,
+                "type": column.type,
+                "description": column.description,
+                **({"constraints": {"required": True}} if column.required else {}),
+            }
+            for column in table.columns
+        ],
+        "primaryKey": list(table.primary_key),
+    }
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
+            {
+                "fields": column,
+                # Table Schema: an empty resource name refers to the table itself.
+                "reference": {
+                    "resource": "" if target == table.name else target,
+                    "fields": key,
+                },
+            }
+            for column, target, key in table.foreign_keys
+        ]
+    return {
+        "profile": "tabular-data-resource",
+        "name": table.name,
+        "title": table.title,
+        "description": table.description,
+        "path": f"{table.name}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
+
+
+def _csv(table: Table, rows: list[Row]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.column_names)
+    for row in rows:
+        writer.writerow(_cell(row[name]) for name in table.column_names)
+    return buffer.getvalue().encode()
 
 
 def _cell(value: Any) -> str:
