@@ -6,10 +6,12 @@ from typing import ClassVar
 import strawberry
 
 from db.vocabulary import SubjectType
+from resolvers.edges import Edges
 from resolvers.institution import InstitutionRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, First, Last
@@ -50,8 +52,8 @@ class InstitutionKind(Enum):
 )
 class Institution(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.INSTITUTION
-    loader_name: ClassVar[str] = "institution_by_slug"
-    id_loader_name: ClassVar[str] = "institution_by_id"
+    key_edge = Edges.institution_by_slug
+    id_edge = Edges.institution_by_id
     slug: str = strawberry.field(description="Natural key, e.g. `escwa`.")
     kind: InstitutionKind = strawberry.field(description="What sort of body it is.")
     acronym_in_seed: str | None = strawberry.field(
@@ -122,14 +124,18 @@ class Institution(Sourced, KeyedNode):
         record = info.context.loaders.institution_by_id.load(self.record.parent_id)
         return Institution.from_record(record) if record else None
 
-    @strawberry.field(description="Bodies that belong to this one.")
+    @strawberry.field(
+        metadata=bounded(Edges.institutions_by_parent),
+        description="Bodies that belong to this one.",
+    )
     def children(self, info: Info) -> list["Institution"]:
         records = info.context.loaders.institutions_by_parent.load(self.record.id)
         return [Institution.from_record(r) for r in records]
 
     @strawberry.field(
+        metadata=bounded(Edges.links_by_institution),
         description="The regional offices working with this institution: one edge per "
-        "relationship the seed page states."
+        "relationship the seed page states.",
     )
     def regional_offices(
         self,
@@ -149,9 +155,10 @@ class Institution(Sourced, KeyedNode):
         )
 
     @strawberry.field(
+        metadata=bounded(Edges.statements_by_institution),
         description="What the seed page states the organisation itself does with this "
         "institution (the 2030 Agenda: IOM supports it); empty for most institutions, which "
-        "only offices relate to."
+        "only offices relate to.",
     )
     def organisation_statements(self, info: Info) -> list[OrganisationStatement]:
         records = info.context.loaders.statements_by_institution.load(self.record.id)

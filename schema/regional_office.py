@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 import strawberry
 
 from db.vocabulary import SubjectType
+from resolvers.edges import Edges
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.office_coverage import OfficeCoverage
@@ -54,8 +56,8 @@ class OfficeKind(Enum):
 )
 class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
-    loader_name: ClassVar[str] = "office_by_slug"
-    id_loader_name: ClassVar[str] = "office_by_id"
+    key_edge = Edges.office_by_slug
+    id_edge = Edges.office_by_id
     slug: str = strawberry.field(description="Natural key, e.g. `nairobi`.")
     seed_heading: str | None = strawberry.field(
         description="The office's heading on the seed page, e.g. `Nairobi (Kenya)`; null for "
@@ -115,14 +117,14 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
 
     @strawberry.field(description="The country the office is located in.")
     def host_country(self, info: Info) -> Country:
-        record = info.context.loaders.country_by_id.load(self.record.host_country_id)
+        record = info.context.loaders.country_by_id.found[self.record.host_country_id]
         return Country.from_record(record)
 
     @strawberry.field(description="The organisation the office belongs to.")
     def organisation(self, info: Info) -> OrganisationRef:
         from schema.organisation import Organisation
 
-        record = info.context.loaders.organisation_by_id.load(self.record.organisation_id)
+        record = info.context.loaders.organisation_by_id.found[self.record.organisation_id]
         return Organisation.from_record(record)
 
     @strawberry.field(description="Change since the seed page (2024 reorganisation); else null.")
@@ -138,8 +140,9 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
         return self.record.notes
 
     @strawberry.field(
+        metadata=bounded(Edges.links_by_office),
         description="The institutions the office works with: one edge per relationship the seed "
-        "page states, in the page's order."
+        "page states, in the page's order.",
     )
     def institutions(
         self,
