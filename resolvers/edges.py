@@ -18,7 +18,7 @@ non-data descriptor: a resolver pays one attribute lookup, as for a plain attrib
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar, overload
 
-from sqlalchemy import Select, select, union_all
+from sqlalchemy import select, union_all
 
 from db import models
 from db.evidence import CoverageEvidence, OrganisationStatement
@@ -143,20 +143,19 @@ def one(
 def many(
     fetch: Callable[[Database, Sequence[K]], Mapping[K, Sequence[R]]],
     keys: KeySource,
-    bound: Select[Any],
+    *grouped_by: Any,
 ) -> Edge[K, tuple[R, ...], tuple[R, ...]]:
     """An edge to a list per key (a tuple: lists are shared by every request of a version),
-    at most ``bound`` (an aggregate statement) long."""
+    each list a group of rows sharing the columns ``grouped_by``: at most as long as the
+    largest such group (its bound)."""
     empty: tuple[R, ...] = ()
-    return Edge(fetch, keys, empty, Bound("", bound))
+    return Edge(fetch, keys, empty, Bound("", largest_group(*grouped_by)))
 
 
 _c = table_of
-_office, _unit, _note_subject = (
-    _c(models.RegionalOffice),
-    _c(models.LeadershipUnit),
-    _c(models.DataQualityNoteSubject),
-)
+_office, _unit = _c(models.RegionalOffice), _c(models.LeadershipUnit)
+_coverage, _evidence = _c(models.OfficeCountry), _c(CoverageEvidence)
+_note_subject = _c(models.DataQualityNoteSubject)
 _link, _succession = _c(models.OfficeInstitutionLink), _c(models.OfficeSuccession)
 _institution, _statement = _c(models.Institution), _c(OrganisationStatement)
 _provenance, _translation = _c(models.Provenance), _c(models.Translation)
@@ -182,87 +181,62 @@ class Edges:
         organisation.organisations_by_slugs, values_of(_c(models.Organisation).c.slug)
     )
     leadership_by_organisation = many(
-        leadership.units_by_organisation_ids,
-        _ORGANISATION_IDS,
-        largest_group(_unit.c.organisation_id),
+        leadership.units_by_organisation_ids, _ORGANISATION_IDS, _unit.c.organisation_id
     )
     leadership_by_id = one(leadership.units_by_ids, _UNIT_IDS)
     leadership_by_slug = one(leadership.units_by_slugs, values_of(_unit.c.slug))
-    direct_reports = many(
-        leadership.units_by_manager_ids, _UNIT_IDS, largest_group(_unit.c.reports_to_id)
-    )
+    direct_reports = many(leadership.units_by_manager_ids, _UNIT_IDS, _unit.c.reports_to_id)
     offices_by_organisation = many(
-        office.offices_by_organisation_ids,
-        _ORGANISATION_IDS,
-        largest_group(_office.c.organisation_id),
+        office.offices_by_organisation_ids, _ORGANISATION_IDS, _office.c.organisation_id
     )
     office_by_id = one(office.offices_by_ids, _OFFICE_IDS)
     office_by_slug = one(office.offices_by_slugs, values_of(_office.c.slug))
     office_by_supported_country = one(office.offices_by_supported_country_ids, _COUNTRY_IDS)
     offices_by_host_country = many(
-        office.offices_by_host_country_ids, _COUNTRY_IDS, largest_group(_office.c.host_country_id)
+        office.offices_by_host_country_ids, _COUNTRY_IDS, _office.c.host_country_id
     )
     successors_by_office = many(
-        succession.successors_by_office_ids,
-        _OFFICE_IDS,
-        largest_group(_succession.c.predecessor_id),
+        succession.successors_by_office_ids, _OFFICE_IDS, _succession.c.predecessor_id
     )
     predecessors_by_office = many(
-        succession.predecessors_by_office_ids,
-        _OFFICE_IDS,
-        largest_group(_succession.c.successor_id),
+        succession.predecessors_by_office_ids, _OFFICE_IDS, _succession.c.successor_id
     )
     country_by_id = one(country.countries_by_ids, _COUNTRY_IDS)
     country_by_code = one(
         country.countries_by_codes,
         values_of(_c(models.Country).c.alpha2, _c(models.Country).c.alpha3),
     )
-    countries_by_office = many(
-        country.countries_by_office_ids,
-        _OFFICE_IDS,
-        largest_group(_c(models.OfficeCountry).c.office_id),
-    )
+    countries_by_office = many(country.countries_by_office_ids, _OFFICE_IDS, _coverage.c.office_id)
     evidence_by_country = many(
-        coverage_evidence.evidence_by_country_ids,
-        _COUNTRY_IDS,
-        largest_group(_c(CoverageEvidence).c.country_id),
+        coverage_evidence.evidence_by_country_ids, _COUNTRY_IDS, _evidence.c.country_id
     )
     institution_by_id = one(institution.institutions_by_ids, _INSTITUTION_IDS)
     institution_by_slug = one(institution.institutions_by_slugs, values_of(_institution.c.slug))
     institutions_by_parent = many(
-        institution.institutions_by_parent_ids,
-        _INSTITUTION_IDS,
-        largest_group(_institution.c.parent_id),
+        institution.institutions_by_parent_ids, _INSTITUTION_IDS, _institution.c.parent_id
     )
-    links_by_office = many(link.links_by_office_ids, _OFFICE_IDS, largest_group(_link.c.office_id))
+    links_by_office = many(link.links_by_office_ids, _OFFICE_IDS, _link.c.office_id)
     links_by_institution = many(
-        link.links_by_institution_ids, _INSTITUTION_IDS, largest_group(_link.c.institution_id)
+        link.links_by_institution_ids, _INSTITUTION_IDS, _link.c.institution_id
     )
     statements_by_organisation = many(
-        statement.statements_by_organisation_ids,
-        _ORGANISATION_IDS,
-        largest_group(_statement.c.organisation_id),
+        statement.statements_by_organisation_ids, _ORGANISATION_IDS, _statement.c.organisation_id
     )
     statements_by_institution = many(
-        statement.statements_by_institution_ids,
-        _INSTITUTION_IDS,
-        largest_group(_statement.c.institution_id),
+        statement.statements_by_institution_ids, _INSTITUTION_IDS, _statement.c.institution_id
     )
     sources_by_subject = many(
-        provenance.sources_by_subjects,
-        SUBJECTS,
-        largest_group(_sourced.c.subject_type, _sourced.c.subject_id),
+        provenance.sources_by_subjects, SUBJECTS, _sourced.c.subject_type, _sourced.c.subject_id
     )
     notes_by_subject = many(
         provenance.notes_by_subjects,
         SUBJECTS,
-        largest_group(_note_subject.c.subject_type, _note_subject.c.subject_id),
+        _note_subject.c.subject_type,
+        _note_subject.c.subject_id,
     )
     note_by_id = one(provenance.notes_by_ids, _NOTE_IDS)
     note_by_slug = one(provenance.notes_by_slugs, values_of(_c(models.DataQualityNote).c.slug))
-    subjects_by_note = many(
-        provenance.subjects_by_note_ids, _NOTE_IDS, largest_group(_note_subject.c.note_id)
-    )
+    subjects_by_note = many(provenance.subjects_by_note_ids, _NOTE_IDS, _note_subject.c.note_id)
 
     def __init__(self, lookups: Mapping[str, Lookup[Any, Any, Any]]) -> None:
         if set(lookups) != set(EDGES):

@@ -38,6 +38,24 @@ class Headquarters:
         return Country.from_record(info.context.loaders.country_by_id.found[self.country_id])
 
 
+def _regional_offices(
+    root: "Organisation",
+    info: Info,
+    as_of: AsOf = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> Connection[RegionalOffice]:
+    records = info.context.loaders.offices_by_organisation.load(root.record.id)
+    day = answer_day(info, as_of, None)
+    return connection(
+        offices_in_force(regional_only(records), day),
+        PageRequest(first, after, last, before, info.context.page_limits),
+        lambda record: RegionalOffice.from_record(record, day),
+    )
+
+
 @strawberry.type(description="The International Organization for Migration (IOM / OIM).")
 class Organisation(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.ORGANISATION
@@ -99,28 +117,13 @@ class Organisation(Sourced, KeyedNode):
         records = info.context.loaders.statements_by_organisation.load(self.record.id)
         return [OrganisationStatement.from_record(r) for r in records]
 
-    @strawberry.field(
+    regional_offices = strawberry.field(
+        resolver=_regional_offices,
         metadata=bounded(REGIONAL_OFFICES_PER_ORGANISATION),
         description="Regional offices in force on the day asked for, in the seed page's order "
         "then the successors'. The Global Office in Brussels is not a regional office: reach it "
         'by `regionalOffice(slug: "global-office-brussels")` or from Brussels\' `successors`.',
     )
-    def regional_offices(
-        self,
-        info: Info,
-        as_of: AsOf = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[RegionalOffice]:
-        records = info.context.loaders.offices_by_organisation.load(self.record.id)
-        day = answer_day(info, as_of, None)
-        return connection(
-            offices_in_force(regional_only(records), day),
-            PageRequest(first, after, last, before, info.context.page_limits),
-            lambda record: RegionalOffice.from_record(record, day),
-        )
 
     @strawberry.field(
         metadata=bounded(STRUCTURE_CHANGES),

@@ -48,6 +48,48 @@ class OfficeKind(Enum):
     )
 
 
+# The resolvers of the office's relations, its fields at the end of the class.
+
+
+def _host_country(root: "RegionalOffice", info: Info) -> Country:
+    return Country.from_record(
+        info.context.loaders.country_by_id.found[root.record.host_country_id]
+    )
+
+
+def _organisation(root: "RegionalOffice", info: Info) -> OrganisationRef:
+    from schema.organisation import Organisation
+
+    record = info.context.loaders.organisation_by_id.found[root.record.organisation_id]
+    return Organisation.from_record(record)
+
+
+def _status(root: "RegionalOffice") -> OfficeStatus | None:
+    record = root.record
+    if record.status_note is None or record.status_note_source_url is None:
+        return None
+    return OfficeStatus(text=record.status_note, source_url=record.status_note_source_url)
+
+
+def _institutions(
+    root: "RegionalOffice",
+    info: Info,
+    relationship: RelationshipArgument = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> LinkConnection[InstitutionRef]:
+    from schema.institution import Institution
+
+    return link_connection(
+        info.context.loaders.links_by_office.load(root.record.id),
+        relationship,
+        PageRequest(first, after, last, before, info.context.page_limits),
+        lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
+    )
+
+
 @strawberry.federation.type(
     keys=["slug"],
     description="An office of IOM: the nine regional offices the seed page describes (2011 to "
@@ -115,50 +157,24 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     def rank(self) -> int:
         return self.record.rank
 
-    @strawberry.field(description="The country the office is located in.")
-    def host_country(self, info: Info) -> Country:
-        record = info.context.loaders.country_by_id.found[self.record.host_country_id]
-        return Country.from_record(record)
-
-    @strawberry.field(description="The organisation the office belongs to.")
-    def organisation(self, info: Info) -> OrganisationRef:
-        from schema.organisation import Organisation
-
-        record = info.context.loaders.organisation_by_id.found[self.record.organisation_id]
-        return Organisation.from_record(record)
-
-    @strawberry.field(description="Change since the seed page (2024 reorganisation); else null.")
-    def status(self) -> OfficeStatus | None:
-        if self.record.status_note is None or self.record.status_note_source_url is None:
-            return None
-        return OfficeStatus(
-            text=self.record.status_note, source_url=self.record.status_note_source_url
-        )
+    host_country = strawberry.field(
+        resolver=_host_country, description="The country the office is located in."
+    )
+    organisation = strawberry.field(
+        resolver=_organisation, description="The organisation the office belongs to."
+    )
+    status = strawberry.field(
+        resolver=_status,
+        description="Change since the seed page (2024 reorganisation); else null.",
+    )
 
     @strawberry.field(description="A note on the seed page's text about this office, if any.")
     def notes(self) -> str | None:
         return self.record.notes
 
-    @strawberry.field(
+    institutions = strawberry.field(
+        resolver=_institutions,
         metadata=bounded(Edges.links_by_office),
         description="The institutions the office works with: one edge per relationship the seed "
         "page states, in the page's order.",
     )
-    def institutions(
-        self,
-        info: Info,
-        relationship: RelationshipArgument = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> LinkConnection[InstitutionRef]:
-        links = info.context.loaders.links_by_office.load(self.record.id)
-        from schema.institution import Institution
-
-        return link_connection(
-            links,
-            relationship,
-            PageRequest(first, after, last, before, info.context.page_limits),
-            lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
-        )
