@@ -45,23 +45,24 @@ class InstitutionKind(Enum):
     UN_ENTITY = strawberry.enum_value("un_entity", description="A United Nations entity.")
 
 
-# The resolvers of the institution's relations, its fields at the end of the class.
+# The resolvers of the institution's relations, its fields at the end of the class,
+# called like methods: the object comes first, as ``self`` (strawberry passes it so).
 
 
-def _parent(root: "Institution", info: Info) -> "Institution | None":
-    if root.record.parent_id is None:
+def _parent(self: "Institution", info: Info) -> "Institution | None":
+    if self.record.parent_id is None:
         return None
-    record = info.context.loaders.institution_by_id.load(root.record.parent_id)
+    record = info.context.loaders.institution_by_id.load(self.record.parent_id)
     return Institution.from_record(record) if record else None
 
 
-def _children(root: "Institution", info: Info) -> list["Institution"]:
-    records = info.context.loaders.institutions_by_parent.load(root.record.id)
+def _children(self: "Institution", info: Info) -> list["Institution"]:
+    records = info.context.loaders.institutions_by_parent.load(self.record.id)
     return [Institution.from_record(r) for r in records]
 
 
 def _regional_offices(
-    root: "Institution",
+    self: "Institution",
     info: Info,
     relationship: RelationshipArgument = None,
     first: First = None,
@@ -70,15 +71,15 @@ def _regional_offices(
     before: Before = None,
 ) -> LinkConnection[RegionalOffice]:
     return link_connection(
-        info.context.loaders.links_by_institution.load(root.record.id),
+        info.context.loaders.links_by_institution.load(self.record.id),
         relationship,
         PageRequest(first, after, last, before, info.context.page_limits),
         lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
     )
 
 
-def _organisation_statements(root: "Institution", info: Info) -> list[OrganisationStatement]:
-    records = info.context.loaders.statements_by_institution.load(root.record.id)
+def _organisation_statements(self: "Institution", info: Info) -> list[OrganisationStatement]:
+    records = info.context.loaders.statements_by_institution.load(self.record.id)
     return [OrganisationStatement.from_record(r) for r in records]
 
 

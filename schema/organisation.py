@@ -39,7 +39,7 @@ class Headquarters:
 
 
 def _regional_offices(
-    root: "Organisation",
+    self: "Organisation",
     info: Info,
     as_of: AsOf = None,
     first: First = None,
@@ -47,7 +47,7 @@ def _regional_offices(
     last: Last = None,
     before: Before = None,
 ) -> Connection[RegionalOffice]:
-    records = info.context.loaders.offices_by_organisation.load(root.record.id)
+    records = info.context.loaders.offices_by_organisation.load(self.record.id)
     day = answer_day(info, as_of, None)
     return connection(
         offices_in_force(regional_only(records), day),

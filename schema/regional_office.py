@@ -48,31 +48,32 @@ class OfficeKind(Enum):
     )
 
 
-# The resolvers of the office's relations, its fields at the end of the class.
+# The resolvers of the office's relations, its fields at the end of the class,
+# called like methods: the object comes first, as ``self`` (strawberry passes it so).
 
 
-def _host_country(root: "RegionalOffice", info: Info) -> Country:
+def _host_country(self: "RegionalOffice", info: Info) -> Country:
     return Country.from_record(
-        info.context.loaders.country_by_id.found[root.record.host_country_id]
+        info.context.loaders.country_by_id.found[self.record.host_country_id]
     )
 
 
-def _organisation(root: "RegionalOffice", info: Info) -> OrganisationRef:
+def _organisation(self: "RegionalOffice", info: Info) -> OrganisationRef:
     from schema.organisation import Organisation
 
-    record = info.context.loaders.organisation_by_id.found[root.record.organisation_id]
+    record = info.context.loaders.organisation_by_id.found[self.record.organisation_id]
     return Organisation.from_record(record)
 
 
-def _status(root: "RegionalOffice") -> OfficeStatus | None:
-    record = root.record
+def _status(self: "RegionalOffice") -> OfficeStatus | None:
+    record = self.record
     if record.status_note is None or record.status_note_source_url is None:
         return None
     return OfficeStatus(text=record.status_note, source_url=record.status_note_source_url)
 
 
 def _institutions(
-    root: "RegionalOffice",
+    self: "RegionalOffice",
     info: Info,
     relationship: RelationshipArgument = None,
     first: First = None,
@@ -83,7 +84,7 @@ def _institutions(
     from schema.institution import Institution
 
     return link_connection(
-        info.context.loaders.links_by_office.load(root.record.id),
+        info.context.loaders.links_by_office.load(self.record.id),
         relationship,
         PageRequest(first, after, last, before, info.context.page_limits),
         lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
