@@ -10,7 +10,8 @@ name the edge they walk, ``schema.extensions.cost_model.bounded``) and the numbe
 statements a read takes (``READ_EDGE_STATEMENTS``).
 
 ``info.context.loaders.office_by_id`` is the lookup of one dataset version, typed
-``Lookup[int, OfficeRecord | None]``: an ``Edge`` is a descriptor for mypy, while at run time
+``Lookup[int, OfficeRecord, None]`` (its ``load`` gives ``OfficeRecord | None``, its ``found``
+only records): an ``Edge`` is a descriptor for mypy, while at run time
 an ``Edges`` instance holds each lookup in its own ``__dict__``, which Python reads before a
 non-data descriptor: a resolver pays one attribute lookup, as for a plain attribute.
 """
@@ -112,7 +113,8 @@ class Edge(Generic[K, V, D]):
         self.fetch, self.keys, self.default, self.bound = fetch, keys, default, bound
 
     def __set_name__(self, owner: type, name: str) -> None:
-        if owner.__name__ == "Edges":  # not a schema type naming the edge as its own attribute
+        # Named where it is declared (``Edges``), not again where a schema type holds it.
+        if not hasattr(self, "name"):
             self.name = name
 
     def __repr__(self) -> str:
@@ -127,10 +129,10 @@ class Edge(Generic[K, V, D]):
     @overload
     def __get__(self, edges: "Edges", owner: type) -> Lookup[K, V, D]: ...
     def __get__(self, edges: "Edges | None", owner: type) -> "Edge[K, V, D] | Lookup[K, V, D]":
-        if edges is None:
-            return self
-        lookup: Lookup[K, V, D] = edges.__dict__[self.name]  # only before __init__ set it
-        return lookup
+        if isinstance(edges, Edges):  # not reached: the instance's __dict__ answers first
+            lookup: Lookup[K, V, D] = edges.__dict__[self.name]
+            return lookup
+        return self
 
 
 def one(
