@@ -1,7 +1,7 @@
 """The reference: iom-graph's own schema executed over its in-memory dataset, no database.
 
 iom-graph itself answers everything, root lists included, from
-``resolvers.loaders.InMemoryDataset``, through ``service.dataset.CurrentDataset``. The
+``resolvers.in_memory.InMemoryDataset``, through ``service.dataset.CurrentDataset``. The
 reference reads the dataset once at start-up from the seeded database named by
 ``IOM_GRAPH_BENCH_REFERENCE_DATABASE`` and keeps it (``CurrentDataset.fixed``), then has no
 database at all: a statement is refused, and no version watcher runs. What remains is the
@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 from db.engine import build_engine
 from resolvers.database import AnyRow, Database
-from resolvers.loaders import read_in_memory
+from resolvers.in_memory import read_in_memory
 from schema import build_schema
 from service.caching import build_caching
 from service.dataset import CurrentDataset

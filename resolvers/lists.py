@@ -2,7 +2,7 @@
 ``institutions`` (filtered, ordered; ``schema.pagination`` pages them), ``institution`` by
 acronym and ``dataQualityNotes``.
 
-Like every edge (``resolvers.loaders``), they read only the dataset of one version: no
+Like every edge (``resolvers.in_memory``), they read only the dataset of one version: no
 statement, no awaitable, no snapshot to keep at that version. Each filter is the one the
 database applied (``list_offices``, ``list_countries``, ``list_institutions``,
 ``institutions_by_acronym``, ``list_notes``, kept as the standard

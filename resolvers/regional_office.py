@@ -83,7 +83,7 @@ def _fetch(
     ]
 
 
-def regional_only(offices: list[OfficeRecord]) -> list[OfficeRecord]:
+def regional_only(offices: Sequence[OfficeRecord]) -> list[OfficeRecord]:
     """The regional offices of ``offices``, leaving out the liaison office."""
     return [office for office in offices if office.kind == OfficeKind.REGIONAL_OFFICE.value]
 

@@ -19,6 +19,7 @@ from resolvers.errors import NotFoundError, UserInputError
 from resolvers.search_match import MatchKind
 from schema.context import Info
 from schema.country import Country
+from schema.extensions.cost_model import ArgumentLength, bounded
 from schema.filters import SLUG_NOTE, check_count, slug_value
 from schema.institution import Institution
 from schema.regional_office import RegionalOffice
@@ -81,7 +82,8 @@ def _checked_acronym(acronym: str) -> str | UserInputError:
 @strawberry.type(description="Root fields that look several entities up at once, in order.")
 class BatchQueries:
     @strawberry.field(
-        description="Countries by ISO 3166-1 alpha-2 or alpha-3 code, any case. " + BATCH_NOTE
+        metadata=bounded(ArgumentLength("codes")),
+        description="Countries by ISO 3166-1 alpha-2 or alpha-3 code, any case. " + BATCH_NOTE,
     )
     def countries_by_code(
         self,
@@ -102,7 +104,10 @@ class BatchQueries:
             items.append(Country.from_record(record, as_of) if record else found)  # type: ignore[arg-type]
         return items  # type: ignore[return-value]
 
-    @strawberry.field(description=f"Regional offices by slug. {SLUG_NOTE} {BATCH_NOTE}")
+    @strawberry.field(
+        metadata=bounded(ArgumentLength("slugs")),
+        description=f"Regional offices by slug. {SLUG_NOTE} {BATCH_NOTE}",
+    )
     def regional_offices_by_slug(
         self,
         info: Info,
@@ -122,9 +127,10 @@ class BatchQueries:
         return items  # type: ignore[return-value]
 
     @strawberry.field(
+        metadata=bounded(ArgumentLength("acronyms")),
         description="Institutions by acronym in any language, current or former, any case "
         "(`CESAO`, `oacps`); an acronym shared by several institutions is a `BAD_USER_INPUT` "
-        f"error at its item naming them. {BATCH_NOTE}"
+        f"error at its item naming them. {BATCH_NOTE}",
     )
     async def institutions_by_acronym(
         self,
@@ -146,7 +152,7 @@ class BatchQueries:
                 items.append(acronym)
                 continue
             matches = [
-                info.context.loaders.institution_by_id.load(institution_id)
+                info.context.loaders.institution_by_id.found[institution_id]
                 for institution_id in ids.get(acronym.strip().upper(), [])
             ]
             if len(matches) > 1:

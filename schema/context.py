@@ -11,7 +11,8 @@ from strawberry.types import Info as StrawberryInfo
 
 from resolvers.database import Database
 from resolvers.dataset_history import VersionRecord
-from resolvers.loaders import EMPTY, InMemoryDataset, Loaders
+from resolvers.edges import Edges
+from resolvers.in_memory import EMPTY, InMemoryDataset
 from resolvers.pagination import PageLimits
 from schema.execution.outcome import PlanRecord
 
@@ -55,7 +56,8 @@ class Context:
     client: str = ""
     # Whether the planned executor answered the operation (``schema.execution``).
     plan: PlanRecord = field(default_factory=PlanRecord)
-    loaders: Loaders = field(init=False)
+    # The dataset's edges (``resolvers.edges``), one attribute closer to the resolvers.
+    loaders: Edges = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = self.dataset.loaders

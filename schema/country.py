@@ -7,11 +7,13 @@ import strawberry
 
 from db.vocabulary import SubjectType
 from resolvers.country import CountryRecord
+from resolvers.edges import Edges
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import office_for_country, offices_in_force
 from schema.context import Info
 from schema.coverage_evidence import CoverageEvidence
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.provenance import Sourced
 from schema.validity import AsOf, answer_day
@@ -29,8 +31,8 @@ RegionalOfficeRef = Annotated["RegionalOffice", strawberry.lazy("schema.regional
 )
 class Country(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.COUNTRY
-    loader_name: ClassVar[str] = "country_by_code"
-    id_loader_name: ClassVar[str] = "country_by_id"
+    key_edge = Edges.country_by_code
+    id_edge = Edges.country_by_id
     key_field: ClassVar[str] = "alpha3"
 
     @classmethod
@@ -95,18 +97,20 @@ class Country(Sourced, KeyedNode):
         return any(c.inferred for c in self.record.coverage if record and c.office_id == record.id)
 
     @strawberry.field(
+        metadata=bounded(Edges.evidence_by_country),
         description="Every page that speaks of this country and an office: whether it lists "
         "the country among the office's countries, mentions it, or assigns it elsewhere, with "
         "its quote and confidence. All offices, whatever the day, in the offices' order (a "
         "page may concern an office that supports no longer, or never did: the United "
-        "Kingdom's)."
+        "Kingdom's).",
     )
     def coverage_evidence(self, info: Info) -> list[CoverageEvidence]:
         records = info.context.loaders.evidence_by_country.load(self.record.id)
         return [CoverageEvidence.from_record(r, self.as_of) for r in records]
 
     @strawberry.field(
-        description="Regional offices located in this country and in force on the day asked for."
+        metadata=bounded(Edges.offices_by_host_country),
+        description="Regional offices located in this country and in force on the day asked for.",
     )
     def hosted_offices(self, info: Info, as_of: AsOf = None) -> list[RegionalOfficeRef]:
         from schema.regional_office import RegionalOffice

@@ -74,5 +74,5 @@ class CoverageEvidence:
     def office(self, info: Info) -> RegionalOfficeRef:
         from schema.regional_office import RegionalOffice
 
-        record = info.context.loaders.office_by_id.load(self.record.office_id)
+        record = info.context.loaders.office_by_id.found[self.record.office_id]
         return RegionalOffice.from_record(record, self.as_of)

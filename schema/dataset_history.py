@@ -11,9 +11,11 @@ import strawberry
 from db.history import ChangeKind
 from resolvers import dataset_history as history
 from resolvers.arguments import check_length
+from resolvers.bounds import HISTORY
 from resolvers.errors import UserInputError
 from resolvers.pagination import PageRequest
 from schema.context import Info
+from schema.extensions.cost_model import bounded
 from schema.pagination import After, Before, Connection, First, Last, connection
 
 VERSION_LENGTH = 64  # a SHA-256 in hex
@@ -93,7 +95,8 @@ class DatasetVersion:
         )
 
     @strawberry.field(
-        description="What this load changed (none listed for a first load: everything is new)."
+        metadata=bounded(HISTORY),
+        description="What this load changed (none listed for a first load: everything is new).",
     )
     async def changes(
         self,
@@ -119,8 +122,9 @@ class DatasetChangesSince:
     version: str | None = strawberry.field(description="The version now (of this response).")
 
     @strawberry.field(
+        metadata=bounded(HISTORY),
         description="The net changes from `since` to `version`, by entity then field: an entity "
-        "added and removed meanwhile is not listed; a field changed twice is listed once."
+        "added and removed meanwhile is not listed; a field changed twice is listed once.",
     )
     def changes(
         self,
@@ -140,7 +144,8 @@ class DatasetChangesSince:
 @strawberry.type(description="Root fields on the dataset's history.")
 class DatasetHistoryQueries:
     @strawberry.field(
-        description="The versions of the dataset kept (the newest 100 by default), newest first."
+        metadata=bounded(HISTORY),
+        description="The versions of the dataset kept (the newest 100 by default), newest first.",
     )
     async def dataset_versions(
         self,

@@ -1,24 +1,25 @@
 """What every entity type shares: a Relay ID made of its natural key, found again through the
-request's batch loader for that key."""
+edge (``resolvers.edges``) for that key."""
 
 from typing import Any, ClassVar, Self
 
 from strawberry import relay
 
 from db.vocabulary import SubjectType
+from resolvers.edges import Edge
 from schema.context import Info
 
 
 class KeyedNode(relay.Node):
     """A Relay node whose ID is its natural key: the attribute ``key_field`` of the type,
-    looked up by the loader ``loader_name`` of ``Context.loaders`` (keys as ``normalise_key``
-    makes them). Provenance and search rows name it as ``subject_type`` and a row id, found
-    by the loader ``id_loader_name``. Not a GraphQL type of its own: its subclasses are."""
+    looked up through the edge ``key_edge`` (keys as ``normalise_key`` makes them).
+    Provenance and search rows name it as ``subject_type`` and a row id, found through the
+    edge ``id_edge``. Not a GraphQL type of its own: its subclasses are."""
 
     subject_type: ClassVar[SubjectType]
     key_field: ClassVar[str] = "slug"
-    loader_name: ClassVar[str]
-    id_loader_name: ClassVar[str]
+    key_edge: ClassVar[Edge[str, Any, None]]
+    id_edge: ClassVar[Edge[int, Any, None]]
 
     @classmethod
     def from_record(cls, record: Any) -> Self:
@@ -36,8 +37,9 @@ class KeyedNode(relay.Node):
     def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Any, required: bool = False
     ) -> list[Self | None]:
-        loader = getattr(info.context.loaders, cls.loader_name)
-        records = loader.load_many([cls.normalise_key(str(key)) for key in node_ids])
+        records = info.context.loaders[cls.key_edge].load_many(
+            [cls.normalise_key(str(key)) for key in node_ids]
+        )
         return [cls.from_record(record) if record else None for record in records]
 
     @classmethod
@@ -45,11 +47,10 @@ class KeyedNode(relay.Node):
         """The entity a federation gateway names by one ``@key`` field (``_entities``; the
         representation is checked by ``schema.federation`` first), or None. strawberry calls
         this with the representation's fields as keywords, and ``info`` because a parameter
-        has that name. Through the request's batch loader: a gateway's many representations
-        of one type are one query. The key must match exactly (a reference is an identity,
-        not a search: `KE` is no Country's alpha3)."""
+        has that name. Through the edge ``key_edge``, in memory. The key must match exactly
+        (a reference is an identity, not a search: `KE` is no Country's alpha3)."""
         ((field, value),) = key.items()
-        record = getattr(info.context.loaders, cls.loader_name).load(value)
+        record = info.context.loaders[cls.key_edge].load(value)
         if record is None or getattr(record, field) != value:
             return None
         return cls.from_record(record)

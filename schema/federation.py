@@ -29,6 +29,7 @@ from strawberry.federation.schema_directives import Key
 from resolvers.arguments import MAX_SLUG_LENGTH
 from resolvers.errors import UserInputError
 from schema.context import Context
+from schema.extensions.cost_model import BOUND, ArgumentLength
 from schema.extensions.limits import Limits
 from schema.node import NODE_TYPES
 
@@ -114,7 +115,8 @@ _PURPOSES = {
 
 
 def describe_federation_types(graphql_schema: GraphQLSchema) -> None:
-    """Describe what strawberry builds undescribed (it takes no descriptions for them)."""
+    """Describe what strawberry builds undescribed (it takes no descriptions for them), and
+    bound ``_entities`` for the cost model (it takes no metadata for it either)."""
     for name, description in _DESCRIPTIONS.items():
         graphql_schema.type_map[name].description = description
     purpose = graphql_schema.type_map["link__Purpose"]
@@ -130,6 +132,7 @@ def describe_federation_types(graphql_schema: GraphQLSchema) -> None:
         "For federation gateways: the entities named by `representations`, in order; null for "
         "those that do not exist. Costs like a list as long as `representations`."
     )
+    fields["_entities"].extensions[BOUND] = ArgumentLength("representations")
     fields["_entities"].args["representations"].description = (
         "Each `{__typename, <key field>: value}`, e.g. "
         '`{"__typename": "Country", "alpha3": "KEN"}`.'

@@ -6,10 +6,12 @@ from typing import ClassVar
 import strawberry
 
 from db.vocabulary import SubjectType
+from resolvers.edges import Edges
 from resolvers.institution import InstitutionRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, First, Last
@@ -43,6 +45,44 @@ class InstitutionKind(Enum):
     UN_ENTITY = strawberry.enum_value("un_entity", description="A United Nations entity.")
 
 
+# The resolvers of the institution's relations, its fields at the end of the class,
+# called like methods: the object comes first, as ``self`` (strawberry passes it so).
+
+
+def _parent(self: "Institution", info: Info) -> "Institution | None":
+    if self.record.parent_id is None:
+        return None
+    record = info.context.loaders.institution_by_id.load(self.record.parent_id)
+    return Institution.from_record(record) if record else None
+
+
+def _children(self: "Institution", info: Info) -> list["Institution"]:
+    records = info.context.loaders.institutions_by_parent.load(self.record.id)
+    return [Institution.from_record(r) for r in records]
+
+
+def _regional_offices(
+    self: "Institution",
+    info: Info,
+    relationship: RelationshipArgument = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> LinkConnection[RegionalOffice]:
+    return link_connection(
+        info.context.loaders.links_by_institution.load(self.record.id),
+        relationship,
+        PageRequest(first, after, last, before, info.context.page_limits),
+        lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
+    )
+
+
+def _organisation_statements(self: "Institution", info: Info) -> list[OrganisationStatement]:
+    records = info.context.loaders.statements_by_institution.load(self.record.id)
+    return [OrganisationStatement.from_record(r) for r in records]
+
+
 @strawberry.federation.type(
     keys=["slug"],
     description="A body, process or initiative the seed page names (75 in all, 3 of them generic "
@@ -50,8 +90,8 @@ class InstitutionKind(Enum):
 )
 class Institution(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.INSTITUTION
-    loader_name: ClassVar[str] = "institution_by_slug"
-    id_loader_name: ClassVar[str] = "institution_by_id"
+    key_edge = Edges.institution_by_slug
+    id_edge = Edges.institution_by_id
     slug: str = strawberry.field(description="Natural key, e.g. `escwa`.")
     kind: InstitutionKind = strawberry.field(description="What sort of body it is.")
     acronym_in_seed: str | None = strawberry.field(
@@ -115,44 +155,24 @@ class Institution(Sourced, KeyedNode):
     def confidence(self) -> Confidence | None:
         return Confidence(self.record.confidence) if self.record.confidence else None
 
-    @strawberry.field(description="The body this one belongs to (e.g. MIDWA -> ECOWAS).")
-    def parent(self, info: Info) -> "Institution | None":
-        if self.record.parent_id is None:
-            return None
-        record = info.context.loaders.institution_by_id.load(self.record.parent_id)
-        return Institution.from_record(record) if record else None
-
-    @strawberry.field(description="Bodies that belong to this one.")
-    def children(self, info: Info) -> list["Institution"]:
-        records = info.context.loaders.institutions_by_parent.load(self.record.id)
-        return [Institution.from_record(r) for r in records]
-
-    @strawberry.field(
-        description="The regional offices working with this institution: one edge per "
-        "relationship the seed page states."
+    parent = strawberry.field(
+        resolver=_parent, description="The body this one belongs to (e.g. MIDWA -> ECOWAS)."
     )
-    def regional_offices(
-        self,
-        info: Info,
-        relationship: RelationshipArgument = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> LinkConnection[RegionalOffice]:
-        links = info.context.loaders.links_by_institution.load(self.record.id)
-        return link_connection(
-            links,
-            relationship,
-            PageRequest(first, after, last, before, info.context.page_limits),
-            lambda link: RegionalOffice.from_record(link.office),  # type: ignore[arg-type]
-        )
-
-    @strawberry.field(
+    children = strawberry.field(
+        resolver=_children,
+        metadata=bounded(Edges.institutions_by_parent),
+        description="Bodies that belong to this one.",
+    )
+    regional_offices = strawberry.field(
+        resolver=_regional_offices,
+        metadata=bounded(Edges.links_by_institution),
+        description="The regional offices working with this institution: one edge per "
+        "relationship the seed page states.",
+    )
+    organisation_statements = strawberry.field(
+        resolver=_organisation_statements,
+        metadata=bounded(Edges.statements_by_institution),
         description="What the seed page states the organisation itself does with this "
         "institution (the 2030 Agenda: IOM supports it); empty for most institutions, which "
-        "only offices relate to."
+        "only offices relate to.",
     )
-    def organisation_statements(self, info: Info) -> list[OrganisationStatement]:
-        records = info.context.loaders.statements_by_institution.load(self.record.id)
-        return [OrganisationStatement.from_record(r) for r in records]

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 import strawberry
 
 from db.vocabulary import SubjectType
+from resolvers.edges import Edges
 from resolvers.leadership import LeadershipRecord
 from schema.context import Info
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.provenance import Sourced
 
@@ -38,8 +40,8 @@ class Holder:
 )
 class LeadershipPosition(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.LEADERSHIP
-    loader_name: ClassVar[str] = "leadership_by_slug"
-    id_loader_name: ClassVar[str] = "leadership_by_id"
+    key_edge = Edges.leadership_by_slug
+    id_edge = Edges.leadership_by_id
     slug: str = strawberry.field(description="Natural key, e.g. `director-general`.")
     kind: LeadershipKind = strawberry.field(description="A post or an office.")
     notes: str | None = strawberry.field(description="What to know about the entry (English).")
@@ -86,7 +88,10 @@ class LeadershipPosition(Sourced, KeyedNode):
         record = info.context.loaders.leadership_by_id.load(self.record.reports_to_id)
         return LeadershipPosition.from_record(record) if record else None
 
-    @strawberry.field(description="The positions and offices reporting directly to this one.")
+    @strawberry.field(
+        metadata=bounded(Edges.direct_reports),
+        description="The positions and offices reporting directly to this one.",
+    )
     def direct_reports(self, info: Info) -> list["LeadershipPosition"]:
         records = info.context.loaders.direct_reports.load(self.record.id)
         return [LeadershipPosition.from_record(r) for r in records]
@@ -95,5 +100,5 @@ class LeadershipPosition(Sourced, KeyedNode):
     def organisation(self, info: Info) -> OrganisationRef:
         from schema.organisation import Organisation
 
-        record = info.context.loaders.organisation_by_id.load(self.record.organisation_id)
+        record = info.context.loaders.organisation_by_id.found[self.record.organisation_id]
         return Organisation.from_record(record)

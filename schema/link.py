@@ -1,6 +1,6 @@
 """Edges between offices and institutions: each carries one relationship the seed page states."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Annotated, Generic, TypeVar
 
@@ -159,7 +159,7 @@ RelationshipArgument = Annotated[
 
 
 def link_connection(
-    links: list[LinkRecord],
+    links: Sequence[LinkRecord],
     relationship: RelationshipKind | None,
     request: PageRequest,
     other_end: Callable[[LinkRecord], NodeT],

@@ -11,11 +11,13 @@ from strawberry.relay.types import GlobalIDValueError
 from db.vocabulary import SubjectType
 from resolvers import search as search_queries
 from resolvers.arguments import MAX_ID_LENGTH, check_length
+from resolvers.bounds import SEARCH_SUBJECTS
 from resolvers.errors import UserInputError
 from resolvers.pagination import PageRequest, paginate
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import ArgumentLength, bounded
 from schema.institution import Institution
 from schema.leadership import LeadershipPosition
 from schema.organisation import Organisation
@@ -73,7 +75,7 @@ def node_for_subject(
     node_type = NODE_TYPES_BY_SUBJECT.get(SubjectType(subject_type))
     if node_type is None:
         return None
-    record = getattr(info.context.loaders, node_type.id_loader_name).load(subject_id)
+    record = info.context.loaders[node_type.id_edge].load(subject_id)
     if record is None:
         return None
     if node_type is RegionalOffice or node_type is Country:
@@ -95,9 +97,10 @@ class NodeQueries:
         return resolve_global_id(info, id, "id")
 
     @strawberry.field(
+        metadata=bounded(ArgumentLength("ids")),
         description="Entities by global IDs, in order; null for those that do not exist, and "
         "null with a `BAD_USER_INPUT` error at its item for an ID this API did not issue. The "
-        "field is null (with its error) only for more than 100 IDs."
+        "field is null (with its error) only for more than 100 IDs.",
     )
     def nodes(
         self,
@@ -114,12 +117,13 @@ class NodeQueries:
         return [_node_or_error(info, value) for value in ids]  # type: ignore[misc]
 
     @strawberry.field(
+        metadata=bounded(SEARCH_SUBJECTS),
         description="Find offices, countries, institutions, leadership positions (and their "
         "holders) and the organisation (and its headquarters city) by name, acronym or code in "
         "any language, ignoring accents and case (`oim`, `Egypte`, `cedeao`), tolerating typos "
         "(`Nairobbi`). Exact matches first, then prefixes, whole words and typos (see "
         "`SearchEdge.match`). Offices are found in force or not: their `inForce` says which. Null, "
-        "with a `BAD_USER_INPUT` error, for a malformed argument."
+        "with a `BAD_USER_INPUT` error, for a malformed argument.",
     )
     def search(
         self,

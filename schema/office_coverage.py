@@ -5,11 +5,13 @@ from datetime import date
 
 import strawberry
 
+from resolvers.edges import Edges
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import in_force
 from schema.context import Info
 from schema.country import Country
+from schema.extensions.cost_model import bounded
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Confidence
 from schema.validity import AsOf, PartialDate, answer_day, valid_from, valid_until
@@ -58,8 +60,9 @@ class OfficeCoverage:
         )
 
     @strawberry.field(
+        metadata=bounded(Edges.countries_by_office),
         description="The countries this office supports on the day asked for, by alpha-3 code: "
-        "none on a day the office is not in force."
+        "none on a day the office is not in force.",
     )
     def countries(
         self,
@@ -73,7 +76,7 @@ class OfficeCoverage:
         day = answer_day(info, as_of, self.as_of)
         records = info.context.loaders.countries_by_office.load(self.record.id)
         if in_force(self.record, day) is None:
-            records = []
+            records = ()
         return connection(
             records,
             PageRequest(first, after, last, before, info.context.page_limits),

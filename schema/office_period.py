@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers.bounds import PREDECESSOR_LINKS_PER_OFFICE
+from resolvers.edges import Edges
 from resolvers.link import LinkRecord
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import in_force
 from schema.context import Info
+from schema.extensions.cost_model import bounded
 from schema.link import Evidence, RelationshipKind, evidence_of, relationship_of
 from schema.validity import (
     AsOf,
@@ -105,26 +108,29 @@ class OfficePeriod:
         return self.record.valid_until_unknown
 
     @strawberry.field(
+        metadata=bounded(Edges.predecessors_by_office),
         description="The offices this one followed (Vienna and Brussels for Europe and Central "
-        "Asia), each edge with the kind of change, its page, quote and confidence."
+        "Asia), each edge with the kind of change, its page, quote and confidence.",
     )
     def predecessors(self, info: Info) -> list[SuccessionEdge]:
         edges = info.context.loaders.predecessors_by_office.load(self.record.id)
         return [SuccessionEdge.from_record(edge) for edge in edges]
 
     @strawberry.field(
+        metadata=bounded(Edges.successors_by_office),
         description="The offices that followed this one (the Americas office for Buenos Aires), "
-        "each edge with the kind of change, its page, quote and confidence."
+        "each edge with the kind of change, its page, quote and confidence.",
     )
     def successors(self, info: Info) -> list[SuccessionEdge]:
         edges = info.context.loaders.successors_by_office.load(self.record.id)
         return [SuccessionEdge.from_record(edge) for edge in edges]
 
     @strawberry.field(
+        metadata=bounded(PREDECESSOR_LINKS_PER_OFFICE),
         description="In one step, the institution links of the offices this one followed, "
         "predecessor by predecessor, each in the seed page's order: the 2024 offices have no "
         "links of their own (no page lists their partners; see `dataQualityNotes`). Empty for "
-        "an office that followed none."
+        "an office that followed none.",
     )
     def predecessor_institutions(self, info: Info) -> list[PredecessorLink]:
         loaders = info.context.loaders

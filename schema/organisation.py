@@ -5,6 +5,8 @@ from typing import Annotated, Any, ClassVar
 import strawberry
 
 from db.vocabulary import SubjectType
+from resolvers.bounds import REGIONAL_OFFICES_PER_ORGANISATION, STRUCTURE_CHANGES
+from resolvers.edges import Edges
 from resolvers.organisation import OrganisationRecord
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import regional_only
@@ -12,6 +14,7 @@ from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.leadership import LeadershipPosition
 from schema.pagination import After, Before, Connection, First, Last, connection
@@ -32,14 +35,32 @@ class Headquarters:
 
     @strawberry.field(description="The country (Switzerland).")
     def country(self, info: Info) -> Country:
-        return Country.from_record(info.context.loaders.country_by_id.load(self.country_id))
+        return Country.from_record(info.context.loaders.country_by_id.found[self.country_id])
+
+
+def _regional_offices(
+    self: "Organisation",
+    info: Info,
+    as_of: AsOf = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> Connection[RegionalOffice]:
+    records = info.context.loaders.offices_by_organisation.load(self.record.id)
+    day = answer_day(info, as_of, None)
+    return connection(
+        offices_in_force(regional_only(records), day),
+        PageRequest(first, after, last, before, info.context.page_limits),
+        lambda record: RegionalOffice.from_record(record, day),
+    )
 
 
 @strawberry.type(description="The International Organization for Migration (IOM / OIM).")
 class Organisation(Sourced, KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.ORGANISATION
-    loader_name: ClassVar[str] = "organisation_by_slug"
-    id_loader_name: ClassVar[str] = "organisation_by_id"
+    key_edge = Edges.organisation_by_slug
+    id_edge = Edges.organisation_by_id
     slug: str = strawberry.field(description="Natural key: `iom`.")
     founded_year: int = strawberry.field(description="Year founded (seed: « depuis 1951 »).")
     member_states: int = strawberry.field(description="Member states (seed: 175).")
@@ -79,45 +100,36 @@ class Organisation(Sourced, KeyedNode):
     def headquarters(self) -> Headquarters:
         return Headquarters(country_id=self.record.headquarters_country_id, texts=self.record.texts)
 
-    @strawberry.field(description="Leadership positions and offices, in the seed page's order.")
+    @strawberry.field(
+        metadata=bounded(Edges.leadership_by_organisation),
+        description="Leadership positions and offices, in the seed page's order.",
+    )
     def leadership(self, info: Info) -> list[LeadershipPosition]:
         records = info.context.loaders.leadership_by_organisation.load(self.record.id)
         return [LeadershipPosition.from_record(r) for r in records]
 
     @strawberry.field(
+        metadata=bounded(Edges.statements_by_organisation),
         description="What the seed page states the organisation itself does with an "
-        "institution (no office involved): it supports the 2030 Agenda. In the page's order."
+        "institution (no office involved): it supports the 2030 Agenda. In the page's order.",
     )
     def statements(self, info: Info) -> list[OrganisationStatement]:
         records = info.context.loaders.statements_by_organisation.load(self.record.id)
         return [OrganisationStatement.from_record(r) for r in records]
 
-    @strawberry.field(
+    regional_offices = strawberry.field(
+        resolver=_regional_offices,
+        metadata=bounded(REGIONAL_OFFICES_PER_ORGANISATION),
         description="Regional offices in force on the day asked for, in the seed page's order "
         "then the successors'. The Global Office in Brussels is not a regional office: reach it "
-        'by `regionalOffice(slug: "global-office-brussels")` or from Brussels\' `successors`.'
+        'by `regionalOffice(slug: "global-office-brussels")` or from Brussels\' `successors`.',
     )
-    def regional_offices(
-        self,
-        info: Info,
-        as_of: AsOf = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[RegionalOffice]:
-        records = info.context.loaders.offices_by_organisation.load(self.record.id)
-        day = answer_day(info, as_of, None)
-        return connection(
-            offices_in_force(regional_only(records), day),
-            PageRequest(first, after, last, before, info.context.page_limits),
-            lambda record: RegionalOffice.from_record(record, day),
-        )
 
     @strawberry.field(
+        metadata=bounded(STRUCTURE_CHANGES),
         description="The changes of the structure (the 2024 mergers, the Global Office taking "
         "over Brussels' EU liaison): each with its kind, its date and precision, the offices "
-        "that ended, the office that began, and the pages stating it."
+        "that ended, the office that began, and the pages stating it.",
     )
     def structure_changes(
         self,

@@ -7,9 +7,11 @@ import strawberry
 from strawberry import relay
 
 from db.vocabulary import SubjectType
+from resolvers.edges import Edges
 from resolvers.provenance import NoteRecord
 from schema.context import Info
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument
 from schema.localized import LocalizedText, TextFieldArgument, localized_text
 from schema.source import Confidence as Confidence
@@ -32,8 +34,8 @@ class Severity(Enum):
 )
 class DataQualityNote(KeyedNode):
     subject_type: ClassVar[SubjectType] = SubjectType.DATA_QUALITY_NOTE
-    loader_name: ClassVar[str] = "note_by_slug"
-    id_loader_name: ClassVar[str] = "note_by_id"
+    key_edge = Edges.note_by_slug
+    id_edge = Edges.note_by_id
 
     slug: str = strawberry.field(description="Natural key, e.g. `count-eight-vs-nine`.")
     severity: Severity = strawberry.field(description="How much the note matters.")
@@ -53,7 +55,9 @@ class DataQualityNote(KeyedNode):
             note_id=record.id,
         )
 
-    @strawberry.field(description="The entities the note concerns.")
+    @strawberry.field(
+        metadata=bounded(Edges.subjects_by_note), description="The entities the note concerns."
+    )
     def concerns(self, info: Info) -> list[relay.Node]:
         from schema.node import node_for_subject
 
@@ -61,7 +65,9 @@ class DataQualityNote(KeyedNode):
         found = [node_for_subject(info, subject_type, key) for subject_type, key in subjects]
         return [node for node in found if node is not None]
 
-    @strawberry.field(description="The pages the note rests on.")
+    @strawberry.field(
+        metadata=bounded(Edges.sources_by_subject), description="The pages the note rests on."
+    )
     def sources(self, info: Info) -> list[Source]:
         return sources_of(info, SubjectType.DATA_QUALITY_NOTE, self.note_id)
 
@@ -75,7 +81,7 @@ class Sourced:
     subject_type: ClassVar[SubjectType]
     record: strawberry.Private[Any]
 
-    @strawberry.field(description=SOURCES_DESCRIPTION)
+    @strawberry.field(metadata=bounded(Edges.sources_by_subject), description=SOURCES_DESCRIPTION)
     def sources(self, info: Info) -> list[Source]:
         return sources_of(info, self.subject_type, self.record.id)
 
@@ -90,7 +96,7 @@ class Sourced:
         subject = (self.subject_type.value, self.record.id)
         return localized_text(self.record.texts, field, lang, info, subject)
 
-    @strawberry.field(description=NOTES_DESCRIPTION)
+    @strawberry.field(metadata=bounded(Edges.notes_by_subject), description=NOTES_DESCRIPTION)
     def data_quality_notes(self, info: Info) -> list[DataQualityNote]:
         subject = (self.subject_type, self.record.id)
         records = info.context.loaders.notes_by_subject.load(subject)

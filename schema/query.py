@@ -13,6 +13,7 @@ from resolvers.arguments import (
     MAX_ACRONYM_LENGTH,
     check_length,
 )
+from resolvers.bounds import COUNTRIES, INSTITUTIONS, NOTES, OFFICES
 from resolvers.errors import UserInputError
 from resolvers.pagination import PageRequest
 from resolvers.validity import offices_in_force
@@ -21,6 +22,7 @@ from schema.context import Info
 from schema.country import Country
 from schema.dataset import DatasetQueries
 from schema.dataset_history import DatasetHistoryQueries
+from schema.extensions.cost_model import bounded
 from schema.filters import (
     SLUG_NOTE,
     CountryFilter,
@@ -75,8 +77,9 @@ class RegionalOfficeQueries:
         return RegionalOffice.from_record(record) if record else None
 
     @strawberry.field(
+        metadata=bounded(OFFICES),
         description="Regional offices in force on the day asked for, filtered and ordered; "
-        f"{MALFORMED_NOTE}"
+        f"{MALFORMED_NOTE}",
     )
     def regional_offices(
         self,
@@ -132,8 +135,9 @@ class CountryQueries:
         return Country.from_record(record) if record else None
 
     @strawberry.field(
+        metadata=bounded(COUNTRIES),
         description="Countries (all of ISO 3166-1 plus Kosovo), filtered and ordered; "
-        f"{MALFORMED_NOTE}"
+        f"{MALFORMED_NOTE}",
     )
     def countries(
         self,
@@ -204,7 +208,10 @@ class InstitutionQueries:
             )
         return Institution.from_record(matches[0]) if matches else None
 
-    @strawberry.field(description=f"Institutions, filtered and ordered; {MALFORMED_NOTE}")
+    @strawberry.field(
+        metadata=bounded(INSTITUTIONS),
+        description=f"Institutions, filtered and ordered; {MALFORMED_NOTE}",
+    )
     def institutions(
         self,
         info: Info,
@@ -267,7 +274,10 @@ class DataQualityNoteQueries:
         record = info.context.loaders.note_by_slug.load(slug_value(slug))
         return DataQualityNote.from_record(record) if record else None
 
-    @strawberry.field(description="Every data-quality note of the reference, most severe first.")
+    @strawberry.field(
+        metadata=bounded(NOTES),
+        description="Every data-quality note of the reference, most severe first.",
+    )
     def data_quality_notes(
         self,
         info: Info,

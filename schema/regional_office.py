@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 import strawberry
 
 from db.vocabulary import SubjectType
+from resolvers.edges import Edges
 from resolvers.pagination import PageRequest
 from resolvers.regional_office import OfficeRecord
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
+from schema.extensions.cost_model import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.office_coverage import OfficeCoverage
@@ -46,6 +48,49 @@ class OfficeKind(Enum):
     )
 
 
+# The resolvers of the office's relations, its fields at the end of the class,
+# called like methods: the object comes first, as ``self`` (strawberry passes it so).
+
+
+def _host_country(self: "RegionalOffice", info: Info) -> Country:
+    return Country.from_record(
+        info.context.loaders.country_by_id.found[self.record.host_country_id]
+    )
+
+
+def _organisation(self: "RegionalOffice", info: Info) -> OrganisationRef:
+    from schema.organisation import Organisation
+
+    record = info.context.loaders.organisation_by_id.found[self.record.organisation_id]
+    return Organisation.from_record(record)
+
+
+def _status(self: "RegionalOffice") -> OfficeStatus | None:
+    record = self.record
+    if record.status_note is None or record.status_note_source_url is None:
+        return None
+    return OfficeStatus(text=record.status_note, source_url=record.status_note_source_url)
+
+
+def _institutions(
+    self: "RegionalOffice",
+    info: Info,
+    relationship: RelationshipArgument = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> LinkConnection[InstitutionRef]:
+    from schema.institution import Institution
+
+    return link_connection(
+        info.context.loaders.links_by_office.load(self.record.id),
+        relationship,
+        PageRequest(first, after, last, before, info.context.page_limits),
+        lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
+    )
+
+
 @strawberry.federation.type(
     keys=["slug"],
     description="An office of IOM: the nine regional offices the seed page describes (2011 to "
@@ -54,8 +99,8 @@ class OfficeKind(Enum):
 )
 class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     subject_type: ClassVar[SubjectType] = SubjectType.OFFICE
-    loader_name: ClassVar[str] = "office_by_slug"
-    id_loader_name: ClassVar[str] = "office_by_id"
+    key_edge = Edges.office_by_slug
+    id_edge = Edges.office_by_id
     slug: str = strawberry.field(description="Natural key, e.g. `nairobi`.")
     seed_heading: str | None = strawberry.field(
         description="The office's heading on the seed page, e.g. `Nairobi (Kenya)`; null for "
@@ -113,49 +158,24 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
     def rank(self) -> int:
         return self.record.rank
 
-    @strawberry.field(description="The country the office is located in.")
-    def host_country(self, info: Info) -> Country:
-        record = info.context.loaders.country_by_id.load(self.record.host_country_id)
-        return Country.from_record(record)
-
-    @strawberry.field(description="The organisation the office belongs to.")
-    def organisation(self, info: Info) -> OrganisationRef:
-        from schema.organisation import Organisation
-
-        record = info.context.loaders.organisation_by_id.load(self.record.organisation_id)
-        return Organisation.from_record(record)
-
-    @strawberry.field(description="Change since the seed page (2024 reorganisation); else null.")
-    def status(self) -> OfficeStatus | None:
-        if self.record.status_note is None or self.record.status_note_source_url is None:
-            return None
-        return OfficeStatus(
-            text=self.record.status_note, source_url=self.record.status_note_source_url
-        )
+    host_country = strawberry.field(
+        resolver=_host_country, description="The country the office is located in."
+    )
+    organisation = strawberry.field(
+        resolver=_organisation, description="The organisation the office belongs to."
+    )
+    status = strawberry.field(
+        resolver=_status,
+        description="Change since the seed page (2024 reorganisation); else null.",
+    )
 
     @strawberry.field(description="A note on the seed page's text about this office, if any.")
     def notes(self) -> str | None:
         return self.record.notes
 
-    @strawberry.field(
+    institutions = strawberry.field(
+        resolver=_institutions,
+        metadata=bounded(Edges.links_by_office),
         description="The institutions the office works with: one edge per relationship the seed "
-        "page states, in the page's order."
+        "page states, in the page's order.",
     )
-    def institutions(
-        self,
-        info: Info,
-        relationship: RelationshipArgument = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> LinkConnection[InstitutionRef]:
-        links = info.context.loaders.links_by_office.load(self.record.id)
-        from schema.institution import Institution
-
-        return link_connection(
-            links,
-            relationship,
-            PageRequest(first, after, last, before, info.context.page_limits),
-            lambda link: Institution.from_record(link.institution),  # type: ignore[arg-type]
-        )

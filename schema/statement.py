@@ -44,12 +44,12 @@ class OrganisationStatement:
     def organisation(self, info: Info) -> OrganisationRef:
         from schema.organisation import Organisation
 
-        record = info.context.loaders.organisation_by_id.load(self.record.organisation_id)
+        record = info.context.loaders.organisation_by_id.found[self.record.organisation_id]
         return Organisation.from_record(record)
 
     @strawberry.field(description="The institution the organisation relates to.")
     def institution(self, info: Info) -> InstitutionRef:
         from schema.institution import Institution
 
-        record = info.context.loaders.institution_by_id.load(self.record.institution_id)
+        record = info.context.loaders.institution_by_id.found[self.record.institution_id]
         return Institution.from_record(record)

@@ -2,18 +2,21 @@
 ``Date`` scalar of ``asOf`` arguments."""
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, NewType
 
 import strawberry
 
+from resolvers.edges import Edges
 from resolvers.errors import UserInputError
 from resolvers.regional_office import OfficeRecord
 from resolvers.succession import SuccessionRecord
 from resolvers.validity import EARLIEST_AS_OF, check_as_of
 from resolvers.validity import InForce as InForceState
 from schema.context import Info
+from schema.extensions.cost_model import bounded
 from schema.provenance import Confidence
 
 if TYPE_CHECKING:
@@ -214,7 +217,9 @@ class StructureChange:
         description="When it happened: the successor's `validFrom` (2024, precision YEAR); null "
         "when no page dates it (the Global Office in Brussels)."
     )
-    sources: list[ChangeSource] = strawberry.field(description="The pages that state it.")
+    sources: list[ChangeSource] = strawberry.field(
+        description="The pages that state it.", metadata=bounded(Edges.predecessors_by_office)
+    )
     began_record: strawberry.Private[OfficeRecord]
     ended_records: strawberry.Private[list[OfficeRecord]]
 
@@ -224,7 +229,10 @@ class StructureChange:
 
         return RegionalOffice.from_record(self.began_record)
 
-    @strawberry.field(description="The offices that ended, in the seed page's order.")
+    @strawberry.field(
+        metadata=bounded(Edges.predecessors_by_office),
+        description="The offices that ended, in the seed page's order.",
+    )
     def ended(self) -> list[RegionalOfficeRef]:
         from schema.regional_office import RegionalOffice
 
@@ -232,7 +240,9 @@ class StructureChange:
 
 
 def structure_changes(
-    offices: list[OfficeRecord], predecessors: list[list[SuccessionRecord]], year: int | None
+    offices: Sequence[OfficeRecord],
+    predecessors: Sequence[Sequence[SuccessionRecord]],
+    year: int | None,
 ) -> list[StructureChange]:
     """One change per office that followed others; ``predecessors`` pairs with ``offices``."""
     changes = []
@@ -253,7 +263,7 @@ def structure_changes(
     return changes
 
 
-def _change_sources(edges: list[SuccessionRecord]) -> list[ChangeSource]:
+def _change_sources(edges: Sequence[SuccessionRecord]) -> list[ChangeSource]:
     """The distinct pages and phrases of one change's edges, in order."""
     sources: dict[tuple[str, str], ChangeSource] = {}
     for edge in edges:

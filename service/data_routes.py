@@ -32,7 +32,7 @@ from starlette.types import Receive, Scope, Send
 
 from db.version import read_version
 from resolvers.errors import UserInputError
-from resolvers.loaders import InMemoryDataset
+from resolvers.in_memory import InMemoryDataset
 from resolvers.open_data.package import ALL_PERIODS, DESCRIPTOR, FILES, Package, period_name
 from resolvers.texts import DEFAULT_LANGUAGE, LANGUAGES
 from resolvers.validity import check_as_of

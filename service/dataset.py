@@ -1,6 +1,6 @@
 """One response, one dataset version: the object that owns it (``CurrentDataset``).
 
-Every read a request makes goes to one ``resolvers.loaders.InMemoryDataset``: each edge, and
+Every read a request makes goes to one ``resolvers.in_memory.InMemoryDataset``: each edge, and
 since issue 26 the root lists too (``resolvers.lists``). A request takes the current dataset
 once, at its start (``fresh``), and reads only it; an ``InMemoryDataset`` never changes, so a
 load committing while the request runs cannot show in its response. No request runs a
@@ -27,7 +27,7 @@ from collections.abc import Callable
 import anyio.to_thread
 
 from resolvers.database import Database
-from resolvers.loaders import EMPTY, InMemoryDataset, read_in_memory
+from resolvers.in_memory import EMPTY, InMemoryDataset, read_in_memory
 
 _NOT_SEEN = object()
 

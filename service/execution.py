@@ -16,7 +16,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers.database import Database, count_statements
-from resolvers.loaders import InMemoryDataset
+from resolvers.in_memory import InMemoryDataset
 from schema.build import IomSchema
 from schema.context import Context
 from schema.errors import ErrorCode, coded, log_unexpected

@@ -2,10 +2,10 @@
 (``schema.execution.resolution``) answer exactly as the database and strawberry's standard
 resolvers and execution do.
 
-iom-graph answers every edge of the graph from ``resolvers.loaders.InMemoryDataset``: each
+iom-graph answers every edge of the graph from ``resolvers.in_memory.InMemoryDataset``: each
 batch function run once, at read time, for every key there is. The standard it must match is
 the way it answered before: each edge asking the database, during the request, for just the
-keys the request reaches. ``database_dataset`` builds that standard: the same ``Loaders``
+keys the request reaches. ``database_dataset`` builds that standard: the same ``Edges``
 whose lookups run their batch function on the database for the keys asked, on one read
 transaction, executed by strawberry's own resolvers and execution context
 (``build_schema(standard_execution=True)``). Every GraphiQL example and hundreds of
@@ -16,7 +16,7 @@ on: every one the standard answers without an error must come out of the plan it
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +31,8 @@ from resolvers import country, institution, provenance
 from resolvers import regional_office as office
 from resolvers.bounds import list_sizes
 from resolvers.database import Database, read_transaction
-from resolvers.loaders import (
-    LOADERS,
-    Fetch,
-    InMemoryDataset,
-    Loaders,
-    Lookup,
-    read_in_memory,
-    read_loaded_at,
-)
+from resolvers.edges import BOUNDS, EDGES, Edge, Edges, Lookup
+from resolvers.in_memory import InMemoryDataset, read_in_memory, read_loaded_at
 from resolvers.organisation import the_organisation
 from resolvers.search import read_terms
 from schema import build_schema
@@ -64,20 +57,34 @@ PLAN_ONLY_SCHEMA = build_schema()
 PLAN_ONLY_SCHEMA.execution_context_class = PlanOnly
 
 
-class DatabaseLookup(Lookup[Any, Any]):
+class DatabaseAnswers(Mapping[Any, Any]):
+    """An edge's answers, each asked of the database by its batch function when read."""
+
+    def __init__(self, db: Database, edge: Edge[Any, Any, Any]) -> None:
+        self.db, self.edge = db, edge
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self.edge.fetch(self.db, [key])[key]
+        return tuple(value) if self.edge.is_list else value
+
+    def __iter__(self) -> Iterator[Any]:
+        raise TypeError("the standard asks for keys, it lists none")
+
+    def __len__(self) -> int:
+        raise TypeError("the standard asks for keys, it lists none")
+
+
+class DatabaseLookup(Lookup[Any, Any, Any]):
     """An edge answered by its batch function on the database, for the keys asked only."""
 
-    def __init__(self, db: Database, fetch: Fetch, many: bool) -> None:
-        super().__init__({}, () if many else None)
-        self.db, self.fetch, self.many = db, fetch, many
-
-    def load(self, key: Any) -> Any:
-        return self.load_many([key])[0]
+    def __init__(self, db: Database, edge: Edge[Any, Any, Any]) -> None:
+        super().__init__(DatabaseAnswers(db, edge), edge.default)
+        self.db, self.edge = db, edge
 
     def load_many(self, keys: Sequence[Any]) -> list[Any]:
-        found = self.fetch(self.db, list(keys))
+        found = self.edge.fetch(self.db, list(keys))
         values = [found.get(key, self.default) for key in keys]
-        return [tuple(v) for v in values] if self.many else values
+        return [tuple(v) for v in values] if self.edge.is_list else values
 
 
 class DatabaseLists:
@@ -103,13 +110,13 @@ class DatabaseLists:
 
 
 def database_dataset(db: Database) -> InMemoryDataset:
-    lookups = {name: DatabaseLookup(db, fetch, many) for name, (fetch, _, many) in LOADERS.items()}
+    lookups = {name: DatabaseLookup(db, edge) for name, edge in EDGES.items()}
     return InMemoryDataset(
         db.version,
-        Loaders(lookups),
+        Edges(lookups),
         the_organisation(db),
         read_terms(db),
-        list_sizes(db),
+        list_sizes(db, BOUNDS),
         read_loaded_at(db),
         DatabaseLists(db),
     )

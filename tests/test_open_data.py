@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from resolvers.database import Database
-from resolvers.loaders import InMemoryDataset, read_in_memory
+from resolvers.in_memory import InMemoryDataset, read_in_memory
 from resolvers.open_data import __main__ as cli
 from resolvers.open_data.package import FILES, Package
 from resolvers.open_data.tables import OFFICES, TABLES

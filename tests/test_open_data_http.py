@@ -20,7 +20,7 @@ from db.dataset import read_dataset
 from db.engine import build_engine
 from db.loader import load_dataset
 from resolvers.database import Database
-from resolvers.loaders import read_in_memory
+from resolvers.in_memory import read_in_memory
 from resolvers.open_data.package import FILES, Package
 from tests.app_client import serve_in_process
 from tests.conftest import DatabaseFactory

@@ -10,7 +10,7 @@ from strawberry.types import ExecutionResult
 
 from db.api_keys import ActiveKey
 from resolvers.database import Database
-from resolvers.loaders import read_in_memory
+from resolvers.in_memory import read_in_memory
 from schema.context import Context
 from service.ratelimit import (
     KEY_PREFIX,

@@ -6,8 +6,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from benchmark.synthetic import multiply_dataset
-from resolvers.database import Database, count_statements
-from resolvers.loaders import read_in_memory
+from resolvers.bounds import list_sizes
+from resolvers.database import Database, count_statements, read_transaction
+from resolvers.edges import BOUNDS, EDGES
+from resolvers.in_memory import read_in_memory
 from schema import build_schema
 from schema.extensions.limits import Limits
 from tests.conftest import Execute, make_execute
@@ -26,7 +28,7 @@ assert QUERY.count(ROOT_OFFICES) == 1
 QUERY_2020 = QUERY.replace(
     ROOT_OFFICES, ROOT_OFFICES.replace("(first", '(asOf: "2020-01-01", first')
 )
-# The traversal reads only the dataset in memory (resolvers.loaders): not one statement, and
+# The traversal reads only the dataset in memory (resolvers.in_memory): not one statement, and
 # no connection (a request's snapshot opens on its first statement).
 STATEMENTS_OF_FULL_TRAVERSAL = 0
 
@@ -181,6 +183,7 @@ def test_the_dataset_in_memory_holds_each_record_once(seeded_engine: Engine) -> 
     assert nairobi is not None
     assert loaders.office_by_id.load(nairobi.id) is nairobi
     kenya = loaders.country_by_code.load("KEN")
+    assert kenya is not None
     assert loaders.office_by_supported_country.load(kenya.id) is nairobi
     links = loaders.links_by_office.load(nairobi.id)
     assert [link.institution.slug for link in links][:2] == ["rcps-east-africa", "unon"]
@@ -188,3 +191,21 @@ def test_the_dataset_in_memory_holds_each_record_once(seeded_engine: Engine) -> 
     back = loaders.links_by_institution.load(links[0].institution.id)
     assert any(link.office is nairobi for link in back)
     assert loaders.institution_by_id.load(links[0].institution.id) is links[0].institution
+
+
+def test_each_edge_reads_in_the_statements_it_declares(seeded_engine: Engine) -> None:
+    """``READ_IN_MEMORY_STATEMENTS`` is counted from the declarations: each edge's key source
+    its ``statements``, each batch function one, each bound with a query one."""
+    with read_transaction(Database(seeded_engine)) as db:
+        for name, edge in EDGES.items():
+            with count_statements() as keys_read:
+                keys = edge.keys.read(db)
+            assert keys_read.count == edge.keys.statements, name
+            with count_statements() as batch:
+                found = edge.fetch(db, keys)
+            assert batch.count == 1, name
+            assert found, name
+        with count_statements() as sizes_read:
+            sizes = list_sizes(db, BOUNDS)
+    assert sizes_read.count == len(sizes.sizes) == 24
+    assert sizes.sizes[EDGES["countries_by_office"].bound] == 51  # type: ignore[index]

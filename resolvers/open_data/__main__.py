@@ -10,7 +10,7 @@ from pathlib import Path
 from db.engine import build_engine
 from db.settings import DatabaseSettings
 from resolvers.database import Database
-from resolvers.loaders import read_in_memory
+from resolvers.in_memory import read_in_memory
 from resolvers.open_data.export import export
 from resolvers.open_data.package import ALL_PERIODS, Package, period_name
 from resolvers.texts import LANGUAGES

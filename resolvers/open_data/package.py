@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from resolvers.loaders import InMemoryDataset
+from resolvers.in_memory import InMemoryDataset
 from resolvers.open_data import rows
 from resolvers.open_data.licence import DATA_LICENCE
 from resolvers.open_data.rows import Row, Selection

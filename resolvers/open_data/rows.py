@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from resolvers.loaders import InMemoryDataset
+from resolvers.in_memory import InMemoryDataset
 from resolvers.regional_office import OfficeRecord
 from resolvers.texts import Texts, choose, languages_for
 from resolvers.validity import in_force, office_for_country, offices_in_force
@@ -41,7 +41,7 @@ class Selection:
         return every if self.period is None else offices_in_force(every, self.period)
 
     def country_code(self, country_id: int) -> str:
-        return str(self.dataset.loaders.country_by_id.load(country_id).alpha3)
+        return str(self.dataset.loaders.country_by_id.found[country_id].alpha3)
 
 
 def office_rows(selection: Selection) -> list[Row]:
@@ -100,7 +100,7 @@ def coverage_rows(selection: Selection) -> list[Row]:
     rows = []
     for country in sorted(selection.dataset.loaders.country_by_id.found.values(), key=_alpha3):
         coverage = {c.office_id: c for c in country.coverage}
-        supporting = [offices.load(office_id) for office_id in coverage]
+        supporting = [offices.found[office_id] for office_id in coverage]
         if selection.period is not None:
             office = office_for_country(supporting, selection.period)
             supporting = [office] if office else []
@@ -153,7 +153,7 @@ def link_rows(selection: Selection) -> list[Row]:
             "slug": link.slug,
             "rank": link.rank,
             "office": offices[link.office_id],
-            "institution": link.institution.slug,
+            "institution": link.institution.slug,  # type: ignore[union-attr]  # read from its office
             "relationship": link.relationship_kind,
             "seed_phrase": link.phrase_fr,
             "governing_seed_phrase": link.governing_phrase_fr,

@@ -3,8 +3,11 @@
 The cost of an operation is the largest number of objects it can return: every field of an
 object type counts once per item of the lists above it. A connection multiplies what is below
 its ``edges``/``nodes`` by ``first``/``last`` (else the default page size), capped by the
-longest such list in the loaded dataset (``resolvers.bounds``); plain lists multiply by their
-longest length (`nodes(ids:)` and `_entities(representations:)`: their argument's).
+longest such list in the loaded dataset; plain lists multiply by their longest length
+(`nodes(ids:)` and `_entities(representations:)`: their argument's). Each list and
+connection field declares what bounds it (``bounded``: the edge it walks, ``resolvers.edges``,
+or a bound of its own, ``resolvers.bounds``); ``tests/test_cost_model.py`` checks every one
+does.
 GitHub's node limit follows the same idea. Introspection counts one per field.
 A named fragment's spread counts like a field, once per item of the lists above it, and its
 body counts at every spread: a chain of fragments each spreading the next twice is charged
@@ -19,6 +22,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -34,48 +38,54 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from resolvers.bounds import ListSizes
+from resolvers.bounds import Bound, ListSizes
+from resolvers.edges import Edge
 
-# (parent type, field) -> name of the list size that bounds it (resolvers.bounds).
-CONNECTIONS = {
-    ("Query", "regionalOffices"): "offices",
-    ("Query", "countries"): "countries",
-    ("Query", "institutions"): "institutions",
-    ("Query", "search"): "search_subjects",
-    ("Organisation", "regionalOffices"): "offices_per_organisation",
-    ("RegionalOffice", "countries"): "countries_per_office",
-    ("RegionalOffice", "institutions"): "links_per_office",
-    ("Institution", "regionalOffices"): "links_per_institution",
-    # The history's sizes are not in the in-memory dataset: the page size bounds them.
-    ("Query", "datasetVersions"): "dataset_versions",
-    ("DatasetVersion", "changes"): "changes_per_version",
-    ("DatasetChangesSince", "changes"): "changes_since",
-}
-LISTS = {
-    ("Organisation", "leadership"): "units_per_organisation",
-    ("LeadershipPosition", "directReports"): "reports_per_unit",
-    ("Institution", "children"): "children_per_institution",
-    ("Country", "hostedOffices"): "offices_per_host",
-    ("RegionalOffice", "successors"): "successors_per_office",
-    ("RegionalOffice", "predecessors"): "predecessors_per_office",
-    ("RegionalOffice", "predecessorInstitutions"): "predecessor_links_per_office",
-    ("Organisation", "structureChanges"): "structure_changes",
-    ("StructureChange", "ended"): "predecessors_per_office",
-    ("StructureChange", "sources"): "predecessors_per_office",
-    ("Query", "dataQualityNotes"): "notes",
-    ("DataQualityNote", "concerns"): "subjects_per_note",
-}
-# Lists as long as one of their arguments: ``nodes(ids:)``, and ``_entities``, which a
-# federation gateway calls with one representation per entity it needs.
-LIST_ARGUMENTS = {
-    ("Query", "nodes"): "ids",
-    ("Query", "_entities"): "representations",
-    ("Query", "countriesByCode"): "codes",  # the batch lookups (schema/batch.py)
-    ("Query", "regionalOfficesBySlug"): "slugs",
-    ("Query", "institutionsByAcronym"): "acronyms",
-}
-LISTS_OF_ANY_TYPE = {"sources": "sources_per_subject", "dataQualityNotes": "notes_per_subject"}
+DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
+BOUND = "bound"
+"""The key of a field's bound: in its strawberry field's ``metadata`` (``bounded``), or in the
+GraphQL field's ``extensions`` for the fields strawberry builds (``schema.federation``)."""
+
+
+@dataclass(frozen=True)
+class ArgumentLength:
+    """A list as long as one of its field's arguments: ``nodes(ids:)``, the batch lookups, and
+    ``_entities``, which a federation gateway calls with one representation per entity."""
+
+    argument: str
+
+
+FieldBound = Bound | ArgumentLength
+
+
+def bounded(by: "Edge[Any, Any, Any] | FieldBound") -> dict[str, FieldBound]:
+    """The ``metadata`` of a field returning a list or a connection: the list edge it walks
+    (whose bound it has), a bound of its own (``resolvers.bounds``), or an argument's length."""
+    if isinstance(by, Edge):
+        if by.bound is None:
+            raise ValueError(f"{by!r} is not a list edge: it bounds no list")
+        return {BOUND: by.bound}
+    return {BOUND: by}
+
+
+def is_list_field(definition: GraphQLField) -> bool:
+    field_type = definition.type
+    if isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    return isinstance(field_type, GraphQLList)
+
+
+def bound_of(definition: GraphQLField) -> FieldBound | None:
+    """The bound ``definition`` declares, or None."""
+    declared = definition.extensions.get(BOUND)
+    if declared is None:
+        strawberry_field = definition.extensions.get(DEFINITION_BACKREF)
+        declared = getattr(strawberry_field, "metadata", {}).get(BOUND)
+    return declared
+
+
 CONNECTION_ITEMS = frozenset({"edges", "nodes"})
 
 
@@ -238,21 +248,22 @@ class _FieldSizes:
         return_type = get_named_type(definition.type)
         if not isinstance(return_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             return 0  # scalars and enums are free
+        bound, is_list = bound_of(definition), is_list_field(definition)
         if pending is not None and name in CONNECTION_ITEMS:
             size = pending  # a connection's edges/nodes: its page, not a plain list
         else:
-            size = self.list_size(parent.name, name, node, definition.type)
+            size = self.list_size(bound, node) if is_list else 1
         size = min(size, COST_CEILING)
         if node.selection_set is None:
             return size
-        connection_size = self.connection_size(parent.name, name, node)
+        connection_size = None if is_list else self.connection_size(bound, node)
         return _Frame(
             iter(node.selection_set.selections), return_type, connection_size, scale=size, own=1
         )
 
-    def connection_size(self, parent: str, name: str, node: FieldNode) -> int | None:
-        size_name = CONNECTIONS.get((parent, name))
-        if size_name is None:
+    def connection_size(self, bound: FieldBound | None, node: FieldNode) -> int | None:
+        """A connection's page size, capped by its bound; None for any other object."""
+        if not isinstance(bound, Bound):
             return None
         requested = [
             v
@@ -261,18 +272,13 @@ class _FieldSizes:
         ]
         page = min(requested) if requested else self.model.default_page_size
         page = max(0, min(page, self.model.max_page_size))
-        return min(page, self.model.sizes.get(size_name, page))
+        return min(page, self.model.sizes.get(bound, page))
 
-    def list_size(self, parent: str, name: str, node: FieldNode, field_type: Any) -> int:
-        if isinstance(field_type, GraphQLNonNull):
-            field_type = field_type.of_type
-        if not isinstance(field_type, GraphQLList):
-            return 1
-        if (parent, name) in LIST_ARGUMENTS:
-            return self.list_argument_length(node, LIST_ARGUMENTS[parent, name])
-        size_name = LISTS.get((parent, name)) or LISTS_OF_ANY_TYPE.get(name)
+    def list_size(self, bound: FieldBound | None, node: FieldNode) -> int:
+        if isinstance(bound, ArgumentLength):
+            return self.list_argument_length(node, bound.argument)
         fallback = self.model.max_page_size
-        return self.model.sizes.get(size_name, fallback) if size_name else fallback
+        return self.model.sizes.get(bound, fallback) if bound is not None else fallback
 
     def argument(self, node: FieldNode, name: str) -> Any:
         for argument in node.arguments or ():
