@@ -2,7 +2,7 @@
 
 ``Database`` runs each statement on a short-lived connection of its own (the dataset's history,
 start-up work such as list sizes, and tests); ``read_transaction`` runs a whole read (the
-in-memory dataset of one version, ``resolvers.loaders.read_in_memory``) in one read
+in-memory dataset of one version, ``resolvers.in_memory.read_in_memory``) in one read
 transaction, so it sees one commit. No connection is ever used by two statements at once.
 """
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from db.loader import load_dataset
 from db.version import DatasetVersionWatcher, read_version
 from resolvers.database import Database, count_statements
-from resolvers.loaders import EMPTY, InMemoryDataset, read_in_memory
+from resolvers.in_memory import EMPTY, InMemoryDataset, read_in_memory
 from schema.context import Context
 from service.dataset import CurrentDataset
 from tests.alternating_datasets import (

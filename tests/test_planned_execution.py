@@ -15,7 +15,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 import schema.execution as execution
 from benchmark.peer_queries import NESTED_IOM_GRAPH
 from resolvers.database import Database
-from resolvers.loaders import read_in_memory
+from resolvers.in_memory import read_in_memory
 from schema import build_schema
 from schema.context import Context
 from schema.execution import (

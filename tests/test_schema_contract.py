@@ -113,10 +113,10 @@ def test_layers_import_only_downwards() -> None:
         # npm packages the benchmark installs (benchmark/postgraphile) are not ours to check.
         if "node_modules" not in path.parts and _imports(path) & banned
     ]
-    # strawberry's DataLoader is the one piece of it the query layer uses (no types).
+    # The query layer uses no part of strawberry (it has no DataLoader any more either).
     violations += [
         f"{path.relative_to(ROOT)} imports strawberry"
         for path in (ROOT / "resolvers").rglob("*.py")
-        if path.name != "loaders.py" and "strawberry" in _imports(path)
+        if "strawberry" in _imports(path)
     ]
     assert violations == []
