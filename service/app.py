@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.engine import build_engine
@@ -27,7 +28,7 @@ from service.data_routes import DataFiles
 from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
-from service.middleware import BodySizeLimit, GZipWhenAccepted, HeaderSizeLimit, RequestContext
+from service.middleware import ServiceLayer
 from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
@@ -137,7 +138,7 @@ def create_app(
         if tracing is not None:
             await anyio.to_thread.run_sync(tracing.flush)
 
-    middleware = _middleware(settings, metrics)
+    middleware = _middleware(settings, metrics, endpoint)
     routes = [
         # An ASGI app, so every method reaches it: it refuses others with a coded 405.
         Route("/graphql", endpoint),
@@ -163,48 +164,51 @@ def create_app(
     return app
 
 
-def _middleware(settings: Settings, metrics: Metrics) -> list[Middleware]:
-    """Around every route: request ids with logs and metrics, the header limit, CORS (when
-    origins are configured), the body limit, gzip. CORS sits outside the body limit so that
-    a browser can read a 413 too."""
-    middleware = [
-        Middleware(RequestContext, metrics=metrics),
-        Middleware(HeaderSizeLimit, max_bytes=settings.max_header_bytes),
-    ]
+def _middleware(settings: Settings, metrics: Metrics, graphql: ASGIApp) -> list[Middleware]:
+    """Around every route, one layer (``service.middleware``): request ids with logs and
+    metrics, the header limit, CORS (when origins are configured), the body limit, gzip."""
+    cors = None
     if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=settings.cors_origins,
-                allow_methods=["GET", "POST"],
-                # What a browser client sends beyond the CORS-safelisted headers: JSON bodies
-                # (a non-safelisted Content-Type), its key, its request id, revalidation, the
-                # day to answer for.
-                allow_headers=[
-                    "Content-Type",
-                    settings.api_key_header,
-                    "X-Request-ID",
-                    "If-None-Match",
-                    "Accept-Datetime",
-                ],
-                # The headers the service sets that a browser hides from scripts unless
-                # exposed (Cache-Control and Content-Type are safelisted).
-                expose_headers=[
-                    "ETag",
-                    "X-Request-ID",
-                    "X-Dataset-Version",
-                    "X-RateLimit-Limit",
-                    "X-RateLimit-Remaining",
-                    "X-RateLimit-Reset",
-                    "Retry-After",
-                ],
-            )
+        cors = CORSMiddleware(
+            _no_app,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            # What a browser client sends beyond the CORS-safelisted headers: JSON bodies
+            # (a non-safelisted Content-Type), its key, its request id, revalidation, the
+            # day to answer for.
+            allow_headers=[
+                "Content-Type",
+                settings.api_key_header,
+                "X-Request-ID",
+                "If-None-Match",
+                "Accept-Datetime",
+            ],
+            # The headers the service sets that a browser hides from scripts unless
+            # exposed (Cache-Control and Content-Type are safelisted).
+            expose_headers=[
+                "ETag",
+                "X-Request-ID",
+                "X-Dataset-Version",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+                "Retry-After",
+            ],
         )
-    middleware += [
-        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(GZipWhenAccepted, minimum_size=1024),
-    ]
-    return middleware
+    layer = Middleware(
+        ServiceLayer,
+        metrics=metrics,
+        max_header_bytes=settings.max_header_bytes,
+        max_body_bytes=settings.max_body_bytes,
+        cors=cors,
+        graphql=graphql,
+    )
+    return [layer]
+
+
+async def _no_app(_scope: Scope, _receive: Receive, _send: Send) -> None:
+    """The app of the CORS middleware, used only for its preflight answers and headers."""
+    raise AssertionError("never called")
 
 
 def _tracing(metrics: Metrics, provider: "TracerProvider | None") -> "Tracing":
