@@ -42,6 +42,12 @@ def new_request_id() -> str:
     return f"{_PROCESS_ID}-{next(_REQUEST_COUNTER):x}"
 
 
+def request_id_of(scope: Scope) -> str:
+    """The request id ``service.middleware`` gave a request ("" outside the service layer)."""
+    state: dict[str, Any] = scope.get("state") or {}
+    return str(state.get("request_id", ""))
+
+
 @dataclass
 class RequestOutcome:
     """What the access log, the metrics and the trace record about one GraphQL request."""

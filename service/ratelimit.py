@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -38,8 +38,9 @@ monotonic: Callable[[], float] = time.monotonic
 wall_clock: Callable[[], float] = time.time
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """One charge's outcome (a named tuple: one is made per request)."""
+
     allowed: bool
     remaining: int
     retry_after: int  # whole seconds until the charge would fit; 0 when allowed
