@@ -3,7 +3,7 @@ lifespan). Each piece lives in the module named for it."""
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
 import anyio
@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -110,35 +110,9 @@ def create_app(
         trace_operation=tracing.operation if tracing is not None else None,
     )
 
-    @asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        if settings.auto_migrate:
-
-            def prepare() -> None:
-                with migration_lock(engine):
-                    bootstrap(engine, progress=lambda message: logger.info(message))
-
-            await anyio.to_thread.run_sync(prepare)
-        await anyio.to_thread.run_sync(watcher.start)
-        await anyio.to_thread.run_sync(datasets.read_now)
-        broadcast.start(watcher.version)
-        if after_start is not None:
-            after_start()
-        logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})
-        async with anyio.create_task_group() as background:
-            if engine.dialect.name == "sqlite":
-                background.start_soon(broadcast.poll, watcher.current)
-            yield
-            background.cancel_scope.cancel()
-        watcher.stop()
-        if redis is not None:
-            await redis.client.aclose()
-        engine.dispose()
-        metrics.process_stopped()
-        if tracing is not None:
-            await anyio.to_thread.run_sync(tracing.flush)
-
-    middleware = _middleware(settings, metrics, endpoint)
+    lifespan = _lifespan(
+        settings, engine, watcher, datasets, broadcast, redis, metrics, tracing, after_start
+    )
     routes = [
         # An ASGI app, so every method reaches it: it refuses others with a coded 405.
         Route("/graphql", endpoint),
@@ -149,24 +123,24 @@ def create_app(
         *operations.routes(engine, metrics, redis),
         *feed.routes(database),
     ]
-    if tracing is not None:
-        from service.tracing import RequestSpans
-
-        paths = frozenset(route.path for route in routes if isinstance(route, Route))
-        middleware.insert(0, Middleware(RequestSpans, tracing=tracing, routes=paths))
-    if settings.forwarded_allow_ips:
-        # Outermost, so that every layer sees the client's address (uvicorn's own application
-        # of these headers is off: server.py passes proxy_headers=False).
-        trusted = settings.forwarded_allow_ips
-        middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted))
+    middleware = _middleware(settings, metrics, endpoint, tracing, routes)
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
     return app
 
 
-def _middleware(settings: Settings, metrics: Metrics, graphql: ASGIApp) -> list[Middleware]:
+def _middleware(
+    settings: Settings,
+    metrics: Metrics,
+    graphql: ASGIApp,
+    tracing: "Tracing | None",
+    routes: list[BaseRoute],
+) -> list[Middleware]:
     """Around every route, one layer (``service.middleware``): request ids with logs and
-    metrics, the header limit, CORS (when origins are configured), the body limit, gzip."""
+    metrics, the header limit, CORS (when origins are configured), the body limit, gzip.
+    Outside it, when configured: the request spans, then (outermost, so that every layer
+    sees the client's address) the trusted proxies' X-Forwarded-For (uvicorn's own
+    application of these headers is off: server.py passes proxy_headers=False)."""
     cors = None
     if settings.cors_origins:
         cors = CORSMiddleware(
@@ -203,12 +177,66 @@ def _middleware(settings: Settings, metrics: Metrics, graphql: ASGIApp) -> list[
         cors=cors,
         graphql=graphql,
     )
-    return [layer]
+    middleware = [layer]
+    if tracing is not None:
+        from service.tracing import RequestSpans
+
+        paths = frozenset(route.path for route in routes if isinstance(route, Route))
+        middleware.insert(0, Middleware(RequestSpans, tracing=tracing, routes=paths))
+    if settings.forwarded_allow_ips:
+        trusted = settings.forwarded_allow_ips
+        middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted))
+    return middleware
 
 
 async def _no_app(_scope: Scope, _receive: Receive, _send: Send) -> None:
     """The app of the CORS middleware, used only for its preflight answers and headers."""
     raise AssertionError("never called")
+
+
+def _lifespan(
+    settings: Settings,
+    engine: Engine,
+    watcher: DatasetVersionWatcher,
+    datasets: CurrentDataset,
+    broadcast: DatasetBroadcast,
+    redis: RedisGuard | None,
+    metrics: Metrics,
+    tracing: "Tracing | None",
+    after_start: Callable[[], None] | None,
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Start-up (migrations when asked, the version watcher, the dataset, the broadcast) and
+    shutdown (the watcher, Redis, the engine, metrics, buffered spans)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+
+            def prepare() -> None:
+                with migration_lock(engine):
+                    bootstrap(engine, progress=lambda message: logger.info(message))
+
+            await anyio.to_thread.run_sync(prepare)
+        await anyio.to_thread.run_sync(watcher.start)
+        await anyio.to_thread.run_sync(datasets.read_now)
+        broadcast.start(watcher.version)
+        if after_start is not None:
+            after_start()
+        logger.info("ready", extra={"dataset_version": watcher.version, "graphql_path": "/graphql"})
+        async with anyio.create_task_group() as background:
+            if engine.dialect.name == "sqlite":
+                background.start_soon(broadcast.poll, watcher.current)
+            yield
+            background.cancel_scope.cancel()
+        watcher.stop()
+        if redis is not None:
+            await redis.client.aclose()
+        engine.dispose()
+        metrics.process_stopped()
+        if tracing is not None:
+            await anyio.to_thread.run_sync(tracing.flush)
+
+    return lifespan
 
 
 def _tracing(metrics: Metrics, provider: "TracerProvider | None") -> "Tracing":

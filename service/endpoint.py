@@ -32,6 +32,7 @@ from service.request import (
     SAFE_METHODS,
     GraphQLParams,
     HTTPError,
+    header,
     negotiate,
     wants_html,
 )
@@ -97,7 +98,7 @@ class GraphQLEndpoint:
         if request.method in SAFE_METHODS and self.graphiql is not None and wants_html(request):
             outcome.operation_name, outcome.outcome = "graphiql", "page"
             return await self.graphiql(request)
-        media = negotiate(request.headers.get("accept"))
+        media = negotiate(header(request, "accept"))
         if media is None:
             outcome.outcome, outcome.error_codes = "refused", [ErrorCode.NOT_ACCEPTABLE.value]
             message = f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`"

@@ -14,7 +14,7 @@ from starlette.requests import Request
 
 from schema.errors import ErrorCode
 from service.bounded_cache import memo_short
-from service.request import JSON, SAFE_METHODS, GraphQLParams, HTTPError
+from service.request import JSON, SAFE_METHODS, GraphQLParams, HTTPError, header
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -128,7 +128,7 @@ async def read_params(request: Request) -> GraphQLParams:
             args.get("operationName"),
             _json_param(args.get("extensions"), "extensions"),
         )
-    content_type = request.headers.get("content-type", "")
+    content_type = header(request, "content-type") or ""
     media, *params = (piece.strip().lower() for piece in content_type.split(";"))
     if media != JSON:
         raise HTTPError(

@@ -29,6 +29,7 @@ from db.api_keys import ActiveKey
 from schema.errors import ErrorCode, coded_error
 from service.api_keys import IssuedKeys, invalid_key
 from service.redis_guard import RedisGuard, RedisUnavailableError
+from service.request import header
 
 KEY_PREFIX = "iom-graph:ratelimit:"
 
@@ -231,7 +232,7 @@ class RateLimits:
     async def account(self, request: Request) -> ClientAccount:
         """The request's client: its issued key, else its address. An empty header is no key;
         a key not issued (or revoked) raises the coded 401."""
-        sent = request.headers.get(self.api_key_header)
+        sent = header(request, self.api_key_header)
         issued = None
         if sent:
             issued = await self.keys.find(sent) if self.keys is not None else None

@@ -8,7 +8,7 @@ from datetime import UTC, date
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
 from resolvers.texts import LANGUAGES
 from resolvers.validity import EARLIEST_AS_OF
@@ -153,8 +153,24 @@ def parse_accept_datetime(header: str | None) -> date | None:
     return day
 
 
+def header(request: HTTPConnection, name: str) -> str | None:
+    """The value of the request header ``name`` (lower case; the first one sent, as
+    Starlette's ``Headers`` reads it), from one decoding of the request's headers."""
+    scope = request.scope
+    values: dict[str, str] | None = scope.get(_HEADER_VALUES)
+    if values is None:
+        values = scope[_HEADER_VALUES] = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in reversed(scope["headers"])
+        }
+    return values.get(name)
+
+
+_HEADER_VALUES = "iom_graph.header_values"  # the scope key of ``header``'s decoding
+
+
 def wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
+    accept = header(request, "accept") or ""
     return "text/html" in accept and "query" not in request.query_params
 
 
@@ -175,10 +191,10 @@ def response_extensions(extensions: dict[str, Any] | None) -> dict[str, Any]:
 def etag_matches(request: Request, etag: str) -> bool:
     """Whether ``If-None-Match`` names ``etag`` or its gzip representation's (weak
     comparison, as RFC 9110 asks)."""
-    header = request.headers.get("if-none-match")
-    if not header:
+    held = header(request, "if-none-match")
+    if not held:
         return False
-    candidates = _etag_candidates(header)
+    candidates = _etag_candidates(held)
     return candidates is None or etag in candidates or gzip_etag(etag) in candidates
 
 

@@ -32,6 +32,7 @@ from service.request import (
     SAFE_METHODS,
     GraphQLParams,
     etag_matches,
+    header,
     is_dry_run,
     parse_accept_datetime,
     parse_accept_language,
@@ -73,8 +74,7 @@ class Responder:
             return result_response(_not_found(), media)
         outcome.persisted = params.persisted_hash is not None
         outcome.document = query  # for the trace's operation type, never logged
-        headers = request.headers
-        languages = parse_accept_language(headers.get("accept-language"))
+        languages = parse_accept_language(header(request, "accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         # A cost dry run answers `"data": null` with the cost: never stored, never served from
         # the cache (it would stand for the real answer), and marked no-store for the edge.
@@ -83,7 +83,7 @@ class Responder:
         # Fields without asOf answer for the request's default day (Accept-Datetime, else
         # today), and the response says so (extensions.asOf): the day decides the bytes, so
         # it is part of the key.
-        default_day = parse_accept_datetime(headers.get("accept-datetime")) or _today()
+        default_day = parse_accept_datetime(header(request, "accept-datetime")) or _today()
         key_for = partial(
             _key,
             default_day,
