@@ -3,7 +3,7 @@ lifespan). Each piece lives in the module named for it."""
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
 import anyio
@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.engine import build_engine
@@ -27,7 +28,7 @@ from service.data_routes import DataFiles
 from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
-from service.middleware import BodySizeLimit, GZipWhenAccepted, HeaderSizeLimit, RequestContext
+from service.middleware import ServiceLayer
 from service.observability import Metrics, multiprocess_dir
 from service.ratelimit import build_rate_limits
 from service.redis_guard import RedisGuard, connect
@@ -109,6 +110,104 @@ def create_app(
         trace_operation=tracing.operation if tracing is not None else None,
     )
 
+    lifespan = _lifespan(
+        settings, engine, watcher, datasets, broadcast, redis, metrics, tracing, after_start
+    )
+    routes = [
+        # An ASGI app, so every method reaches it: it refuses others with a coded 405.
+        Route("/graphql", endpoint),
+        websocket.route(schema, datasets, limits.page, broadcast),
+        *graphiql.routes(),
+        *world_map.routes(),
+        *DataFiles(datasets, caching, rate_limits).routes(),
+        *operations.routes(engine, metrics, redis),
+        *feed.routes(database),
+    ]
+    middleware = _middleware(settings, metrics, endpoint, tracing, routes)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
+    return app
+
+
+def _middleware(
+    settings: Settings,
+    metrics: Metrics,
+    graphql: ASGIApp,
+    tracing: "Tracing | None",
+    routes: list[BaseRoute],
+) -> list[Middleware]:
+    """Around every route, one layer (``service.middleware``): request ids with logs and
+    metrics, the header limit, CORS (when origins are configured), the body limit, gzip.
+    Outside it, when configured: the request spans, then (outermost, so that every layer
+    sees the client's address) the trusted proxies' X-Forwarded-For (uvicorn's own
+    application of these headers is off: server.py passes proxy_headers=False)."""
+    cors = None
+    if settings.cors_origins:
+        cors = CORSMiddleware(
+            _no_app,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            # What a browser client sends beyond the CORS-safelisted headers: JSON bodies
+            # (a non-safelisted Content-Type), its key, its request id, revalidation, the
+            # day to answer for.
+            allow_headers=[
+                "Content-Type",
+                settings.api_key_header,
+                "X-Request-ID",
+                "If-None-Match",
+                "Accept-Datetime",
+            ],
+            # The headers the service sets that a browser hides from scripts unless
+            # exposed (Cache-Control and Content-Type are safelisted).
+            expose_headers=[
+                "ETag",
+                "X-Request-ID",
+                "X-Dataset-Version",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+                "Retry-After",
+            ],
+        )
+    layer = Middleware(
+        ServiceLayer,
+        metrics=metrics,
+        max_header_bytes=settings.max_header_bytes,
+        max_body_bytes=settings.max_body_bytes,
+        cors=cors,
+        graphql=graphql,
+    )
+    middleware = [layer]
+    if tracing is not None:
+        from service.tracing import RequestSpans
+
+        paths = frozenset(route.path for route in routes if isinstance(route, Route))
+        middleware.insert(0, Middleware(RequestSpans, tracing=tracing, routes=paths))
+    if settings.forwarded_allow_ips:
+        trusted = settings.forwarded_allow_ips
+        middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted))
+    return middleware
+
+
+async def _no_app(_scope: Scope, _receive: Receive, _send: Send) -> None:
+    """The app of the CORS middleware, used only for its preflight answers and headers."""
+    raise AssertionError("never called")
+
+
+def _lifespan(
+    settings: Settings,
+    engine: Engine,
+    watcher: DatasetVersionWatcher,
+    datasets: CurrentDataset,
+    broadcast: DatasetBroadcast,
+    redis: RedisGuard | None,
+    metrics: Metrics,
+    tracing: "Tracing | None",
+    after_start: Callable[[], None] | None,
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Start-up (migrations when asked, the version watcher, the dataset, the broadcast) and
+    shutdown (the watcher, Redis, the engine, metrics, buffered spans)."""
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if settings.auto_migrate:
@@ -137,74 +236,7 @@ def create_app(
         if tracing is not None:
             await anyio.to_thread.run_sync(tracing.flush)
 
-    middleware = _middleware(settings, metrics)
-    routes = [
-        # An ASGI app, so every method reaches it: it refuses others with a coded 405.
-        Route("/graphql", endpoint),
-        websocket.route(schema, datasets, limits.page, broadcast),
-        *graphiql.routes(),
-        *world_map.routes(),
-        *DataFiles(datasets, caching, rate_limits).routes(),
-        *operations.routes(engine, metrics, redis),
-        *feed.routes(database),
-    ]
-    if tracing is not None:
-        from service.tracing import RequestSpans
-
-        paths = frozenset(route.path for route in routes if isinstance(route, Route))
-        middleware.insert(0, Middleware(RequestSpans, tracing=tracing, routes=paths))
-    if settings.forwarded_allow_ips:
-        # Outermost, so that every layer sees the client's address (uvicorn's own application
-        # of these headers is off: server.py passes proxy_headers=False).
-        trusted = settings.forwarded_allow_ips
-        middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted))
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-    app.state.engine, app.state.metrics, app.state.settings = engine, metrics, settings
-    return app
-
-
-def _middleware(settings: Settings, metrics: Metrics) -> list[Middleware]:
-    """Around every route: request ids with logs and metrics, the header limit, CORS (when
-    origins are configured), the body limit, gzip. CORS sits outside the body limit so that
-    a browser can read a 413 too."""
-    middleware = [
-        Middleware(RequestContext, metrics=metrics),
-        Middleware(HeaderSizeLimit, max_bytes=settings.max_header_bytes),
-    ]
-    if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=settings.cors_origins,
-                allow_methods=["GET", "POST"],
-                # What a browser client sends beyond the CORS-safelisted headers: JSON bodies
-                # (a non-safelisted Content-Type), its key, its request id, revalidation, the
-                # day to answer for.
-                allow_headers=[
-                    "Content-Type",
-                    settings.api_key_header,
-                    "X-Request-ID",
-                    "If-None-Match",
-                    "Accept-Datetime",
-                ],
-                # The headers the service sets that a browser hides from scripts unless
-                # exposed (Cache-Control and Content-Type are safelisted).
-                expose_headers=[
-                    "ETag",
-                    "X-Request-ID",
-                    "X-Dataset-Version",
-                    "X-RateLimit-Limit",
-                    "X-RateLimit-Remaining",
-                    "X-RateLimit-Reset",
-                    "Retry-After",
-                ],
-            )
-        )
-    middleware += [
-        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(GZipWhenAccepted, minimum_size=1024),
-    ]
-    return middleware
+    return lifespan
 
 
 def _tracing(metrics: Metrics, provider: "TracerProvider | None") -> "Tracing":

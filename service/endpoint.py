@@ -2,7 +2,7 @@
 
 Flow of a request, one step a module: here, the method, GraphiQL for browsers, media type
 negotiation, clients the rate limiter refused turned away unread, the parameters
-(``service.request``), and every failure as a coded response; then ``service.responder``
+(``service.params``), and every failure as a coded response; then ``service.responder``
 answers the operation (persisted queries, the response cache, validators and 304), running it
 through ``service.execution`` (slots, timeout) on one dataset version (``service.dataset``).
 """
@@ -23,7 +23,8 @@ from schema.errors import INTERNAL_MESSAGE, ErrorCode
 from service.caching import Caching
 from service.dataset import CurrentDataset
 from service.execution import ExecutionLimits, Executor
-from service.observability import RequestOutcome
+from service.observability import RequestOutcome, request_id_of
+from service.params import operation_label, read_params
 from service.ratelimit import RateLimits
 from service.request import (
     GRAPHQL_RESPONSE_JSON,
@@ -31,9 +32,8 @@ from service.request import (
     SAFE_METHODS,
     GraphQLParams,
     HTTPError,
+    header,
     negotiate,
-    operation_label,
-    read_params,
     wants_html,
 )
 from service.responder import Responder
@@ -82,7 +82,7 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         outcome = RequestOutcome()
-        request.state.graphql = outcome
+        request.scope.setdefault("state", {})["graphql"] = outcome
         if request.method not in METHODS:
             outcome.outcome, outcome.error_codes = "refused", [ErrorCode.METHOD_NOT_ALLOWED.value]
             allow = ", ".join(sorted(METHODS))
@@ -98,7 +98,7 @@ class GraphQLEndpoint:
         if request.method in SAFE_METHODS and self.graphiql is not None and wants_html(request):
             outcome.operation_name, outcome.outcome = "graphiql", "page"
             return await self.graphiql(request)
-        media = negotiate(request.headers.get("accept"))
+        media = negotiate(header(request, "accept"))
         if media is None:
             outcome.outcome, outcome.error_codes = "refused", [ErrorCode.NOT_ACCEPTABLE.value]
             message = f"this endpoint answers `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`"
@@ -163,7 +163,7 @@ def _untraced(_outcome: RequestOutcome) -> AbstractContextManager[None]:
 def internal_error(request: Request, media: str, outcome: RequestOutcome) -> Response:
     """A failure outside GraphQL execution: logged in full, a coded 500 to the client (as
     the schema masks errors inside execution), counted as ``error``."""
-    request_id = getattr(request.state, "request_id", "")
+    request_id = request_id_of(request.scope)
     logger.error(
         "unexpected error in the endpoint",
         exc_info=True,

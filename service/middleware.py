@@ -1,10 +1,22 @@
-"""ASGI middleware around every route: request ids with access logs and metrics, the request
-header and body limits, and gzip for clients that accept it."""
+"""The one ASGI layer around every route: request ids with access logs and metrics, the
+request header and body limits, CORS (Starlette's), and gzip (Starlette's) for clients that
+accept it.
+
+One layer rather than one per concern: each layer cost a coroutine and a ``send`` closure
+per request (and a header parse each), for the same outcome. The order of the former layers
+is kept, outermost first: request context, header limit, CORS, body limit, gzip. So a 431
+carries the request id but no CORS headers, a 413 carries both (a browser can read it), and
+only the route's own responses are compressed. ``/graphql`` is handed to its endpoint here,
+without the router's search (its route stays registered, for everything else that reads
+the routes).
+"""
 
 import time
 
-from starlette.datastructures import MutableHeaders
-from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipResponder, IdentityResponder
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.errors import ErrorCode
@@ -12,117 +24,200 @@ from service.observability import Metrics, RequestOutcome, log_access, new_reque
 from service.request import JSON, HTTPError, accepts_gzip, gzip_etag
 from service.response import error_response
 
-
-class HeaderSizeLimit:
-    """Refuse requests whose request line and headers exceed ``max_bytes`` with a coded 431,
-    before anything parses or caches a header (issue 22.2). The HTTP server reads the head
-    first: ``service.protocol`` bounds it there too, this covers every other server."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and head_bytes(scope) > self.max_bytes:
-            message = f"request line and headers above the limit of {self.max_bytes} bytes"
-            error = HTTPError(431, ErrorCode.HEADERS_TOO_LARGE, message, {"Connection": "close"})
-            await error_response(error, JSON)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+GRAPHQL_PATH = "/graphql"
+GZIP_MINIMUM_BYTES = 1024
 
 
-def head_bytes(scope: Scope) -> int:
-    """The size of a request's head as sent: request line, then ``name: value`` lines."""
-    line = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + 16
-    return line + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+class ServiceLayer:
+    """Every concern of the former middleware stack, in one ``__call__`` and one ``send``.
 
+    ``cors`` is Starlette's middleware, configured (None: no CORS), whose preflight answers
+    and response headers are used as they are; ``graphql`` is the ``/graphql`` endpoint, or
+    None to route it like every other path."""
 
-class BodySizeLimit:
-    """Refuse request bodies above ``max_bytes`` with 413, whether announced or streamed."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit():
-            if int(declared) > self.max_bytes:
-                await self._refuse(scope, receive, send)
-            else:  # the HTTP parser never delivers more than the declared length
-                await self.app(scope, receive, send)
-            return
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLargeError
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLargeError:
-            if not started:
-                await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"request body above the limit of {self.max_bytes} bytes"
-        response = error_response(HTTPError(413, ErrorCode.PAYLOAD_TOO_LARGE, message), JSON)
-        await response(scope, receive, send)
-
-
-class _BodyTooLargeError(Exception):
-    pass
-
-
-class GZipWhenAccepted(GZipMiddleware):
-    """Starlette's gzip for clients whose Accept-Encoding gives gzip a quality above 0.
-
-    Both codings of a response say ``Vary: Accept-Encoding``, and a gzip-coded one carries its
-    own strong ETag, the identity one plus ``-gzip`` (RFC 9110 8.8.3.3): content codings are
-    part of the representation. ``etag_matches`` takes either in ``If-None-Match``; a 304 to
-    a client holding the gzip representation names that one."""
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: Metrics,
+        max_header_bytes: int,
+        max_body_bytes: int,
+        cors: CORSMiddleware | None = None,
+        graphql: ASGIApp | None = None,
+    ) -> None:
+        self.app, self.metrics, self.cors, self.graphql = app, metrics, cors, graphql
+        self.max_header_bytes, self.max_body_bytes = max_header_bytes, max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        if not accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1")):
-            await IdentityResponder(
-                self.app, self.minimum_size, exclude_content_types=self.exclude_content_types
-            )(scope, receive, send)
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        valid = 0 < len(incoming) <= 128 and incoming.isprintable()
+        request_id = incoming if valid else new_request_id()
+        scope.setdefault("state", {})["request_id"] = request_id
+        exchange = _Exchange(send, request_id)
+        started = time.perf_counter()
+        try:
+            await self._limited(scope, receive, exchange, headers)
+        finally:
+            duration = time.perf_counter() - started
+            outcome: RequestOutcome | None = scope["state"].get("graphql")
+            if outcome is not None:
+                self.metrics.observe(outcome, duration)
+            status = (
+                500 if exchange.status is None else exchange.status
+            )  # none: the server answers 500
+            log_access(request_id, scope, status, duration, outcome)
+
+    async def _limited(
+        self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[bytes, bytes]
+    ) -> None:
+        """The header limit, CORS, then the body limit around the route."""
+        if head_bytes(scope) > self.max_header_bytes:
+            message = f"request line and headers above the limit of {self.max_header_bytes} bytes"
+            error = HTTPError(431, ErrorCode.HEADERS_TOO_LARGE, message, {"Connection": "close"})
+            await error_response(error, JSON)(scope, receive, exchange.send)
             return
-        held = headers.get(b"if-none-match", b"")
+        if self.cors is not None and b"origin" in headers:
+            request_headers = Headers(scope=scope)
+            if scope["method"] == "OPTIONS" and "access-control-request-method" in request_headers:
+                preflight = self.cors.preflight_response(request_headers=request_headers)
+                await preflight(scope, receive, exchange.send)
+                return
+            exchange.cors, exchange.request_headers = self.cors, request_headers
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit():
+            if int(declared) > self.max_body_bytes:
+                await self._too_large()(scope, receive, exchange.send)
+            else:  # the HTTP parser never delivers more than the declared length
+                await self._route(scope, receive, exchange, headers)
+            return
+        received = 0
 
-        async def send_with_coded_etag(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                _code_etag(message, held)
-            await send(message)
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLargeError
+            return message
 
-        await GZipResponder(
-            self.app,
-            self.minimum_size,
-            compresslevel=self.compresslevel,
-            thread_minimum_size=self.thread_minimum_size,
-            exclude_content_types=self.exclude_content_types,
-        )(scope, receive, send_with_coded_etag)
+        try:
+            await self._route(scope, limited_receive, exchange, headers)
+        except _BodyTooLargeError:
+            if exchange.status is None:
+                await self._too_large()(scope, receive, exchange.send)
+
+    def _too_large(self) -> Response:
+        message = f"request body above the limit of {self.max_body_bytes} bytes"
+        return error_response(HTTPError(413, ErrorCode.PAYLOAD_TOO_LARGE, message), JSON)
+
+    async def _route(
+        self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[bytes, bytes]
+    ) -> None:
+        """The route's response, gzip-coded for a client that accepts it."""
+        if accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1")):
+            exchange.gzip(headers.get(b"if-none-match", b""))
+        if (
+            self.graphql is not None
+            and scope["path"] == GRAPHQL_PATH
+            and not scope.get("root_path")
+        ):
+            await self.graphql(scope, receive, exchange.send_coded)
+        else:
+            await self.app(scope, receive, exchange.send_coded)
+
+
+class _Exchange:
+    """One response on its way out. The route's messages enter at ``send_coded``: Starlette's
+    gzip or identity responder (the identity one only for a response it could change: more
+    than one body, or one of ``GZIP_MINIMUM_BYTES`` or more); then ``send`` adds Starlette's
+    CORS headers and the request id, and keeps the status for the access log."""
+
+    __slots__ = (
+        "coding",
+        "cors",
+        "held_etags",
+        "request_headers",
+        "request_id",
+        "send_coded",
+        "server_send",
+        "start",
+        "status",
+    )
+
+    def __init__(self, server_send: Send, request_id: str) -> None:
+        self.server_send, self.request_id = server_send, request_id
+        self.status: int | None = None  # once the response started
+        self.cors: CORSMiddleware | None = None
+        self.request_headers: Headers | None = None
+        self.coding: IdentityResponder | None = None
+        self.start: Message | None = None  # held until the first body shows its size
+        self.held_etags = b""
+        self.send_coded: Send = self.send_identity
+
+    def gzip(self, held_etags: bytes) -> None:
+        """Code the response with gzip; ``held_etags`` is the request's If-None-Match."""
+        self.held_etags = held_etags
+        self.coding = GZipResponder(_unused, GZIP_MINIMUM_BYTES, exclude_content_types=_EXCLUDED)
+        self.coding.send = self.send_with_coded_etag
+        self.send_coded = self.coding.send_with_compression
+
+    async def send_identity(self, message: Message) -> None:
+        if self.coding is not None:
+            await self.coding.send_with_compression(message)
+            return
+        kind = message["type"]
+        if kind == "http.response.start":
+            self.start = message
+            return
+        start = self.start
+        if (
+            start is not None
+            and kind == "http.response.body"
+            and not message.get("more_body", False)
+            and len(message.get("body", b"")) < GZIP_MINIMUM_BYTES
+        ):
+            # What Starlette's responder does with a single short body: leave both alone.
+            self.start = None
+            await self.send(start)
+            await self.send(message)
+            return
+        self.coding = IdentityResponder(
+            _unused, GZIP_MINIMUM_BYTES, exclude_content_types=_EXCLUDED
+        )
+        self.coding.send = self.send
+        if start is not None:
+            self.start = None
+            await self.coding.send_with_compression(start)
+        await self.coding.send_with_compression(message)
+
+    async def send_with_coded_etag(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            _code_etag(message, self.held_etags)
+        await self.send(message)
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            if self.cors is not None and self.request_headers is not None:
+                await self.cors.send(message, _discard, self.request_headers)
+            message["headers"] = [
+                *message.get("headers", []),
+                (b"x-request-id", self.request_id.encode("latin-1")),
+            ]
+        await self.server_send(message)
 
 
 def _code_etag(start: Message, held: bytes) -> None:
     """Give a gzip-coded response, or a 304 to a client holding one (its If-None-Match,
-    ``held``, names it), the gzip representation's strong ETag."""
+    ``held``, names it), the gzip representation's strong ETag.
+
+    Both codings of a response say ``Vary: Accept-Encoding``, and a gzip-coded one carries
+    its own strong ETag, the identity one plus ``-gzip`` (RFC 9110 8.8.3.3): content codings
+    are part of the representation. ``etag_matches`` takes either in ``If-None-Match``."""
     headers = MutableHeaders(raw=start["headers"])
     etag = headers.get("etag")
     if etag is None or etag.startswith("W/"):
@@ -134,38 +229,24 @@ def _code_etag(start: Message, held: bytes) -> None:
         headers["etag"] = coded
 
 
-class RequestContext:
-    """Request id (``X-Request-ID`` honoured or generated), JSON access log and metrics."""
+async def _discard(_message: Message) -> None:
+    """The ``send`` of Starlette's CORS, which only sets the headers here."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app, self.metrics = app, metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        valid = 0 < len(incoming) <= 128 and incoming.isprintable()
-        request_id = incoming if valid else new_request_id()
-        scope.setdefault("state", {})["request_id"] = request_id
-        status = 500
-        started = time.perf_counter()
+async def _unused(_scope: Scope, _receive: Receive, _send: Send) -> None:
+    """The app of a responder used only for its ``send_with_compression``."""
+    raise AssertionError("never called")
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode("latin-1")),
-                ]
-            await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            duration = time.perf_counter() - started
-            outcome: RequestOutcome | None = scope.get("state", {}).get("graphql")
-            if outcome is not None:
-                self.metrics.observe(outcome, duration)
-            log_access(request_id, scope, status, duration, outcome)
+# Starlette's defaults (a responder normalises them once here, not once per request).
+_EXCLUDED = IdentityResponder(_unused, 0).exclude_content_types
+
+
+def head_bytes(scope: Scope) -> int:
+    """The size of a request's head as sent: request line, then ``name: value`` lines."""
+    line = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + 16
+    return line + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+
+
+class _BodyTooLargeError(Exception):
+    pass

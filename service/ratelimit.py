@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -29,6 +29,7 @@ from db.api_keys import ActiveKey
 from schema.errors import ErrorCode, coded_error
 from service.api_keys import IssuedKeys, invalid_key
 from service.redis_guard import RedisGuard, RedisUnavailableError
+from service.request import header
 
 KEY_PREFIX = "iom-graph:ratelimit:"
 
@@ -38,8 +39,9 @@ monotonic: Callable[[], float] = time.monotonic
 wall_clock: Callable[[], float] = time.time
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """One charge's outcome (a named tuple: one is made per request)."""
+
     allowed: bool
     remaining: int
     retry_after: int  # whole seconds until the charge would fit; 0 when allowed
@@ -230,7 +232,7 @@ class RateLimits:
     async def account(self, request: Request) -> ClientAccount:
         """The request's client: its issued key, else its address. An empty header is no key;
         a key not issued (or revoked) raises the coded 401."""
-        sent = request.headers.get(self.api_key_header)
+        sent = header(request, self.api_key_header)
         issued = None
         if sent:
             issued = await self.keys.find(sent) if self.keys is not None else None

@@ -12,8 +12,9 @@ A cost dry run skips the cache both ways and is answered ``Cache-Control: no-sto
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from functools import partial
+from datetime import UTC, date, datetime
+from functools import lru_cache, partial
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,12 +26,13 @@ from schema.errors import ErrorCode, coded_error
 from service.caching import CachedResponse, Caching, etag_of, response_key
 from service.dataset import CurrentDataset
 from service.execution import Executor
-from service.observability import RequestOutcome
+from service.observability import RequestOutcome, request_id_of
 from service.ratelimit import ClientAccount
 from service.request import (
     SAFE_METHODS,
     GraphQLParams,
     etag_matches,
+    header,
     is_dry_run,
     parse_accept_datetime,
     parse_accept_language,
@@ -72,49 +74,36 @@ class Responder:
             return result_response(_not_found(), media)
         outcome.persisted = params.persisted_hash is not None
         outcome.document = query  # for the trace's operation type, never logged
-        languages = parse_accept_language(request.headers.get("accept-language"))
+        languages = parse_accept_language(header(request, "accept-language"))
         conditional = request.method in SAFE_METHODS or params.persisted_hash is not None
         # A cost dry run answers `"data": null` with the cost: never stored, never served from
         # the cache (it would stand for the real answer), and marked no-store for the edge.
         dry_run = is_dry_run(params.extensions)
         responses = None if dry_run else self.caching.responses
-        extensions = response_extensions(params.extensions)
         # Fields without asOf answer for the request's default day (Accept-Datetime, else
         # today), and the response says so (extensions.asOf): the day decides the bytes, so
         # it is part of the key.
-        requested_day = parse_accept_datetime(request.headers.get("accept-datetime"))
-        default_day = requested_day or datetime.now(UTC).date()
-
-        def key_for(version: str) -> str:
-            return response_key(
-                f"{version}@{default_day.isoformat()}",
-                media,
-                languages,
-                query,
-                params.operation_name,
-                params.variables,
-                extensions,
-            )
-
+        default_day = parse_accept_datetime(header(request, "accept-datetime")) or _today()
+        key_for = partial(
+            _key,
+            default_day,
+            media,
+            languages,
+            query,
+            params,
+            response_extensions(params.extensions),
+        )
         hint = self.caching.versions()
         if responses is not None and hint is not None:
             outcome.cache = "miss"
             cached = await responses.get(key_for(hint))
             if cached is not None:
                 outcome.outcome, outcome.cache, outcome.cost = "cached", "hit", cached.cost
-                return await from_cache(
-                    request,
-                    cached,
-                    self.caching.cache_control,
-                    hint,
-                    media,
-                    conditional,
-                    account,
-                    outcome,
-                )
+                validators = self.caching.cache_control if conditional else None
+                return await from_cache(request, cached, validators, hint, media, account, outcome)
         context_for = partial(
             self.context_factory,
-            request_id=getattr(request.state, "request_id", ""),
+            request_id=request_id_of(request.scope),
             languages=languages,
             page_limits=self.page_limits,
             charge=account.charge if account is not None else None,
@@ -122,23 +111,20 @@ class Responder:
         )
         dataset = await self.datasets.fresh(hint)
         result = await self.executor.run(request, query, params, dataset, context_for, outcome)
-        version = dataset.version
         outcome.error_codes = error_codes(result.errors or [])
         outcome.cost = _requested_cost(result)
-        response = result_response(result, media)
-        _rate_headers(response, account)
-        _version_header(response, version)
+        response = result_response(result, media, _added_headers(account, dataset.version))
         if dry_run:
             response.headers["Cache-Control"] = NO_STORE
             return response
-        if response.status_code != 200 or result.errors:
+        if response.status_code != 200 or result.errors or (responses is None and not conditional):
             return response
         body = bytes(response.body)
         etag = etag_of(body)
-        if responses is not None and version is not None:
+        if responses is not None and dataset.version is not None:
             if self.datasets.is_current(dataset):
-                cost = int((result.extensions or {}).get("cost", {}).get("requested", 1))
-                await responses.set(key_for(version), CachedResponse(body, etag, cost))
+                cost = outcome.cost if outcome.cost is not None else 1
+                await responses.set(key_for(dataset.version), CachedResponse(body, etag, cost))
             else:
                 # A load committed while this request ran (or the watcher has not seen it
                 # yet): an entry of the version being replaced would serve nobody for long.
@@ -148,28 +134,53 @@ class Responder:
         return response
 
 
+def _key(
+    day: date,
+    media: str,
+    languages: tuple[str, ...],
+    query: str,
+    params: GraphQLParams,
+    extensions: dict[str, Any],
+    version: str,
+) -> str:
+    """The response key of one operation at dataset ``version`` (``response_key``)."""
+    return response_key(
+        f"{version}@{day.isoformat()}",
+        media,
+        languages,
+        query,
+        params.operation_name,
+        params.variables,
+        extensions,
+    )
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
 async def from_cache(
     request: Request,
     cached: CachedResponse,
-    cache_control: str,
+    cache_control: str | None,
     version: str,
     media: str,
-    conditional: bool,
     account: ClientAccount | None,
     outcome: RequestOutcome,
 ) -> Response:
-    """A stored response, charged to its client at its cost, with its validators."""
+    """A stored response, charged to its client at its cost, with its validators when
+    ``cache_control`` is given (a 304 when the client holds it)."""
     if account is not None and (refusal := await account.charge(cached.cost)) is not None:
         outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
         refused = result_response(ExecutionResult(data=None, errors=[refusal]), media)
-        _rate_headers(refused, account)
+        refused.headers.update(account.headers())
         return refused
-    response = Response(cached.body, media_type=f"{media}; charset=utf-8")
-    _rate_headers(response, account)
-    _version_header(response, version)  # the version its key was made of
-    if not conditional:
-        return response
-    return with_validators(request, response, cached.etag, cache_control)
+    headers = _added_headers(account, version)  # the version its key was made of
+    if cache_control is not None:
+        headers |= {"ETag": cached.etag, "Cache-Control": cache_control, "Vary": VARY}
+        if etag_matches(request, cached.etag):
+            return Response(status_code=304, headers=_not_modified(headers))
+    return Response(cached.body, headers=headers, media_type=_content_type(media))
 
 
 def with_validators(
@@ -186,6 +197,29 @@ def with_validators(
     return response
 
 
+def _not_modified(headers: dict[str, str]) -> dict[str, str]:
+    """The headers of a 304: the validators and the dataset version (as ``with_validators``
+    sends them), not the rate-limit ones."""
+    return {name: headers[name] for name in _NOT_MODIFIED_HEADERS if name in headers}
+
+
+_NOT_MODIFIED_HEADERS = ("ETag", "Cache-Control", "Vary", VERSION_HEADER)
+
+
+@lru_cache(maxsize=4)
+def _content_type(media: str) -> str:
+    return f"{media}; charset=utf-8"
+
+
+def _added_headers(account: ClientAccount | None, version: str | None) -> dict[str, str]:
+    """X-RateLimit-Limit, -Remaining and -Reset once the request was charged, and the
+    dataset version of the response."""
+    headers = account.headers() if account is not None else {}
+    if version is not None:
+        headers[VERSION_HEADER] = version
+    return headers
+
+
 def _requested_cost(result: ExecutionResult) -> int | None:
     cost = (result.extensions or {}).get("cost", {}).get("requested")
     return int(cost) if cost is not None else None
@@ -195,14 +229,3 @@ def _not_found() -> ExecutionResult:
     """Apollo's APQ answer for an unknown hash: the client then sends the full document."""
     error = coded_error("PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND)
     return ExecutionResult(data=None, errors=[error])
-
-
-def _version_header(response: Response, version: str | None) -> None:
-    if version is not None:
-        response.headers[VERSION_HEADER] = version
-
-
-def _rate_headers(response: Response, account: ClientAccount | None) -> None:
-    """X-RateLimit-Limit, -Remaining and -Reset, once the request was charged."""
-    if account is not None:
-        response.headers.update(account.headers())

@@ -31,12 +31,15 @@ def error_codes(errors: list[GraphQLError]) -> list[str]:
     return [str((e.extensions or {}).get("code", ErrorCode.INTERNAL_SERVER_ERROR)) for e in errors]
 
 
-def result_response(result: ExecutionResult, media: str) -> Response:
+def result_response(
+    result: ExecutionResult, media: str, added_headers: dict[str, str] | None = None
+) -> Response:
     """Status and body for an execution result, following the media type's rules.
 
     With ``application/json`` a GraphQL result is 200; with ``graphql-response+json`` a
     request that failed before execution (no ``data``) is 400. Throttling (429), an
     unavailable database or a timeout (503) and internal failures (500) override both.
+    ``added_headers`` go with the status's own.
     """
     errors = result.errors or []
     codes = error_codes(errors)
@@ -63,4 +66,6 @@ def result_response(result: ExecutionResult, media: str) -> Response:
         status = 500
     elif request_error and media == GRAPHQL_RESPONSE_JSON:
         status = 400
+    if added_headers:
+        headers = added_headers if headers is None else headers | added_headers
     return encode(payload, status, media, headers)

@@ -116,6 +116,23 @@ def test_gzip_only_when_its_quality_is_above_zero(
     assert len(response.content) == 1465  # decoded by the client when gzipped
 
 
+@pytest.mark.parametrize("accept_encoding", ["identity", "gzip"])
+def test_a_short_answer_is_sent_as_it_is_whatever_the_coding(
+    sqlite_client: TestClient, accept_encoding: str
+) -> None:
+    """Below 1 024 bytes neither coding touches a response (Starlette's rule, which the
+    service layer applies without a responder for a client that refuses gzip)."""
+    response = sqlite_client.get(
+        "/graphql", params={"query": TYPENAME}, headers={"accept-encoding": accept_encoding}
+    )
+    assert response.status_code == 200
+    assert response.json()["data"] == {"__typename": "Query"}
+    assert int(response.headers["content-length"]) == len(response.content) < 1024
+    assert "content-encoding" not in response.headers
+    assert response.headers["vary"] == "Accept, Accept-Language, Accept-Datetime"
+    assert response.headers["x-request-id"]
+
+
 def test_gzip_and_identity_representations_have_their_own_etags(
     sqlite_client: TestClient,
 ) -> None:
