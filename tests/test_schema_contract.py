@@ -111,7 +111,8 @@ def test_layers_import_only_downwards() -> None:
         for package, banned in forbidden.items()
         for path in (ROOT / package).rglob("*.py")
         # npm packages the benchmark installs (benchmark/postgraphile) are not ours to check.
-        if "node_modules" not in path.parts and _imports(path) & banned
+        if "node_modules" not in path.parts
+        and _imports(path) & banned
         # benchmark/memory.py measures the RSS ``import server`` costs, in a child process.
         and path.relative_to(ROOT).as_posix() != "benchmark/memory.py"
     ]
