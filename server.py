@@ -20,6 +20,7 @@ from typing import Any
 import uvicorn
 
 from service import create_app
+from service.accepting import AcceptingServer
 from service.observability import configure_logging, log_config
 from service.protocol import BoundedHttpToolsProtocol
 from service.settings import Settings
@@ -48,8 +49,8 @@ def ready_message(settings: Settings) -> str:
     )
 
 
-class AnnouncingServer(uvicorn.Server):
-    """uvicorn's server, printing ``ready_message`` once it listens: after the migration,
+class AnnouncingServer(AcceptingServer):
+    """``AcceptingServer``, printing ``ready_message`` once it listens: after the migration,
     the seed, the dataset read and uvicorn's own start-up lines, so that it is the last
     thing ``make run`` shows."""
 

@@ -25,6 +25,7 @@ from schema.execution import (
     PlanState,
     internals,
 )
+from schema.execution.reuse import PLANS
 from tests.app_client import serve_in_process
 from tests.conftest import DEFAULT_SCHEMA
 from tests.dataset_facts import SEVEN
@@ -155,3 +156,53 @@ def test_a_changed_method_signature_is_a_missing_name(monkeypatch: pytest.Monkey
         "('self', 'root_type', 'root_value', 'grouped_field_set', 'serially', "
         "'position_context')"
     ]
+
+
+OFFICES_BY_VARIABLES = """query Offices($first: Int!, $withKind: Boolean!) {
+  organisation { regionalOffices(first: $first) { nodes {
+    slug kind @include(if: $withKind)
+    countries(first: $first) { nodes { alpha3 } }
+  } } }
+}"""
+
+
+def run_with(
+    engine: Engine, query: str, variables: dict[str, Any], executable: Any = DEFAULT_SCHEMA
+) -> tuple[Any, PlanRecord]:
+    """As the service runs it (``service.execution``): the context holds the database."""
+    database = Database(engine)
+    context = Context(db=database, dataset=read_in_memory(database), request_id="plan")
+    running = executable.execute(query, variable_values=variables, context_value=context)
+    return asyncio.run(running), context.plan
+
+
+def test_a_repeated_document_plans_nothing_new(seeded_engine: Engine) -> None:
+    PLANS.clear()
+    first, _ = run(seeded_engine, NESTED_IOM_GRAPH)
+    planned, reused = PLANS.fields_planned(), PLANS.reused
+    second, plan = run(seeded_engine, NESTED_IOM_GRAPH)
+    assert planned > 0
+    assert (PLANS.fields_planned(), PLANS.reused) == (planned, reused + 1)
+    assert plan == PlanRecord(answered=1, fallback=None)
+    assert second.data == first.data
+
+
+def test_a_reused_plan_takes_each_requests_variables(seeded_engine: Engine) -> None:
+    PLANS.clear()
+    standard = build_schema(standard_execution=True)
+    # (2, True) twice: the second reuses the plan; (3, True) reuses it with other arguments;
+    # (2, False) collects other fields, so it has a plan of its own.
+    cases = [(2, True), (2, True), (3, True), (2, False), (3, False)]
+    reused = PLANS.reused
+    for first, with_kind in cases:
+        variables = {"first": first, "withKind": with_kind}
+        result, plan = run_with(seeded_engine, OFFICES_BY_VARIABLES, variables)
+        expected, _ = run_with(seeded_engine, OFFICES_BY_VARIABLES, variables, standard)
+        assert plan == PlanRecord(answered=1, fallback=None)
+        assert result.errors is None
+        assert result.data == expected.data
+        offices = result.data["organisation"]["regionalOffices"]["nodes"]
+        assert len(offices) == first
+        assert all(len(o["countries"]["nodes"]) == first for o in offices)
+        assert all(("kind" in o) is with_kind for o in offices)
+    assert PLANS.reused == reused + 3

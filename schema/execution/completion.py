@@ -22,6 +22,7 @@ from graphql.pyutils import Path, Undefined, is_iterable
 from schema.execution.chunk import FreshChunkExecutionContext
 from schema.execution.internals import FieldDetailsList
 from schema.execution.outcome import FallbackReason, PlanStoppedError
+from schema.execution.reuse import PlanSite
 
 Complete = Callable[[Any, Path | None, GraphQLResolveInfo[Any] | None], Any]
 """Completes a resolved value (with its field's path and info) to its part of the response."""
@@ -48,7 +49,11 @@ def discard(awaitable: Any) -> None:
 
 class ObjectCompletion(FreshChunkExecutionContext):
     """The completions of objects, of concrete and abstract types; ``_subfield_runs`` (the
-    planner's) executes the fields of an object."""
+    planner's) executes the fields of an object. The closures reach the request running them
+    through ``_site`` (``schema.execution.reuse``), never through ``self``: a plan outlives
+    the request that made it."""
+
+    _site: PlanSite
 
     def _subfield_runs(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
@@ -63,6 +68,7 @@ class ObjectCompletion(FreshChunkExecutionContext):
         run_fields: RunFields | None = None
         is_type_of = object_type.is_type_of
         is_awaitable = self.is_awaitable
+        site = self._site
 
         def complete_object(value: Any, path: Path | None, info: Any) -> Any:
             nonlocal run_fields
@@ -80,7 +86,8 @@ class ObjectCompletion(FreshChunkExecutionContext):
                 if not matches:
                     raise stop(FallbackReason.TYPE_RESOLUTION)
             if run_fields is None:
-                run_fields = self._subfield_runs(object_type, details)
+                # planned by the request that first reaches it (the plan may be reused)
+                run_fields = site.context._subfield_runs(object_type, details)  # type: ignore[union-attr]
             return run_fields(value, path)
 
         return complete_object, is_type_of is not None
@@ -93,6 +100,7 @@ class ObjectCompletion(FreshChunkExecutionContext):
         resolve_type = abstract_type.resolve_type or self.type_resolver
         by_type: dict[GraphQLObjectType, Complete] = {}
         is_awaitable = self.is_awaitable
+        site = self._site
 
         def complete_abstract(value: Any, path: Path | None, info: Any) -> Any:
             if value is None or value is Undefined:
@@ -103,7 +111,7 @@ class ObjectCompletion(FreshChunkExecutionContext):
                 type_name = resolve_type(value, info, abstract_type)
                 if is_awaitable(type_name):
                     discard(type_name)
-                runtime_type = self.ensure_valid_runtime_type(
+                runtime_type = site.context.ensure_valid_runtime_type(  # type: ignore[union-attr]
                     type_name, abstract_type, details, info, value
                 )
             except PlanStoppedError:
@@ -112,7 +120,8 @@ class ObjectCompletion(FreshChunkExecutionContext):
                 raise stop(FallbackReason.TYPE_RESOLUTION) from error
             complete = by_type.get(runtime_type)
             if complete is None:
-                complete = by_type[runtime_type] = self._object_completion(runtime_type, details)[0]
+                completion = site.context._object_completion  # type: ignore[union-attr]
+                complete = by_type[runtime_type] = completion(runtime_type, details)[0]
             return complete(value, path, info)
 
         return complete_abstract

@@ -23,6 +23,7 @@ from schema.execution.internals import (
 )
 from schema.execution.outcome import FallbackReason
 from schema.execution.resolution import Bound, LeanResolver
+from schema.execution.reuse import PerRequestArguments, uses_variables
 
 RunField = Callable[[Any, Path | None], Any]
 """Resolves and completes one field on a source object (with the object's path)."""
@@ -59,22 +60,37 @@ class FieldPlanning(CompletingContext):
         return run_fields
 
     def _bound_call(self, field_def: GraphQLField, details: FieldDetailsList) -> tuple[Bound, bool]:
-        """The field's resolver with its arguments bound, and whether it takes the info."""
+        """The field's resolver with its arguments bound, and whether it takes the info.
+        Arguments read from variables are coerced and bound by each request running the plan
+        (``PlanSite.arguments``); the others once, with the plan."""
         first, node = details[0], details[0].node
-        try:
-            arguments = (
-                get_argument_values(
-                    field_def,
-                    node,
-                    self.variable_values,
-                    first.fragment_variable_values,
-                    self.hide_suggestions,
+        bind, takes_info = self._binder(field_def)
+        if not (field_def.args or node.arguments):
+            return bind({}), takes_info
+        fragment_variables = first.fragment_variable_values
+        hide_suggestions = self.hide_suggestions
+
+        def coerce(context: "FieldPlanning") -> dict[str, Any]:
+            try:
+                return get_argument_values(
+                    field_def, node, context.variable_values, fragment_variables, hide_suggestions
                 )
-                if field_def.args or node.arguments
-                else {}
-            )
-        except Exception as error:  # graphql-core: a field error
-            raise stop(FallbackReason.ARGUMENTS) from error
+            except Exception as error:  # graphql-core: a field error
+                raise stop(FallbackReason.ARGUMENTS) from error
+
+        site = self._site
+        if fragment_variables is not None:
+            site.reusable = False  # the request's fragment arguments, not in the plan's key
+        if fragment_variables is None and not uses_variables(node.arguments):
+            return bind(coerce(self)), takes_info
+        item = PerRequestArguments(coerce, bind)
+        site.per_request.append(item)
+        site.arguments[item] = bind(coerce(self))
+        return (lambda source, info: site.arguments[item](source, info)), takes_info
+
+    def _binder(self, field_def: GraphQLField) -> tuple[Callable[[dict[str, Any]], Bound], bool]:
+        """How to bind the field's resolver to its coerced arguments, and whether it takes
+        the info."""
         resolve = field_def.resolve or self.field_resolver
         if self.middleware_manager:  # as graphql-core wraps it (unchanged without middleware)
             resolve = self.middleware_manager.get_field_resolver(resolve)
@@ -87,10 +103,10 @@ class FieldPlanning(CompletingContext):
         ):
             # strawberry's default resolver: ``getattr(source, python_name)``, info unused.
             read = attrgetter(definition.python_name)
-            return (lambda source, _info: read(source)), False
+            return (lambda _arguments: lambda source, _info: read(source)), False
         if isinstance(resolve, LeanResolver):
-            return resolve.bind(arguments), resolve.takes_info
-        return partial(_call_resolver, resolve, arguments), True
+            return resolve.bind, resolve.takes_info
+        return partial(partial, _call_resolver, resolve), True
 
     def _run_field(
         self,
@@ -113,11 +129,14 @@ class FieldPlanning(CompletingContext):
             return None
         complete, completion_needs_info = self._completion(field_def.type, details)
         call, needs_info = self._bound_call(field_def, details)
-        build_info = self.build_resolve_info
+        site = self._site
+        site.fields_planned += 1
         field_nodes = to_nodes(details)
 
         def info_at(path: Path) -> Any:
-            return build_info(field_def, field_nodes, parent_type, path)
+            return site.context.build_resolve_info(  # type: ignore[union-attr]
+                field_def, field_nodes, parent_type, path
+            )
 
         return _runner(
             call,

@@ -80,6 +80,7 @@ else:
 _FieldDetails = _find("graphql.execution.collect_fields.FieldDetails")
 _StrawberryInfo = _find("strawberry.types.Info")
 _CollectedFields = _find("graphql.execution.collect_fields.CollectedFields")
+_VariableValues = _find("graphql.execution.values.VariableValues")
 
 DEFINITION_BACKREF: str = getattr(GraphQLCoreConverter, "DEFINITION_BACKREF", "")
 """The key of a graphql-core field's ``extensions`` holding its ``StrawberryField``."""
@@ -102,6 +103,8 @@ _METHODS: dict[str, tuple[str, ...] | None] = {
 # Attributes graphql-core's executor sets in ``__init__`` that the plan reads.
 _ATTRIBUTES = (
     "schema",
+    "operation",  # the key of a kept plan (``schema.execution.reuse``), with
+    "fragments",  # the ``@skip``/``@include`` variables of its fragments
     "variable_values",
     "field_resolver",
     "type_resolver",
@@ -145,6 +148,8 @@ def missing() -> list[str]:
         _FieldDetails._fields
     ):
         found.append("FieldDetails(node, fragment_variable_values)")
+    if _VariableValues is not None and "coerced" not in _VariableValues._fields:
+        found.append("VariableValues.coerced")
     if _CollectedFields is not None and len(_CollectedFields._fields) != 3:
         found.append("CollectedFields(grouped_field_set, new_defer_usages, forbidden)")
     info_parameters = _parameters(getattr(_StrawberryInfo, "__init__", lambda: None))

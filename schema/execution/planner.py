@@ -1,5 +1,6 @@
 """The planned execution context: graphql-core's execution, through a plan of the operation
-made once per request (``schema/execution/README.md`` says what it does differently)."""
+made once per document and kept (``schema.execution.reuse``); ``schema/execution/README.md``
+says what it does differently."""
 
 from asyncio import gather
 from collections.abc import Callable
@@ -11,10 +12,11 @@ from schema.execution.completion import close, stop
 from schema.execution.fields import Awaited, FieldPlanning
 from schema.execution.internals import GroupedFieldSet
 from schema.execution.outcome import FallbackReason, PlanRecord, PlanStoppedError
+from schema.execution.reuse import PLANS
 
 
 class PlannedExecutionContext(FieldPlanning):
-    """graphql-core's execution, through a plan of the operation made once per request.
+    """graphql-core's execution, through a plan of the operation made once per document.
 
     graphql-core executes every field of every object by the same general steps: it finds the
     field's definition, builds its ``GraphQLResolveInfo`` and its ``Path``, coerces its
@@ -51,15 +53,31 @@ class PlannedExecutionContext(FieldPlanning):
         data: dict[str, Any] = {}
         try:
             self._check_plannable(serially, position_context)
-            for name, run in self._field_runs(root_type, grouped_field_set, at_root=True):
+        except PlanStoppedError as stopped:
+            return self._fall_back(stopped, standard)
+        site = self._site = PLANS.site_for(self)
+        try:
+            runs = site.root_runs
+            if runs is None:
+                site.per_request.clear()
+                runs = self._field_runs(root_type, grouped_field_set, at_root=True)
+                site.root_runs = runs
+            elif site.per_request:
+                site.bind_arguments(self)
+            for name, run in runs:
                 data[name] = run(root_value, None)
         except PlanStoppedError as stopped:
+            PLANS.release(site)
             for value in data.values():
                 if isinstance(value, Awaited):
                     close(value.awaitable)
             return self._fall_back(stopped, standard)
+        except BaseException:
+            PLANS.release(site)
+            raise
         waiting = {name: v for name, v in data.items() if isinstance(v, Awaited)}
         if not waiting:
+            PLANS.release(site)
             self.plan_answered()
             return data
         return self._settle_root_fields(data, waiting, standard)
@@ -75,8 +93,8 @@ class PlannedExecutionContext(FieldPlanning):
     ) -> Any:
         """Awaits the root fields that awaited the database, together as graphql-core does,
         then completes them by the plan; graphql-core answers again if any of it stops."""
-        values = await gather(*(w.awaitable for w in waiting.values()), return_exceptions=True)
         try:
+            values = await gather(*(w.awaitable for w in waiting.values()), return_exceptions=True)
             for (name, field), value in zip(waiting.items(), values, strict=True):
                 if isinstance(value, BaseException):
                     raise stop(FallbackReason.RESOLVER_ERROR) from value
@@ -84,6 +102,8 @@ class PlannedExecutionContext(FieldPlanning):
         except PlanStoppedError as stopped:
             answer = self._fall_back(stopped, standard)
             return await answer if self.is_awaitable(answer) else answer
+        finally:
+            PLANS.release(self._site)
         self.plan_answered()
         return data
 

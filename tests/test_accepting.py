@@ -1,0 +1,118 @@
+"""``service.accepting.AcceptingServer``: the connections its own reader accepts are served
+by uvicorn's protocol like any other, and shutting down stops that reader.
+
+The server runs in a thread on its own loop (uvicorn's, uvloop when installed); a second
+listening socket that uvicorn never watches is handed to the reader, so every connection to
+it is one the reader accepted."""
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+
+from service.accepting import AcceptingServer
+
+CONNECTIONS = 12
+
+
+async def hello(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] != "http":
+        return
+    body = f"hello {scope['path']}".encode()
+    headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def listening_socket() -> socket.socket:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    return listener
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[AcceptingServer, asyncio.AbstractEventLoop]]:
+    config = uvicorn.Config(hello, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+    running = AcceptingServer(config)
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    def serve() -> None:
+        factory = config.get_loop_factory()  # uvloop's when installed, as the server runs
+        loop = factory() if factory is not None else asyncio.new_event_loop()
+        loops.append(loop)
+        loop.run_until_complete(running.serve())
+        loop.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running.started, "uvicorn did not start within 30 s"
+    yield running, loops[0]
+    running.should_exit = True
+    thread.join(30)
+    assert not thread.is_alive(), "uvicorn did not stop within 30 s"
+
+
+def get(port: int, path: str) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode())
+        received = b""
+        while chunk := connection.recv(4096):
+            received += chunk
+    return received
+
+
+def test_connections_its_reader_accepts_are_served(
+    server: tuple[AcceptingServer, asyncio.AbstractEventLoop],
+) -> None:
+    running, loop = server
+    own = listening_socket()
+    port = own.getsockname()[1]
+    started = threading.Event()
+
+    def hand_over() -> None:
+        running.accept_waiting(own)
+        started.set()
+
+    loop.call_soon_threadsafe(hand_over)
+    assert started.wait(10)
+    # Opened together, before any is read: all wait in the queue, accepted by one reader call.
+    answers = [b""] * CONNECTIONS
+
+    def fetch(index: int) -> None:
+        answers[index] = get(port, f"/{index}")
+
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for index, answer in enumerate(answers):
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer
+        assert answer.endswith(f"hello /{index}".encode()), answer
+    own.close()
+
+
+def test_shutting_down_stops_its_reader(
+    server: tuple[AcceptingServer, asyncio.AbstractEventLoop],
+) -> None:
+    running, _loop = server
+    # reading a duplicate of uvicorn's own listening socket
+    [listener] = running.listeners
+    uvicorn_port = running.servers[0].sockets[0].getsockname()[1]
+    assert listener.getsockname()[1] == uvicorn_port
+    assert get(uvicorn_port, "/first").endswith(b"hello /first")
+    running.should_exit = True
+    deadline = time.monotonic() + 30
+    while running.listeners and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running.listeners == []
+    assert listener.fileno() == -1  # closed
