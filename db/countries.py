@@ -11,6 +11,7 @@ from babel import Locale
 from babel.core import get_cldr_version
 
 from db.entries import Dataset
+from db.models import Country
 from db.row_builder import Ref, RowsBuilder
 from db.vocabulary import ConfidenceLevel, SourceKind, SubjectType
 
@@ -48,7 +49,7 @@ def country_rows(dataset: Dataset, build: RowsBuilder) -> None:
     }
     for alpha3, country in sorted(iso_countries().items()):
         ref: Ref = (SubjectType.COUNTRY, alpha3)
-        build.rows.countries.append(
+        build.rows.of(Country).append(
             {
                 "alpha2": country.alpha_2,
                 "alpha3": alpha3,
@@ -71,7 +72,7 @@ def country_rows(dataset: Dataset, build: RowsBuilder) -> None:
             build.text(ref, "short_name", "en", common_name, **ISO)
     for extra in dataset.extra_countries:
         ref = (SubjectType.COUNTRY, extra.alpha3)
-        build.rows.countries.append(
+        build.rows.of(Country).append(
             {
                 "alpha2": extra.alpha2,
                 "alpha3": extra.alpha3,

@@ -8,6 +8,7 @@ loader and the migrations know both.
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
+from db.tables import loaded
 from db.vocabulary import ConfidenceLevel, CoverageEvidenceKind, one_of
 
 
@@ -20,6 +21,7 @@ class CoverageEvidence(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(one_of("kind", CoverageEvidenceKind), name="ck_evidence_kind"),
         CheckConstraint(one_of("confidence", ConfidenceLevel), name="ck_evidence_confidence"),
+        loaded("office_id", "country_id", "rank"),
     )
     office_id: int = Field(
         sa_column=Column(
@@ -49,6 +51,7 @@ class OrganisationStatement(SQLModel, table=True):
     (IOM supports the 2030 Agenda): an office-institution link has an office at one end."""
 
     __tablename__ = "organisation_statement"
+    __table_args__ = loaded("slug")
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     rank: int

@@ -2,6 +2,8 @@
 is inferred, the per-country evidence the reference gives; the organisation's statements."""
 
 from db.entries import Coverage, Dataset
+from db.evidence import CoverageEvidence, OrganisationStatement
+from db.models import OfficeCountry
 from db.row_builder import RowsBuilder
 from db.vocabulary import ConfidenceLevel, CoverageEvidenceKind
 
@@ -23,7 +25,7 @@ def coverage_rows(office_slug: str, coverage: Coverage | None, build: RowsBuilde
         return
     stated = stated_countries(coverage)
     for code in coverage.countries:
-        build.rows.coverage.append(
+        build.rows.of(OfficeCountry).append(
             {
                 "country_id": ("country", code),
                 "office_id": ("office", office_slug),
@@ -32,7 +34,7 @@ def coverage_rows(office_slug: str, coverage: Coverage | None, build: RowsBuilde
         )
     for rank, item in enumerate(coverage.evidence, start=1):
         for code in item.countries:
-            build.rows.coverage_evidence.append(
+            build.rows.of(CoverageEvidence).append(
                 {
                     "office_id": ("office", office_slug),
                     "country_id": ("country", code),
@@ -49,7 +51,7 @@ def coverage_rows(office_slug: str, coverage: Coverage | None, build: RowsBuilde
 def statement_rows(dataset: Dataset, build: RowsBuilder) -> None:
     org = dataset.organisation
     for rank, statement in enumerate(org.statements, start=1):
-        build.rows.statements.append(
+        build.rows.of(OrganisationStatement).append(
             {
                 "slug": statement.slug,
                 "rank": rank,

@@ -4,6 +4,7 @@ it (kind, parent, acronyms, aliases), editorial where no page states it."""
 import re
 
 from db.entries import SEED_SOURCE, Dataset, Institution
+from db.models import Institution as InstitutionTable
 from db.row_builder import Ref, RowsBuilder
 from db.vocabulary import ConfidenceLevel, InstitutionKindSlug, SourceKind, SubjectType
 
@@ -23,7 +24,7 @@ UN_ENTITY_SEARCH_TERMS = ("United Nations", "Nations Unies", "Naciones Unidas")
 def institution_rows(dataset: Dataset, build: RowsBuilder) -> None:
     for institution in dataset.institutions:
         ref: Ref = (SubjectType.INSTITUTION, institution.slug)
-        build.rows.institutions.append(
+        build.rows.of(InstitutionTable).append(
             {
                 "slug": institution.slug,
                 "kind": institution.kind,

@@ -14,53 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, delete, insert, select, update
-from sqlmodel import SQLModel
 
 from db.dataset import DEFAULT_DATASET_PATH, LoadedDataset, read_dataset
 from db.derived import DatasetVersion, SearchTerm
-from db.evidence import CoverageEvidence, OrganisationStatement
 from db.history import DEFAULT_HISTORY_VERSIONS, LoadRecord, record_load
-from db.models import (
-    Country,
-    DataQualityNote,
-    DataQualityNoteSubject,
-    Institution,
-    LeadershipUnit,
-    OfficeCountry,
-    OfficeInstitutionLink,
-    OfficeSuccession,
-    Organisation,
-    Provenance,
-    RegionalOffice,
-    Translation,
-)
+from db.models import DataQualityNoteSubject, Provenance, Translation
 from db.natural_view import read_natural_view
 from db.row_builder import DesiredRows
 from db.rows import desired_rows, search_terms
-from db.tables import table_of
+from db.tables import loaded_tables, self_reference, table_of
 from db.version import announce, read_version
-from db.vocabulary import InstitutionKind, Language, RelationshipKind
 
 Progress = Callable[[str], None]
-
-# Table, natural key columns, and the DesiredRows attribute holding its rows, parents first.
-ENTITY_TABLES: list[tuple[type[SQLModel], tuple[str, ...], str, str | None]] = [
-    (Language, ("code",), "languages", None),
-    (RelationshipKind, ("slug",), "relationship_kinds", None),
-    (InstitutionKind, ("slug",), "institution_kinds", None),
-    (Country, ("alpha3",), "countries", "country"),
-    (Organisation, ("slug",), "organisations", "organisation"),
-    (LeadershipUnit, ("slug",), "leadership", "leadership"),
-    (RegionalOffice, ("slug",), "offices", "office"),
-    (OfficeSuccession, ("predecessor_id", "successor_id"), "successions", None),
-    (OfficeCountry, ("country_id", "office_id"), "coverage", None),
-    (CoverageEvidence, ("office_id", "country_id", "rank"), "coverage_evidence", None),
-    (Institution, ("slug",), "institutions", "institution"),
-    (OfficeInstitutionLink, ("slug",), "links", "link"),
-    (OrganisationStatement, ("slug",), "statements", None),
-    (DataQualityNote, ("slug",), "notes", "data_quality_note"),
-]
-SELF_REFERENCES = {"leadership_unit": "reports_to_id", "institution": "parent_id"}
 
 
 @dataclass
@@ -116,11 +81,11 @@ def load_dataset(
     with engine.begin() as connection:
         previous = read_version(connection)
         moves = previous != loaded.content_hash
-        before = read_natural_view(connection, ENTITY_TABLES) if moves and previous else None
+        before = read_natural_view(connection) if moves and previous else None
         report = _write(connection, loaded, rows, say, previous)
         if moves:
             load = LoadRecord(loaded.content_hash, previous, report.loaded_at, loaded.path.name)
-            after = read_natural_view(connection, ENTITY_TABLES)
+            after = read_natural_view(connection)
             changes = record_load(connection, load, before, after, history_versions)
             say(f"history: {len(changes)} changes recorded")
         return report
@@ -137,23 +102,21 @@ def _write(
     ids: dict[tuple[str, str], int] = {}
     stale: list[tuple[Table, list[dict[str, Any]]]] = []
 
-    for model, keys, attribute, subject_type in ENTITY_TABLES:
-        table = table_of(model)
-        self_reference = SELF_REFERENCES.get(table.name)
-        raw_rows = [dict(row) for row in getattr(rows, attribute)]
+    for table, declared in loaded_tables():
+        keys, subject_type = declared.natural_key, declared.subject_type
+        parent_column = self_reference(table)
+        raw_rows = [dict(row) for row in rows.tables.get(table.name, [])]
         deferred: dict[str, Any] = {}
-        if self_reference:
+        if parent_column:
             # Insert first without the self-reference, then point rows at their parents.
-            deferred = {row["slug"]: row.pop(self_reference) for row in raw_rows}
+            deferred = {row["slug"]: row.pop(parent_column) for row in raw_rows}
         desired = [_resolve(row, ids) for row in raw_rows]
         changes, removed = _sync(connection, table, keys, desired)
         if subject_type:
             for row_id, natural_key in connection.execute(select(table.c.id, table.c[keys[0]])):
                 ids[(subject_type, natural_key)] = row_id
-        if self_reference:
-            changes.updated += _set_self_references(
-                connection, table, self_reference, deferred, subject_type or "", ids
-            )
+        if parent_column:
+            changes.updated += _set_self_references(connection, table, parent_column, deferred, ids)
         report.changes[table.name] = changes
         stale.append((table, removed))
         say(f"  {table.name}: {len(desired)} rows")
@@ -181,10 +144,10 @@ def _write(
 
     # Children before parents, so foreign keys hold at every statement.
     for table, removed in reversed(stale):
-        self_reference = SELF_REFERENCES.get(table.name)
-        for key in removed if self_reference else ():
+        parent_column = self_reference(table)
+        for key in removed if parent_column else ():
             connection.execute(
-                update(table).where(_match(table, key)).values({self_reference: None})
+                update(table).where(_match(table, key)).values({parent_column: None})
             )
         for key in removed:
             connection.execute(delete(table).where(_match(table, key)))
@@ -255,7 +218,6 @@ def _set_self_references(
     table: Table,
     column: str,
     parents: dict[str, Any],
-    subject_type: str,
     ids: dict[tuple[str, str], int],
 ) -> int:
     """Point each row at its parent; count the rows whose parent changed."""

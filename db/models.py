@@ -1,30 +1,31 @@
 """The tables of the curated facts, as SQLModel classes. The vocabulary tables live with their
-enums in ``db.vocabulary``; the two the loader derives (search terms, version) in ``db.derived``.
+enums in ``db.vocabulary``; the texts, sources and notes about them in ``db.annotations``; the
+evidence beside them in ``db.evidence``; what the loader derives in ``db.derived``.
 
-Texts live in ``translation`` rows keyed by subject, field and language (a new language is new
-rows, not a new column). ``provenance`` rows carry the source of each other fact, and each text its
-own; ``data_quality_note_subject`` attaches the reference's notes to what they concern. Natural
-keys are unique and indexed; foreign keys are enforced on both engines (see ``db.engine``).
+Importing this module registers every table the loader writes (``db.tables.loaded_tables``
+reads them from ``SQLModel.metadata``); each says how in its ``__table_args__``
+(``db.tables.loaded``: its natural key and subject type). Natural keys are unique and indexed;
+foreign keys are enforced on both engines (see ``db.engine``).
 """
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
-from db.vocabulary import (
-    ConfidenceLevel,
-    OfficeKind,
-    SeverityLevel,
-    SourceKind,
-    SuccessionKind,
-    defaulted,
-    one_of,
-    subject_check,
-)
+from db.annotations import DataQualityNote as DataQualityNote
+from db.annotations import DataQualityNoteSubject as DataQualityNoteSubject
+from db.annotations import Provenance as Provenance
+from db.annotations import Translation as Translation
+from db.evidence import CoverageEvidence as CoverageEvidence
+from db.evidence import OrganisationStatement as OrganisationStatement
+from db.tables import loaded
+from db.vocabulary import ConfidenceLevel, OfficeKind, SubjectType, SuccessionKind, one_of
 
 
 class Country(SQLModel, table=True):
     """An ISO 3166-1 country, or a user-assigned code the reference lists (Kosovo)."""
+
+    __table_args__ = loaded("alpha3", subject_type=SubjectType.COUNTRY)
 
     id: int | None = Field(default=None, primary_key=True)
     alpha2: str = Field(max_length=2, unique=True, index=True)
@@ -36,6 +37,8 @@ class Country(SQLModel, table=True):
 
 class Organisation(SQLModel, table=True):
     """The organisation itself (one row: IOM)."""
+
+    __table_args__ = loaded("slug", subject_type=SubjectType.ORGANISATION)
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
@@ -54,7 +57,10 @@ class LeadershipUnit(SQLModel, table=True):
     """A leadership position (Director General, deputies) or an office of the DG's cabinet."""
 
     __tablename__ = "leadership_unit"
-    __table_args__ = (CheckConstraint("kind IN ('position', 'office')", name="ck_leadership_kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('position', 'office')", name="ck_leadership_kind"),
+        loaded("slug", subject_type=SubjectType.LEADERSHIP),
+    )
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     kind: str = Field(max_length=16)
@@ -83,6 +89,7 @@ class RegionalOffice(SQLModel, table=True):
             one_of("coverage_confidence", ConfidenceLevel), name="ck_office_confidence"
         ),
         CheckConstraint(one_of("kind", OfficeKind), name="ck_office_kind"),
+        loaded("slug", subject_type=SubjectType.OFFICE),
     )
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
@@ -143,6 +150,7 @@ class OfficeSuccession(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(one_of("kind", SuccessionKind), name="ck_succession_kind"),
         CheckConstraint(one_of("confidence", ConfidenceLevel), name="ck_succession_confidence"),
+        loaded("predecessor_id", "successor_id"),
     )
     predecessor_id: int = Field(
         sa_column=Column(
@@ -174,6 +182,7 @@ class OfficeCountry(SQLModel, table=True):
     """
 
     __tablename__ = "office_country"
+    __table_args__ = loaded("country_id", "office_id")
     country_id: int = Field(
         sa_column=Column(Integer, ForeignKey("country.id"), primary_key=True, autoincrement=False)
     )
@@ -197,6 +206,7 @@ class Institution(SQLModel, table=True):
             "confidence IS NULL OR " + one_of("confidence", ConfidenceLevel),
             name="ck_institution_confidence",
         ),
+        loaded("slug", subject_type=SubjectType.INSTITUTION),
     )
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
@@ -220,6 +230,7 @@ class OfficeInstitutionLink(SQLModel, table=True):
     """A relationship the seed page states between an office and an institution."""
 
     __tablename__ = "office_institution_link"
+    __table_args__ = loaded("slug", subject_type=SubjectType.LINK)
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     rank: int
@@ -238,76 +249,3 @@ class OfficeInstitutionLink(SQLModel, table=True):
     source_url: str
     quote: str | None = None
     quote_language: str | None = Field(default=None, max_length=8)
-
-
-class Translation(SQLModel, table=True):
-    """One text of one subject in one language (name, title, acronym, city, region...)."""
-
-    __table_args__ = (
-        UniqueConstraint("subject_type", "subject_id", "field", "language", name="uq_translation"),
-        Index("ix_translation_subject", "subject_type", "subject_id"),
-        subject_check("ck_translation_subject"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    subject_type: str = Field(max_length=32)
-    subject_id: int
-    field: str = Field(max_length=32)
-    language: str = Field(sa_column=Column(String(8), ForeignKey("language.code"), nullable=False))
-    text: str
-    source_url: str | None = None
-    basis: str | None = None
-    source_kind: str = defaulted(SourceKind.EDITORIAL, 16)
-    # How far the text can be trusted (``db.vocabulary.ConfidenceLevel``): low when unverified.
-    confidence: str = defaulted(ConfidenceLevel.LOW, 8)
-    # The seed page's exact wording, when the text is taken or edited from it.
-    seed_phrase: str | None = None
-
-
-class Provenance(SQLModel, table=True):
-    """Where one fact about a subject comes from: a URL, and the seed phrase when it is the seed."""
-
-    __table_args__ = (
-        UniqueConstraint("subject_type", "subject_id", "fact", name="uq_provenance"),
-        Index("ix_provenance_subject", "subject_type", "subject_id"),
-        subject_check("ck_provenance_subject"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    subject_type: str = Field(max_length=32)
-    subject_id: int
-    fact: str = Field(max_length=64)
-    source_url: str | None = None
-    seed_phrase: str | None = None
-    note: str | None = None
-    source_kind: str = defaulted(SourceKind.EDITORIAL, 16)
-    # HIGH when the page or seed states the fact, LOW for the editors' own (migration 0007).
-    confidence: str | None = Field(default=None, max_length=8)
-
-
-class DataQualityNote(SQLModel, table=True):
-    """An inconsistency or stale fact of the seed page, as the reference records it."""
-
-    __tablename__ = "data_quality_note"
-    __table_args__ = (CheckConstraint(one_of("severity", SeverityLevel), name="ck_note_severity"),)
-    id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=64, unique=True, index=True)
-    rank: int
-    severity: str = Field(max_length=8)
-    text: str
-    seed_phrase: str | None = None
-
-
-class DataQualityNoteSubject(SQLModel, table=True):
-    """Attaches a data-quality note to one entity it concerns."""
-
-    __tablename__ = "data_quality_note_subject"
-    __table_args__ = (
-        Index("ix_note_subject_subject", "subject_type", "subject_id"),
-        subject_check("ck_note_subject_subject"),
-    )
-    note_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("data_quality_note.id"), primary_key=True, autoincrement=False
-        )
-    )
-    subject_type: str = Field(primary_key=True, max_length=32)
-    subject_id: int = Field(primary_key=True)

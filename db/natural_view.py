@@ -15,10 +15,9 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
-from sqlmodel import SQLModel
 
 from db.models import DataQualityNoteSubject, Provenance, Translation
-from db.tables import table_of
+from db.tables import loaded_tables, table_of
 
 EntityKey = tuple[str, str]
 """(entity type, natural key), e.g. ``("regional_office", "nairobi")``."""
@@ -36,17 +35,14 @@ def text_of(value: Any) -> str | None:
     return str(value)
 
 
-def read_natural_view(
-    connection: Connection,
-    entity_tables: list[tuple[type[SQLModel], tuple[str, ...], str, str | None]],
-) -> NaturalView:
-    """Every entity of ``entity_tables`` (model, natural key columns, -, subject type), parents
-    first, with its fields; then the texts, provenance and note subjects folded into them."""
+def read_natural_view(connection: Connection) -> NaturalView:
+    """Every entity of the tables a load writes (``db.tables.loaded_tables``), parents first,
+    with its fields; then the texts, provenance and note subjects folded into them."""
     view: NaturalView = {}
     keys_by_id: dict[str, dict[int, str]] = {}  # table name -> id -> natural key
     subjects: dict[str, str] = {}  # subject type -> table name
-    for model, keys, _attribute, subject_type in entity_tables:
-        table = table_of(model)
+    for table, declared in loaded_tables():
+        keys, subject_type = declared.natural_key, declared.subject_type
         references = _references(table, keys_by_id)
         rows: list[dict[str, Any]] = [dict(r) for r in connection.execute(select(table)).mappings()]
         keyed = [

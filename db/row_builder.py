@@ -7,7 +7,10 @@ Rows are plain dicts keyed by column name. Foreign keys are given as natural key
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlmodel import SQLModel
+
 from db.entries import SEED_SOURCE, SourcedText
+from db.tables import table_of
 from db.vocabulary import ConfidenceLevel, SourceKind
 
 Ref = tuple[str, str]  # (subject type, natural key)
@@ -17,26 +20,18 @@ Ref = tuple[str, str]  # (subject type, natural key)
 class DesiredRows:
     """Everything the database must contain after a load, by table, before id resolution."""
 
-    languages: list[dict[str, Any]] = field(default_factory=list)
-    relationship_kinds: list[dict[str, Any]] = field(default_factory=list)
-    institution_kinds: list[dict[str, Any]] = field(default_factory=list)
-    countries: list[dict[str, Any]] = field(default_factory=list)
-    organisations: list[dict[str, Any]] = field(default_factory=list)
-    leadership: list[dict[str, Any]] = field(default_factory=list)
-    offices: list[dict[str, Any]] = field(default_factory=list)
-    successions: list[dict[str, Any]] = field(default_factory=list)
-    coverage: list[dict[str, Any]] = field(default_factory=list)
-    coverage_evidence: list[dict[str, Any]] = field(default_factory=list)
-    institutions: list[dict[str, Any]] = field(default_factory=list)
-    links: list[dict[str, Any]] = field(default_factory=list)
-    statements: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[dict[str, Any]] = field(default_factory=list)
+    # The rows of each table ``db.tables.loaded_tables`` lists, by table name.
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Subject-keyed rows: "subject" holds a Ref until the loader swaps it for an id.
     translations: list[dict[str, Any]] = field(default_factory=list)
     provenance: list[dict[str, Any]] = field(default_factory=list)
     note_subjects: list[dict[str, Any]] = field(default_factory=list)
     # Texts search finds a subject by that are no translation (codes, holders' names).
     search_texts: list[dict[str, Any]] = field(default_factory=list)
+
+    def of(self, model: type[SQLModel]) -> list[dict[str, Any]]:
+        """The rows of ``model``'s table."""
+        return self.tables.setdefault(table_of(model).name, [])
 
 
 class RowsBuilder:
@@ -50,14 +45,6 @@ class RowsBuilder:
     def source_url(self, source: str | None) -> str | None:
         """The URL of a source: ``seed`` stands for the seed page."""
         return self.seed_url if source == SEED_SOURCE else source
-
-    def kind_of(self, source_url: str | None, kind: SourceKind | None) -> SourceKind:
-        """The seed page, another page, or (without a URL) ``kind``: editorial unless given."""
-        if source_url == self.seed_url:
-            return SourceKind.SEED
-        if source_url:
-            return SourceKind.PAGE
-        return kind or SourceKind.EDITORIAL
 
     def text(
         self,
@@ -74,7 +61,7 @@ class RowsBuilder:
     ) -> None:
         """A text with its source; a text no page states must say why it is served (``basis``)
         and is of low confidence unless the dataset rates it."""
-        source_kind = self.kind_of(source_url, kind)
+        source_kind = _source_kind(self.seed_url, source_url, kind)
         if source_kind == SourceKind.SEED:
             # A text taken from the seed is its own phrase; the seed must hold it.
             seed_phrase = seed_phrase or value
@@ -82,9 +69,6 @@ class RowsBuilder:
                 raise ValueError(f"{ref} {name} ({language}): {seed_phrase!r} not in the seed")
         if source_kind == SourceKind.EDITORIAL and not basis:
             raise ValueError(f"{ref} {name} ({language}): an editorial text needs a basis")
-        if confidence is None:
-            stated = source_kind != SourceKind.EDITORIAL
-            confidence = ConfidenceLevel.HIGH if stated else ConfidenceLevel.LOW
         self.rows.translations.append(
             {
                 "subject": ref,
@@ -94,7 +78,7 @@ class RowsBuilder:
                 "source_url": source_url,
                 "basis": basis,
                 "source_kind": source_kind.value,
-                "confidence": str(confidence),
+                "confidence": _confidence(source_kind, confidence),
                 "seed_phrase": seed_phrase,
             }
         )
@@ -128,14 +112,11 @@ class RowsBuilder:
     ) -> None:
         """A fact with its source; one no page states must say how it was established."""
         source_url = self.source_url(source)
-        source_kind = self.kind_of(source_url, kind)
+        source_kind = _source_kind(self.seed_url, source_url, kind)
         if source_kind == SourceKind.EDITORIAL and not note:
             raise ValueError(f"{ref} {name}: an editorial fact needs a note")
         if len(name) > 64:  # the provenance.fact column; a readable title, not a key
             raise ValueError(f"{ref} {name!r}: a fact's name has at most 64 characters")
-        if confidence is None:  # as a text's: stated by its source, else the editors' (low)
-            stated = source_kind != SourceKind.EDITORIAL
-            confidence = ConfidenceLevel.HIGH if stated else ConfidenceLevel.LOW
         self.rows.provenance.append(
             {
                 "subject": ref,
@@ -144,6 +125,24 @@ class RowsBuilder:
                 "seed_phrase": seed_phrase,
                 "note": note,
                 "source_kind": source_kind.value,
-                "confidence": str(confidence),
+                "confidence": _confidence(source_kind, confidence),
             }
         )
+
+
+def _source_kind(seed_url: str, source_url: str | None, kind: SourceKind | None) -> SourceKind:
+    """The seed page, another page, or (without a URL) ``kind``: editorial unless given."""
+    if source_url == seed_url:
+        return SourceKind.SEED
+    if source_url:
+        return SourceKind.PAGE
+    return kind or SourceKind.EDITORIAL
+
+
+def _confidence(source_kind: SourceKind, confidence: str | None) -> str:
+    """A text's or a fact's confidence: as the dataset rates it, else high when its source
+    states it and low for the editors' own."""
+    if confidence is not None:
+        return str(confidence)
+    stated = source_kind != SourceKind.EDITORIAL
+    return str(ConfidenceLevel.HIGH if stated else ConfidenceLevel.LOW)

@@ -9,9 +9,17 @@ from db.countries import country_rows
 from db.entries import SEED_SOURCE, Dataset, DateFact, Office
 from db.evidence_rows import coverage_rows, statement_rows
 from db.institution_rows import institution_rows
+from db.models import (
+    DataQualityNote,
+    LeadershipUnit,
+    OfficeInstitutionLink,
+    OfficeSuccession,
+    Organisation,
+    RegionalOffice,
+)
 from db.row_builder import DesiredRows, Ref, RowsBuilder
 from db.text import fold
-from db.vocabulary import SubjectType
+from db.vocabulary import InstitutionKind, Language, RelationshipKind, SubjectType
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
 HEAD_TITLE_BASIS = (
@@ -57,18 +65,20 @@ def desired_rows(dataset: Dataset, seed_text: str) -> DesiredRows:
 
 def _vocabulary_rows(dataset: Dataset, build: RowsBuilder) -> None:
     rows = build.rows
-    rows.languages = [{"code": c, "name_en": LANGUAGE_NAMES.get(c, c)} for c in dataset.languages]
-    rows.relationship_kinds = [
+    rows.of(Language).extend(
+        {"code": c, "name_en": LANGUAGE_NAMES.get(c, c)} for c in dataset.languages
+    )
+    rows.of(RelationshipKind).extend(
         {"slug": slug, "description_fr": description}
         for slug, description in dataset.relationship_kinds.items()
-    ]
-    rows.institution_kinds = [{"slug": slug} for slug in dataset.institution_kinds]
+    )
+    rows.of(InstitutionKind).extend({"slug": slug} for slug in dataset.institution_kinds)
 
 
 def _organisation_rows(dataset: Dataset, build: RowsBuilder) -> None:
     org = dataset.organisation
     org_ref: Ref = (SubjectType.ORGANISATION, org.slug)
-    build.rows.organisations.append(
+    build.rows.of(Organisation).append(
         {
             "slug": org.slug,
             "founded_year": org.founded.value,
@@ -103,7 +113,7 @@ def _leadership_rows(dataset: Dataset, build: RowsBuilder) -> None:
     for rank, unit in enumerate(dataset.leadership, start=1):
         ref: Ref = (SubjectType.LEADERSHIP, unit.slug)
         holder = unit.holder
-        build.rows.leadership.append(
+        build.rows.of(LeadershipUnit).append(
             {
                 "slug": unit.slug,
                 "kind": unit.kind,
@@ -140,7 +150,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
     for rank, office in enumerate(dataset.offices, start=1):
         ref: Ref = (SubjectType.OFFICE, office.slug)
         status, coverage = office.status_note, office.coverage
-        build.rows.offices.append(
+        build.rows.of(RegionalOffice).append(
             {
                 "slug": office.slug,
                 "rank": rank,
@@ -161,7 +171,7 @@ def _office_rows(dataset: Dataset, build: RowsBuilder) -> None:
             }
         )
         for predecessor in office.predecessors:
-            build.rows.successions.append(
+            build.rows.of(OfficeSuccession).append(
                 {
                     "predecessor_id": ("office", predecessor.office),
                     "successor_id": ("office", office.slug),
@@ -233,7 +243,7 @@ def _attested_columns(fact: DateFact | None, build: RowsBuilder) -> dict[str, An
 
 def _link_rows(dataset: Dataset, build: RowsBuilder) -> None:
     for rank, link in enumerate(dataset.links, start=1):
-        build.rows.links.append(
+        build.rows.of(OfficeInstitutionLink).append(
             {
                 "slug": link.slug,
                 "rank": rank,
@@ -252,7 +262,7 @@ def _link_rows(dataset: Dataset, build: RowsBuilder) -> None:
 def _note_rows(dataset: Dataset, build: RowsBuilder) -> None:
     for rank, note in enumerate(dataset.data_quality_notes, start=1):
         ref: Ref = (SubjectType.DATA_QUALITY_NOTE, note.slug)
-        build.rows.notes.append(
+        build.rows.of(DataQualityNote).append(
             {
                 "slug": note.slug,
                 "rank": rank,

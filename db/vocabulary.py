@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
+from db.tables import loaded
+
 
 class LanguageCode(StrEnum):
     """Languages texts may be written in (ISO 639-1), in the order a missing text falls back."""
@@ -147,6 +149,8 @@ class SubjectType(StrEnum):
 class Language(SQLModel, table=True):
     """A language texts may be written in (ISO 639-1 code)."""
 
+    __table_args__ = loaded("code")
+
     code: str = Field(primary_key=True, max_length=8)
     name_en: str
 
@@ -155,6 +159,7 @@ class RelationshipKind(SQLModel, table=True):
     """The closed vocabulary of office-to-institution relationships."""
 
     __tablename__ = "relationship_kind"
+    __table_args__ = loaded("slug")
     slug: str = Field(primary_key=True, max_length=64)
     description_fr: str
 
@@ -163,6 +168,7 @@ class InstitutionKind(SQLModel, table=True):
     """The closed vocabulary of institution kinds."""
 
     __tablename__ = "institution_kind"
+    __table_args__ = loaded("slug")
     slug: str = Field(primary_key=True, max_length=64)
 
 

@@ -11,7 +11,7 @@ for null.
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 import orjson
 
 from resolvers.in_memory import InMemoryDataset
-from resolvers.open_data import rows
 from resolvers.open_data.licence import DATA_LICENCE
 from resolvers.open_data.rows import Row, Selection
 from resolvers.open_data.tables import TABLES, Table
@@ -30,16 +29,6 @@ DESCRIPTOR = "datapackage.json"
 DOCUMENT = "iom-graph.json"
 ALL_PERIODS = "all"
 
-_ROWS: dict[str, Callable[[Selection], list[Row]]] = {
-    "offices": rows.office_rows,
-    "countries": rows.country_rows,
-    "office_countries": rows.coverage_rows,
-    "institutions": rows.institution_rows,
-    "office_institutions": rows.link_rows,
-    "leadership": rows.leadership_rows,
-    "successions": rows.succession_rows,
-    "sources": rows.source_rows,
-}
 TABLES_BY_FILE: dict[str, Table] = {f"{table.name}.csv": table for table in TABLES}
 FILES: tuple[str, ...] = (DESCRIPTOR, *TABLES_BY_FILE, DOCUMENT)
 """Every file of a package, the descriptor first."""
@@ -69,7 +58,7 @@ class Package:
     def rows(self, table: Table) -> list[Row]:
         rows = self._built.get(table.name)
         if rows is None:
-            rows = self._built[table.name] = _ROWS[table.name](self._selection)
+            rows = self._built[table.name] = table.rows(self._selection)
         return rows
 
     def file(self, name: str) -> bytes:

@@ -1,5 +1,6 @@
 """The tables of the package and their Table Schemas: each column once, with its type and
-meaning; the keys that tie the tables together. ``rows`` fills them, ``package`` writes them.
+meaning; the keys that tie the tables together; the function of ``rows`` that fills each.
+``package`` writes every table of ``TABLES``: a table declared here is shipped.
 
 A text column (a name, a title) is in the package's language when the dataset has it in that
 language; else in the first of en, fr, es that it has (GraphQL's fallback), and the column
@@ -7,7 +8,21 @@ language; else in the first of en, fr, es that it has (GraphQL's fallback), and 
 ``<text>_language`` differs from the package's language.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from resolvers.open_data.rows import (
+    Row,
+    Selection,
+    country_rows,
+    coverage_rows,
+    institution_rows,
+    leadership_rows,
+    link_rows,
+    office_rows,
+    source_rows,
+    succession_rows,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +37,15 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """One resource of the package: its columns, primary key and foreign keys (a column, the
-    table it refers to and that table's column)."""
+    """One resource of the package: its columns, primary key, the function building its rows
+    and foreign keys (a column, the table it refers to and that table's column)."""
 
     name: str
     title: str
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
+    rows: Callable[[Selection], list[Row]]
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
 
     @property
@@ -94,6 +110,7 @@ OFFICES = Table(
         Column("notes", "string", "A note on the seed page's text about this office."),
     ),
     ("slug",),
+    office_rows,
     (("host_country", "countries", "alpha3"),),
 )
 
@@ -110,6 +127,7 @@ COUNTRIES = Table(
         Column("note", "string", "Why the country is listed, when it is not an ISO one."),
     ),
     ("alpha3",),
+    country_rows,
 )
 
 OFFICE_COUNTRIES = Table(
@@ -127,6 +145,7 @@ OFFICE_COUNTRIES = Table(
         Column("source_url", "string", "The page the office's list comes from."),
     ),
     ("office", "country"),
+    coverage_rows,
     (("office", "offices", "slug"), ("country", "countries", "alpha3")),
 )
 
@@ -147,6 +166,7 @@ INSTITUTIONS = Table(
         Column("notes", "string", "Renamings and other notes."),
     ),
     ("slug",),
+    institution_rows,
     (("parent", "institutions", "slug"),),
 )
 
@@ -172,6 +192,7 @@ LINKS = Table(
         Column("evidence_url", "string", "The page that states it.", required=True),
     ),
     ("slug",),
+    link_rows,
     (("office", "offices", "slug"), ("institution", "institutions", "slug")),
 )
 
@@ -192,6 +213,7 @@ LEADERSHIP = Table(
         Column("notes", "string", "A note on the unit."),
     ),
     ("slug",),
+    leadership_rows,
     (("reports_to", "leadership", "slug"),),
 )
 
@@ -210,6 +232,7 @@ SUCCESSIONS = Table(
         Column("derivation", "string", "How it was inferred, when the quote does not say it."),
     ),
     ("predecessor", "successor"),
+    succession_rows,
     (("predecessor", "offices", "slug"), ("successor", "offices", "slug")),
 )
 
@@ -229,6 +252,7 @@ SOURCES = Table(
         Column("confidence", "string", "A text's confidence; empty for other facts."),
     ),
     ("subject_type", "subject", "fact"),
+    source_rows,
 )
 
 TABLES: tuple[Table, ...] = (
