@@ -2,7 +2,8 @@
 
 Alembic (about 11 MB of modules, Mako and Pygments among them) is imported only to migrate:
 whether the schema is current is read from ``alembic_version`` with plain SQL and compared
-with ``HEAD_REVISION``, so a start on a current database never loads it.
+with ``HEAD_REVISION``, so a start on a current database never loads it. Likewise the dataset
+loader (pycountry, babel's CLDR data, the YAML reader) is imported only to seed an empty one.
 """
 
 import fcntl
@@ -14,10 +15,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, func, inspect, select, text
 
 from db.derived import DatasetVersion
-from db.loader import LoadReport, Progress, load_dataset
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+    from db.loader import LoadReport, Progress
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision: a new migration updates it (tests/test_migrate.py checks it
@@ -91,7 +93,7 @@ def is_current(engine: Engine) -> bool:
     return current_revision(engine) == HEAD_REVISION
 
 
-def bootstrap(engine: Engine, progress: Progress | None = None) -> LoadReport | None:
+def bootstrap(engine: Engine, progress: "Progress | None" = None) -> "LoadReport | None":
     """Migrate to the latest schema; load the dataset when the database holds none yet."""
     say = progress or (lambda _message: None)
     if not is_current(engine):
@@ -102,6 +104,8 @@ def bootstrap(engine: Engine, progress: Progress | None = None) -> LoadReport | 
     if loaded:
         return None
     say("empty database: loading the curated dataset")
+    from db.loader import load_dataset  # with pycountry, babel's CLDR data, the YAML reader
+
     return load_dataset(engine, progress=say)
 
 

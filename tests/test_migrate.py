@@ -1,5 +1,6 @@
 """How ``db.migrate`` tells whether the schema is current without loading Alembic, and that a
-start on a current database indeed leaves Alembic (and Redis, not configured) unloaded."""
+start on a current, seeded database indeed leaves Alembic, the dataset loader (babel,
+pycountry) and Redis (not configured) unloaded."""
 
 import subprocess
 import sys
@@ -9,7 +10,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from db.migrate import HEAD_REVISION, alembic_config, current_revision, is_current, upgrade
+from db.migrate import (
+    HEAD_REVISION,
+    alembic_config,
+    bootstrap,
+    current_revision,
+    is_current,
+    upgrade,
+)
 from tests.conftest import DatabaseFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +45,22 @@ def test_current_revision_reads_what_alembic_records(databases: DatabaseFactory)
     assert is_current(engine)
 
 
-def test_start_on_a_current_database_loads_neither_alembic_nor_redis(
+def test_bootstrap_migrates_and_seeds_an_empty_database_then_leaves_it(
+    databases: DatabaseFactory,
+) -> None:
+    engine = databases.new()
+    said: list[str] = []
+    report = bootstrap(engine, progress=said.append)
+    assert report is not None
+    assert said[:2] == [
+        "migrating the database schema",
+        "empty database: loading the curated dataset",
+    ]
+    assert is_current(engine)
+    assert bootstrap(engine) is None
+
+
+def test_start_on_a_current_database_loads_no_migration_loader_or_redis_module(
     seeded_engine: Engine,
 ) -> None:
     url = seeded_engine.url.render_as_string(hide_password=False)
@@ -47,7 +70,8 @@ def test_start_on_a_current_database_loads_neither_alembic_nor_redis(
         "from db.engine import build_engine\n"
         "from db.migrate import bootstrap\n"
         f"assert bootstrap(build_engine({url!r})) is None\n"
-        "print(sorted({'alembic', 'mako', 'pygments', 'redis'} & sys.modules.keys()))\n"
+        "unused = {'alembic', 'mako', 'pygments', 'db.loader', 'babel', 'pycountry', 'redis'}\n"
+        "print(sorted(unused & sys.modules.keys()))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
