@@ -1,24 +1,37 @@
-"""Schema migrations (Alembic) and the first-start bootstrap: migrate, then seed if empty."""
+"""Schema migrations (Alembic) and the first-start bootstrap: migrate, then seed if empty.
+
+Alembic (about 11 MB of modules, Mako and Pygments among them) is imported only to migrate:
+whether the schema is current is read from ``alembic_version`` with plain SQL and compared
+with ``HEAD_REVISION``, so a start on a current database never loads it. Likewise the dataset
+loader (pycountry, babel's CLDR data, the YAML reader) is imported only to seed an empty one.
+"""
 
 import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 
 from db.derived import DatasetVersion
-from db.loader import LoadReport, Progress, load_dataset
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from db.loader import LoadReport, Progress
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration's revision: a new migration updates it (tests/test_migrate.py checks it
+# against Alembic's own head).
+HEAD_REVISION = "0009"
+VERSION_TABLE = "alembic_version"  # Alembic's default, which db/migrations/env.py keeps
 _LOCK_KEY = 1_062_569  # advisory lock id of iom-graph migrations (any constant works)
 
 
-def alembic_config() -> Config:
+def alembic_config() -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -26,15 +39,19 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (default: the latest)."""
+    from alembic import command
+
     _migrate(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to ``revision``."""
+    from alembic import command
+
     _migrate(engine, lambda config: command.downgrade(config, revision))
 
 
-def _migrate(engine: Engine, run: Callable[[Config], None]) -> None:
+def _migrate(engine: Engine, run: Callable[["Config"], None]) -> None:
     """Run migrations in one transaction.
 
     On SQLite, foreign keys are off meanwhile and checked whole before the commit, SQLite's
@@ -63,14 +80,20 @@ def _migrate(engine: Engine, run: Callable[[Config], None]) -> None:
                 connection.commit()
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database schema is at (None: never migrated), as Alembic records it."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
 def is_current(engine: Engine) -> bool:
     """True when the database schema is at the latest migration."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+    return current_revision(engine) == HEAD_REVISION
 
 
-def bootstrap(engine: Engine, progress: Progress | None = None) -> LoadReport | None:
+def bootstrap(engine: Engine, progress: "Progress | None" = None) -> "LoadReport | None":
     """Migrate to the latest schema; load the dataset when the database holds none yet."""
     say = progress or (lambda _message: None)
     if not is_current(engine):
@@ -81,6 +104,8 @@ def bootstrap(engine: Engine, progress: Progress | None = None) -> LoadReport | 
     if loaded:
         return None
     say("empty database: loading the curated dataset")
+    from db.loader import load_dataset  # with pycountry, babel's CLDR data, the YAML reader
+
     return load_dataset(engine, progress=say)
 
 

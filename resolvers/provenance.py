@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table, select, tuple_
 
@@ -75,7 +76,16 @@ def sources_by_subjects(
         _translation.c.confidence,
     ).where(_subjects_filter(_translation, subjects))
     statement = facts.union_all(texts).order_by("subject_type", "subject_id", "fact")
-    sources = (((row[0], row[1]), SourceRecord(*row[2:])) for row in db.fetch(statement))
+    # Few distinct values (a kind, a confidence, a URL, a note repeated on many facts): one
+    # object each, not one per row (1.8 MB of the dataset's memory at ten times the data).
+    same: dict[object, object] = {}
+
+    def shared(value: Any) -> Any:
+        return same.setdefault(value, value)
+
+    sources = (
+        ((row[0], row[1]), SourceRecord(*map(shared, row[2:]))) for row in db.fetch(statement)
+    )
     return group_pairs(sources, subjects)
 
 

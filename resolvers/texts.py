@@ -8,6 +8,7 @@ handling dominating the database path.
 """
 
 import dataclasses
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -68,12 +69,14 @@ def check_field_order(record: type, columns: Sequence[Any], *after: str) -> None
 
 
 def decode_texts(value: str | None) -> Texts:
+    """A ``with_texts`` column decoded; its few field names and language codes are interned
+    (one object each, not one per text held by the dataset)."""
     texts: Texts = {}
     for field, language, text in orjson.loads(value) if value else ():
         by_language = texts.get(field)
         if by_language is None:
-            by_language = texts[field] = {}
-        by_language[language] = text
+            by_language = texts[sys.intern(field)] = {}
+        by_language[sys.intern(language)] = text
     return texts
 
 

@@ -9,7 +9,6 @@ names exactly the feed it tags; a client revalidating with it gets a 304 until t
 from email.utils import format_datetime
 
 import anyio.to_thread
-from feedgen.feed import FeedGenerator
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -55,6 +54,8 @@ def routes(database: Database) -> list[Route]:
 
 def build_feed(base: str, versions: list[VersionRecord], changes: list[ChangeRecord]) -> bytes:
     """The Atom document for ``versions`` (newest first) and their ``changes``."""
+    from feedgen.feed import FeedGenerator  # with lxml (7 MB), loaded by the first feed only
+
     generator = FeedGenerator()
     generator.id(f"{base}/feed.atom")
     generator.title("iom-graph: dataset versions")

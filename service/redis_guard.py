@@ -9,20 +9,21 @@ caller uses its local state). Then the next call goes through alone, as a probe 
 its success closes the breaker, its failure opens it for another cool-down. One log line marks
 each change between available and unavailable (a warning when the breaker opens, an info when
 it closes); a failed probe is only a debug line, the state an operator sees has not changed.
+
+``redis`` (about 9 MB of modules, OpenTelemetry's metrics SDK among them) is imported only when
+a client is built: a process without ``IOM_GRAPH_REDIS_URL`` never loads it.
 """
 
 import enum
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 logger = logging.getLogger("iom_graph.redis")
 TIMEOUT_SECONDS = 0.5
@@ -41,7 +42,7 @@ class RedisUnavailableError(Exception):
     """Redis was not asked (the breaker is open) or did not answer: use local state."""
 
 
-def connect(url: str) -> Redis:
+def connect(url: str) -> "Redis":
     """A client whose every call costs at most about one timeout.
 
     Timeouts are never retried (the breaker decides when to ask again). A refused or broken
@@ -49,6 +50,11 @@ def connect(url: str) -> Redis:
     its first use, and a new one succeeds. No health check (it would be one more PING, and one
     more timeout, before a command on an idle connection).
     """
+    from redis.asyncio import Redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     return Redis.from_url(
         url,
         socket_timeout=TIMEOUT_SECONDS,
@@ -63,12 +69,15 @@ class RedisGuard:
 
     def __init__(
         self,
-        client: Redis,
+        client: "Redis",
         registry: CollectorRegistry | None = None,
         cooldown_seconds: float = COOLDOWN_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        from redis.exceptions import RedisError  # loaded with the client already
+
         self.client, self.cooldown_seconds, self.clock = client, cooldown_seconds, clock
+        self.errors = (RedisError, OSError)  # what a failed call raises
         self.state = BreakerState.CLOSED
         self.opened_at = 0.0
         self.state_gauge = Gauge(
@@ -99,7 +108,7 @@ class RedisGuard:
         probe = self._admit()
         try:
             result = await call()
-        except (RedisError, OSError) as error:
+        except self.errors as error:
             self.failures.labels(type(error).__name__).inc()
             self._failed(error, probe)
             raise RedisUnavailableError from error
