@@ -64,6 +64,28 @@ def connect(url: str) -> "Redis":
     )
 
 
+def breaker_metrics(registry: CollectorRegistry | None) -> tuple[Gauge, Counter, Counter]:
+    """The breaker's state gauge, its short-circuited calls and its failures by error."""
+    state = Gauge(
+        "iom_graph_redis_breaker_state",
+        "State of the Redis circuit breaker: 1 for the current state.",
+        ["state"],
+        registry=registry,
+    )
+    short_circuited = Counter(
+        "iom_graph_redis_short_circuited_calls",
+        "Redis calls not made because the circuit breaker was open.",
+        registry=registry,
+    )
+    failures = Counter(
+        "iom_graph_redis_failures",
+        "Redis calls that failed or timed out, by error.",
+        ["error"],
+        registry=registry,
+    )
+    return state, short_circuited, failures
+
+
 class RedisGuard:
     """The circuit breaker in front of ``client``; its metrics go to ``registry``."""
 
@@ -80,23 +102,7 @@ class RedisGuard:
         self.errors = (RedisError, OSError)  # what a failed call raises
         self.state = BreakerState.CLOSED
         self.opened_at = 0.0
-        self.state_gauge = Gauge(
-            "iom_graph_redis_breaker_state",
-            "State of the Redis circuit breaker: 1 for the current state.",
-            ["state"],
-            registry=registry,
-        )
-        self.short_circuited = Counter(
-            "iom_graph_redis_short_circuited_calls",
-            "Redis calls not made because the circuit breaker was open.",
-            registry=registry,
-        )
-        self.failures = Counter(
-            "iom_graph_redis_failures",
-            "Redis calls that failed or timed out, by error.",
-            ["error"],
-            registry=registry,
-        )
+        self.state_gauge, self.short_circuited, self.failures = breaker_metrics(registry)
         self._show_state()
 
     @property
