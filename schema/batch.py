@@ -19,7 +19,7 @@ from resolvers.errors import NotFoundError, UserInputError
 from resolvers.search_match import MatchKind
 from schema.context import Info
 from schema.country import Country
-from schema.extensions.cost_model import ArgumentLength, bounded
+from schema.extensions.field_bounds import ArgumentLength, bounded
 from schema.filters import SLUG_NOTE, check_count, slug_value
 from schema.institution import Institution
 from schema.regional_office import RegionalOffice

@@ -13,7 +13,7 @@ from resolvers.validity import office_for_country, offices_in_force
 from schema.context import Info
 from schema.coverage_evidence import CoverageEvidence
 from schema.entity import KeyedNode
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.provenance import Sourced
 from schema.validity import AsOf, answer_day

@@ -15,7 +15,7 @@ from resolvers.bounds import HISTORY
 from resolvers.errors import UserInputError
 from resolvers.pagination import PageRequest
 from schema.context import Info
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.pagination import After, Before, Connection, First, Last, connection
 
 VERSION_LENGTH = 64  # a SHA-256 in hex

@@ -29,7 +29,7 @@ from strawberry.federation.schema_directives import Key
 from resolvers.arguments import MAX_SLUG_LENGTH
 from resolvers.errors import UserInputError
 from schema.context import Context
-from schema.extensions.cost_model import BOUND, ArgumentLength
+from schema.extensions.field_bounds import BOUND, ArgumentLength
 from schema.extensions.limits import Limits
 from schema.node import NODE_TYPES
 

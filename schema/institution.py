@@ -11,7 +11,7 @@ from resolvers.institution import InstitutionRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.entity import KeyedNode
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.pagination import After, Before, First, Last

@@ -10,7 +10,7 @@ from resolvers.edges import Edges
 from resolvers.leadership import LeadershipRecord
 from schema.context import Info
 from schema.entity import KeyedNode
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.provenance import Sourced
 

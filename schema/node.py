@@ -17,7 +17,7 @@ from resolvers.pagination import PageRequest, paginate
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
-from schema.extensions.cost_model import ArgumentLength, bounded
+from schema.extensions.field_bounds import ArgumentLength, bounded
 from schema.institution import Institution
 from schema.leadership import LeadershipPosition
 from schema.organisation import Organisation

@@ -11,7 +11,7 @@ from resolvers.regional_office import OfficeRecord
 from resolvers.validity import in_force
 from schema.context import Info
 from schema.country import Country
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.provenance import Confidence
 from schema.validity import AsOf, PartialDate, answer_day, valid_from, valid_until

@@ -12,7 +12,7 @@ from resolvers.link import LinkRecord
 from resolvers.regional_office import OfficeRecord
 from resolvers.validity import in_force
 from schema.context import Info
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.link import Evidence, RelationshipKind, evidence_of, relationship_of
 from schema.validity import (
     AsOf,

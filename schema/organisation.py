@@ -14,7 +14,7 @@ from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.leadership import LeadershipPosition
 from schema.pagination import After, Before, Connection, First, Last, connection

@@ -11,7 +11,7 @@ from resolvers.edges import Edges
 from resolvers.provenance import NoteRecord
 from schema.context import Info
 from schema.entity import KeyedNode
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument
 from schema.localized import LocalizedText, TextFieldArgument, localized_text
 from schema.source import Confidence as Confidence

@@ -22,7 +22,7 @@ from schema.context import Info
 from schema.country import Country
 from schema.dataset import DatasetQueries
 from schema.dataset_history import DatasetHistoryQueries
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.filters import (
     SLUG_NOTE,
     CountryFilter,

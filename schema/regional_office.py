@@ -13,7 +13,7 @@ from resolvers.regional_office import OfficeRecord
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
 from schema.office_coverage import OfficeCoverage

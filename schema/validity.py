@@ -16,7 +16,7 @@ from resolvers.succession import SuccessionRecord
 from resolvers.validity import EARLIEST_AS_OF, check_as_of
 from resolvers.validity import InForce as InForceState
 from schema.context import Info
-from schema.extensions.cost_model import bounded
+from schema.extensions.field_bounds import bounded
 from schema.provenance import Confidence
 
 if TYPE_CHECKING:

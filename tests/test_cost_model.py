@@ -12,13 +12,8 @@ from graphql import (
 
 from resolvers.bounds import HISTORY, NOTES, Bound
 from resolvers.edges import BOUNDS, EDGES, Edges
-from schema.extensions.cost_model import (
-    CONNECTION_ITEMS,
-    ArgumentLength,
-    bound_of,
-    bounded,
-    is_list_field,
-)
+from schema.extensions.cost_model import CONNECTION_ITEMS
+from schema.extensions.field_bounds import ArgumentLength, bound_of, bounded, is_list_field
 from tests.conftest import DEFAULT_SCHEMA
 
 GRAPHQL_SCHEMA = DEFAULT_SCHEMA._schema
