@@ -13,7 +13,7 @@ from resolvers.arguments import (
     MAX_ACRONYM_LENGTH,
     check_length,
 )
-from resolvers.bounds import COUNTRIES, INSTITUTIONS, NOTES, OFFICES
+from resolvers.bounds import COUNTRIES, INSTITUTIONS, OFFICES
 from resolvers.errors import UserInputError
 from resolvers.pagination import PageRequest
 from resolvers.validity import offices_in_force
@@ -39,11 +39,10 @@ from schema.filters import (
     slug_value,
 )
 from schema.institution import Institution
-from schema.leadership import LeadershipPosition
+from schema.leadership_and_note_queries import DataQualityNoteQueries, LeadershipQueries
 from schema.node import NodeQueries
 from schema.organisation import Organisation
 from schema.pagination import After, Before, Connection, First, Last, connection
-from schema.provenance import DataQualityNote, Severity
 from schema.regional_office import RegionalOffice
 from schema.validity import AsOf, answer_day
 
@@ -245,49 +244,6 @@ class InstitutionQueries:
             PageRequest(first, after, last, before, info.context.page_limits),
             Institution.from_record,
         )
-
-
-@strawberry.type(description="Root fields on the leadership.")
-class LeadershipQueries:
-    @strawberry.field(description="A leadership position or office by slug; null if unknown.")
-    def leadership_position(
-        self,
-        info: Info,
-        slug: Annotated[
-            str, strawberry.argument(description=f"e.g. `director-general`. {SLUG_NOTE}")
-        ],
-    ) -> LeadershipPosition | None:
-        record = info.context.loaders.leadership_by_slug.load(slug_value(slug))
-        return LeadershipPosition.from_record(record) if record else None
-
-
-@strawberry.type(description="Root fields on data-quality notes.")
-class DataQualityNoteQueries:
-    @strawberry.field(description="A data-quality note by slug; null if unknown.")
-    def data_quality_note(
-        self,
-        info: Info,
-        slug: Annotated[
-            str, strawberry.argument(description=f"e.g. `count-eight-vs-nine`. {SLUG_NOTE}")
-        ],
-    ) -> DataQualityNote | None:
-        record = info.context.loaders.note_by_slug.load(slug_value(slug))
-        return DataQualityNote.from_record(record) if record else None
-
-    @strawberry.field(
-        metadata=bounded(NOTES),
-        description="Every data-quality note of the reference, most severe first.",
-    )
-    def data_quality_notes(
-        self,
-        info: Info,
-        severity: Annotated[
-            list[Severity] | None, strawberry.argument(description="Only these severities.")
-        ] = None,
-    ) -> list[DataQualityNote]:
-        severities = enum_values(severity)  # type: ignore[arg-type]
-        records = info.context.dataset.lists.notes(severities)
-        return [DataQualityNote.from_record(r) for r in records]
 
 
 # The SDL lists the fields in the order of these bases.
