@@ -6,10 +6,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
+from typing import Any
 
 import orjson
 
-from benchmark.scenarios import HttpRequest
+from benchmark.scenarios import HttpRequest, graphql_post
 
 POLL_SECONDS = 0.02
 
@@ -77,3 +78,8 @@ def metric(base_url: str, name: str) -> float:
         if sample == name:
             return float(value)
     raise LookupError(f"no sample {name!r} in {base_url}/metrics")
+
+
+def ask(base_url: str, query: str) -> Any:
+    """The running server's ``data`` for ``query`` (a value a benchmark query is built on)."""
+    return orjson.loads(send(base_url, graphql_post(query)).body)["data"]

@@ -23,45 +23,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
-from benchmark import peer_queries
-from benchmark.client import send
+from benchmark import node_shape, peer_queries
+from benchmark.client import ask
+from benchmark.peer_queries import COUNTRY_FIELDS as COUNTRY
 from benchmark.peer_queries import Tree
 from benchmark.scenarios import HttpRequest, graphql_post
 
 Normalise = Callable[[Mapping[str, Any]], Tree]
 Query = str | Callable[[str], str]  # a query, or one built on the running server at base_url
 
-COUNTRY = "alpha2 alpha3 numeric isIso"
 LOOKUP_CODE = "KE"
-ALIASED_CODES = [
-    "KE",
-    "EG",
-    "SN",
-    "TH",
-    "ZA",
-    "CR",
-    "AR",
-    "BE",
-    "AT",
-    "PE",
-    "MX",
-    "BR",
-    "IN",
-    "CN",
-    "FR",
-    "DE",
-    "ES",
-    "IT",
-    "JP",
-    "GH",
-    "NG",
-    "ET",
-    "TZ",
-    "UG",
-    "SD",
-]
+_ALIASED = "KE EG SN TH ZA CR AR BE AT PE MX BR IN CN FR DE ES IT JP GH NG ET TZ UG SD"  # 25 countries, each looked up by its own alias
+ALIASED_CODES = _ALIASED.split()
 PAGE_SIZE = 10
 REVERSE_CODE = "ZA"
 FILTER_OFFICE = "nairobi"
@@ -184,15 +157,10 @@ PAGE_PEER = (
 _PAGE_ORDER = "orderBy: { field: ALPHA3, direction: DESC }"
 
 
-def _ask(base_url: str, query: str) -> Any:
-    """The running server's ``data`` for ``query`` (a value the shape's query is built on)."""
-    return orjson.loads(send(base_url, graphql_post(query)).body)["data"]
-
-
 def _page_iom(base_url: str) -> str:
     """Page 2's query, after the cursor the running server gave page 1's last country."""
     first = f"{{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}) {{ pageInfo {{ endCursor }} }} }}"
-    cursor = _ask(base_url, first)["countries"]["pageInfo"]["endCursor"]
+    cursor = ask(base_url, first)["countries"]["pageInfo"]["endCursor"]
     return (
         f'query CountriesPage {{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}, after: "{cursor}")'
         f" {{ nodes {{ {COUNTRY} }} }} }}"
@@ -248,41 +216,6 @@ def _aliases_peer(data: Mapping[str, Any]) -> Tree:
     return {alias: peer_queries._only(found["nodes"], alias) for alias, found in data.items()}
 
 
-# 50 countries by their global IDs: iom-graph's ``nodes(ids:)``, PostGraphile's ``node(id:)``
-# 50 times by alias (it has no plural lookup). Each server's IDs are its own (opaque, in different
-# formats), so each query is built from that server's IDs of the first 50 countries by alpha-3;
-# the IDs are not compared, the countries they resolve to are, in order.
-NODE_COUNT = 50
-_NODE_FIELDS = f"__typename ... on Country {{ {COUNTRY} }}"
-
-
-def _nodes_iom(base_url: str) -> str:
-    query = (
-        f"{{ countries(orderBy: {{ field: ALPHA3 }}, first: {NODE_COUNT}) {{ nodes {{ id }} }} }}"
-    )
-    ids = [node["id"] for node in _ask(base_url, query)["countries"]["nodes"]]
-    return f"query NodesById {{ nodes(ids: {orjson.dumps(ids).decode()}) {{ {_NODE_FIELDS} }} }}"
-
-
-def _nodes_peer(base_url: str) -> str:
-    query = f"{{ allCountries(orderBy: ALPHA3_ASC, first: {NODE_COUNT}) {{ nodes {{ id }} }} }}"
-    ids = [node["id"] for node in _ask(base_url, query)["allCountries"]["nodes"]]
-    lookups = " ".join(
-        f"n{index}: node(id: {orjson.dumps(node_id).decode()}) {{ {_NODE_FIELDS} }}"
-        for index, node_id in enumerate(ids)
-    )
-    return f"query NodesById {{ {lookups} }}"
-
-
-def _nodes_iom_tree(data: Mapping[str, Any]) -> Tree:
-    return {"nodes": list(data["nodes"])}
-
-
-def _nodes_peer_tree(data: Mapping[str, Any]) -> Tree:
-    """The aliased lookups in their order (``n0``, ``n1``...), as iom-graph's list."""
-    return {"nodes": [data[f"n{index}"] for index in range(len(data))]}
-
-
 SHAPES: tuple[Shape, ...] = (
     Shape(
         "nested: offices, countries, institutions",
@@ -318,11 +251,11 @@ SHAPES: tuple[Shape, ...] = (
     Shape("list filtered by office, ordered", FILTER_IOM, FILTER_PEER, _filter_iom, _filter_peer),
     Shape("25 aliased lookups", ALIASES_IOM, ALIASES_PEER, dict, _aliases_peer, LOOKUP_TARGET),
     Shape(
-        f"{NODE_COUNT} nodes by ID",
-        _nodes_iom,
-        _nodes_peer,
-        _nodes_iom_tree,
-        _nodes_peer_tree,
+        f"{node_shape.NODE_COUNT} nodes by ID",
+        node_shape.iom_graph_query,
+        node_shape.postgraphile_query,
+        node_shape.iom_graph_tree,
+        node_shape.postgraphile_tree,
         LOOKUP_TARGET,
     ),
     Shape(

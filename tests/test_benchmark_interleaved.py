@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from benchmark import interleaved, peer_queries, report, shapes, wrk
+from benchmark import interleaved, node_shape, peer_queries, report, shapes, wrk
 from benchmark.results import Interleaved, LoadPlan, RunResults
 from benchmark.scenarios import HttpRequest
 from benchmark.servers import RunningServer
@@ -146,7 +146,7 @@ def test_each_nodes_query_is_built_from_its_own_servers_ids(
         "iom": {"countries": {"nodes": [{"id": "Q291bnRyeTpBQlc="}, {"id": "Q291bnRyeTpBRkc="}]}},
         "peer": {"allCountries": {"nodes": [{"id": "WyJDb3VudHJ5IiwxXQ=="}]}},
     }
-    monkeypatch.setattr(shapes, "_ask", lambda base_url, query: answers[base_url])
+    monkeypatch.setattr(node_shape, "ask", lambda base_url, query: answers[base_url])
     ours, theirs = NODES.iom_graph_query("iom"), NODES.postgraphile_query("peer")
     assert 'nodes(ids: ["Q291bnRyeTpBQlc=","Q291bnRyeTpBRkc="])' in ours
     assert theirs.count("node(id:") == 1

@@ -4,7 +4,7 @@ server, no load."""
 
 import orjson
 
-from benchmark import memory, report
+from benchmark import memory, memory_report, report
 from benchmark.results import ColdStart, RunResults
 
 
@@ -44,7 +44,7 @@ def test_the_report_shows_each_stage_and_the_traced_tops() -> None:
         "iom-graph, SQLite", [memory.Stage("after 10 full traversals", 130.0, 131.0)]
     )
     results.memory_profiles += [untraced, _profile()]
-    rendered = "\n".join(report.memory_profile_sections(results))
+    rendered = "\n".join(memory_report.memory_profile_sections(results))
     assert "| iom-graph, SQLite | untraced | after 10 full traversals | 130 | 131 | – |" in rendered
     assert (
         "| iom-graph, SQLite, 10x the data | traced | start-up done (migration check, dataset "
@@ -59,7 +59,7 @@ def test_the_report_shows_each_stage_and_the_traced_tops() -> None:
 
 
 def test_no_profile_no_section() -> None:
-    assert report.memory_profile_sections(RunResults("machine", "settings")) == []
+    assert memory_report.memory_profile_sections(RunResults("machine", "settings")) == []
 
 
 def test_a_cold_start_is_judged_on_its_wall_time_and_shows_its_cpu_time() -> None:
