@@ -33,7 +33,8 @@ Normalise = Callable[[Mapping[str, Any]], Tree]
 Query = str | Callable[[str], str]  # a query, or one built on the running server at base_url
 
 LOOKUP_CODE = "KE"
-_ALIASED = "KE EG SN TH ZA CR AR BE AT PE MX BR IN CN FR DE ES IT JP GH NG ET TZ UG SD"  # 25 countries, each looked up by its own alias
+# 25 countries, each looked up by its own alias
+_ALIASED = "KE EG SN TH ZA CR AR BE AT PE MX BR IN CN FR DE ES IT JP GH NG ET TZ UG SD"
 ALIASED_CODES = _ALIASED.split()
 PAGE_SIZE = 10
 REVERSE_CODE = "ZA"
