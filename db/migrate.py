@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision: a new migration updates it (tests/test_migrate.py checks it
 # against Alembic's own head).
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which db/migrations/env.py keeps
 _LOCK_KEY = 1_062_569  # advisory lock id of iom-graph migrations (any constant works)
 

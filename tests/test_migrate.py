@@ -42,7 +42,7 @@ def test_current_revision_reads_what_alembic_records(databases: DatabaseFactory)
     assert current_revision(engine) == _alembics_reading(engine) == "0008"
     assert not is_current(engine)
     upgrade(engine)
-    assert current_revision(engine) == _alembics_reading(engine) == "0009"
+    assert current_revision(engine) == _alembics_reading(engine) == "0010"
     assert is_current(engine)
 
 
