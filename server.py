@@ -20,7 +20,7 @@ from typing import Any
 import uvicorn
 
 from service import create_app
-from service.accepting import AcceptingServer
+from service.accepting import AcceptingServer, AcceptingWorkers
 from service.observability import configure_logging, log_config
 from service.protocol import BoundedHttpToolsProtocol
 from service.settings import Settings
@@ -95,7 +95,8 @@ def main(settings: Settings) -> None:
         else:
             # The workers start on their own, each its app: say where to go once, now.
             print(ready_message(settings).replace("is ready", "is starting"), flush=True)
-            uvicorn.run("server:app", **options)
+            config = uvicorn.Config("server:app", **options)
+            AcceptingWorkers(config, sockets=[config.bind_socket()]).run()
     finally:
         if shared_metrics is not None:
             shutil.rmtree(shared_metrics, ignore_errors=True)

@@ -222,7 +222,7 @@ def interleaved_sections(results: RunResults) -> list[str]:
         interleaved_table(results, il.UNCACHED, il.REFERENCE),
         "The cost of the bounded protocol (issue 22.5: head size, read timeout, requests in "
         "progress), against uvicorn's plain httptools:",
-        interleaved_table(results, il.BOUNDED, il.UNCACHED),
+        interleaved_table(results, il.BOUNDED, il.PLAIN),
     ]
 
 

@@ -92,7 +92,8 @@ def describe_settings(options: Options) -> str:
     )
     return (
         f"{options.rounds} round(s) of {options.duration:g} s per figure; {wrk_version()} "
-        f"-c {CONCURRENCY} -t {THREADS} (and -c 1 -t 1); uvicorn {' '.join(UVICORN_SETTINGS)}; "
+        f"-c {CONCURRENCY} -t {THREADS} (and -c 1 -t 1); iom-graph: python server.py; "
+        f"other apps: uvicorn {' '.join(UVICORN_SETTINGS)}; "
         f"{database}"
     )
 

@@ -1,4 +1,9 @@
-"""Starting and stopping the servers: one uvicorn subprocess each, all with the same settings."""
+"""Starting and stopping the servers: one subprocess each, all with the same settings.
+
+iom-graph runs as ``make run`` runs it: ``python server.py``, its host, port and workers in
+``IOM_GRAPH_*`` variables (the bounded protocol, and the acceptor of service/accepting.py), unless
+a spec asks for a protocol (``ServerSpec.http``: ``uvicorn server:app --http <it>``, to compare
+protocols). The other uvicorn apps (ceiling, reference) run under ``UVICORN_SETTINGS``."""
 
 import os
 import signal
@@ -17,6 +22,7 @@ from benchmark.scenarios import IOM_GRAPH_VARIANTS, HttpRequest, Server, slugify
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+ENTRY_POINT_APP = "server:app"  # the app ``python server.py`` serves
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 UVICORN_SETTINGS = (
@@ -53,7 +59,14 @@ class ServerSpec:
     # A server that is not a uvicorn app (PostGraphile): its command, "{port}" replaced.
     command: tuple[str, ...] = ()
     postgres_url: str | None = None  # its PostgreSQL database, whose backends' CPU is read
-    http: str | None = None  # uvicorn's --http instead of UVICORN_SETTINGS' (a class path)
+    # uvicorn's --http instead of UVICORN_SETTINGS' (a class path); for ``server:app``, it
+    # runs ``uvicorn server:app`` instead of ``python server.py``
+    http: str | None = None
+
+    @property
+    def as_shipped(self) -> bool:
+        """Run as ``make run`` runs it: ``python server.py``."""
+        return self.app == ENTRY_POINT_APP and self.http is None and not self.command
 
     @property
     def slug(self) -> str:
@@ -88,6 +101,8 @@ def free_port() -> int:
 def server_command(spec: ServerSpec, port: int) -> list[str]:
     if spec.command:
         return [part.replace("{port}", str(port)) for part in spec.command]
+    if spec.as_shipped:
+        return [sys.executable, "server.py"]
     return uvicorn_command(spec, port)
 
 
@@ -106,13 +121,25 @@ def server_env(spec: ServerSpec) -> dict[str, str]:
     return {**env, **spec.env}
 
 
+def entry_point_env(spec: ServerSpec, port: int) -> dict[str, str]:
+    """What ``python server.py`` reads instead of uvicorn's options (the log level is in
+    every iom-graph spec's ``env``)."""
+    if not spec.as_shipped:
+        return {}
+    return {
+        "IOM_GRAPH_HOST": HOST,
+        "IOM_GRAPH_PORT": str(port),
+        "IOM_GRAPH_WORKERS": str(spec.workers),
+    }
+
+
 def launch(spec: ServerSpec, port: int, log: Path) -> subprocess.Popen[bytes]:
     """Start the server in its own session (so stopping it reaches its workers)."""
     with log.open("ab") as output:
         return subprocess.Popen(
             server_command(spec, port),
             cwd=REPO_ROOT,
-            env=server_env(spec),
+            env={**server_env(spec), **entry_point_env(spec, port)},
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,

@@ -1,4 +1,5 @@
-"""uvicorn's server, accepting every connection that waits as soon as the loop looks."""
+"""uvicorn's server, accepting every connection that waits as soon as the loop looks; and
+uvicorn's supervisor of worker processes, each running that server."""
 
 import asyncio
 import logging
@@ -7,6 +8,7 @@ from socket import socket
 from typing import Any
 
 import uvicorn
+from uvicorn.supervisors import multiprocess
 
 logger = logging.getLogger("iom_graph.server")
 
@@ -23,8 +25,8 @@ class AcceptingServer(uvicorn.Server):
     socket with uvicorn's own protocol: p99 1.7 times p50, at no cost in CPU per request
     (wrk, 32 connections, 10 s rounds interleaved with and without it, one worker).
 
-    Only ``python server.py`` with one worker runs it: uvicorn's worker processes (workers >
-    1) and ``uvicorn server:app`` run uvicorn's own server.
+    ``python server.py`` runs it, in its one process or in each worker (``AcceptingWorkers``);
+    ``uvicorn server:app`` runs uvicorn's own server.
     """
 
     def __init__(self, config: uvicorn.Config) -> None:
@@ -38,6 +40,7 @@ class AcceptingServer(uvicorn.Server):
             for server in self.servers:
                 for listening in server.sockets:
                     self.accept_waiting(listening)
+            logger.info("process %d accepts every waiting connection", os.getpid())
 
     def accept_waiting(self, listening: Any) -> None:
         """Reads a duplicate of ``listening``: every connection waiting is accepted."""
@@ -82,3 +85,53 @@ class AcceptingServer(uvicorn.Server):
             listener.close()
         self.listeners.clear()
         await super().shutdown(sockets)
+
+
+# uvicorn beyond its public API, all here (the same in 0.54 and 0.55): ``Multiprocess``
+# builds each worker as the module's ``Process(config, sockets)``, whose ``server`` property
+# makes (once, in ``_server``) the ``Server`` that the worker process runs.
+_UVICORN_WORKER = multiprocess.Process
+
+
+def _uvicorn_builds_workers_as_expected() -> bool:
+    builders = ("init_processes", "restart_all", "keep_subprocess_alive", "handle_ttin")
+    server = getattr(_UVICORN_WORKER, "server", None)
+    return (
+        isinstance(server, property)
+        and "_server" in server.fget.__code__.co_names  # type: ignore[union-attr]
+        and all(
+            "Process" in getattr(multiprocess.Multiprocess, name).__code__.co_names
+            for name in builders
+        )
+    )
+
+
+class AcceptingWorker(multiprocess.Process):
+    """uvicorn's worker process, serving with ``AcceptingServer``."""
+
+    @property
+    def server(self) -> uvicorn.Server:
+        if self._server is None:
+            self._server = AcceptingServer(self.config)
+        return self._server
+
+
+class AcceptingWorkers(multiprocess.Multiprocess):
+    """uvicorn's supervisor (``uvicorn.run`` with workers > 1: signals, graceful shutdown,
+    restarts, SIGTTIN/SIGTTOU), each of whose workers runs ``AcceptingServer``."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket]) -> None:
+        if not _uvicorn_builds_workers_as_expected():
+            raise RuntimeError(
+                f"uvicorn {uvicorn.__version__} builds its worker processes otherwise than "
+                "service/accepting.py expects (0.54, 0.55): check AcceptingWorkers"
+            )
+        super().__init__(config, sockets)
+
+    def run(self) -> None:
+        # The supervisor runs in the process's main thread and builds every worker in run().
+        multiprocess.Process = AcceptingWorker  # type: ignore[misc]
+        try:
+            super().run()
+        finally:
+            multiprocess.Process = _UVICORN_WORKER  # type: ignore[misc]

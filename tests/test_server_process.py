@@ -1,10 +1,12 @@
 """The real server process (``uvicorn server:app``) over HTTP: answers, operational endpoints,
-readiness that follows the database, and a clean shutdown on SIGTERM.
+readiness that follows the database, and a clean shutdown on SIGTERM; ``python server.py``
+with two workers, each running the acceptor (service/accepting.py).
 
 The readiness test runs the server against PostgreSQL through a TCP proxy written here, so the
 database can be made unreachable and reachable again without restarting the server.
 """
 
+import os
 import re
 import time
 import uuid
@@ -100,6 +102,52 @@ def test_server_answers_over_http_and_stops_cleanly(tmp_path: Path) -> None:
             for line in lines
         ), f"no dataset version in /metrics:\n{metrics.text}"
     # start_server has now checked that SIGTERM stopped the server with exit code 0.
+
+
+def listening_socket_inode(port: int) -> str:
+    """The inode of the socket listening on 127.0.0.1:``port`` (Linux's /proc/net/tcp)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        address, state, inode = fields[1], fields[3], fields[9]
+        if state == "0A" and address == f"0100007F:{port:04X}":  # LISTEN on 127.0.0.1
+            return inode
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def holders_of(inode: str) -> list[int]:
+    """For each process of this user holding the socket ``inode``: how many descriptors."""
+    counts = []
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit():
+            continue
+        try:
+            links = [os.readlink(descriptor) for descriptor in (process / "fd").iterdir()]
+        except (PermissionError, FileNotFoundError):  # another user's, or gone
+            continue
+        if held := links.count(f"socket:[{inode}]"):
+            counts.append(held)
+    return sorted(counts)
+
+
+def test_each_of_two_workers_answers_and_runs_the_acceptor(tmp_path: Path) -> None:
+    """``python server.py`` with 2 workers: both answer, and each reads a duplicate of the
+    listening socket it inherited (AcceptingServer), so holds that socket twice, while the
+    supervisor holds it once; workers running uvicorn's own server would hold it once."""
+    settings = {"IOM_GRAPH_WORKERS": "2"}
+    workers: set[str] = set()
+    database = f"sqlite:///{tmp_path / 'iom-graph.sqlite3'}"
+    with start_server(database, settings, entry_point=True) as base_url:
+        deadline = time.monotonic() + WAIT_TIMEOUT
+        while len(workers) < 2 and time.monotonic() < deadline:
+            # a new connection each time, so that either worker may accept it
+            response = httpx.post(f"{base_url}/graphql", json={"query": PROBE_QUERY}, timeout=10)
+            assert response.status_code == 200, response.text
+            assert response.json()["data"] == PROBE_DATA
+            # request ids are "<process's random id>-<counter>"
+            workers.add(response.headers["x-request-id"].split("-")[0])
+        assert len(workers) == 2, f"one worker answered every request for {WAIT_TIMEOUT:.0f} s"
+        inode = listening_socket_inode(int(base_url.rsplit(":", 1)[1]))
+        assert holders_of(inode) == [1, 2, 2]
 
 
 @pytest.fixture
