@@ -8,7 +8,8 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -34,6 +35,7 @@ from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
 from schema.extensions.nul_characters import RejectNulCharacters
+from schema.extensions.runner import LeanExtensionsRunner
 from schema.federation import (
     FEDERATION_VERSION,
     check_representation,
@@ -152,6 +154,11 @@ class IomSchema(strawberry.federation.Schema):
                     yield result
 
         return coded_results()
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
 
     def _create_execution_context(
         self,
