@@ -88,11 +88,9 @@ class NamedOperationContext(ExecutionContext):
 
 class IomSchema(strawberry.federation.Schema):
     """An Apollo Federation 2 subgraph (``schema.federation``) that codes every error of every
-    result (``schema.errors``) and logs only unexpected ones.
-
-    Coding happens here rather than in an extension: with the parser cache, a syntax error
-    leaves the extensions' operation hook before any result exists.
-    """
+    result (``schema.errors``) and logs only unexpected ones. Coding happens here, not in an
+    extension: with the parser cache, a syntax error leaves the extensions' operation hook
+    before any result exists. Its extensions run by ``LeanExtensionsRunner``."""
 
     plan_state: PlanState = PlanState.ON
     """Whether operations execute by ``schema.execution``'s plan (``build_schema`` sets it)."""
@@ -155,7 +153,7 @@ class IomSchema(strawberry.federation.Schema):
 
         return coded_results()
 
-    def create_extensions_runner(
+    def create_extensions_runner(  # strawberry's public hook
         self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
     ) -> SchemaExtensionsRunner:
         return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)

@@ -64,7 +64,7 @@ class FieldPlanning(CompletingContext):
         Arguments read from variables are coerced and bound by each request running the plan
         (``PlanSite.arguments``); the others once, with the plan."""
         first, node = details[0], details[0].node
-        bind, takes_info = self._binder(field_def)
+        bind, takes_info = binder(field_def, self.field_resolver, self.middleware_manager)
         if not (field_def.args or node.arguments):
             return bind({}), takes_info
         fragment_variables = first.fragment_variable_values
@@ -87,26 +87,6 @@ class FieldPlanning(CompletingContext):
         site.per_request.append(item)
         site.arguments[item] = bind(coerce(self))
         return (lambda source, info: site.arguments[item](source, info)), takes_info
-
-    def _binder(self, field_def: GraphQLField) -> tuple[Callable[[dict[str, Any]], Bound], bool]:
-        """How to bind the field's resolver to its coerced arguments, and whether it takes
-        the info."""
-        resolve = field_def.resolve or self.field_resolver
-        if self.middleware_manager:  # as graphql-core wraps it (unchanged without middleware)
-            resolve = self.middleware_manager.get_field_resolver(resolve)
-        definition = (field_def.extensions or {}).get(DEFINITION_BACKREF)
-        if (
-            is_default_resolver(resolve)
-            and isinstance(definition, StrawberryField)
-            and definition.base_resolver is None
-            and definition.default_resolver is getattr
-        ):
-            # strawberry's default resolver: ``getattr(source, python_name)``, info unused.
-            read = attrgetter(definition.python_name)
-            return (lambda _arguments: lambda source, _info: read(source)), False
-        if isinstance(resolve, LeanResolver):
-            return resolve.bind, resolve.takes_info
-        return partial(partial, _call_resolver, resolve), True
 
     def _run_field(
         self,
@@ -240,3 +220,26 @@ def _call_resolver(
     resolve: Callable[..., Any], arguments: dict[str, Any], source: Any, info: Any
 ) -> Any:
     return resolve(source, info, **arguments)
+
+
+def binder(
+    field_def: GraphQLField, field_resolver: Any, middleware_manager: Any
+) -> tuple[Callable[[dict[str, Any]], Bound], bool]:
+    """How to bind the field's resolver to its coerced arguments, and whether it takes the
+    info."""
+    resolve = field_def.resolve or field_resolver
+    if middleware_manager:  # as graphql-core wraps it (unchanged without middleware)
+        resolve = middleware_manager.get_field_resolver(resolve)
+    definition = (field_def.extensions or {}).get(DEFINITION_BACKREF)
+    if (
+        is_default_resolver(resolve)
+        and isinstance(definition, StrawberryField)
+        and definition.base_resolver is None
+        and definition.default_resolver is getattr
+    ):
+        # strawberry's default resolver: ``getattr(source, python_name)``, info unused.
+        read = attrgetter(definition.python_name)
+        return (lambda _arguments: lambda source, _info: read(source)), False
+    if isinstance(resolve, LeanResolver):
+        return resolve.bind, resolve.takes_info
+    return partial(partial, _call_resolver, resolve), True

@@ -18,19 +18,12 @@ from schema.execution.reuse import PLANS
 class PlannedExecutionContext(FieldPlanning):
     """graphql-core's execution, through a plan of the operation made once per document.
 
-    graphql-core executes every field of every object by the same general steps: it finds the
-    field's definition, builds its ``GraphQLResolveInfo`` and its ``Path``, coerces its
-    arguments, calls the resolver, checks for an awaitable, and walks the return type's
-    wrappers to complete the value. Here those steps are taken once per field of the
-    document, when an object first reaches it: the plan holds the definition, the arguments
-    coerced by graphql-core's own ``get_argument_values``, the resolver bound to them, and one
-    completion per return type (``schema.execution.completion``). An info is built only where
-    something reads it (a resolver taking ``info``, ``is_type_of``, ``resolve_type``).
-
-    The plan answers only what completes plainly. Anything else stops it with a
-    ``FallbackReason`` and graphql-core executes the whole operation again, unchanged: it
-    alone produces errors and partial results. The resolvers only read, so running one twice
-    changes nothing. Any other exception is a fault of the plan and is not hidden.
+    graphql-core takes the same general steps for every field of every object (definition,
+    info and path, arguments, resolver, awaitable check, the return type's wrappers); the plan
+    takes them once per field of the document and keeps a closure per field
+    (``schema.execution.fields``, ``.completion``). It answers only what completes plainly:
+    anything else stops it with a ``FallbackReason`` and graphql-core executes the whole
+    operation again, unchanged. Any other exception is a fault of the plan, not hidden.
     """
 
     # graphql-core answers the operation when the plan stops (tests turn this off to see the
@@ -52,7 +45,7 @@ class PlannedExecutionContext(FieldPlanning):
 
         data: dict[str, Any] = {}
         try:
-            self._check_plannable(serially, position_context)
+            check_plannable(self, serially, position_context)
         except PlanStoppedError as stopped:
             return self._fall_back(stopped, standard)
         site = self._site = PLANS.site_for(self)
@@ -121,15 +114,17 @@ class PlannedExecutionContext(FieldPlanning):
         if (record := self._plan_record()) is not None:
             record.fallback = reason
 
-    def _check_plannable(self, serially: bool, position_context: Any) -> None:
-        schema = self.schema
-        if serially:
-            raise stop(FallbackReason.MUTATION)
-        if self.abort_signal is not None:
-            raise stop(FallbackReason.ABORT_SIGNAL)
-        if (
-            position_context is not None
-            or schema.get_directive("defer") is not None
-            or schema.get_directive("stream") is not None
-        ):
-            raise stop(FallbackReason.INCREMENTAL)
+
+def check_plannable(context: FieldPlanning, serially: bool, position_context: Any) -> None:
+    """Stops the plan before it starts on what it does not cover (README, 7.)."""
+    schema = context.schema
+    if serially:
+        raise stop(FallbackReason.MUTATION)
+    if context.abort_signal is not None:
+        raise stop(FallbackReason.ABORT_SIGNAL)
+    if (
+        position_context is not None
+        or schema.get_directive("defer") is not None
+        or schema.get_directive("stream") is not None
+    ):
+        raise stop(FallbackReason.INCREMENTAL)
