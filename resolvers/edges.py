@@ -6,7 +6,7 @@ cost model). Each is a class attribute of ``Edges``: its name is the attribute's
 are the batch function's. From these declarations derive the in-memory lookups
 (``resolvers.in_memory`` runs each batch function once per dataset version), the list sizes
 (``resolvers.bounds.list_sizes`` reads ``BOUNDS``), the cost model's bounds (schema fields
-name the edge they walk, ``schema.extensions.cost_model.bounded``) and the number of
+name the edge they walk, ``schema.extensions.field_bounds.bounded``) and the number of
 statements a read takes (``READ_EDGE_STATEMENTS``).
 
 ``info.context.loaders.office_by_id`` is the lookup of one dataset version, typed
