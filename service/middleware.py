@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.errors import ErrorCode
 from service.observability import Metrics, RequestOutcome, log_access, new_request_id
-from service.request import JSON, HTTPError, accepts_gzip, gzip_etag
+from service.request import JSON, HTTPError, accepts_gzip, gzip_etag, header_values
 from service.response import error_response
 
 GRAPHQL_PATH = "/graphql"
@@ -51,8 +51,8 @@ class ServiceLayer:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        headers = header_values(scope)
+        incoming = headers.get("x-request-id", "")
         valid = 0 < len(incoming) <= 128 and incoming.isprintable()
         request_id = incoming if valid else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
@@ -71,7 +71,7 @@ class ServiceLayer:
             log_access(request_id, scope, status, duration, outcome)
 
     async def _limited(
-        self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[bytes, bytes]
+        self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[str, str]
     ) -> None:
         """The header limit, CORS, then the body limit around the route."""
         if head_bytes(scope) > self.max_header_bytes:
@@ -79,14 +79,14 @@ class ServiceLayer:
             error = HTTPError(431, ErrorCode.HEADERS_TOO_LARGE, message, {"Connection": "close"})
             await error_response(error, JSON)(scope, receive, exchange.send)
             return
-        if self.cors is not None and b"origin" in headers:
+        if self.cors is not None and "origin" in headers:
             request_headers = Headers(scope=scope)
             if scope["method"] == "OPTIONS" and "access-control-request-method" in request_headers:
                 preflight = self.cors.preflight_response(request_headers=request_headers)
                 await preflight(scope, receive, exchange.send)
                 return
             exchange.cors, exchange.request_headers = self.cors, request_headers
-        declared = headers.get(b"content-length")
+        declared = headers.get("content-length")
         if declared is not None and declared.isdigit():
             if int(declared) > self.max_body_bytes:
                 await self._too_large()(scope, receive, exchange.send)
@@ -115,11 +115,11 @@ class ServiceLayer:
         return error_response(HTTPError(413, ErrorCode.PAYLOAD_TOO_LARGE, message), JSON)
 
     async def _route(
-        self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[bytes, bytes]
+        self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[str, str]
     ) -> None:
         """The route's response, gzip-coded for a client that accepts it."""
-        if accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1")):
-            exchange.gzip(headers.get(b"if-none-match", b""))
+        if accepts_gzip(headers.get("accept-encoding", "")):
+            exchange.gzip(headers.get("if-none-match", ""))
         if (
             self.graphql is not None
             and scope["path"] == GRAPHQL_PATH
@@ -155,10 +155,10 @@ class _Exchange:
         self.request_headers: Headers | None = None
         self.coding: IdentityResponder | None = None
         self.start: Message | None = None  # held until the first body shows its size
-        self.held_etags = b""
+        self.held_etags = ""
         self.send_coded: Send = self.send_identity
 
-    def gzip(self, held_etags: bytes) -> None:
+    def gzip(self, held_etags: str) -> None:
         """Code the response with gzip; ``held_etags`` is the request's If-None-Match."""
         self.held_etags = held_etags
         self.coding = GZipResponder(_unused, GZIP_MINIMUM_BYTES, exclude_content_types=_EXCLUDED)
@@ -211,7 +211,7 @@ class _Exchange:
         await self.server_send(message)
 
 
-def _code_etag(start: Message, held: bytes) -> None:
+def _code_etag(start: Message, held: str) -> None:
     """Give a gzip-coded response, or a 304 to a client holding one (its If-None-Match,
     ``held``, names it), the gzip representation's strong ETag.
 
@@ -223,9 +223,7 @@ def _code_etag(start: Message, held: bytes) -> None:
     if etag is None or etag.startswith("W/"):
         return
     coded = gzip_etag(etag)
-    if headers.get("content-encoding") == "gzip" or (
-        start["status"] == 304 and coded.encode() in held
-    ):
+    if headers.get("content-encoding") == "gzip" or (start["status"] == 304 and coded in held):
         headers["etag"] = coded
 
 

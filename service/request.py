@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from starlette.requests import HTTPConnection, Request
+from starlette.types import Scope
 
 from resolvers.texts import LANGUAGES
 from resolvers.validity import EARLIEST_AS_OF
@@ -153,20 +154,24 @@ def parse_accept_datetime(header: str | None) -> date | None:
     return day
 
 
-def header(request: HTTPConnection, name: str) -> str | None:
-    """The value of the request header ``name`` (lower case; the first one sent, as
-    Starlette's ``Headers`` reads it), from one decoding of the request's headers."""
-    scope = request.scope
+def header_values(scope: Scope) -> dict[str, str]:
+    """The request's headers, decoded once per request (lower-case names; the first value
+    sent, as Starlette's ``Headers`` reads it) and kept in the scope."""
     values: dict[str, str] | None = scope.get(_HEADER_VALUES)
     if values is None:
         values = scope[_HEADER_VALUES] = {
             name.decode("latin-1"): value.decode("latin-1")
             for name, value in reversed(scope["headers"])
         }
-    return values.get(name)
+    return values
 
 
-_HEADER_VALUES = "iom_graph.header_values"  # the scope key of ``header``'s decoding
+def header(request: HTTPConnection, name: str) -> str | None:
+    """The value of the request header ``name`` (lower case), from ``header_values``."""
+    return header_values(request.scope).get(name)
+
+
+_HEADER_VALUES = "iom_graph.header_values"  # the scope key of ``header_values``
 
 
 def wants_html(request: Request) -> bool:
