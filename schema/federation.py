@@ -31,7 +31,7 @@ from resolvers.errors import UserInputError
 from schema.context import Context
 from schema.extensions.field_bounds import BOUND, ArgumentLength
 from schema.extensions.limits import Limits
-from schema.node import NODE_TYPES
+from schema.node import node_types
 
 FEDERATION_VERSION: Final = "2.11"
 # The root fields strawberry.federation adds, and the types only they reach.
@@ -44,7 +44,7 @@ def entity_keys() -> Mapping[str, frozenset[str]]:
     """Entity type name -> its ``@key`` fields, read from the types' own ``@key`` directives
     (each key of this subgraph is a single field)."""
     found: dict[str, frozenset[str]] = {}
-    for name, node_type in NODE_TYPES.items():
+    for name, node_type in node_types().items():
         directives = node_type.__strawberry_definition__.directives or ()  # type: ignore[attr-defined]
         keys = frozenset(str(d.fields) for d in directives if isinstance(d, Key))
         if keys:

@@ -1,7 +1,10 @@
 """Relay global IDs: ``node(id:)``, ``nodes(ids:)`` and ``search`` (which finds subjects of
 any type), and the typed node of a subject stored by provenance and search tables."""
 
+import inspect
+from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import cache
 from typing import Annotated
 
 import strawberry
@@ -15,30 +18,45 @@ from resolvers.bounds import SEARCH_SUBJECTS
 from resolvers.errors import UserInputError
 from resolvers.pagination import PageRequest, paginate
 from schema.context import Info
-from schema.country import Country
 from schema.entity import KeyedNode
 from schema.extensions.field_bounds import ArgumentLength, bounded
-from schema.institution import Institution
-from schema.leadership import LeadershipPosition
-from schema.organisation import Organisation
 from schema.pagination import After, Before, First, Last
-from schema.provenance import DataQualityNote
-from schema.regional_office import RegionalOffice
 from schema.search import SearchConnection, search_connection
 from schema.validity import AsOf
 
-_ENTITY_TYPES: tuple[type[KeyedNode], ...] = (
-    Organisation,
-    LeadershipPosition,
-    RegionalOffice,
-    Country,
-    Institution,
-    DataQualityNote,
-)
-NODE_TYPES: dict[str, type[KeyedNode]] = {cls.__name__: cls for cls in _ENTITY_TYPES}
-NODE_TYPES_BY_SUBJECT: dict[SubjectType, type[KeyedNode]] = {
-    cls.subject_type: cls for cls in _ENTITY_TYPES
-}
+
+def _declared(parent: type[KeyedNode]) -> Iterator[type[KeyedNode]]:
+    """Every GraphQL object type under ``parent`` (``KeyedNode`` itself is none)."""
+    for cls in parent.__subclasses__():
+        definition = getattr(cls, "__strawberry_definition__", None)
+        if definition is not None and definition.origin is cls and not definition.is_interface:
+            yield cls
+        yield from _declared(cls)
+
+
+@cache
+def node_types() -> Mapping[str, type[KeyedNode]]:
+    """The types ``node``/``nodes`` answer, by GraphQL name: every entity type, a subclass of
+    ``KeyedNode``, so a new entity registers itself by being one. Read on the first request,
+    when building the schema has imported every type (a lazy back edge's among them);
+    ``tests/test_nodes.py`` checks that it is exactly the schema's ``Node`` implementations."""
+    return {cls.__strawberry_definition__.name: cls for cls in _declared(KeyedNode)}  # type: ignore[attr-defined]
+
+
+@cache
+def _node_type_by_subject() -> Mapping[SubjectType, type[KeyedNode]]:
+    return {cls.subject_type: cls for cls in node_types().values()}
+
+
+@cache
+def dated_node_types() -> frozenset[str]:
+    """The types answering their dated fields for a day (an office, a country): those whose
+    ``from_record`` takes ``as_of``."""
+    return frozenset(
+        name
+        for name, cls in node_types().items()
+        if "as_of" in inspect.signature(cls.from_record).parameters
+    )
 
 
 def parse_global_id(value: str, argument: str) -> relay.GlobalID:
@@ -48,14 +66,14 @@ def parse_global_id(value: str, argument: str) -> relay.GlobalID:
         global_id = relay.GlobalID.from_id(value)
     except GlobalIDValueError:
         raise UserInputError(f"{value!r} is not an ID this API issued", argument) from None
-    if global_id.type_name not in NODE_TYPES:
+    if global_id.type_name not in node_types():
         raise UserInputError(f"{value!r} is not an ID this API issued", argument)
     return global_id
 
 
 def resolve_global_id(info: Info, value: strawberry.ID, argument: str) -> relay.Node | None:
     parsed = parse_global_id(str(value), argument)
-    return NODE_TYPES[parsed.type_name].resolve_nodes(info=info, node_ids=[parsed.node_id])[0]
+    return node_types()[parsed.type_name].resolve_nodes(info=info, node_ids=[parsed.node_id])[0]
 
 
 def _node_or_error(info: Info, value: strawberry.ID) -> relay.Node | UserInputError | None:
@@ -72,14 +90,14 @@ def node_for_subject(
 ) -> relay.Node | None:
     """The typed node for a (subject type, id) pair stored by provenance and search tables;
     an office or a country answers its dated fields for ``as_of`` (None: today)."""
-    node_type = NODE_TYPES_BY_SUBJECT.get(SubjectType(subject_type))
+    node_type = _node_type_by_subject().get(SubjectType(subject_type))
     if node_type is None:
         return None
     record = info.context.loaders[node_type.id_edge].load(subject_id)
     if record is None:
         return None
-    if node_type is RegionalOffice or node_type is Country:
-        return node_type.from_record(record, as_of)
+    if node_type.__strawberry_definition__.name in dated_node_types():  # type: ignore[attr-defined]
+        return node_type.from_record(record, as_of)  # type: ignore[call-arg]
     return node_type.from_record(record)
 
 

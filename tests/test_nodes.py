@@ -3,7 +3,10 @@
 import base64
 
 import pytest
+from graphql import GraphQLInterfaceType
 
+from schema.build import build_schema
+from schema.node import dated_node_types, node_types
 from tests.conftest import Execute
 
 QUERY = """
@@ -77,3 +80,25 @@ async def test_malformed_or_foreign_ids_are_bad_user_input(execute: Execute, bad
     assert result.errors is not None
     assert [e.extensions for e in result.errors] == [{"code": "BAD_USER_INPUT", "argument": "id"}]
     assert result.errors[0].message == f"{bad_id!r} is not an ID this API issued"
+
+
+def test_node_types_are_the_schemas_node_implementations() -> None:
+    """``node``/``nodes`` answer exactly the types that implement ``Node`` (derived from the
+    entity types, not listed by hand); an office and a country take a day for a subject."""
+    graphql_schema = build_schema()._schema
+    node_interface = graphql_schema.type_map["Node"]
+    assert isinstance(node_interface, GraphQLInterfaceType)
+    implementations = {t.name for t in graphql_schema.get_possible_types(node_interface)}
+    assert (
+        set(node_types())
+        == implementations
+        == {
+            "Country",
+            "DataQualityNote",
+            "Institution",
+            "LeadershipPosition",
+            "Organisation",
+            "RegionalOffice",
+        }
+    )
+    assert dated_node_types() == {"Country", "RegionalOffice"}
