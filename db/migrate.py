@@ -7,6 +7,7 @@ loader (pycountry, babel's CLDR data, the YAML reader) is imported only to seed 
 """
 
 import fcntl
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,9 +23,27 @@ if TYPE_CHECKING:
     from db.loader import LoadReport, Progress
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# The newest migration's revision: a new migration updates it (tests/test_migrate.py checks it
+_ASSIGNED = re.compile(r"^(revision|down_revision)\b[^=\n]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+
+
+def head_revision(versions: Path) -> str:
+    """The one revision no migration in ``versions`` revises: Alembic's head, read from the
+    files' ``revision``/``down_revision`` lines as text (importing them imports Alembic)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in versions.glob("*.py"):
+        for name, value in _ASSIGNED.findall(path.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else revised).update(_QUOTED.findall(value))
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise RuntimeError(f"{versions}: expected one head revision, found {sorted(heads)}")
+    return heads.pop()
+
+
+# The newest migration's revision, so a migration is one file (tests/test_migrate.py checks it
 # against Alembic's own head).
-HEAD_REVISION = "0010"
+HEAD_REVISION = head_revision(MIGRATIONS_DIR / "versions")
 VERSION_TABLE = "alembic_version"  # Alembic's default, which db/migrations/env.py keeps
 _LOCK_KEY = 1_062_569  # advisory lock id of iom-graph migrations (any constant works)
 

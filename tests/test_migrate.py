@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from db.migrate import (
     alembic_config,
     bootstrap,
     current_revision,
+    head_revision,
     is_current,
     upgrade,
 )
@@ -27,6 +29,23 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_head_revision_is_alembics_head() -> None:
     """A new migration that leaves ``HEAD_REVISION`` behind fails here."""
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def _migration(directory: Path, revision: str, down_revision: str) -> None:
+    text = f'"""Revision ID: {revision}"""\nrevision: str = "{revision}"\n'
+    text += f"down_revision: str | tuple[str, ...] | None = {down_revision}\n"
+    (directory / f"{revision}_step.py").write_text(text, encoding="utf-8")
+
+
+def test_head_revision_follows_the_chain_merges_included(tmp_path: Path) -> None:
+    _migration(tmp_path, "0001", "None")
+    _migration(tmp_path, "0002", '"0001"')
+    assert head_revision(tmp_path) == "0002"
+    _migration(tmp_path, "0003", '"0001"')
+    with pytest.raises(RuntimeError, match=r"expected one head revision, found \['0002', '0003'\]"):
+        head_revision(tmp_path)
+    _migration(tmp_path, "0004", "('0002', '0003')")
+    assert head_revision(tmp_path) == "0004"
 
 
 def _alembics_reading(engine: Engine) -> str | None:
