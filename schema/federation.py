@@ -11,15 +11,17 @@ representation) and builds ``_Service``, ``_Entity`` and ``_Any`` itself. This m
   federate, which strawberry cannot print, as its printer always prints ``@link``/``@key``.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, Final
 
 from graphql import (
     GraphQLDirective,
     GraphQLEnumType,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     is_specified_directive,
     print_directive,
     print_type,
@@ -101,8 +103,6 @@ def check_representation(value: object, index: int) -> dict[str, Any] | UserInpu
 
 _DESCRIPTIONS = {
     "_Any": "An entity representation: `__typename` and the entity's key field.",
-    "_Entity": "Every type other subgraphs can extend: Country, Institution, "
-    "LeadershipPosition and RegionalOffice.",
     "_Service": "This subgraph as Apollo Federation 2 sees it.",
     "_FieldSet": "The fields of an entity key (`@key(fields:)`), e.g. `alpha3`.",
     "link__Import": "A name `@link` imports from a specification, e.g. `@key`.",
@@ -119,6 +119,9 @@ def describe_federation_types(graphql_schema: GraphQLSchema) -> None:
     bound ``_entities`` for the cost model (it takes no metadata for it either)."""
     for name, description in _DESCRIPTIONS.items():
         graphql_schema.type_map[name].description = description
+    entity = graphql_schema.type_map["_Entity"]
+    assert isinstance(entity, GraphQLUnionType)
+    entity.description = f"Every type other subgraphs can extend: {_listed(entity.types)}."
     purpose = graphql_schema.type_map["link__Purpose"]
     assert isinstance(purpose, GraphQLEnumType)
     for value, description in _PURPOSES.items():
@@ -137,6 +140,12 @@ def describe_federation_types(graphql_schema: GraphQLSchema) -> None:
         "Each `{__typename, <key field>: value}`, e.g. "
         '`{"__typename": "Country", "alpha3": "KEN"}`.'
     )
+
+
+def _listed(types: Iterable[GraphQLNamedType]) -> str:
+    """``A, B and C``: the types' names in name order."""
+    *others, last = sorted(named.name for named in types)
+    return f"{', '.join(others)} and {last}" if others else last
 
 
 def standalone_sdl(graphql_schema: GraphQLSchema) -> str:

@@ -5,13 +5,14 @@ tests/test_federation_gateway.py.)"""
 
 from typing import Any
 
-from graphql import build_ast_schema, parse
+from graphql import GraphQLUnionType, build_ast_schema, parse
 from sqlalchemy import Engine
 
 from resolvers.database import count_statements
 from schema import build_schema
 from schema.__main__ import SDL_PATH, SUBGRAPH_SDL_PATH
 from schema.extensions.limits import Limits
+from schema.federation import entity_keys
 from tests.conftest import Execute, make_execute
 from tests.dataset_facts import office_countries
 
@@ -259,3 +260,25 @@ async def test_a_response_holds_at_most_100_errors_and_one_counting_the_rest(
         None,
         {"code": "TOO_MANY_ERRORS", "omitted": 900, "limit": 100},
     )
+
+
+def test_entities_are_the_keyed_types_and_their_description_names_them() -> None:
+    """``_Entity`` lists the types declaring ``@key`` on themselves (strawberry gathers them);
+    its description and the representations' check derive from them, not from a hand list."""
+    entity = build_schema()._schema.type_map["_Entity"]
+    assert isinstance(entity, GraphQLUnionType)
+    assert (
+        {member.name for member in entity.types}
+        == set(entity_keys())
+        == {
+            "Country",
+            "Institution",
+            "LeadershipPosition",
+            "RegionalOffice",
+        }
+    )
+    assert entity.description == (
+        "Every type other subgraphs can extend: Country, Institution, LeadershipPosition and "
+        "RegionalOffice."
+    )
+    assert entity_keys()["Country"] == {"alpha3", "alpha2"}
