@@ -4,6 +4,7 @@ the real dataset, every office's row equal to GraphQL's answer for it, and the e
 
 import csv
 import io
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from sqlalchemy import Engine
 from resolvers.database import Database
 from resolvers.in_memory import InMemoryDataset, read_in_memory
 from resolvers.open_data import __main__ as cli
+from resolvers.open_data.columns import Table
 from resolvers.open_data.package import FILES, Package
-from resolvers.open_data.tables import OFFICES, TABLES
+from resolvers.open_data.tables import OFFICES, SOURCES, TABLES
 from tests.conftest import Execute
 
 QUERY = """
@@ -114,6 +116,33 @@ def test_row_counts_of_the_real_dataset(dataset: InMemoryDataset) -> None:
         "san-jose",
         "global-office-brussels",
     ]
+
+
+def test_sources_name_every_subject_of_the_package(dataset: InMemoryDataset) -> None:
+    """The sources' subjects: the entity tables' records (offices: those of the package) and
+    the organisation and the notes, which have no table."""
+    for period, offices in ((None, 106), (SPRING_2020, 98)):
+        rows = Package(dataset, period, "en").rows(SOURCES)
+        kinds = Counter(row["subject_type"] for row in rows)
+        assert kinds == {
+            "country": 761,
+            "institution": 387,
+            "office": offices,
+            "leadership": 27,
+            "data_quality_note": 16,
+            "organisation": 14,
+        }
+    subjects = {(row["subject_type"], row["subject"]) for row in rows}
+    assert {("country", "KEN"), ("organisation", "iom"), ("leadership", "director-general")} <= (
+        subjects
+    )
+
+
+def test_a_table_has_records_or_a_row_function_not_both() -> None:
+    with pytest.raises(ValueError, match="table t: give either records or build_rows"):
+        Table("t", "T", "", (), ())
+    with pytest.raises(ValueError, match="table t: give either records or build_rows"):
+        Table("t", "T", "", (), (), records=lambda _: (), build_rows=lambda _: [])
 
 
 def test_a_text_missing_in_the_language_is_marked_as_a_fallback(dataset: InMemoryDataset) -> None:

@@ -21,9 +21,10 @@ from urllib.parse import urlsplit
 import orjson
 
 from resolvers.in_memory import InMemoryDataset
+from resolvers.open_data.columns import Table
 from resolvers.open_data.licence import DATA_LICENCE
 from resolvers.open_data.rows import Row, Selection
-from resolvers.open_data.tables import TABLES, Table
+from resolvers.open_data.tables import TABLES
 
 DESCRIPTOR = "datapackage.json"
 DOCUMENT = "iom-graph.json"

@@ -6,15 +6,16 @@ A package is for one ``period``: a day (the offices in force on it, the office s
 each country on it: GraphQL's ``asOf``) or None, every period (every office, every coverage).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from db.vocabulary import SubjectType
 from resolvers.in_memory import InMemoryDataset
 from resolvers.regional_office import OfficeRecord
 from resolvers.texts import Texts, choose, languages_for
-from resolvers.validity import in_force, office_for_country, offices_in_force
+from resolvers.validity import office_for_country, offices_in_force
 
 Row = dict[str, Any]
 
@@ -42,52 +43,6 @@ class Selection:
 
     def country_code(self, country_id: int) -> str:
         return str(self.dataset.loaders.country_by_id.found[country_id].alpha3)
-
-
-def office_rows(selection: Selection) -> list[Row]:
-    rows = []
-    for office in selection.offices():
-        state = in_force(office, selection.period) if selection.period else None
-        rows.append(
-            {
-                "slug": office.slug,
-                "kind": office.kind,
-                "rank": office.rank,
-                **selection.texts(office.texts, "name", "city", "location", "region"),
-                "host_country": selection.country_code(office.host_country_id),
-                "seed_heading": office.seed_heading,
-                "in_force": state.value if state else None,
-                **_bound(office, "valid_from"),
-                **_bound(office, "valid_until"),
-                "coverage_confidence": office.coverage_confidence,
-                "coverage_method": office.coverage_method,
-                "coverage_source_url": office.coverage_source_url,
-                "status_note": office.status_note,
-                "notes": office.notes,
-            }
-        )
-    return rows
-
-
-def _bound(office: OfficeRecord, bound: str) -> Row:
-    """A bound of validity (``valid_from``, ``valid_until``): the columns named like it."""
-    suffixes = ("", "_precision", "_source_url", "_quote", "_unknown")
-    return {bound + suffix: getattr(office, bound + suffix) for suffix in suffixes}
-
-
-def country_rows(selection: Selection) -> list[Row]:
-    countries = sorted(selection.dataset.loaders.country_by_id.found.values(), key=_alpha3)
-    return [
-        {
-            "alpha3": country.alpha3,
-            "alpha2": country.alpha2,
-            "numeric": country.numeric,
-            "is_iso": country.is_iso,
-            **selection.texts(country.texts, "name"),
-            "note": country.note,
-        }
-        for country in countries
-    ]
 
 
 def _alpha3(record: Any) -> str:
@@ -119,27 +74,6 @@ def coverage_rows(selection: Selection) -> list[Row]:
     return rows
 
 
-def institution_rows(selection: Selection) -> list[Row]:
-    institutions = selection.dataset.loaders.institution_by_id
-    rows = []
-    for institution in sorted(institutions.found.values(), key=lambda i: i.slug):
-        parent = institutions.load(institution.parent_id) if institution.parent_id else None
-        rows.append(
-            {
-                "slug": institution.slug,
-                "kind": institution.kind,
-                "parent": parent.slug if parent else None,
-                **selection.texts(institution.texts, "name", "acronym"),
-                "acronym_in_seed": institution.acronym_in_seed,
-                "generic": institution.generic,
-                "iom_internal": institution.iom_internal,
-                "confidence": institution.confidence,
-                "notes": institution.notes,
-            }
-        )
-    return rows
-
-
 def link_rows(selection: Selection) -> list[Row]:
     """The links of the package's offices, in the seed page's order."""
     links_by_office = selection.dataset.loaders.links_by_office
@@ -165,28 +99,6 @@ def link_rows(selection: Selection) -> list[Row]:
     ]
 
 
-def leadership_rows(selection: Selection) -> list[Row]:
-    units = selection.dataset.loaders.leadership_by_id
-    rows = []
-    for unit in sorted(units.found.values(), key=lambda u: u.rank):
-        manager = units.load(unit.reports_to_id) if unit.reports_to_id else None
-        rows.append(
-            {
-                "slug": unit.slug,
-                "kind": unit.kind,
-                "rank": unit.rank,
-                "reports_to": manager.slug if manager else None,
-                **selection.texts(unit.texts, "title"),
-                "holder_name": unit.holder_name,
-                "holder_interim": unit.holder_interim,
-                "holder_source_url": unit.holder_source_url,
-                "holder_note": unit.holder_note,
-                "notes": unit.notes,
-            }
-        )
-    return rows
-
-
 def succession_rows(selection: Selection) -> list[Row]:
     """Successions between two offices of the package, in the predecessors' order."""
     offices = {office.id: office.slug for office in selection.offices()}
@@ -207,9 +119,9 @@ def succession_rows(selection: Selection) -> list[Row]:
     ]
 
 
-def source_rows(selection: Selection) -> list[Row]:
-    """The sources of every subject of the package (offices: those of the package)."""
-    names = _subject_names(selection)
+def source_rows(selection: Selection, names: dict[tuple[str, int], str]) -> list[Row]:
+    """The sources of every subject of the package, ``names`` (offices: those of the package),
+    by (subject type, id) with their natural keys."""
     found = selection.dataset.loaders.sources_by_subject.found
     rows = []
     for subject in sorted(key for key in found if key in names):
@@ -229,15 +141,12 @@ def source_rows(selection: Selection) -> list[Row]:
     return rows
 
 
-def _subject_names(selection: Selection) -> dict[tuple[str, int], str]:
-    """The natural key of each subject the package holds, by (subject type, id)."""
+def subject_names(selection: Selection) -> dict[tuple[str, int], str]:
+    """The natural key of each subject the package holds without a table of its own, by
+    (subject type, id) (``tables`` adds its entity tables' records)."""
     loaders = selection.dataset.loaders
-    named: Iterable[tuple[str, Iterable[Any], Callable[[Any], str]]] = (
-        ("organisation", loaders.organisation_by_id.found.values(), lambda r: r.slug),
-        ("leadership", loaders.leadership_by_id.found.values(), lambda r: r.slug),
-        ("office", selection.offices(), lambda r: r.slug),
-        ("country", loaders.country_by_id.found.values(), _alpha3),
-        ("institution", loaders.institution_by_id.found.values(), lambda r: r.slug),
-        ("data_quality_note", loaders.note_by_id.found.values(), lambda r: r.slug),
+    named: Iterable[tuple[str, Iterable[Any]]] = (
+        (SubjectType.ORGANISATION, loaders.organisation_by_id.found.values()),
+        (SubjectType.DATA_QUALITY_NOTE, loaders.note_by_id.found.values()),
     )
-    return {(kind, record.id): name(record) for kind, records, name in named for record in records}
+    return {(kind, record.id): record.slug for kind, records in named for record in records}

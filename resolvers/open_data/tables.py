@@ -1,79 +1,43 @@
 """The tables of the package and their Table Schemas: each column once, with its type and
-meaning; the keys that tie the tables together; the function of ``rows`` that fills each.
-``package`` writes every table of ``TABLES``: a table declared here is shipped.
-
-A text column (a name, a title) is in the package's language when the dataset has it in that
-language; else in the first of en, fr, es that it has (GraphQL's fallback), and the column
-``<text>_language`` beside it says which language it is in: a fallback is a row whose
-``<text>_language`` differs from the package's language.
+meaning; the keys that tie the tables together; where each table's rows come from (an
+entity's: its records, read by its columns, ``columns``; a relation's: a function of
+``rows``). ``package`` writes every table of ``TABLES``: a table declared here is shipped.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
+from db.vocabulary import SubjectType
+from resolvers.edges import Edges
+from resolvers.open_data.columns import Column, Table, bound, text
 from resolvers.open_data.rows import (
-    Row,
     Selection,
-    country_rows,
     coverage_rows,
-    institution_rows,
-    leadership_rows,
     link_rows,
-    office_rows,
     source_rows,
+    subject_names,
     succession_rows,
 )
+from resolvers.validity import in_force
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: name, Table Schema type, description, and whether a value is required."""
-
-    name: str
-    type: str
-    description: str
-    required: bool = False
+def _in_force(selection: Selection, office: Any) -> str | None:
+    state = in_force(office, selection.period) if selection.period else None
+    return state.value if state else None
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
-    """One resource of the package: its columns, primary key, the function building its rows
-    and foreign keys (a column, the table it refers to and that table's column)."""
+def _slug_by_id(
+    name: str, description: str, by_id: Callable[[Edges], Any], id_field: str
+) -> Column:
+    """A column holding the slug of the record the record's ``id_field`` refers to (empty for
+    none), found through the lookup ``by_id`` picks."""
 
-    name: str
-    title: str
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    rows: Callable[[Selection], list[Row]]
-    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    def read(selection: Selection, record: Any) -> str | None:
+        record_id = getattr(record, id_field)
+        found = by_id(selection.dataset.loaders).load(record_id) if record_id else None
+        return found.slug if found else None
 
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
-
-
-def _text(name: str, description: str, required: bool = False) -> tuple[Column, Column]:
-    """A text column and the column naming the language it is in."""
-    return (
-        Column(name, "string", description, required),
-        Column(
-            f"{name}_language",
-            "string",
-            f"The language `{name}` is in: the package's, or the fallback (en, fr, es) when "
-            "the dataset has no text in the package's language; empty when there is no text.",
-        ),
-    )
-
-
-def _bound(bound: str, meaning: str) -> tuple[Column, ...]:
-    return (
-        Column(bound, "string", f"{meaning}, a partial date (`2024`, `2024-01`, `2024-01-15`)."),
-        Column(f"{bound}_precision", "string", "`year`, `month` or `day`."),
-        Column(f"{bound}_source_url", "string", "The page that states it."),
-        Column(f"{bound}_quote", "string", "The page's phrase that states it."),
-        Column(f"{bound}_unknown", "string", f"Why `{bound}` is empty, when it is."),
-    )
+    return Column(name, "string", description, read=read)
 
 
 _SLUG = "Natural key (the slug GraphQL takes)."
@@ -89,20 +53,27 @@ OFFICES = Table(
         Column("slug", "string", _SLUG, required=True),
         Column("kind", "string", "`regional_office` or `liaison_office`.", required=True),
         Column("rank", "integer", "The seed page's order (1 to 9), then the 2024 offices."),
-        *_text("name", "Name of the office.", required=True),
-        *_text("city", "City the office is in."),
-        *_text("location", "Where the office is based when no page names a city."),
-        *_text("region", "The region the office covers."),
-        Column("host_country", "string", "Country the office is in: " + _COUNTRY, required=True),
+        *text("name", "Name of the office.", required=True),
+        *text("city", "City the office is in."),
+        *text("location", "Where the office is based when no page names a city."),
+        *text("region", "The region the office covers."),
+        Column(
+            "host_country",
+            "string",
+            "Country the office is in: " + _COUNTRY,
+            required=True,
+            read=lambda selection, office: selection.country_code(office.host_country_id),
+        ),
         Column("seed_heading", "string", "The office's heading on the seed page."),
         Column(
             "in_force",
             "string",
             "`certain` or `uncertain` (the day falls in a period known only to the year or "
             "month) on the package's day; empty in the package of every period.",
+            read=_in_force,
         ),
-        *_bound("valid_from", "When the office began"),
-        *_bound("valid_until", "When the office ended"),
+        *bound("valid_from", "When the office began"),
+        *bound("valid_until", "When the office ended"),
         Column("coverage_confidence", "string", "How sure the list of supported countries is."),
         Column("coverage_method", "string", "How that list was established."),
         Column("coverage_source_url", "string", "The page the list comes from."),
@@ -110,8 +81,9 @@ OFFICES = Table(
         Column("notes", "string", "A note on the seed page's text about this office."),
     ),
     ("slug",),
-    office_rows,
     (("host_country", "countries", "alpha3"),),
+    records=Selection.offices,
+    subject=SubjectType.OFFICE,
 )
 
 COUNTRIES = Table(
@@ -123,11 +95,14 @@ COUNTRIES = Table(
         Column("alpha2", "string", "ISO 3166-1 alpha-2 code.", required=True),
         Column("numeric", "string", "ISO 3166-1 numeric code; empty for Kosovo."),
         Column("is_iso", "boolean", "False for a code ISO 3166-1 does not assign.", True),
-        *_text("name", "Name of the country.", required=True),
+        *text("name", "Name of the country.", required=True),
         Column("note", "string", "Why the country is listed, when it is not an ISO one."),
     ),
     ("alpha3",),
-    country_rows,
+    records=lambda selection: sorted(
+        selection.dataset.loaders.country_by_id.found.values(), key=lambda c: c.alpha3
+    ),
+    subject=SubjectType.COUNTRY,
 )
 
 OFFICE_COUNTRIES = Table(
@@ -145,8 +120,8 @@ OFFICE_COUNTRIES = Table(
         Column("source_url", "string", "The page the office's list comes from."),
     ),
     ("office", "country"),
-    coverage_rows,
     (("office", "offices", "slug"), ("country", "countries", "alpha3")),
+    build_rows=coverage_rows,
 )
 
 INSTITUTIONS = Table(
@@ -156,9 +131,14 @@ INSTITUTIONS = Table(
     (
         Column("slug", "string", _SLUG, required=True),
         Column("kind", "string", "What sort of institution it is.", required=True),
-        Column("parent", "string", "The institution it belongs to (institutions.slug)."),
-        *_text("name", "Name of the institution.", required=True),
-        *_text("acronym", "Its acronym."),
+        _slug_by_id(
+            "parent",
+            "The institution it belongs to (institutions.slug).",
+            lambda loaders: loaders.institution_by_id,
+            "parent_id",
+        ),
+        *text("name", "Name of the institution.", required=True),
+        *text("acronym", "Its acronym."),
         Column("acronym_in_seed", "string", "The acronym exactly as the seed page writes it."),
         Column("generic", "boolean", "True for a generic mention (e.g. governments)."),
         Column("iom_internal", "boolean", "True for a part of IOM itself."),
@@ -166,8 +146,11 @@ INSTITUTIONS = Table(
         Column("notes", "string", "Renamings and other notes."),
     ),
     ("slug",),
-    institution_rows,
     (("parent", "institutions", "slug"),),
+    records=lambda selection: sorted(
+        selection.dataset.loaders.institution_by_id.found.values(), key=lambda i: i.slug
+    ),
+    subject=SubjectType.INSTITUTION,
 )
 
 LINKS = Table(
@@ -192,8 +175,8 @@ LINKS = Table(
         Column("evidence_url", "string", "The page that states it.", required=True),
     ),
     ("slug",),
-    link_rows,
     (("office", "offices", "slug"), ("institution", "institutions", "slug")),
+    build_rows=link_rows,
 )
 
 LEADERSHIP = Table(
@@ -204,8 +187,13 @@ LEADERSHIP = Table(
         Column("slug", "string", _SLUG, required=True),
         Column("kind", "string", "`position` or `office`.", required=True),
         Column("rank", "integer", "Order of precedence."),
-        Column("reports_to", "string", "The unit it reports to (leadership.slug)."),
-        *_text("title", "Title of the position or office.", required=True),
+        _slug_by_id(
+            "reports_to",
+            "The unit it reports to (leadership.slug).",
+            lambda loaders: loaders.leadership_by_id,
+            "reports_to_id",
+        ),
+        *text("title", "Title of the position or office.", required=True),
         Column("holder_name", "string", "Who holds the position, as an IOM page names them."),
         Column("holder_interim", "boolean", "True when the holder is acting."),
         Column("holder_source_url", "string", "The page naming the holder."),
@@ -213,8 +201,11 @@ LEADERSHIP = Table(
         Column("notes", "string", "A note on the unit."),
     ),
     ("slug",),
-    leadership_rows,
     (("reports_to", "leadership", "slug"),),
+    records=lambda selection: sorted(
+        selection.dataset.loaders.leadership_by_id.found.values(), key=lambda u: u.rank
+    ),
+    subject=SubjectType.LEADERSHIP,
 )
 
 SUCCESSIONS = Table(
@@ -232,8 +223,8 @@ SUCCESSIONS = Table(
         Column("derivation", "string", "How it was inferred, when the quote does not say it."),
     ),
     ("predecessor", "successor"),
-    succession_rows,
     (("predecessor", "offices", "slug"), ("successor", "offices", "slug")),
+    build_rows=succession_rows,
 )
 
 SOURCES = Table(
@@ -252,7 +243,7 @@ SOURCES = Table(
         Column("confidence", "string", "A text's confidence; empty for other facts."),
     ),
     ("subject_type", "subject", "fact"),
-    source_rows,
+    build_rows=lambda selection: source_rows(selection, _subjects(selection)),
 )
 
 TABLES: tuple[Table, ...] = (
@@ -265,3 +256,15 @@ TABLES: tuple[Table, ...] = (
     SUCCESSIONS,
     SOURCES,
 )
+
+
+def _subjects(selection: Selection) -> dict[tuple[str, int], str]:
+    """The natural key of each subject the package holds, by (subject type, id): the records
+    of its entity tables (their primary key), and the subjects without a table."""
+    named = subject_names(selection)
+    for table in TABLES:
+        if table.subject is not None and table.records is not None:
+            (key,) = table.primary_key
+            for record in table.records(selection):
+                named[(table.subject, record.id)] = getattr(record, key)
+    return named
