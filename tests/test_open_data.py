@@ -138,6 +138,15 @@ def test_sources_name_every_subject_of_the_package(dataset: InMemoryDataset) -> 
     )
 
 
+def test_the_description_lists_what_the_tables_hold(dataset: InMemoryDataset) -> None:
+    """Each table adds its summary to the package's description (a new table: its own)."""
+    assert Package(dataset, SPRING_2020, "fr").descriptor()["description"] == (
+        "IOM's offices, the countries they support, the institutions they work with, its "
+        "leadership and the sources of each fact; as of 2020-01-01 (`all`: every period), texts "
+        "in `fr`."
+    )
+
+
 def test_a_table_has_records_or_a_row_function_not_both() -> None:
     with pytest.raises(ValueError, match="table t: give either records or build_rows"):
         Table("t", "T", "", (), ())

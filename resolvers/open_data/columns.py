@@ -39,7 +39,8 @@ class Table:
     """One resource of the package: its columns, primary key and foreign keys (a column, the
     table it refers to and that table's column); its rows, one per record of ``records`` or
     built by ``build_rows``. An entity table's ``subject`` is its records' subject type in the
-    provenance tables (its sources are the package's)."""
+    provenance tables (its sources are the package's). ``summary``: what the table adds to the
+    package's description (``IOM's offices``), if anything."""
 
     name: str
     title: str
@@ -50,6 +51,7 @@ class Table:
     records: Callable[[Selection], Iterable[Any]] | None = None
     build_rows: Callable[[Selection], list[Row]] | None = None
     subject: SubjectType | None = None
+    summary: str | None = None
 
     def __post_init__(self) -> None:
         if (self.records is None) == (self.build_rows is None):

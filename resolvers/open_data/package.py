@@ -24,7 +24,7 @@ from resolvers.in_memory import InMemoryDataset
 from resolvers.open_data.columns import Table
 from resolvers.open_data.licence import DATA_LICENCE
 from resolvers.open_data.rows import Row, Selection
-from resolvers.open_data.tables import TABLES
+from resolvers.open_data.tables import CONTENTS, TABLES
 
 DESCRIPTOR = "datapackage.json"
 DOCUMENT = "iom-graph.json"
@@ -95,9 +95,7 @@ class Package:
             "name": "iom-graph",
             "title": "The structure of the International Organization for Migration (IOM / OIM)",
             "description": (
-                f"IOM's offices, the countries they support, the institutions they work with, "
-                f"its leadership and the sources of each fact; as of {period} "
-                f"(`all`: every period), texts in `{self.language}`."
+                f"{CONTENTS}; as of {period} (`all`: every period), texts in `{self.language}`."
             ),
             "version": self.dataset.version,
             "created": loaded_at.isoformat().replace("+00:00", "Z") if loaded_at else None,

@@ -83,6 +83,7 @@ OFFICES = Table(
     ("slug",),
     (("host_country", "countries", "alpha3"),),
     records=Selection.offices,
+    summary="IOM's offices",
     subject=SubjectType.OFFICE,
 )
 
@@ -103,6 +104,7 @@ COUNTRIES = Table(
         selection.dataset.loaders.country_by_id.found.values(), key=lambda c: c.alpha3
     ),
     subject=SubjectType.COUNTRY,
+    summary="the countries they support",
 )
 
 OFFICE_COUNTRIES = Table(
@@ -151,6 +153,7 @@ INSTITUTIONS = Table(
         selection.dataset.loaders.institution_by_id.found.values(), key=lambda i: i.slug
     ),
     subject=SubjectType.INSTITUTION,
+    summary="the institutions they work with",
 )
 
 LINKS = Table(
@@ -206,6 +209,7 @@ LEADERSHIP = Table(
         selection.dataset.loaders.leadership_by_id.found.values(), key=lambda u: u.rank
     ),
     subject=SubjectType.LEADERSHIP,
+    summary="its leadership",
 )
 
 SUCCESSIONS = Table(
@@ -244,6 +248,7 @@ SOURCES = Table(
     ),
     ("subject_type", "subject", "fact"),
     build_rows=lambda selection: source_rows(selection, _subjects(selection)),
+    summary="the sources of each fact",
 )
 
 TABLES: tuple[Table, ...] = (
@@ -256,6 +261,10 @@ TABLES: tuple[Table, ...] = (
     SUCCESSIONS,
     SOURCES,
 )
+
+_SUMMARIES = [table.summary for table in TABLES if table.summary]
+CONTENTS = f"{', '.join(_SUMMARIES[:-1])} and {_SUMMARIES[-1]}"
+"""What the package holds, for its description: each table's summary."""
 
 
 def _subjects(selection: Selection) -> dict[tuple[str, int], str]:
