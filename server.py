@@ -96,11 +96,14 @@ settings = Settings()
 BoundedHttpToolsProtocol.read_timeout_seconds = settings.read_timeout_seconds
 after_start = gc_tuning.tune(settings.gc_tuning, settings.gc_young_threshold)
 configure_logging(settings.log_level)
-if settings.tracing:
-    from service.tracing import install_otlp_provider
-
-    install_otlp_provider()
-app = create_app(settings, after_start=after_start)
-
 if __name__ == "__main__":
     main(settings)
+else:
+    # Imported as ``server`` by uvicorn ("server:app"), in the process that serves or in each
+    # worker: only there is the app built (``python server.py`` built one more before, in
+    # ``__main__``, never started and kept for the process's life).
+    if settings.tracing:
+        from service.tracing import install_otlp_provider
+
+        install_otlp_provider()
+    app = create_app(settings, after_start=after_start)
