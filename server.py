@@ -10,7 +10,6 @@ worker. ``uvicorn server:app`` takes uvicorn's own options instead, and with ``-
 needs ``PROMETHEUS_MULTIPROC_DIR`` set to an empty directory by whoever starts it.
 """
 
-import gc
 import os
 import shutil
 import tempfile
@@ -19,23 +18,13 @@ from typing import Any
 
 import uvicorn
 
-from service import create_app
+from service import create_app, gc_tuning
 from service.accepting import AcceptingServer, AcceptingWorkers
 from service.observability import configure_logging, log_config
 from service.protocol import BoundedHttpToolsProtocol
 from service.settings import Settings
 
-# Each request allocates tens of thousands of short-lived objects; the default threshold
-# (700) runs the collector dozens of times per request (profiled at 46% of CPU under load).
-GC_THRESHOLDS = (20_000, 10, 10)
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-
-
-def freeze_start_up_objects() -> None:
-    """Objects alive after start-up (modules, schema, pools) live as long as the process:
-    keep them out of every garbage collection."""
-    gc.collect()
-    gc.freeze()
 
 
 def ready_message(settings: Settings) -> str:
@@ -105,13 +94,16 @@ def main(settings: Settings) -> None:
 settings = Settings()
 # In every worker (each imports this module): uvicorn builds protocols from the class alone.
 BoundedHttpToolsProtocol.read_timeout_seconds = settings.read_timeout_seconds
-gc.set_threshold(*GC_THRESHOLDS)
+after_start = gc_tuning.tune(settings.gc_tuning, settings.gc_young_threshold)
 configure_logging(settings.log_level)
-if settings.tracing:
-    from service.tracing import install_otlp_provider
-
-    install_otlp_provider()
-app = create_app(settings, after_start=freeze_start_up_objects)
-
 if __name__ == "__main__":
     main(settings)
+else:
+    # Imported as ``server`` by uvicorn ("server:app"), in the process that serves or in each
+    # worker: only there is the app built (``python server.py`` built one more before, in
+    # ``__main__``, never started and kept for the process's life).
+    if settings.tracing:
+        from service.tracing import install_otlp_provider
+
+        install_otlp_provider()
+    app = create_app(settings, after_start=after_start)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from db.settings import DatabaseSettings
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageLimits
 from schema.extensions.limits import Limits
+from service.gc_tuning import YOUNG_THRESHOLD
 
 _LIMITS = Limits()
 
@@ -56,6 +57,18 @@ class ProcessSettings(DatabaseSettings):
     )
     graceful_shutdown_seconds: int = Field(
         default=10, ge=0, description="How long SIGTERM lets requests in flight finish."
+    )
+    gc_tuning: bool = Field(
+        default=True,
+        description="Tune Python's garbage collector for serving (service/gc_tuning.py): "
+        "freeze the objects alive after start-up, collect the youngest generation every "
+        "gc_young_threshold allocations; false: Python's defaults.",
+    )
+    gc_young_threshold: int = Field(
+        default=YOUNG_THRESHOLD,
+        ge=100,
+        description="Net container allocations between two collections of the youngest "
+        "generation (with gc_tuning): higher, rarer but longer pauses.",
     )
 
 
