@@ -118,16 +118,21 @@ def _params(query: Any, variables: Any, operation_name: Any, extensions: Any) ->
     )
 
 
+def url_params(query_string: bytes) -> GraphQLParams:
+    """The GraphQL parameters of a GET or HEAD request's raw query string."""
+    args = _url_arguments(query_string.decode("latin-1"))
+    return _params(
+        args.get("query"),
+        _json_param(args.get("variables"), "variables"),
+        args.get("operationName"),
+        _json_param(args.get("extensions"), "extensions"),
+    )
+
+
 async def read_params(request: Request) -> GraphQLParams:
     """The GraphQL parameters of a GET or POST request, or an HTTPError saying what is wrong."""
     if request.method in SAFE_METHODS:
-        args = _url_arguments(request.scope["query_string"].decode("latin-1"))
-        return _params(
-            args.get("query"),
-            _json_param(args.get("variables"), "variables"),
-            args.get("operationName"),
-            _json_param(args.get("extensions"), "extensions"),
-        )
+        return url_params(request.scope["query_string"])
     content_type = header(request, "content-type") or ""
     media, *params = (piece.strip().lower() for piece in content_type.split(";"))
     if media != JSON:
