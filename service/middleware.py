@@ -128,9 +128,12 @@ class ServiceLayer:
             and scope["path"] == GRAPHQL_PATH
             and not scope.get("root_path")
         ):
-            if self.cached is not None and (answer := await self.cached.answer(scope, headers)):
-                await exchange.send_whole(answer)
-                return
+            if self.cached is not None:
+                answer = await self.cached.answer(scope, headers, receive)
+                if isinstance(answer, Answer):
+                    await exchange.send_whole(answer)
+                    return
+                receive = answer  # what the cached path read of the body, then the rest
             await self.graphql(scope, receive, exchange.send_coded)
         else:
             await self.app(scope, receive, exchange.send_coded)

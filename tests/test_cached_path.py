@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import orjson
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -62,7 +63,8 @@ class Pair:
         return path.served
 
     def ask(self, method: str = "GET", query: str = QUERY, **headers: str) -> Exchange:
-        """The same request to both apps: their answer, which must be equal."""
+        """The same request to both apps (a POST's body: ``query``, as sent): their answer,
+        which must be equal."""
         answers = [
             _exchange(client, method, query, {**JSON_GET, **headers})
             for client in (self.fast, self.slow)
@@ -82,7 +84,12 @@ class Pair:
 
 def _exchange(client: TestClient, method: str, query: str, headers: dict[str, str]) -> Exchange:
     request_headers = {k.replace("_", "-"): v for k, v in headers.items()}
-    response = client.request(method, "/graphql", params={"query": query}, headers=request_headers)
+    if method == "POST":
+        request_headers.setdefault("Content-Type", "application/json")
+        response = client.post("/graphql", content=query.encode(), headers=request_headers)
+    else:
+        params = {"query": query}
+        response = client.request(method, "/graphql", params=params, headers=request_headers)
     return response.status_code, list(response.headers.raw), response.content
 
 
@@ -213,3 +220,35 @@ async def test_the_dataset_version_is_asked_once_per_loop_iteration() -> None:
     await asyncio.sleep(0)  # the next iteration of the loop asks again
     assert [version(), version()] == ["v2", "v2"]
     assert len(asked) == 2
+
+
+def test_posts_equal_the_endpoints(pair: Pair) -> None:
+    body = orjson.dumps({"query": QUERY, "variables": {"unused": 1}}).decode()
+    first = pair.ask("POST", body)
+    assert first[0] == 200
+    assert pair.served == 0
+    repeat = pair.ask("POST", body)
+    assert repeat[2] == first[2]
+    assert pair.served == 1
+    assert [name for name, _value in repeat[1]] == [  # no validators on a POST
+        b"x-ratelimit-limit",
+        b"x-ratelimit-remaining",
+        b"x-ratelimit-reset",
+        b"x-dataset-version",
+        b"content-length",
+        b"content-type",
+        b"vary",
+        b"x-request-id",
+    ]
+    assert pair.ask("POST", body, Accept_Encoding="gzip")[2] == first[2]
+    assert pair.served == 2
+    # Read by the cached path, then replayed to the endpoint: answered as before.
+    assert pair.ask("POST", body.replace("1}", "2}"))[0] == 200  # a miss: executed
+    assert pair.ask("POST", body[:-1])[0] == 400  # not JSON
+    assert pair.ask("POST", "[" + body + "]")[0] == 400  # a batch
+    assert pair.ask("POST", body, Content_Type="text/plain")[0] == 415  # refused unread
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+    apq = orjson.dumps({"extensions": persisted}).decode()
+    assert b"PERSISTED_QUERY_NOT_FOUND" in pair.ask("POST", apq)[2]
+    assert pair.served == 2
+    pair.outcomes()
