@@ -20,6 +20,7 @@ from resolvers.pagination import PageLimits
 from schema.build import IomSchema
 from schema.context import Context
 from schema.errors import INTERNAL_MESSAGE, ErrorCode
+from service.cached_path import CachedPath
 from service.caching import Caching
 from service.dataset import CurrentDataset
 from service.execution import ExecutionLimits, Executor
@@ -63,6 +64,7 @@ class GraphQLEndpoint:
         graphiql: Callable[[Request], Awaitable[Response]] | None = None,
         context_factory: Callable[..., Context] = Context,
         trace_operation: Callable[[RequestOutcome], AbstractContextManager[None]] | None = None,
+        cached_path: bool = True,
     ) -> None:
         executor = Executor(schema, db, execution or ExecutionLimits())
         self.responder = Responder(
@@ -75,6 +77,13 @@ class GraphQLEndpoint:
         self.rate_limits = rate_limits
         self.graphiql = graphiql
         self.trace_operation = trace_operation or _untraced
+        # Stored answers to GET and HEAD before this app is called (service.cached_path,
+        # used by service.middleware); not while operations are traced (their spans).
+        self.cached_path = (
+            CachedPath(caching, rate_limits, graphiql is not None)
+            if cached_path and trace_operation is None
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.handle(Request(scope, _WatchedReceive(receive)))

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.errors import ErrorCode
+from service.cached_path import Answer, CachedPath
 from service.observability import Metrics, RequestOutcome, log_access, new_request_id
 from service.request import JSON, HTTPError, accepts_gzip, gzip_etag, header_values
 from service.response import error_response
@@ -46,6 +47,8 @@ class ServiceLayer:
     ) -> None:
         self.app, self.metrics, self.cors, self.graphql = app, metrics, cors, graphql
         self.max_header_bytes, self.max_body_bytes = max_header_bytes, max_body_bytes
+        found = getattr(graphql, "cached_path", None)  # the endpoint's, when it has one
+        self.cached: CachedPath | None = found if isinstance(found, CachedPath) else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -125,6 +128,12 @@ class ServiceLayer:
             and scope["path"] == GRAPHQL_PATH
             and not scope.get("root_path")
         ):
+            if self.cached is not None:
+                answer = await self.cached.answer(scope, headers, receive)
+                if isinstance(answer, Answer):
+                    await exchange.send_whole(answer)
+                    return
+                receive = answer  # what the cached path read of the body, then the rest
             await self.graphql(scope, receive, exchange.send_coded)
         else:
             await self.app(scope, receive, exchange.send_coded)
@@ -164,6 +173,22 @@ class _Exchange:
         self.coding = GZipResponder(_unused, GZIP_MINIMUM_BYTES, exclude_content_types=_EXCLUDED)
         self.coding.send = self.send_with_coded_etag
         self.send_coded = self.coding.send_with_compression
+
+    async def send_whole(self, answer: Answer) -> None:
+        """A response of one body (``service.cached_path``): what ``send_coded`` does with
+        it, without a responder when it is not gzip-coded. Such a JSON answer is one that
+        Starlette's identity responder only gives ``Vary: Accept-Encoding``, when its body
+        is large enough to be coded."""
+        start = {"type": "http.response.start", "status": answer.status, "headers": answer.headers}
+        body = {"type": "http.response.body", "body": answer.body}
+        if self.coding is not None:
+            await self.coding.send_with_compression(start)
+            await self.coding.send_with_compression(body)
+            return
+        if len(answer.body) >= GZIP_MINIMUM_BYTES:
+            _add_vary(answer.headers)
+        await self.send(start)
+        await self.send(body)
 
     async def send_identity(self, message: Message) -> None:
         if self.coding is not None:
@@ -225,6 +250,15 @@ def _code_etag(start: Message, held: str) -> None:
     coded = gzip_etag(etag)
     if headers.get("content-encoding") == "gzip" or (start["status"] == 304 and coded in held):
         headers["etag"] = coded
+
+
+def _add_vary(headers: list[tuple[bytes, bytes]]) -> None:
+    """``MutableHeaders.add_vary_header("Accept-Encoding")`` on raw headers."""
+    for index, (name, value) in enumerate(headers):
+        if name == b"vary":
+            headers[index] = (name, value + b", Accept-Encoding")
+            return
+    headers.append((b"vary", b"Accept-Encoding"))
 
 
 async def _discard(_message: Message) -> None:

@@ -118,18 +118,28 @@ def _params(query: Any, variables: Any, operation_name: Any, extensions: Any) ->
     )
 
 
+def url_params(query_string: bytes) -> GraphQLParams:
+    """The GraphQL parameters of a GET or HEAD request's raw query string."""
+    args = _url_arguments(query_string.decode("latin-1"))
+    return _params(
+        args.get("query"),
+        _json_param(args.get("variables"), "variables"),
+        args.get("operationName"),
+        _json_param(args.get("extensions"), "extensions"),
+    )
+
+
 async def read_params(request: Request) -> GraphQLParams:
     """The GraphQL parameters of a GET or POST request, or an HTTPError saying what is wrong."""
     if request.method in SAFE_METHODS:
-        args = _url_arguments(request.scope["query_string"].decode("latin-1"))
-        return _params(
-            args.get("query"),
-            _json_param(args.get("variables"), "variables"),
-            args.get("operationName"),
-            _json_param(args.get("extensions"), "extensions"),
-        )
-    content_type = header(request, "content-type") or ""
-    media, *params = (piece.strip().lower() for piece in content_type.split(";"))
+        return url_params(request.scope["query_string"])
+    json_content_type(header(request, "content-type"))
+    return body_params(await request.body())
+
+
+def json_content_type(content_type: str | None) -> None:
+    """A 415 unless a POST's ``Content-Type`` is JSON in UTF-8."""
+    media, *params = (piece.strip().lower() for piece in (content_type or "").split(";"))
     if media != JSON:
         raise HTTPError(
             415,
@@ -140,7 +150,10 @@ async def read_params(request: Request) -> GraphQLParams:
     charset = next((p[8:] for p in params if p.startswith("charset=")), "utf-8")
     if charset.strip('"') not in ("utf-8", "utf8"):
         raise HTTPError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request bodies must be UTF-8")
-    body = await request.body()
+
+
+def body_params(body: bytes) -> GraphQLParams:
+    """The GraphQL parameters of a POST's JSON body."""
     if not body:
         raise HTTPError(400, ErrorCode.BAD_REQUEST, "the request body is empty")
     try:

@@ -196,7 +196,11 @@ def response_extensions(extensions: dict[str, Any] | None) -> dict[str, Any]:
 def etag_matches(request: Request, etag: str) -> bool:
     """Whether ``If-None-Match`` names ``etag`` or its gzip representation's (weak
     comparison, as RFC 9110 asks)."""
-    held = header(request, "if-none-match")
+    return etag_held(header(request, "if-none-match"), etag)
+
+
+def etag_held(held: str | None, etag: str) -> bool:
+    """``etag_matches`` on the If-None-Match value ``held``."""
     if not held:
         return False
     candidates = _etag_candidates(held)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache, partial
 from typing import Any
 
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import ExecutionResult
@@ -83,9 +84,9 @@ class Responder:
         # Fields without asOf answer for the request's default day (Accept-Datetime, else
         # today), and the response says so (extensions.asOf): the day decides the bytes, so
         # it is part of the key.
-        default_day = parse_accept_datetime(header(request, "accept-datetime")) or _today()
+        default_day = parse_accept_datetime(header(request, "accept-datetime")) or today()
         key_for = partial(
-            _key,
+            key_of,
             default_day,
             media,
             languages,
@@ -134,7 +135,7 @@ class Responder:
         return response
 
 
-def _key(
+def key_of(
     day: date,
     media: str,
     languages: tuple[str, ...],
@@ -155,7 +156,7 @@ def _key(
     )
 
 
-def _today() -> date:
+def today() -> date:
     return datetime.now(UTC).date()
 
 
@@ -171,16 +172,36 @@ async def from_cache(
     """A stored response, charged to its client at its cost, with its validators when
     ``cache_control`` is given (a 304 when the client holds it)."""
     if account is not None and (refusal := await account.charge(cached.cost)) is not None:
-        outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
-        refused = result_response(ExecutionResult(data=None, errors=[refusal]), media)
-        refused.headers.update(account.headers())
-        return refused
+        return refused_from_cache(refusal, media, account, outcome)
+    headers = hit_headers(cached, cache_control, version, account)
+    if cache_control is not None and etag_matches(request, cached.etag):
+        return Response(status_code=304, headers=not_modified(headers))
+    return Response(cached.body, headers=headers, media_type=content_type(media))
+
+
+def refused_from_cache(
+    refusal: GraphQLError, media: str, account: ClientAccount, outcome: RequestOutcome
+) -> Response:
+    """The 429 of a client whose bucket lacks a stored response's cost."""
+    outcome.error_codes = [ErrorCode.RATE_LIMITED.value]
+    refused = result_response(ExecutionResult(data=None, errors=[refusal]), media)
+    refused.headers.update(account.headers())
+    return refused
+
+
+def hit_headers(
+    cached: CachedResponse,
+    cache_control: str | None,
+    version: str,
+    account: ClientAccount | None,
+) -> dict[str, str]:
+    """The headers of a stored response served (before Content-Length and -Type): the
+    rate-limit ones, its key's dataset version, and its validators when ``cache_control``
+    is given."""
     headers = _added_headers(account, version)  # the version its key was made of
     if cache_control is not None:
         headers |= {"ETag": cached.etag, "Cache-Control": cache_control, "Vary": VARY}
-        if etag_matches(request, cached.etag):
-            return Response(status_code=304, headers=_not_modified(headers))
-    return Response(cached.body, headers=headers, media_type=_content_type(media))
+    return headers
 
 
 def with_validators(
@@ -197,7 +218,7 @@ def with_validators(
     return response
 
 
-def _not_modified(headers: dict[str, str]) -> dict[str, str]:
+def not_modified(headers: dict[str, str]) -> dict[str, str]:
     """The headers of a 304: the validators and the dataset version (as ``with_validators``
     sends them), not the rate-limit ones."""
     return {name: headers[name] for name in _NOT_MODIFIED_HEADERS if name in headers}
@@ -207,7 +228,7 @@ _NOT_MODIFIED_HEADERS = ("ETag", "Cache-Control", "Vary", VERSION_HEADER)
 
 
 @lru_cache(maxsize=4)
-def _content_type(media: str) -> str:
+def content_type(media: str) -> str:
     return f"{media}; charset=utf-8"
 
 
