@@ -5,7 +5,9 @@ sent. What is left sits in reference cycles, which only the collector frees: 43 
 objects a lookup (counted with the collector off over 1,440 lookups). The cycles found
 (``gc.DEBUG_SAVEALL``, then a path from each object back to itself): graphql-core's execution
 context keeps bound methods of itself (``async_helpers``), and through it the request's context
-and plan; the service layer's ``_Exchange`` keeps a bound method of itself (``send_coded``).
+and plan; the service layer's ``_Exchange`` kept a bound method of itself (``send_coded``),
+and its gzip or identity responder still points back at it until the response is logged
+(``ServiceLayer`` then drops the responder).
 Two things decide what the collector costs a process that serves:
 
 - What it scans. A collection of the oldest generation walks every object it holds: after

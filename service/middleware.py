@@ -72,6 +72,7 @@ class ServiceLayer:
                 500 if exchange.status is None else exchange.status
             )  # none: the server answers 500
             log_access(request_id, scope, status, duration, outcome)
+            exchange.coding = None  # its responder's ``send`` is ours: no cycle left for the GC
 
     async def _limited(
         self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[str, str]
@@ -151,7 +152,6 @@ class _Exchange:
         "held_etags",
         "request_headers",
         "request_id",
-        "send_coded",
         "server_send",
         "start",
         "status",
@@ -165,14 +165,12 @@ class _Exchange:
         self.coding: IdentityResponder | None = None
         self.start: Message | None = None  # held until the first body shows its size
         self.held_etags = ""
-        self.send_coded: Send = self.send_identity
 
     def gzip(self, held_etags: str) -> None:
         """Code the response with gzip; ``held_etags`` is the request's If-None-Match."""
         self.held_etags = held_etags
         self.coding = GZipResponder(_unused, GZIP_MINIMUM_BYTES, exclude_content_types=_EXCLUDED)
         self.coding.send = self.send_with_coded_etag
-        self.send_coded = self.coding.send_with_compression
 
     async def send_whole(self, answer: Answer) -> None:
         """A response of one body (``service.cached_path``): what ``send_coded`` does with
@@ -190,7 +188,7 @@ class _Exchange:
         await self.send(start)
         await self.send(body)
 
-    async def send_identity(self, message: Message) -> None:
+    async def send_coded(self, message: Message) -> None:
         if self.coding is not None:
             await self.coding.send_with_compression(message)
             return
