@@ -70,6 +70,23 @@ def _union(index: dict[Any, frozenset[int]], keys: Iterable[Hashable]) -> set[in
     return set().union(*(index.get(key, ()) for key in keys))
 
 
+# Joins the search terms of one subject. ``fold`` splits a text at whitespace, which this
+# character is to ``str.split``: no folded text holds it, so none matches across two terms.
+TERM_SEPARATOR = "\x1f"
+
+
+def _joined_terms(terms: Iterable[Term]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Per subject type, each subject's search terms in one text: one substring test per
+    subject rather than one per term."""
+    joined: dict[str, dict[int, list[str]]] = {}
+    for subject_type, subject_id, term in terms:
+        joined.setdefault(subject_type, {}).setdefault(subject_id, []).append(term)
+    return {
+        subject_type: tuple((i, TERM_SEPARATOR.join(ts)) for i, ts in by_id.items())
+        for subject_type, by_id in joined.items()
+    }
+
+
 def _narrowed(ids: set[int] | None, matching: Iterable[int]) -> set[int]:
     """``ids`` (None: every id) and ``matching`` both."""
     return set(matching) if ids is None else ids.intersection(matching)
@@ -95,6 +112,7 @@ class _Records:
     countries_by_office: dict[int, frozenset[int]] = field(default_factory=dict)
     links_by_office: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     # ^ (institution id, kind)
+    terms_by_subject: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -128,12 +146,13 @@ class _Records:
             _index((code, c.id) for c in all_countries for code in (c.alpha2, c.alpha3) if code),
             _index((k.office_id, c.id) for c in all_countries for k in c.coverage),
             {office_id: tuple(pairs) for office_id, pairs in by_office.items()},
+            _joined_terms(terms),
         )
 
     def _matching(self, subject_type: str, text: str) -> set[int]:
         """Ids of the subjects having a search term that contains ``text`` (folded)."""
         needle = fold(text)
-        return {i for t, i, term in self.terms if t == subject_type and needle in term}
+        return {i for i, joined in self.terms_by_subject.get(subject_type, ()) if needle in joined}
 
     def _office_ids(self, slugs: Sequence[str], argument: str = "filter.offices") -> set[int]:
         """The ids of the offices ``slugs`` names; an unknown slug is refused."""

@@ -15,10 +15,12 @@ from sqlalchemy import Engine
 from strawberry.types.arguments import convert_argument
 from strawberry.types.base import get_object_definition
 
+from db.text import fold
 from db.vocabulary import OfficeKind
 from resolvers.database import Database
 from resolvers.in_memory import read_in_memory
 from resolvers.list_orders import MAX_ORDERS, Ordered, Orders
+from resolvers.lists import TERM_SEPARATOR
 from resolvers.pagination import encode_cursor
 from resolvers.regional_office import OfficeFilter
 from schema import filters
@@ -232,3 +234,30 @@ def test_inputs_are_built_as_strawberry_builds_them(data: st.DataObject) -> None
     assert built == _strawberry_built(cls, coerced)
     given_lists = [id(v) for v in coerced.values() if isinstance(v, list)]
     assert not [v for v in vars(built).values() if id(v) in given_lists]  # copied, as strawberry
+
+
+@pytest.mark.parametrize("subject_type", ["country", "institution", "office"])
+def test_text_filters_match_term_by_term(seeded_engine: Engine, subject_type: str) -> None:
+    """Each subject's terms are joined into one text: a text matches the joined text where it
+    matches one of the terms, never across two (folded, no text holds the separator)."""
+    lists = read_in_memory_lists(seeded_engine)
+    needles = [
+        "afri",
+        "a",
+        "nai",
+        "u",
+        "zz",
+        "",
+        "e o",
+        "union a",
+        "ken\x1fkenia",
+        "ken|kenia",
+        "\x1f",
+    ]
+    for needle in needles:
+        folded = fold(needle)
+        assert TERM_SEPARATOR not in folded
+        by_term = {i for t, i, term in lists.terms if t == subject_type and folded in term}
+        assert lists._matching(subject_type, needle) == by_term
+    assert lists._matching("country", "kenya") == set(lists.countries_by_code["KEN"]) == {118}
+    assert lists._matching("country", "ken\x1fkenia") == set()  # two of Kenya's terms
