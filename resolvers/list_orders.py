@@ -10,14 +10,16 @@ start in id order either way, and a stable sort keeps ties in that order.
 Memory stays bounded: at most ``MAX_ORDERS`` orders are kept per version (an order is one
 tuple and one dictionary, each the size of its list); past that, the oldest is dropped. The
 keys are a list, a field, a direction and, for orders by a text, the request's languages,
-which the service draws from its few supported ones.
+which the service draws from its few supported ones. At ten times the data
+(``benchmark/synthetic.py``, 760 institutions), 32 orders of the institutions held 1.8 MB
+(tracemalloc) and the indexes of ``resolvers.lists`` 1.3 MB beside the dataset's 12 MB.
 """
 
 from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-MAX_ORDERS = 64
+MAX_ORDERS = 32
 
 
 class HasId(Protocol):
