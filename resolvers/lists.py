@@ -10,7 +10,7 @@ database applied (``list_offices``, ``list_countries``, ``list_institutions``,
 records start in id order, the order the database returned them in, before the same sort.
 """
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Self
 
@@ -18,11 +18,17 @@ from db.text import fold
 from db.vocabulary import OfficeKind, SubjectType
 from resolvers.country import CountryFilter, CountryRecord, normalise_code
 from resolvers.institution import (
-    ACRONYM_FIELDS,
     InstitutionFilter,
     InstitutionRecord,
     acronym_pattern,
     sort_institutions,
+)
+from resolvers.list_indexes import (
+    acronym_index,
+    ids_by_key,
+    joined_terms,
+    narrowed,
+    union_of,
 )
 from resolvers.list_orders import Ordered, Orders, R
 from resolvers.provenance import SEVERITY_ORDER, NoteRecord
@@ -58,40 +64,6 @@ def _by_id(records: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(sorted({record.id: record for record in records}.values(), key=lambda r: r.id))
 
 
-def _index(pairs: Iterable[tuple[Hashable, int]]) -> dict[Any, frozenset[int]]:
-    """The ids paired with each key."""
-    grouped: dict[Any, set[int]] = {}
-    for key, record_id in pairs:
-        grouped.setdefault(key, set()).add(record_id)
-    return {key: frozenset(ids) for key, ids in grouped.items()}
-
-
-def _union(index: dict[Any, frozenset[int]], keys: Iterable[Hashable]) -> set[int]:
-    return set().union(*(index.get(key, ()) for key in keys))
-
-
-# Joins the search terms of one subject. ``fold`` splits a text at whitespace, which this
-# character is to ``str.split``: no folded text holds it, so none matches across two terms.
-TERM_SEPARATOR = "\x1f"
-
-
-def _joined_terms(terms: Iterable[Term]) -> dict[str, tuple[tuple[int, str], ...]]:
-    """Per subject type, each subject's search terms in one text: one substring test per
-    subject rather than one per term."""
-    joined: dict[str, dict[int, list[str]]] = {}
-    for subject_type, subject_id, term in terms:
-        joined.setdefault(subject_type, {}).setdefault(subject_id, []).append(term)
-    return {
-        subject_type: tuple((i, TERM_SEPARATOR.join(ts)) for i, ts in by_id.items())
-        for subject_type, by_id in joined.items()
-    }
-
-
-def _narrowed(ids: set[int] | None, matching: Iterable[int]) -> set[int]:
-    """``ids`` (None: every id) and ``matching`` both."""
-    return set(matching) if ids is None else ids.intersection(matching)
-
-
 @dataclass(frozen=True, slots=True)
 class _Records:
     """Every office, country, institution and note of one version (id order), each
@@ -113,6 +85,7 @@ class _Records:
     links_by_office: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     # ^ (institution id, kind)
     terms_by_subject: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    acronyms: dict[str, tuple[InstitutionRecord, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -143,10 +116,13 @@ class _Records:
             Orders(),
             {o.slug: o.id for o in all_offices},
             frozenset(i.slug for i in all_institutions),
-            _index((code, c.id) for c in all_countries for code in (c.alpha2, c.alpha3) if code),
-            _index((k.office_id, c.id) for c in all_countries for k in c.coverage),
+            ids_by_key(
+                (code, c.id) for c in all_countries for code in (c.alpha2, c.alpha3) if code
+            ),
+            ids_by_key((k.office_id, c.id) for c in all_countries for k in c.coverage),
             {office_id: tuple(pairs) for office_id, pairs in by_office.items()},
-            _joined_terms(terms),
+            joined_terms(terms),
+            acronym_index(all_institutions),
         )
 
     def _matching(self, subject_type: str, text: str) -> set[int]:
@@ -207,13 +183,13 @@ class MemoryLists(_Records):
         if where.confidence is not None:
             confidence = set(where.confidence)
             chosen = (o.id for o in self.all_offices if o.coverage_confidence in confidence)
-            ids = _narrowed(ids, chosen)
+            ids = narrowed(ids, chosen)
         if where.host_country_codes is not None:
             codes = {code.upper() for code in where.host_country_codes}
-            hosts = _union(self.countries_by_code, codes)
-            ids = _narrowed(ids, (o.id for o in self.all_offices if o.host_country_id in hosts))
+            hosts = union_of(self.countries_by_code, codes)
+            ids = narrowed(ids, (o.id for o in self.all_offices if o.host_country_id in hosts))
         if where.text:
-            ids = _narrowed(ids, self._matching(SubjectType.OFFICE, where.text))
+            ids = narrowed(ids, self._matching(SubjectType.OFFICE, where.text))
 
         def sort() -> list[OfficeRecord]:
             found = [o for o in self.all_offices if o.kind == REGIONAL]
@@ -227,19 +203,17 @@ class MemoryLists(_Records):
     ) -> Sequence[CountryRecord]:
         ids: set[int] | None = None
         if where.codes is not None:
-            ids = _union(self.countries_by_code, {normalise_code(code) for code in where.codes})
+            ids = union_of(self.countries_by_code, {normalise_code(code) for code in where.codes})
         if where.office_slugs is not None:
             offices = self._office_ids(where.office_slugs)
-            ids = _narrowed(ids, _union(self.countries_by_office, offices))
+            ids = narrowed(ids, union_of(self.countries_by_office, offices))
         if where.supported is not None:
             supported = where.supported
-            ids = _narrowed(
-                ids, (c.id for c in self.all_countries if bool(c.coverage) is supported)
-            )
+            ids = narrowed(ids, (c.id for c in self.all_countries if bool(c.coverage) is supported))
         if where.text:
             matching = self._matching(SubjectType.COUNTRY, where.text)
             matching.update(self.countries_by_code.get(where.text.strip().upper(), ()))
-            ids = _narrowed(ids, matching)
+            ids = narrowed(ids, matching)
 
         def sort() -> list[CountryRecord]:
             found = list(self.all_countries)
@@ -260,11 +234,11 @@ class MemoryLists(_Records):
             ids = {i.id for i in self.all_institutions if i.slug in slugs}
         if where.kinds is not None:
             kinds = set(where.kinds)
-            ids = _narrowed(ids, (i.id for i in self.all_institutions if i.kind in kinds))
+            ids = narrowed(ids, (i.id for i in self.all_institutions if i.kind in kinds))
         if where.office_slugs is not None or where.relationship_kinds is not None:
-            ids = _narrowed(ids, self._linked(where))
+            ids = narrowed(ids, self._linked(where))
         if where.text:
-            ids = _narrowed(ids, self._matching(SubjectType.INSTITUTION, where.text))
+            ids = narrowed(ids, self._matching(SubjectType.INSTITUTION, where.text))
 
         def sort() -> list[InstitutionRecord]:
             found = list(self.all_institutions)
@@ -274,17 +248,7 @@ class MemoryLists(_Records):
         return self._ordered("institutions", order_by, descending, languages, sort).restricted(ids)
 
     def institutions_by_acronym(self, acronym: str) -> list[InstitutionRecord]:
-        wanted = acronym_pattern(acronym).lower()
-        found = [
-            i
-            for i in self.all_institutions
-            if any(
-                text.lower() == wanted
-                for field in ACRONYM_FIELDS
-                for text in i.texts.get(field, {}).values()
-            )
-        ]
-        return sorted(found, key=lambda i: i.slug)
+        return list(self.acronyms.get(acronym_pattern(acronym).lower(), ()))
 
     def notes(self, severities: Sequence[str] | None) -> list[NoteRecord]:
         notes = sorted(self.all_notes, key=lambda n: n.rank)

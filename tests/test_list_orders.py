@@ -17,10 +17,12 @@ from strawberry.types.base import get_object_definition
 
 from db.text import fold
 from db.vocabulary import OfficeKind
-from resolvers.database import Database
+from resolvers import institution as institution_queries
+from resolvers.database import Database, read_transaction
 from resolvers.in_memory import read_in_memory
+from resolvers.institution import ACRONYM_FIELDS
+from resolvers.list_indexes import TERM_SEPARATOR
 from resolvers.list_orders import MAX_ORDERS, Ordered, Orders
-from resolvers.lists import TERM_SEPARATOR
 from resolvers.pagination import encode_cursor
 from resolvers.regional_office import OfficeFilter
 from schema import filters
@@ -261,3 +263,27 @@ def test_text_filters_match_term_by_term(seeded_engine: Engine, subject_type: st
         assert lists._matching(subject_type, needle) == by_term
     assert lists._matching("country", "kenya") == set(lists.countries_by_code["KEN"]) == {118}
     assert lists._matching("country", "ken\x1fkenia") == set()  # two of Kenya's terms
+
+
+def test_every_acronym_finds_what_the_database_finds(seeded_engine: Engine) -> None:
+    """Each acronym of the dataset (current, former, any language), in its case, lower and
+    upper case, with spaces and wildcards around: the index finds the institutions the
+    database standard finds, in the same order."""
+    database = Database(seeded_engine)
+    lists = read_in_memory(database).lists
+    acronyms = {
+        text
+        for institution in lists.all_institutions
+        for field in ACRONYM_FIELDS
+        for text in institution.texts.get(field, {}).values()
+    }
+    asked = {form for a in acronyms for form in (a, a.lower(), a.upper(), f" {a}% ", f"_{a}")}
+    asked |= {"", "%", "nope", "ÉCOWAS"}
+    found = 0
+    with read_transaction(database) as db:
+        for acronym in sorted(asked):
+            expected = institution_queries.institutions_by_acronym(db, acronym)
+            assert lists.institutions_by_acronym(acronym) == expected, acronym
+            found += bool(expected)
+    assert len(acronyms) > 60
+    assert found >= 4 * len(acronyms)
