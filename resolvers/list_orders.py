@@ -12,7 +12,7 @@ tuple and one dictionary, each the size of its list); past that, the oldest is d
 keys are a list, a field, a direction and, for orders by a text, the request's languages,
 which the service draws from its few supported ones. At ten times the data
 (``benchmark/synthetic.py``, 760 institutions), 32 orders of the institutions held 1.8 MB
-(tracemalloc) and the indexes of ``resolvers.lists`` 1.3 MB beside the dataset's 12 MB.
+(tracemalloc) and the indexes (``resolvers.list_indexes``) 1.4 MB beside the dataset's 12 MB.
 """
 
 from collections.abc import Callable, Collection, Hashable, Sequence
