@@ -1,13 +1,12 @@
 """Build the executable schema with its extensions."""
 
-import dataclasses
-from collections.abc import AsyncGenerator, Iterable, Iterator
+import logging
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing
 from functools import cache, partial
 from typing import Any
 
-import strawberry
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.federation.schema import FederationAny
@@ -31,6 +30,7 @@ from schema.errors import (
     log_unexpected,
 )
 from schema.execution import PlannedExecutionContext, PlanState, plan_state, resolution
+from schema.execution.direct import DirectExecution, DirectPath, unfit
 from schema.extensions.answer_date import AnswerDate
 from schema.extensions.cost import CostLimit
 from schema.extensions.limits import Limits, limit_extensions
@@ -46,6 +46,7 @@ from schema.query import Query
 from schema.validity import DATE_SCALAR, Date
 
 _camel_case = cache(to_camel_case)
+logger = logging.getLogger("iom_graph.execution")
 
 
 class CachedNameConverter(NameConverter):
@@ -68,25 +69,35 @@ class ValidationAfterGuards(ValidationCache):
             yield from super().on_validate()
 
 
-@dataclasses.dataclass
-class NamedOperationContext(ExecutionContext):
-    """Strawberry runs a document's first operation when the request names none; the GraphQL
-    spec requires an error when the document holds several. Failing to find the operation's
-    type here makes strawberry raise ``CannotGetOperationTypeError``, before validation."""
+class DocumentCostLimit(CostLimit):
+    """``CostLimit`` with its estimate kept per document for requests without variables: the
+    estimate depends on the document, the operation's name, the dataset's list sizes and the
+    variables alone (``CostModel.estimate``), and its walk was 10-15 % of a lookup's
+    ``execute`` (py-spy, in process). ``kept`` holds the document and the sizes it was made
+    for, so an entry is only ever found by those very objects (ids are not reused meanwhile)."""
 
-    operation_named: bool = False
+    def __init__(self, limits: Limits, kept: dict[tuple[int, str | None, int], Any]) -> None:
+        super().__init__(limits)
+        self.kept = kept
 
-    @property
-    def operation_type(self) -> OperationType:
-        document = self.graphql_document
-        if document is not None and not self.operation_named:
-            definitions = document.definitions
-            if sum(isinstance(d, OperationDefinitionNode) for d in definitions) > 1:
-                raise RuntimeError("several operations and no operation name")
-        return super().operation_type
+    def estimate(self) -> int:
+        execution = self.execution_context
+        document, sizes = execution.graphql_document, execution.context.dataset.list_sizes
+        if execution.variables:
+            return super().estimate()
+        key = (id(document), execution.operation_name, id(sizes))
+        found = self.kept.get(key)
+        if found is not None and found[0] is document and found[1] is sizes:
+            self.cost = found[2]
+            return int(found[2])
+        cost = super().estimate()
+        if len(self.kept) >= 256:  # bounded: the oldest entry out
+            del self.kept[next(iter(self.kept))]
+        self.kept[key] = (document, sizes, cost)
+        return cost
 
 
-class IomSchema(strawberry.federation.Schema):
+class IomSchema(DirectExecution):
     """An Apollo Federation 2 subgraph (``schema.federation``) that codes every error of every
     result (``schema.errors``) and logs only unexpected ones. Coding happens here, not in an
     extension: with the parser cache, a syntax error leaves the extensions' operation hook
@@ -96,10 +107,16 @@ class IomSchema(strawberry.federation.Schema):
     """Whether operations execute by ``schema.execution``'s plan (``build_schema`` sets it)."""
 
     def __init__(
-        self, *, lean_resolvers: bool = True, limits: Limits | None = None, **kwargs: Any
+        self,
+        *,
+        lean_resolvers: bool = True,
+        limits: Limits | None = None,
+        direct: DirectPath | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(federation_version=FEDERATION_VERSION, **kwargs)
         self.limits = limits or Limits()
+        self.direct = direct
         describe_federation_types(self._schema)
         if lean_resolvers:
             resolution.install(self._schema, self.schema_converter)
@@ -158,28 +175,6 @@ class IomSchema(strawberry.federation.Schema):
     ) -> SchemaExtensionsRunner:
         return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
 
-    def _create_execution_context(
-        self,
-        query: str | None,
-        allowed_operation_types: Iterable[OperationType],
-        variable_values: dict[str, Any] | None = None,
-        context_value: Any | None = None,
-        root_value: Any | None = None,
-        operation_name: str | None = None,
-        operation_extensions: dict[str, Any] | None = None,
-    ) -> ExecutionContext:
-        return NamedOperationContext(
-            query=query,
-            schema=self,
-            allowed_operations=allowed_operation_types,
-            context=context_value,
-            root_value=root_value,
-            variables=variable_values,
-            provided_operation_name=operation_name,
-            operation_extensions=operation_extensions,
-            operation_named=operation_name is not None,
-        )
-
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -198,27 +193,51 @@ def build_schema(
     ``planned`` (the setting ``IOM_GRAPH_PLANNED_EXECUTION``) and every name of graphql-core
     and strawberry it uses is there (``schema.execution.plan_state``; the schema's
     ``plan_state`` says which). Otherwise, or with ``standard_execution`` (the standard the
-    equivalence test compares with), strawberry's own resolvers and execution context."""
+    equivalence test compares with), strawberry's own resolvers and execution context.
+    A repeated document runs by the direct path (``schema.execution.direct``), except with
+    ``standard_execution``."""
     limits = limits or Limits()
     state = plan_state(planned and not standard_execution)
     on = state is PlanState.ON
+    cost = partial(DocumentCostLimit, limits, {})
+    extensions = [
+        *limit_extensions(limits),
+        RejectNulCharacters,
+        cost,
+        ParserCache,
+        ValidationAfterGuards,
+        AnswerDate,
+    ]
+    # Those with work for every request; the others' depends on the document's text alone (a
+    # document the direct path has admitted has passed them).
+    per_request = [RejectNulCharacters, cost, AnswerDate]
+    per_document = [e for e in extensions if e not in per_request]
     schema = IomSchema(
         query=Query,
         limits=limits,
         subscription=Subscription,
         lean_resolvers=on,
+        direct=direct_path(per_document, per_request, standard_execution),
         execution_context_class=(
             PlannedExecutionContext if on else StrawberryGraphQLCoreExecutionContext
         ),
         config=StrawberryConfig(disable_field_suggestions=False, scalar_map={Date: DATE_SCALAR}),
-        extensions=[
-            *limit_extensions(limits),
-            RejectNulCharacters,
-            partial(CostLimit, limits),
-            ParserCache,
-            ValidationAfterGuards,
-            AnswerDate,
-        ],
+        extensions=extensions,
     )
     schema.plan_state = state
+    if schema.directives:  # strawberry adds its ``DirectivesExtension`` (a ``resolve``) then
+        schema.direct = None
     return schema
+
+
+def direct_path(
+    per_document: list[Any], per_request: list[Any], standard_execution: bool
+) -> DirectPath | None:
+    """The direct path for these extensions, unless the standard (strawberry's path alone) is
+    asked for or they do not fit it (one ERROR log line says why)."""
+    if standard_execution:
+        return None
+    if reasons := unfit(per_document, per_request):
+        logger.error("direct path off: %s", ", ".join(reasons))
+        return None
+    return DirectPath(per_request)

@@ -12,6 +12,10 @@ answers faster, never different, so a release that breaks it must not take the A
 
 Attributes set by ``Executor.__init__`` and the methods the plan overrides or calls are
 checked by name and, for the overridden ones, by parameter names (``_METHODS``).
+
+The direct path (``schema.execution.direct``) calls and overrides private methods of
+strawberry's ``Schema`` (``_SCHEMA_METHODS``); ``missing_for_direct()`` checks them apart,
+and a missing one turns only the direct path off (``schema.build.direct_path``).
 """
 
 import importlib
@@ -22,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 from graphql import Executor
 
 __all__ = [
+    "DEFAULT_ALLOWED_OPERATION_TYPES",
     "DEFINITION_BACKREF",
     "FieldDetailsList",
     "GraphQLCoreConverter",
     "GroupedFieldSet",
+    "PreExecutionError",
     "StrawberryContext",
     "StrawberryEnumDefinition",
     "StrawberryField",
@@ -36,20 +42,22 @@ __all__ = [
     "is_default_resolver",
     "is_scalar",
     "missing",
+    "missing_for_direct",
     "strawberry_info",
     "to_nodes",
 ]
 
 _MISSING: list[str] = []
+_MISSING_DIRECT: list[str] = []
 
 
-def _find(path: str) -> Any:
-    """The object at ``module.name``, or None (recorded as missing)."""
+def _find(path: str, missing: list[str] = _MISSING) -> Any:
+    """The object at ``module.name``, or None (recorded in ``missing``)."""
     module, _, name = path.rpartition(".")
     try:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
-        _MISSING.append(path)
+        missing.append(path)
         return None
 
 
@@ -76,6 +84,43 @@ else:
     StrawberryEnumDefinition = _find("strawberry.types.enum.StrawberryEnumDefinition")
     has_enum_definition = _find("strawberry.types.enum.has_enum_definition")
     StrawberryField = _find("strawberry.types.field.StrawberryField")
+
+# The direct path's (``missing_for_direct``).
+DEFAULT_ALLOWED_OPERATION_TYPES: Any = _find(
+    "strawberry.schema.schema.DEFAULT_ALLOWED_OPERATION_TYPES", _MISSING_DIRECT
+)
+PreExecutionError: Any = _find("strawberry.types.execution.PreExecutionError", _MISSING_DIRECT)
+_StrawberrySchema = _find("strawberry.schema.schema.Schema", _MISSING_DIRECT)
+# strawberry's ``Schema`` methods the direct path calls or overrides, with their parameters.
+_SCHEMA_METHODS: dict[str, tuple[str, ...]] = {
+    "_execute_operation": (
+        "self",
+        "execution_context",
+        "extensions_runner",
+        "middleware_manager",
+        "execute_function",
+        "custom_context_kwargs",
+    ),
+    "_handle_execution_result": (
+        "self",
+        "context",
+        "result",
+        "extensions_runner",
+        "skip_process_errors",
+    ),
+    "_get_execute_function": ("self",),
+    "_get_custom_context_kwargs": ("self", "operation_extensions", "sync"),
+    "_create_execution_context": (
+        "self",
+        "query",
+        "allowed_operation_types",
+        "variable_values",
+        "context_value",
+        "root_value",
+        "operation_name",
+        "operation_extensions",
+    ),
+}
 
 _FieldDetails = _find("graphql.execution.collect_fields.FieldDetails")
 _StrawberryInfo = _find("strawberry.types.Info")
@@ -159,4 +204,14 @@ def missing() -> list[str]:
         getattr(GraphQLCoreConverter, "_get_field_exception_handlers", None)
     ):
         found.append("GraphQLCoreConverter._get_field_exception_handlers")
+    return found
+
+
+def missing_for_direct() -> list[str]:
+    """The names the direct path uses found missing or changed; empty when it can run."""
+    found = list(_MISSING_DIRECT)
+    for name, parameters in _SCHEMA_METHODS.items():
+        method = getattr(_StrawberrySchema, name, None)
+        if not callable(method) or _parameters(method) != parameters:
+            found.append(f"Schema.{name}{parameters}")
     return found
