@@ -18,7 +18,6 @@ instead.
         uvicorn --factory benchmark.reference_app:create_app
 """
 
-import gc
 import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -33,6 +32,7 @@ from db.engine import build_engine
 from resolvers.database import AnyRow, Database
 from resolvers.in_memory import read_in_memory
 from schema import build_schema
+from service import gc_tuning
 from service.caching import build_caching
 from service.dataset import CurrentDataset
 from service.endpoint import GraphQLEndpoint
@@ -55,10 +55,6 @@ class NoDatabase(Database):
 
     def scalar(self, statement: Executable) -> Any:
         raise LookupError("the reference has no database")
-
-
-# The same collector thresholds as server.py: both servers pay the same for garbage.
-GC_THRESHOLDS = (20_000, 10, 10)
 
 
 def create_app() -> Starlette:
@@ -87,9 +83,9 @@ def create_app() -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        gc.set_threshold(*GC_THRESHOLDS)
-        gc.collect()
-        gc.freeze()
+        # The collector tuned as server.py tunes it: both servers pay the same for garbage.
+        gc_tuning.tune(enabled=True)
+        gc_tuning.freeze_start_up_objects()
         yield
 
     return Starlette(
