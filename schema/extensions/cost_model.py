@@ -14,9 +14,9 @@ body counts at every spread: a chain of fragments each spreading the next twice 
 2^n, computed in time linear in the document (``_Walk``). Costs saturate at ``COST_CEILING``.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     FieldNode,
@@ -41,6 +41,10 @@ from schema.extensions.field_bounds import ArgumentLength, FieldBound, bound_of,
 
 CONNECTION_ITEMS = frozenset({"edges", "nodes"})
 
+T = TypeVar("T")
+Reading = Callable[[Any], Any]
+Reads = tuple[tuple[str, Reading], ...]
+
 
 @dataclass(frozen=True)
 class CostModel:
@@ -52,6 +56,15 @@ class CostModel:
     def estimate(
         self, document: Any, operation_name: str | None, variables: Mapping[str, Any] | None
     ) -> int:
+        return self.costing(document, operation_name, variables)[0]
+
+    def costing(
+        self, document: Any, operation_name: str | None, variables: Mapping[str, Any] | None
+    ) -> tuple[int, Reads]:
+        """The cost, and what the walk read of ``variables``: each variable once, with the
+        reading it was read by (``as_int``, ``as_length``), in the order first read. The cost
+        depends on the variables only through these readings (``schema.extensions.cost``
+        memoises on them)."""
         fragments: dict[str, FragmentDefinitionNode] = {}
         operations: list[OperationDefinitionNode] = []
         for definition in document.definitions:
@@ -65,10 +78,25 @@ class CostModel:
             if operation_name is None or (o.name is not None and o.name.value == operation_name)
         ]
         if not chosen:
-            return 0
+            return 0, ()
         root = self.schema.get_root_type(chosen[0].operation)
-        walk = _Walk(self, fragments, _FieldSizes(self, variables or {}))
-        return walk.selection_set(chosen[0].selection_set, root, None)
+        sizes = _FieldSizes(self, variables or {})
+        cost = _Walk(self, fragments, sizes).selection_set(chosen[0].selection_set, root, None)
+        return cost, tuple(sizes.reads)
+
+
+def as_int(value: Any) -> int | None:
+    """A ``first``/``last`` argument as the model reads it: an integer, else none."""
+    if isinstance(value, IntValueNode):
+        return int(value.value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_length(value: Any) -> int:
+    """A list argument (``nodes(ids:)``) as the model reads it: its length, else 1."""
+    if isinstance(value, ListValueNode):
+        return len(value.values)
+    return len(value) if isinstance(value, list) else 1
 
 
 # Costs saturate here, the largest integer a JSON client reads exactly: a chain of fragments
@@ -187,6 +215,8 @@ class _FieldSizes:
 
     model: CostModel
     variables: Mapping[str, Any]
+    # Each variable read, with its reading (a dict as an ordered set): ``CostModel.costing``.
+    reads: dict[tuple[str, Reading], None] = field(default_factory=dict)
 
     def field_cost(self, node: FieldNode, parent: Any, pending: int | None) -> int | _Frame:
         """A field's cost at multiplier 1, or the frame costing its selection."""
@@ -233,23 +263,20 @@ class _FieldSizes:
         fallback = self.model.max_page_size
         return self.model.sizes.get(bound, fallback) if bound is not None else fallback
 
-    def argument(self, node: FieldNode, name: str) -> Any:
+    def argument(self, node: FieldNode, name: str, reading: Callable[[Any], T]) -> T:
+        """The argument ``name`` of ``node`` (a literal or a variable's value), as ``reading``
+        reads it: the only way the model reads the variables."""
         for argument in node.arguments or ():
             if argument.name.value == name:
                 value = argument.value
                 if isinstance(value, VariableNode):
-                    return self.variables.get(value.name.value)
-                return value
-        return None
+                    self.reads[value.name.value, reading] = None
+                    return reading(self.variables.get(value.name.value))
+                return reading(value)
+        return reading(None)
 
     def int_argument(self, node: FieldNode, name: str) -> int | None:
-        value = self.argument(node, name)
-        if isinstance(value, IntValueNode):
-            return int(value.value)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return self.argument(node, name, as_int)
 
     def list_argument_length(self, node: FieldNode, name: str) -> int:
-        value = self.argument(node, name)
-        if isinstance(value, ListValueNode):
-            return len(value.values)
-        return len(value) if isinstance(value, list) else 1
+        return self.argument(node, name, as_length)
