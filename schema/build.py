@@ -69,34 +69,6 @@ class ValidationAfterGuards(ValidationCache):
             yield from super().on_validate()
 
 
-class DocumentCostLimit(CostLimit):
-    """``CostLimit`` with its estimate kept per document for requests without variables: the
-    estimate depends on the document, the operation's name, the dataset's list sizes and the
-    variables alone (``CostModel.estimate``), and its walk was 10-15 % of a lookup's
-    ``execute`` (py-spy, in process). ``kept`` holds the document and the sizes it was made
-    for, so an entry is only ever found by those very objects (ids are not reused meanwhile)."""
-
-    def __init__(self, limits: Limits, kept: dict[tuple[int, str | None, int], Any]) -> None:
-        super().__init__(limits)
-        self.kept = kept
-
-    def estimate(self) -> int:
-        execution = self.execution_context
-        document, sizes = execution.graphql_document, execution.context.dataset.list_sizes
-        if execution.variables:
-            return super().estimate()
-        key = (id(document), execution.operation_name, id(sizes))
-        found = self.kept.get(key)
-        if found is not None and found[0] is document and found[1] is sizes:
-            self.cost = found[2]
-            return int(found[2])
-        cost = super().estimate()
-        if len(self.kept) >= 256:  # bounded: the oldest entry out
-            del self.kept[next(iter(self.kept))]
-        self.kept[key] = (document, sizes, cost)
-        return cost
-
-
 class IomSchema(DirectExecution):
     """An Apollo Federation 2 subgraph (``schema.federation``) that codes every error of every
     result (``schema.errors``) and logs only unexpected ones. Coding happens here, not in an
@@ -199,7 +171,7 @@ def build_schema(
     limits = limits or Limits()
     state = plan_state(planned and not standard_execution)
     on = state is PlanState.ON
-    cost = partial(DocumentCostLimit, limits, {})
+    cost = partial(CostLimit, limits)
     extensions = [
         *limit_extensions(limits),
         RejectNulCharacters,

@@ -6,7 +6,6 @@ without it; answers, errors (coded) and extensions must be equal, and so must wh
 (the service turns it into an HTTP error).
 """
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,6 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from resolvers.bounds import ListSizes
 from resolvers.database import Database
 from schema import build_schema
 from schema.build import IomSchema
@@ -255,40 +253,3 @@ def test_an_extension_with_work_the_direct_path_skips_does_not_fit() -> None:
 
     assert unfit([Late], [Tracing]) == ["Late.on_execute", "Tracing.resolve"]
     assert unfit([], [Late]) == []
-
-
-async def test_a_documents_cost_is_estimated_once_without_variables(
-    runner: Runner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    estimates: list[int] = []
-
-    def counted(model: CostModel, *args: Any) -> int:
-        estimates.append(cost := ESTIMATE(model, *args))
-        return cost
-
-    monkeypatch.setattr(CostModel, "estimate", counted)
-    schema = build_schema(LIMITS)
-    small = (
-        "{ regionalOffices(first: 2) { nodes { slug countries(first: 2) { nodes { alpha3 } } } } }"
-    )
-    answers = [await runner.run(schema, small) for _ in range(3)]
-    assert answers[0] == answers[1] == answers[2]
-    assert answers[0][2]["cost"] == {"requested": 1 + 2 + 2 + 2 * 2, "maximum": 100}
-    assert len(estimates) == 1
-    # Refused, at the default page size (50 countries of 51 at most per office): also once.
-    refused = [await runner.run(schema, NESTED) for _ in range(2)]
-    assert refused[0] == refused[1]
-    assert refused[0][2] == {"cost": {"requested": 1 + 11 + 11 + 11 * 50, "maximum": 100}}
-    assert len(estimates) == 2
-    # Variables: estimated for each request.
-    for _ in range(2):
-        await runner.run(schema, NESTED, variable_values={"n": 2, "m": 2})
-    assert estimates[2:] == [9, 9]
-    # Another dataset version (other list sizes): estimated again, with its sizes.
-    dataset = await runner.datasets.for_request()
-    runner.datasets = CurrentDataset.fixed(
-        dataclasses.replace(dataset, list_sizes=ListSizes(dict(dataset.list_sizes.sizes))),
-        runner.db,
-    )
-    assert await runner.run(schema, small) == answers[0]
-    assert len(estimates) == 5
