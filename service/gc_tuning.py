@@ -1,13 +1,18 @@
 """The garbage collector of a serving process: its tuning, in one place (issue 26, "the tail").
 
 Most of what a request allocates is freed by reference counting as soon as the response is
-sent. What is left sits in reference cycles, which only the collector frees: 43 container
-objects a lookup (counted with the collector off over 1,440 lookups). The cycles found
-(``gc.DEBUG_SAVEALL``, then a path from each object back to itself): graphql-core's execution
-context keeps bound methods of itself (``async_helpers``), and through it the request's context
-and plan; the service layer's ``_Exchange`` kept a bound method of itself (``send_coded``),
-and its gzip or identity responder still points back at it until the response is logged
-(``ServiceLayer`` then drops the responder).
+sent. What a request left in reference cycles, which only the collector frees, was 43
+container objects a lookup (counted with the collector off over 1,440 lookups). The cycles
+found (``gc.DEBUG_SAVEALL``, then a path from each object back to itself), both broken since:
+the service layer's ``_Exchange`` kept a bound method of itself (``send_coded``), and its gzip
+or identity responder still points back at it until the response is logged (``ServiceLayer``
+then drops the responder); graphql-core's execution context keeps bound methods of itself
+(``async_helpers``), and through it the request's context, plan record and variables (23
+objects a lookup), until ``PlannedExecutionContext`` drops them once the result is complete
+(``schema.execution.planner``; strawberry's own context, with the plan off, keeps them). Now
+0 objects a lookup, counted with the collector off over 300 lookups of the ASGI app in
+process; the youngest generation was not collected once over 5,000 executions in process (66
+times with ``async_helpers`` kept). The pauses measured below predate both changes.
 Two things decide what the collector costs a process that serves:
 
 - What it scans. A collection of the oldest generation walks every object it holds: after

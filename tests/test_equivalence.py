@@ -201,10 +201,11 @@ def test_the_service_executes_planned_with_lean_resolvers() -> None:
     assert STANDARD_SCHEMA.execution_context_class is StrawberryGraphQLCoreExecutionContext
     lean = _lean_fields(DEFAULT_SCHEMA)
     # Every synchronous resolver with scalar and enum arguments only (``Query.institution``
-    # too, since it reads acronyms from memory); the root fields taking filters (input
-    # objects), lists or global ids keep strawberry's. The connections' and edges' fields are
-    # resolvers too: made only when selected.
-    assert len(lean) == 151  # 13 of them the history's connections and DatasetChangesSince.changes
+    # too, since it reads acronyms from memory), and the root lists, whose filter and order
+    # inputs build themselves (``from_input``); the root fields taking lists or global ids
+    # keep strawberry's. The connections' and edges' fields are resolvers too: made only when
+    # selected.
+    assert len(lean) == 154  # 13 of them the history's connections and DatasetChangesSince.changes
     assert {
         "Country.coverageInferred",
         "Country.name",
@@ -213,6 +214,7 @@ def test_the_service_executes_planned_with_lean_resolvers() -> None:
         "CountryEdge.cursor",
         "InstitutionLinkEdge.evidence",
     } <= set(lean)
-    assert "Query.institution" in lean
-    assert not {"Query.regionalOffices", "Query.nodes", "Query._entities"} & set(lean)
+    assert {"Query.institution", "Query.regionalOffices", "Query.countries"} <= set(lean)
+    assert "Query.institutions" in lean
+    assert not {"Query.countriesByCode", "Query.nodes", "Query._entities"} & set(lean)
     assert _lean_fields(STANDARD_SCHEMA) == []

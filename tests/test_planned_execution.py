@@ -4,6 +4,7 @@ comparison (equal answers alone would not show that the plan ran), fall-backs by
 context and in ``/metrics``, the setting, and a release missing a name the plan uses."""
 
 import asyncio
+import gc
 import logging
 from typing import Any
 
@@ -14,8 +15,10 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 import schema.execution as execution
 from benchmark.peer_queries import NESTED_IOM_GRAPH
+from benchmark.shapes import COUNTRY_IOM
 from resolvers.database import Database
 from resolvers.in_memory import read_in_memory
+from resolvers.pagination import encode_cursor
 from schema import build_schema
 from schema.context import Context
 from schema.execution import (
@@ -206,3 +209,42 @@ def test_a_reused_plan_takes_each_requests_variables(seeded_engine: Engine) -> N
         assert all(len(o["countries"]["nodes"]) == first for o in offices)
         assert all(("kind" in o) is with_kind for o in offices)
     assert PLANS.reused == reused + 3
+
+
+PAGE_TWO = (
+    "{ countries(orderBy: { field: ALPHA3, direction: DESC }, first: 10, "
+    f'after: "{encode_cursor(9)}") {{ nodes {{ alpha2 alpha3 numeric isIso }} }} }}'
+)
+
+
+def cyclic_garbage(engine: Engine, query: str, executable: Any, times: int = 100) -> int:
+    """The objects the collector frees after ``times`` executions of ``query`` with it off:
+    what they left in reference cycles."""
+    database = Database(engine)
+    dataset = read_in_memory(database)
+
+    async def go() -> int:
+        for _ in range(3):  # plans, the direct path's admission, orders: kept, not garbage
+            await executable.execute(query, context_value=Context(db=database, dataset=dataset))
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(times):
+                context = Context(db=database, dataset=dataset, request_id="cycles")
+                result = await executable.execute(query, context_value=context)
+                assert result.errors is None
+            return gc.collect()
+        finally:
+            gc.enable()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("query", [COUNTRY_IOM, PAGE_TWO], ids=["lookup", "page two"])
+def test_a_repeated_execution_leaves_no_cyclic_garbage(seeded_engine: Engine, query: str) -> None:
+    """graphql-core's executor holds bound methods of itself (``async_helpers``); the planned
+    context drops them once the result is complete, so reference counting frees the request."""
+    assert cyclic_garbage(seeded_engine, query, DEFAULT_SCHEMA) == 0
+    # strawberry's own context keeps the cycle (4,596 to 4,996 objects measured): the count
+    # shows one left
+    assert cyclic_garbage(seeded_engine, query, build_schema(planned=False)) >= 100 * 20

@@ -6,7 +6,7 @@ from asyncio import gather
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLObjectType
+from graphql import ExecutionResult, GraphQLObjectType
 
 from schema.execution.completion import close, stop
 from schema.execution.fields import Awaited, FieldPlanning
@@ -29,6 +29,36 @@ class PlannedExecutionContext(FieldPlanning):
     # graphql-core answers the operation when the plan stops (tests turn this off to see the
     # plan's own failure).
     fall_back = True
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        result = super().execute_operation(serially)
+        if self.is_awaitable(result):
+            return self._released_after(result)
+        self._release_helpers(result)
+        return result
+
+    async def _released_after(self, awaitable: Any) -> Any:
+        result = await awaitable
+        self._release_helpers(result)
+        return result
+
+    def _release_helpers(self, result: Any) -> None:
+        """Breaks the reference cycle graphql-core's executor leaves: ``async_helpers`` holds
+        bound methods of the executor (``gather_async_work``, ``track_async_work``), so the
+        executor, and through it the request's context, plan record and variables, waited for
+        the collector (about 21 objects a request). Once the result is complete and no work
+        is left in the background (or incremental), graphql-core reads the attribute no
+        more: only ``build_resolve_info`` does, while fields execute; an info made before
+        holds the helpers themselves, which keep working. Anything else keeps it (and so
+        does a release without these attributes: read by name, missing means busy)."""
+        if (
+            isinstance(result, ExecutionResult)
+            and not getattr(self, "background_futures", True)
+            and not getattr(self, "pending_incremental_futures", True)
+            and getattr(self, "async_work_finished_hook_task", True) is None
+            and hasattr(self, "async_helpers")
+        ):
+            del self.async_helpers
 
     def execute_root_grouped_field_set(
         self,
