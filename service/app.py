@@ -25,7 +25,7 @@ from service import map as world_map
 from service.api_keys import IssuedKeys
 from service.caching import build_caching
 from service.data_routes import DataFiles
-from service.dataset import CurrentDataset
+from service.dataset import CurrentDataset, TickVersion
 from service.endpoint import GraphQLEndpoint
 from service.execution import ExecutionLimits
 from service.middleware import ServiceLayer
@@ -83,7 +83,9 @@ def create_app(
         broadcast.version_changed(version)
 
     watcher = DatasetVersionWatcher(engine, on_change=version_changed)
-    datasets = CurrentDataset(database, watcher.current)
+    # One answer per event-loop iteration, for the cached and the executed path alike.
+    versions = TickVersion(watcher.current)
+    datasets = CurrentDataset(database, versions)
     rate_limits = build_rate_limits(
         settings.rate_limit_per_second,
         settings.rate_limit_burst,
@@ -92,7 +94,7 @@ def create_app(
         IssuedKeys.of(engine, settings.api_key_refresh_seconds),
     )
     caching = build_caching(
-        settings.response_cache_bytes, settings.cache_max_age_seconds, redis, watcher.current
+        settings.response_cache_bytes, settings.cache_max_age_seconds, redis, versions
     )
     endpoint = GraphQLEndpoint(
         schema,

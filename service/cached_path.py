@@ -10,13 +10,12 @@ invalid parameters, a POST body of undeclared length or not JSON or after ``Expe
 on, and every cache miss. A POST body it read is replayed to the endpoint.
 
 What it saves (benchmark/README.md, issue 26): the ``Request`` and ``Response`` objects, the
-parameters' parsing and the key's hashing (``keys``: raw inputs to the response key), and
-the dataset version's check (``TickVersion``).
+parameters' parsing and the key's hashing (``keys``: raw inputs to the response key). The
+dataset version it looks up by is ``Caching.versions``, which the app makes the one
+``service.dataset.TickVersion`` the executed path asks too (one answer per loop iteration).
 """
 
-import asyncio
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -71,39 +70,13 @@ class _Operation:
     document: str
 
 
-class TickVersion:
-    """The watcher's dataset version, asked at most once per event-loop iteration.
-
-    On SQLite the watcher runs ``PRAGMA data_version`` per call. Requests handled in one
-    iteration of the loop share one answer, read when the first of them asked; the next
-    iteration asks again. So a load another process committed is seen by every request
-    handled in an iteration that starts after the commit became visible: a request never
-    gets a version older than the one the watcher reported when its iteration began (it may
-    get the older version when the commit lands within that iteration, as it would have had
-    it been handled a moment earlier)."""
-
-    def __init__(self, versions: Callable[[], str | None]) -> None:
-        self.versions = versions
-        self.asked = False
-        self.version: str | None = None
-
-    def __call__(self) -> str | None:
-        if not self.asked:
-            self.version, self.asked = self.versions(), True
-            asyncio.get_running_loop().call_soon(self._forget)
-        return self.version
-
-    def _forget(self) -> None:
-        self.asked = False
-
-
 class CachedPath:
     """Stored answers to GET, HEAD and POST requests of ``/graphql``; else the ``receive``
     the endpoint is to read the request from. ``served`` counts the answers given here."""
 
     def __init__(self, caching: Caching, rate_limits: RateLimits | None, graphiql: bool) -> None:
         self.caching, self.rate_limits, self.graphiql = caching, rate_limits, graphiql
-        self.version = TickVersion(caching.versions)
+        self.version = caching.versions  # once per loop iteration (service.dataset.TickVersion)
         self.keys: dict[_Inputs, _Operation | None] = {}
         self.served = 0
 

@@ -16,6 +16,13 @@ What stays to decide is which version a request gets, and whether its response m
 - ``is_current(dataset)``: whether the watcher still reports ``dataset``'s version; a response
   is cached under its version only then (``service.responder``).
 
+The watcher is asked through one ``TickVersion`` (``service.app`` makes it and hands the same
+object to this class and to ``service.caching.Caching``): at most once per event-loop
+iteration, for the cached path (``service.cached_path``) and the executed path alike. Its
+guarantee is documented on the class. "One response, one dataset version" does not rest on
+it: a response's data, ``X-Dataset-Version``, ETag and cache key are all the version of the
+dataset it read (``dataset.version``), whatever the watcher said.
+
 The service (``service.app``), the in-process test harness (``tests.conftest.make_execute``)
 and the benchmark's reference server (``benchmark.reference_app``, ``fixed``) all read
 through this object.
@@ -30,6 +37,47 @@ from resolvers.database import Database
 from resolvers.in_memory import EMPTY, InMemoryDataset, read_in_memory
 
 _NOT_SEEN = object()
+
+
+class TickVersion:
+    """The watcher's dataset version, asked at most once per event-loop iteration.
+
+    On SQLite the watcher runs ``PRAGMA data_version`` per call (``db.version``). The first
+    caller in an iteration of the loop asks the watcher and schedules a reset
+    (``call_soon``); every caller until that reset runs gets the same answer, and the first
+    caller after it asks again. The guarantee: every answer was asked after the callback that
+    gets it was scheduled. A request's asks run in steps of its task, scheduled after its
+    bytes arrived, so a load another process committed before a request arrived is seen by
+    every ask of that request; a request spanning iterations asks anew at its later asks
+    (``is_current`` at its end), so a load landing mid-request is seen there and its
+    response is not stored under the old version. A load committed after a request arrived
+    may or may not be seen, as it would have been had the request come a moment earlier.
+    (Not "every request handled in an iteration that began after the commit": a callback
+    scheduled in the previous iteration before its first ask runs ahead of the reset, with
+    that ask's answer; tests/test_tick_version.py shows both.)
+
+    Outside an event loop (a worker thread, start-up) the watcher is asked every time. On
+    PostgreSQL ``current()`` only reads the version the listener thread keeps, so this saves
+    nothing there and keeps one rule on both databases.
+    """
+
+    def __init__(self, versions: Callable[[], str | None]) -> None:
+        self.versions = versions
+        self.asked = False
+        self.version: str | None = None
+
+    def __call__(self) -> str | None:
+        if not self.asked:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop in this thread: no iteration to share an answer in
+                return self.versions()
+            self.version, self.asked = self.versions(), True
+            loop.call_soon(self._forget)
+        return self.version
+
+    def _forget(self) -> None:
+        self.asked = False
 
 
 class CurrentDataset:

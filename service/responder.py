@@ -3,9 +3,10 @@ operation, language and dataset version; else executed on the dataset in memory 
 
 A response, its ETag, its ``X-Dataset-Version`` header and its cache entry come from one
 dataset version: the in-memory dataset's (``service.dataset``, which owns that guarantee).
-The watcher's version (``Caching.versions``) only picks the entry to look up; a response is
-stored only when the watcher still agrees with the dataset (``CurrentDataset.is_current``),
-so nothing is kept under a version whose data it does not hold. GET and persisted queries
+The watcher's version (``Caching.versions``, asked once per loop iteration:
+``service.dataset.TickVersion``) only picks the entry to look up; a response is stored only
+when the watcher still agrees with the dataset (``CurrentDataset.is_current``), so nothing is
+kept under a version whose data it does not hold. GET and persisted queries
 get ``ETag`` and ``Cache-Control``, and ``If-None-Match`` answers 304.
 A cost dry run skips the cache both ways and is answered ``Cache-Control: no-store``
 (docs/caching-and-dates.md).

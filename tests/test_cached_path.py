@@ -6,7 +6,6 @@ must be equal byte for byte: status, every header in order, body. Each test also
 answers the cached path gave, so that it fails if the path did not run.
 """
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -18,7 +17,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from db.loader import load_dataset
-from service.cached_path import CachedPath, TickVersion
+from service.cached_path import CachedPath
 from service.endpoint import GraphQLEndpoint
 from tests.alternating_datasets import EDITED_NAMES, OFFICE, alternating_datasets
 from tests.app_client import serve_in_process
@@ -206,20 +205,6 @@ def test_a_load_is_never_answered_from_the_previous_versions_entry(
         load_dataset(engine, datasets.original)
     assert pair.ask()[2] == before[2]  # the original's entry again, under its version
     assert pair.served == 3
-
-
-async def test_the_dataset_version_is_asked_once_per_loop_iteration() -> None:
-    asked: list[int] = []
-
-    def versions() -> str:
-        asked.append(1)
-        return f"v{len(asked)}"
-
-    version = TickVersion(versions)
-    assert [version(), version()] == ["v1", "v1"]
-    await asyncio.sleep(0)  # the next iteration of the loop asks again
-    assert [version(), version()] == ["v2", "v2"]
-    assert len(asked) == 2
 
 
 def test_posts_equal_the_endpoints(pair: Pair) -> None:
