@@ -54,6 +54,10 @@ class Context:
     # serves no subscription.
     dataset_events: DatasetEvents | None = None
     client: str = ""
+    # The operation's cost estimate (``schema.extensions.cost`` sets it before execution, None
+    # until then): the objects it returns at most, which ``schema.execution.chunk`` reads as
+    # the size of the operation.
+    cost_estimate: int | None = None
     # Whether the planned executor answered the operation (``schema.execution``).
     plan: PlanRecord = field(default_factory=PlanRecord)
     # The dataset's edges (``resolvers.edges``), one attribute closer to the resolvers.

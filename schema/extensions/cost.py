@@ -72,6 +72,7 @@ class CostLimit(SchemaExtension):
         )
         document, name = execution.graphql_document, execution.operation_name
         self.cost = COSTS.cost(model, document, name, execution.variables or {})
+        execution.context.cost_estimate = self.cost  # for the execution (``Context``)
         return self.cost
 
     def too_complex(self, cost: int) -> GraphQLError:
