@@ -55,24 +55,23 @@ class ServiceLayer:
             await self.app(scope, receive, send)
             return
         headers = header_values(scope)
-        incoming = headers.get("x-request-id", "")
-        valid = 0 < len(incoming) <= 128 and incoming.isprintable()
-        request_id = incoming if valid else new_request_id()
+        request_id = _request_id(headers.get("x-request-id", ""))
         scope.setdefault("state", {})["request_id"] = request_id
         exchange = _Exchange(send, request_id)
         started = time.perf_counter()
         try:
             await self._limited(scope, receive, exchange, headers)
         finally:
-            duration = time.perf_counter() - started
-            outcome: RequestOutcome | None = scope["state"].get("graphql")
-            if outcome is not None:
-                self.metrics.observe(outcome, duration)
-            status = (
-                500 if exchange.status is None else exchange.status
-            )  # none: the server answers 500
-            log_access(request_id, scope, status, duration, outcome)
-            exchange.coding = None  # its responder's ``send`` is ours: no cycle left for the GC
+            self._record(scope, exchange, time.perf_counter() - started)
+
+    def _record(self, scope: Scope, exchange: "_Exchange", duration: float) -> None:
+        """The request's metrics and access line, once its response is sent (or failed)."""
+        outcome: RequestOutcome | None = scope["state"].get("graphql")
+        if outcome is not None:
+            self.metrics.observe(outcome, duration)
+        status = 500 if exchange.status is None else exchange.status  # none: the server's 500
+        log_access(exchange.request_id, scope, status, duration, outcome)
+        exchange.coding = None  # its responder's ``send`` is ours: no cycle left for the GC
 
     async def _limited(
         self, scope: Scope, receive: Receive, exchange: "_Exchange", headers: dict[str, str]
@@ -97,19 +96,8 @@ class ServiceLayer:
             else:  # the HTTP parser never delivers more than the declared length
                 await self._route(scope, receive, exchange, headers)
             return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise _BodyTooLargeError
-            return message
-
         try:
-            await self._route(scope, limited_receive, exchange, headers)
+            await self._route(scope, _body_bounded(receive, self.max_body_bytes), exchange, headers)
         except _BodyTooLargeError:
             if exchange.status is None:
                 await self._too_large()(scope, receive, exchange.send)
@@ -138,6 +126,27 @@ class ServiceLayer:
             await self.graphql(scope, receive, exchange.send_coded)
         else:
             await self.app(scope, receive, exchange.send_coded)
+
+
+def _body_bounded(receive: Receive, max_body_bytes: int) -> Receive:
+    """``receive`` for a body of undeclared length: past ``max_body_bytes``, it raises."""
+    received = 0
+
+    async def limited_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > max_body_bytes:
+                raise _BodyTooLargeError
+        return message
+
+    return limited_receive
+
+
+def _request_id(incoming: str) -> str:
+    """The client's ``X-Request-ID`` when it is a reasonable one, else a new id."""
+    return incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_request_id()
 
 
 class _Exchange:

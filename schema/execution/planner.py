@@ -15,20 +15,9 @@ from schema.execution.outcome import FallbackReason, PlanRecord, PlanStoppedErro
 from schema.execution.reuse import PLANS
 
 
-class PlannedExecutionContext(FieldPlanning):
-    """graphql-core's execution, through a plan of the operation made once per document.
-
-    graphql-core takes the same general steps for every field of every object (definition,
-    info and path, arguments, resolver, awaitable check, the return type's wrappers); the plan
-    takes them once per field of the document and keeps a closure per field
-    (``schema.execution.fields``, ``.completion``). It answers only what completes plainly:
-    anything else stops it with a ``FallbackReason`` and graphql-core executes the whole
-    operation again, unchanged. Any other exception is a fault of the plan, not hidden.
-    """
-
-    # graphql-core answers the operation when the plan stops (tests turn this off to see the
-    # plan's own failure).
-    fall_back = True
+class HelpersReleased(FieldPlanning):
+    """An execution context that lets the request go without the collector once its result
+    is complete (``_release_helpers``)."""
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         result = super().execute_operation(serially)
@@ -59,6 +48,22 @@ class PlannedExecutionContext(FieldPlanning):
             and hasattr(self, "async_helpers")
         ):
             del self.async_helpers
+
+
+class PlannedExecutionContext(HelpersReleased):
+    """graphql-core's execution, through a plan of the operation made once per document.
+
+    graphql-core takes the same general steps for every field of every object (definition,
+    info and path, arguments, resolver, awaitable check, the return type's wrappers); the plan
+    takes them once per field of the document and keeps a closure per field
+    (``schema.execution.fields``, ``.completion``). It answers only what completes plainly:
+    anything else stops it with a ``FallbackReason`` and graphql-core executes the whole
+    operation again, unchanged. Any other exception is a fault of the plan, not hidden.
+    """
+
+    # graphql-core answers the operation when the plan stops (tests turn this off to see the
+    # plan's own failure).
+    fall_back = True
 
     def execute_root_grouped_field_set(
         self,
