@@ -24,7 +24,7 @@ from starlette.types import Message, Receive, Scope
 from service.caching import Caching
 from service.observability import RequestOutcome
 from service.params import body_params, json_content_type, operation_label, url_params
-from service.ratelimit import ClientAccount, RateLimits, client_key
+from service.ratelimit import ClientAccount, RateLimits
 from service.request import (
     SAFE_METHODS,
     HTTPError,
@@ -141,8 +141,7 @@ class CachedPath:
         if headers.get(limits.api_key_header):
             return False, None
         client = scope.get("client")
-        address = client[0] if client else None
-        account = ClientAccount(limits.limiter, client_key(None, address), limits.default)
+        account = limits.account_of(None, client[0] if client else None)
         return not limits.retry_after(account.client), account
 
     def operation(

@@ -238,9 +238,13 @@ class RateLimits:
             issued = await self.keys.find(sent) if self.keys is not None else None
             if issued is None:
                 raise invalid_key(self.header_name)
-        address = request.client.host if request.client else None
-        budget = budget_of(issued, self.default)
-        return ClientAccount(self.limiter, client_key(issued, address), budget)
+        return self.account_of(issued, request.client.host if request.client else None)
+
+    def account_of(self, issued: ActiveKey | None, address: str | None) -> ClientAccount:
+        """The account of a client by its issued key (None: none sent), else its address."""
+        return ClientAccount(
+            self.limiter, client_key(issued, address), budget_of(issued, self.default)
+        )
 
     def retry_after(self, client: str) -> int:
         refusal = self.blocked.get(client)
