@@ -9,9 +9,9 @@ from sqlalchemy import Select, or_, select
 from db.models import Country, OfficeCountry, RegionalOffice
 from db.tables import table_of
 from db.vocabulary import SubjectType
-from resolvers.database import Database
+from resolvers.database import AnyRow, Database
 from resolvers.errors import UserInputError
-from resolvers.records import group_pairs, ids_matching_text, sort_records
+from resolvers.records import Records, group_pairs, ids_matching_text, sort_records
 from resolvers.slugs import require_known_slugs
 from resolvers.texts import Texts, check_field_order, group_texts, json_triples, with_texts
 
@@ -77,14 +77,27 @@ def _coverage_of(value: str | None) -> tuple[CoverageRecord, ...]:
 def _fetch(
     db: Database, query: Select[tuple[object, ...]], extra: int = 0
 ) -> list[tuple[CountryRecord, object]]:
-    width = _WIDTH + extra
+    return _paired(db.fetch(query), extra)
+
+
+def _paired(rows: Sequence[AnyRow], extra: int) -> list[tuple[CountryRecord, object]]:
+    """Each country of ``rows`` with the first of its ``extra`` columns, if any."""
     return [
         (
             CountryRecord(*row[: _WIDTH - 1], _coverage_of(row[_WIDTH - 1]), texts),  # type: ignore[call-arg]
             row[_WIDTH] if extra else None,
         )
-        for row, texts in group_texts(db.fetch(query), width)
+        for row, texts in group_texts(rows, _WIDTH + extra)
     ]
+
+
+COUNTRIES = Records(
+    _country,
+    _query().order_by(_country.c.alpha3),
+    lambda rows: [record for record, _ in _paired(rows, 0)],
+)
+"""The countries with their coverage and texts, by alpha-3 code: the edge by id derives from it
+(``resolvers.edges``); those by code and by office are read below."""
 
 
 def normalise_code(code: str, argument: str = "code") -> str:
@@ -103,13 +116,9 @@ def normalise_code(code: str, argument: str = "code") -> str:
     return EXCEPTIONALLY_RESERVED.get(cleaned.upper(), cleaned.upper())
 
 
-def countries_by_ids(db: Database, ids: Sequence[int]) -> dict[int, CountryRecord]:
-    query = _query().where(_country.c.id.in_(ids))
-    return {record.id: record for record, _ in _fetch(db, query)}
-
-
 def countries_by_codes(db: Database, codes: Sequence[str]) -> dict[str, CountryRecord]:
-    """Countries by upper-case alpha-2 or alpha-3 code; each is found under both codes."""
+    """Countries by upper-case alpha-2 or alpha-3 code; each is found under both codes (two
+    key columns: not derived from ``COUNTRIES``, whose edges are keyed by one)."""
     query = _query().where(or_(_country.c.alpha2.in_(codes), _country.c.alpha3.in_(codes)))
     found: dict[str, CountryRecord] = {}
     for record, _ in _fetch(db, query):
@@ -121,7 +130,8 @@ def countries_by_codes(db: Database, codes: Sequence[str]) -> dict[str, CountryR
 def countries_by_office_ids(
     db: Database, office_ids: Sequence[int]
 ) -> dict[int, list[CountryRecord]]:
-    """The countries each office supports while in force, in alpha-3 order."""
+    """The countries each office supports while in force, in alpha-3 order (the key is
+    office_country's ``office_id``, reached by a join: not derived from ``COUNTRIES``)."""
     query = (
         _query(_coverage.c.office_id)
         .join(_coverage, _coverage.c.country_id == _country.c.id)

@@ -3,7 +3,11 @@
 An edge is a batch function (keys to records, or to lists of records), the source of every
 key that exists, and, for a list edge, its ``Bound`` (how long its longest list is, for the
 cost model). Each is a class attribute of ``Edges``: its name is the attribute's, its types
-are the batch function's. From these declarations derive the in-memory lookups
+are its records' and its key column's (``resolvers.edge``). Most name an entity's records and
+the one column they are keyed by, ``one(OFFICES, col(Office.slug))``, and the batch function,
+the keys and the bound derive from that column; the few reads that differ are hand-written
+(``one_from``/``many_from``), each saying why. From these declarations derive the in-memory
+lookups
 (``resolvers.in_memory`` runs each batch function once per dataset version), the list sizes
 (``resolvers.bounds.list_sizes`` reads ``BOUNDS``), the cost model's bounds (schema fields
 name the edge they walk, ``schema.extensions.field_bounds.bounded``) and the number of
@@ -16,13 +20,15 @@ an ``Edges`` instance holds each lookup in its own ``__dict__``, which Python re
 non-data descriptor: a resolver pays one attribute lookup, as for a plain attribute.
 """
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from sqlalchemy import select, union_all
+from sqlmodel import col
 
 from db import models
 from db.evidence import CoverageEvidence, OrganisationStatement
+from db.models import RegionalOffice as Office
 from db.tables import table_of
 from resolvers import (
     country,
@@ -36,49 +42,15 @@ from resolvers import (
     succession,
 )
 from resolvers import regional_office as office
-from resolvers.bounds import FIELD_BOUNDS, Bound, largest_group
+from resolvers.bounds import FIELD_BOUNDS, Bound
 from resolvers.database import Database
+from resolvers.edge import Edge, KeySource, Lookup, many, many_from, one, one_from, values_of
+
+__all__ = ["BOUNDS", "EDGES", "READ_EDGE_STATEMENTS", "SUBJECTS", "Edge", "Edges", "Lookup"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 D = TypeVar("D")
-R = TypeVar("R")
-
-
-class Lookup(Generic[K, V, D]):
-    """One edge's answers: ``load(key)`` is the value for ``key``, or ``default`` (None for a
-    record, an empty tuple for a list) when the dataset has none."""
-
-    __slots__ = ("default", "found")
-
-    def __init__(self, found: Mapping[K, V], default: D) -> None:
-        self.found, self.default = found, default
-
-    def load(self, key: K) -> V | D:
-        return self.found.get(key, self.default)
-
-    def load_many(self, keys: Sequence[K]) -> list[V | D]:
-        found, default = self.found, self.default
-        return [found.get(key, default) for key in keys]
-
-
-class KeySource:
-    """Every key of an edge that exists, read by ``statements`` statements."""
-
-    __slots__ = ("read", "statements")
-
-    def __init__(self, read: Callable[[Database], list[Any]], statements: int) -> None:
-        self.read, self.statements = read, statements
-
-
-def values_of(*columns: Any) -> KeySource:
-    """Every distinct value of ``columns`` (each a key of the edge): a statement each."""
-
-    def read(db: Database) -> list[Any]:
-        return [row[0] for column in columns for row in db.fetch(select(column).distinct())]
-
-    return KeySource(read, len(columns))
-
 
 _SUBJECT_MODELS = (models.Translation, models.Provenance, models.DataQualityNoteSubject)
 
@@ -96,149 +68,91 @@ SUBJECTS = KeySource(_subjects, len(_SUBJECT_MODELS))
 """Every (subject type, id) that has a text, a source or a data-quality note."""
 
 
-class Edge(Generic[K, V, D]):
-    """One edge: ``fetch`` answers a batch of keys in one statement; ``keys`` are all there
-    are; ``default`` answers a key with none; ``bound`` is a list edge's. On ``Edges`` (the
-    class) the attribute is the edge, on an instance its ``Lookup``."""
-
-    name: str
-
-    def __init__(
-        self,
-        fetch: Callable[[Database, Sequence[K]], Mapping[K, Any]],
-        keys: KeySource,
-        default: D,
-        bound: Bound | None,
-    ) -> None:
-        self.fetch, self.keys, self.default, self.bound = fetch, keys, default, bound
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # Named where it is declared (``Edges``), not again where a schema type holds it.
-        if not hasattr(self, "name"):
-            self.name = name
-
-    def __repr__(self) -> str:
-        return f"Edge({self.name!r})"
-
-    @property
-    def is_list(self) -> bool:
-        return self.bound is not None
-
-    @overload
-    def __get__(self, edges: None, owner: type) -> "Edge[K, V, D]": ...
-    @overload
-    def __get__(self, edges: "Edges", owner: type) -> Lookup[K, V, D]: ...
-    def __get__(self, edges: "Edges | None", owner: type) -> "Edge[K, V, D] | Lookup[K, V, D]":
-        if isinstance(edges, Edges):  # not reached: the instance's __dict__ answers first
-            lookup: Lookup[K, V, D] = edges.__dict__[self.name]
-            return lookup
-        return self
-
-
-def one(
-    fetch: Callable[[Database, Sequence[K]], Mapping[K, R]], keys: KeySource
-) -> Edge[K, R, None]:
-    """An edge to at most one record per key."""
-    return Edge(fetch, keys, None, None)
-
-
-def many(
-    fetch: Callable[[Database, Sequence[K]], Mapping[K, Sequence[R]]],
-    keys: KeySource,
-    *grouped_by: Any,
-) -> Edge[K, tuple[R, ...], tuple[R, ...]]:
-    """An edge to a list per key (a tuple: lists are shared by every request of a version),
-    each list a group of rows sharing the columns ``grouped_by``: at most as long as the
-    largest such group (its bound)."""
-    empty: tuple[R, ...] = ()
-    return Edge(fetch, keys, empty, Bound("", largest_group(*grouped_by)))
-
-
 _c = table_of
-_office, _unit = _c(models.RegionalOffice), _c(models.LeadershipUnit)
 _coverage, _evidence = _c(models.OfficeCountry), _c(CoverageEvidence)
 _note_subject = _c(models.DataQualityNoteSubject)
 _link, _succession = _c(models.OfficeInstitutionLink), _c(models.OfficeSuccession)
-_institution, _statement = _c(models.Institution), _c(OrganisationStatement)
 _provenance, _translation = _c(models.Provenance), _c(models.Translation)
 _sourced = union_all(
     select(_provenance.c.subject_type, _provenance.c.subject_id),
     select(_translation.c.subject_type, _translation.c.subject_id),
 ).subquery()
 
-_ORGANISATION_IDS = values_of(_c(models.Organisation).c.id)
-_UNIT_IDS = values_of(_unit.c.id)
-_OFFICE_IDS = values_of(_office.c.id)
+_OFFICE_IDS = values_of(_c(Office).c.id)
 _COUNTRY_IDS = values_of(_c(models.Country).c.id)
-_INSTITUTION_IDS = values_of(_institution.c.id)
-_NOTE_IDS = values_of(_c(models.DataQualityNote).c.id)
+_INSTITUTION_IDS = values_of(_c(models.Institution).c.id)
+_ORGANISATIONS, _UNITS = organisation.ORGANISATIONS, leadership.UNITS
+_OFFICES, _INSTITUTIONS = office.OFFICES, institution.INSTITUTIONS
+_STATEMENTS, _NOTES = statement.STATEMENTS, provenance.NOTES
+_Unit, _Statement, _Note = models.LeadershipUnit, OrganisationStatement, models.DataQualityNote
 
 
 class Edges:
     """Every edge of one dataset version, each declared once below; an instance holds their
-    lookups and is shared by all requests of that version, as nothing in it ever changes."""
+    lookups and is shared by all requests of that version, as nothing in it ever changes.
 
-    organisation_by_id = one(organisation.organisations_by_ids, _ORGANISATION_IDS)
-    organisation_by_slug = one(
-        organisation.organisations_by_slugs, values_of(_c(models.Organisation).c.slug)
-    )
-    leadership_by_organisation = many(
-        leadership.units_by_organisation_ids, _ORGANISATION_IDS, _unit.c.organisation_id
-    )
-    leadership_by_id = one(leadership.units_by_ids, _UNIT_IDS)
-    leadership_by_slug = one(leadership.units_by_slugs, values_of(_unit.c.slug))
-    direct_reports = many(leadership.units_by_manager_ids, _UNIT_IDS, _unit.c.reports_to_id)
-    offices_by_organisation = many(
-        office.offices_by_organisation_ids, _ORGANISATION_IDS, _office.c.organisation_id
-    )
-    office_by_id = one(office.offices_by_ids, _OFFICE_IDS)
-    office_by_slug = one(office.offices_by_slugs, values_of(_office.c.slug))
-    office_by_supported_country = one(office.offices_by_supported_country_ids, _COUNTRY_IDS)
-    offices_by_host_country = many(
-        office.offices_by_host_country_ids, _COUNTRY_IDS, _office.c.host_country_id
-    )
-    successors_by_office = many(
+    ``one``/``many`` name the entity's records and the one column the edge is keyed by; the
+    edges read by a hand-written batch function (``one_from``/``many_from``) say why."""
+
+    organisation_by_id = one(_ORGANISATIONS, col(models.Organisation.id))
+    organisation_by_slug = one(_ORGANISATIONS, col(models.Organisation.slug))
+    leadership_by_organisation = many(_UNITS, col(_Unit.organisation_id))
+    leadership_by_id = one(_UNITS, col(_Unit.id))
+    leadership_by_slug = one(_UNITS, col(_Unit.slug))
+    direct_reports = many(_UNITS, col(_Unit.reports_to_id))
+    offices_by_organisation = many(_OFFICES, col(Office.organisation_id))
+    office_by_id = one(_OFFICES, col(Office.id))
+    office_by_slug = one(_OFFICES, col(Office.slug))
+    # Keyed by office_country's country_id: a join.
+    office_by_supported_country = one_from(office.offices_by_supported_country_ids, _COUNTRY_IDS)
+    offices_by_host_country = many(_OFFICES, col(Office.host_country_id))
+    # A succession row with the office at its far end: a join, keyed by the near end.
+    successors_by_office = many_from(
         succession.successors_by_office_ids, _OFFICE_IDS, _succession.c.predecessor_id
     )
-    predecessors_by_office = many(
+    predecessors_by_office = many_from(
         succession.predecessors_by_office_ids, _OFFICE_IDS, _succession.c.successor_id
     )
-    country_by_id = one(country.countries_by_ids, _COUNTRY_IDS)
-    country_by_code = one(
+    country_by_id = one(country.COUNTRIES, col(models.Country.id))
+    # Two key columns: each country is found under its alpha-2 and its alpha-3 code.
+    country_by_code = one_from(
         country.countries_by_codes,
         values_of(_c(models.Country).c.alpha2, _c(models.Country).c.alpha3),
     )
-    countries_by_office = many(country.countries_by_office_ids, _OFFICE_IDS, _coverage.c.office_id)
-    evidence_by_country = many(
+    # Keyed by office_country's office_id: a join.
+    countries_by_office = many_from(
+        country.countries_by_office_ids, _OFFICE_IDS, _coverage.c.office_id
+    )
+    # Ordered by each office's rank (a join); the record leaves the key column out.
+    evidence_by_country = many_from(
         coverage_evidence.evidence_by_country_ids, _COUNTRY_IDS, _evidence.c.country_id
     )
-    institution_by_id = one(institution.institutions_by_ids, _INSTITUTION_IDS)
-    institution_by_slug = one(institution.institutions_by_slugs, values_of(_institution.c.slug))
-    institutions_by_parent = many(
-        institution.institutions_by_parent_ids, _INSTITUTION_IDS, _institution.c.parent_id
-    )
-    links_by_office = many(link.links_by_office_ids, _OFFICE_IDS, _link.c.office_id)
-    links_by_institution = many(
+    institution_by_id = one(_INSTITUTIONS, col(models.Institution.id))
+    institution_by_slug = one(_INSTITUTIONS, col(models.Institution.slug))
+    institutions_by_parent = many(_INSTITUTIONS, col(models.Institution.parent_id))
+    # A link row with the institution (or office) at its far end: a join.
+    links_by_office = many_from(link.links_by_office_ids, _OFFICE_IDS, _link.c.office_id)
+    links_by_institution = many_from(
         link.links_by_institution_ids, _INSTITUTION_IDS, _link.c.institution_id
     )
-    statements_by_organisation = many(
-        statement.statements_by_organisation_ids, _ORGANISATION_IDS, _statement.c.organisation_id
-    )
-    statements_by_institution = many(
-        statement.statements_by_institution_ids, _INSTITUTION_IDS, _statement.c.institution_id
-    )
-    sources_by_subject = many(
+    statements_by_organisation = many(_STATEMENTS, col(_Statement.organisation_id))
+    statements_by_institution = many(_STATEMENTS, col(_Statement.institution_id))
+    # Keyed by (subject type, id), which no foreign key names; sources are a union of tables.
+    sources_by_subject = many_from(
         provenance.sources_by_subjects, SUBJECTS, _sourced.c.subject_type, _sourced.c.subject_id
     )
-    notes_by_subject = many(
+    notes_by_subject = many_from(
         provenance.notes_by_subjects,
         SUBJECTS,
         _note_subject.c.subject_type,
         _note_subject.c.subject_id,
     )
-    note_by_id = one(provenance.notes_by_ids, _NOTE_IDS)
-    note_by_slug = one(provenance.notes_by_slugs, values_of(_c(models.DataQualityNote).c.slug))
-    subjects_by_note = many(provenance.subjects_by_note_ids, _NOTE_IDS, _note_subject.c.note_id)
+    note_by_id = one(_NOTES, col(_Note.id))
+    note_by_slug = one(_NOTES, col(_Note.slug))
+    # Its values are (subject type, id) pairs, not records of an entity.
+    subjects_by_note = many_from(
+        provenance.subjects_by_note_ids, values_of(_c(_Note).c.id), _note_subject.c.note_id
+    )
 
     def __init__(self, lookups: Mapping[str, Lookup[Any, Any, Any]]) -> None:
         if set(lookups) != set(EDGES):

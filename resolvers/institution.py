@@ -15,7 +15,7 @@ from db.tables import table_of
 from db.text import fold
 from db.vocabulary import SubjectType
 from resolvers.database import AnyRow, Database
-from resolvers.records import group_pairs, ids_matching_text
+from resolvers.records import ids_matching_text, records_of
 from resolvers.slugs import require_known_slugs
 from resolvers.texts import Texts, check_field_order, group_texts, pick, with_texts
 
@@ -60,13 +60,11 @@ def _fetch(db: Database, query: Select[tuple[object, ...]]) -> list[InstitutionR
     ]
 
 
-def institutions_by_ids(db: Database, ids: Sequence[int]) -> dict[int, InstitutionRecord]:
-    return {i.id: i for i in _fetch(db, institution_query().where(_institution.c.id.in_(ids)))}
-
-
-def institutions_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, InstitutionRecord]:
-    query = institution_query().where(_institution.c.slug.in_(slugs))
-    return {i.slug: i for i in _fetch(db, query)}
+INSTITUTIONS = records_of(
+    Institution, InstitutionRecord, texts=SubjectType.INSTITUTION, order_by=("slug",)
+)
+"""The institutions with their texts, by slug: the edges by id, slug and parent derive from it
+(``resolvers.edges``)."""
 
 
 # An acronym finds its body whether it is the acronym the seed era used or a current or former
@@ -112,15 +110,6 @@ def institution_ids_by_acronyms(db: Database, acronyms: Sequence[str]) -> dict[s
         if institution_id not in ids:
             ids.append(institution_id)
     return found
-
-
-def institutions_by_parent_ids(
-    db: Database, ids: Sequence[int]
-) -> dict[int, list[InstitutionRecord]]:
-    query = (
-        institution_query().where(_institution.c.parent_id.in_(ids)).order_by(_institution.c.slug)
-    )
-    return group_pairs(((i.parent_id, i) for i in _fetch(db, query)), ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,12 @@
 """The organisation (IOM): its row, figures and texts."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
-
 from db.models import Organisation
-from db.tables import table_of
 from db.vocabulary import SubjectType
 from resolvers.database import Database
-from resolvers.texts import Texts, check_field_order, group_texts, with_texts
-
-_organisation = table_of(Organisation)
-_COLUMNS = tuple(_organisation.c)
+from resolvers.records import records_of
+from resolvers.texts import Texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,29 +23,13 @@ class OrganisationRecord:
     texts: Texts
 
 
-_WIDTH = len(_COLUMNS)
-check_field_order(OrganisationRecord, _COLUMNS, "texts")
-
-
-def _fetch(db: Database, where: ColumnElement[bool] | None = None) -> list[OrganisationRecord]:
-    query = with_texts(select(*_COLUMNS), SubjectType.ORGANISATION, _organisation.c.id)
-    if where is not None:
-        query = query.where(where)
-    return [
-        OrganisationRecord(*row[:_WIDTH], texts)  # type: ignore[call-arg]
-        for row, texts in group_texts(db.fetch(query.order_by(_organisation.c.id)), _WIDTH)
-    ]
+ORGANISATIONS = records_of(
+    Organisation, OrganisationRecord, texts=SubjectType.ORGANISATION, order_by=("id",)
+)
+"""The organisations with their texts, by id (the edges to them: ``resolvers.edges``)."""
 
 
 def the_organisation(db: Database) -> OrganisationRecord | None:
     """The one organisation the dataset describes (None before any load)."""
-    found = _fetch(db)
+    found = ORGANISATIONS.read(db)
     return found[0] if found else None
-
-
-def organisations_by_ids(db: Database, ids: Sequence[int]) -> dict[int, OrganisationRecord]:
-    return {o.id: o for o in _fetch(db, _organisation.c.id.in_(ids))}
-
-
-def organisations_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, OrganisationRecord]:
-    return {o.slug: o for o in _fetch(db, _organisation.c.slug.in_(slugs))}

@@ -14,7 +14,7 @@ from db.models import (
 )
 from db.tables import table_of
 from resolvers.database import Database
-from resolvers.records import group_pairs
+from resolvers.records import group_pairs, records_of
 
 Subject = tuple[str, int]  # (subject type, id)
 _provenance = table_of(Provenance)
@@ -122,12 +122,6 @@ def list_notes(db: Database, severities: Sequence[str] | None = None) -> list[No
     return sorted(records, key=lambda record: SEVERITY_ORDER[record.severity])
 
 
-def notes_by_ids(db: Database, ids: Sequence[int]) -> dict[int, NoteRecord]:
-    return {
-        row[0]: NoteRecord(*row) for row in db.fetch(select(*_note.c).where(_note.c.id.in_(ids)))
-    }
-
-
-def notes_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, NoteRecord]:
-    statement = select(*_note.c).where(_note.c.slug.in_(slugs))
-    return {row[1]: NoteRecord(*row) for row in db.fetch(statement)}
+NOTES = records_of(DataQualityNote, NoteRecord, order_by=("rank",))
+"""The notes in the dataset's order: the edges by id and slug derive from it
+(``resolvers.edges``)."""

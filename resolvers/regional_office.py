@@ -9,7 +9,7 @@ from db.models import Country, OfficeCountry, RegionalOffice
 from db.tables import table_of
 from db.vocabulary import OfficeKind, SubjectType
 from resolvers.database import AnyRow, Database
-from resolvers.records import group_pairs, ids_matching_text, sort_records
+from resolvers.records import ids_matching_text, records_of, sort_records
 from resolvers.slugs import require_known_slugs
 from resolvers.texts import Texts, check_field_order, group_texts, with_texts
 
@@ -88,27 +88,14 @@ def regional_only(offices: Sequence[OfficeRecord]) -> list[OfficeRecord]:
     return [office for office in offices if office.kind == OfficeKind.REGIONAL_OFFICE.value]
 
 
-def offices_by_ids(db: Database, ids: Sequence[int]) -> dict[int, OfficeRecord]:
-    return {o.id: o for o, _ in _fetch(db, office_query().where(_office.c.id.in_(ids)))}
-
-
-def offices_by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, OfficeRecord]:
-    return {o.slug: o for o, _ in _fetch(db, office_query().where(_office.c.slug.in_(slugs)))}
-
-
-def offices_by_organisation_ids(db: Database, ids: Sequence[int]) -> dict[int, list[OfficeRecord]]:
-    """Each organisation's offices (its liaison office too), in the seed's order."""
-    query = office_query().where(_office.c.organisation_id.in_(ids)).order_by(_office.c.rank)
-    return group_pairs(((o.organisation_id, o) for o, _ in _fetch(db, query)), ids)
-
-
-def offices_by_host_country_ids(db: Database, ids: Sequence[int]) -> dict[int, list[OfficeRecord]]:
-    query = office_query().where(_office.c.host_country_id.in_(ids)).order_by(_office.c.rank)
-    return group_pairs(((o.host_country_id, o) for o, _ in _fetch(db, query)), ids)
+OFFICES = records_of(RegionalOffice, OfficeRecord, texts=SubjectType.OFFICE, order_by=("rank",))
+"""The offices (the liaison office too) with their texts, in the seed's order: the edges by
+id, slug, organisation and host country derive from it (``resolvers.edges``)."""
 
 
 def offices_by_supported_country_ids(db: Database, ids: Sequence[int]) -> dict[int, OfficeRecord]:
-    """The office supporting each country; countries no office supports are absent."""
+    """The office supporting each country; countries no office supports are absent. Not derived
+    from ``OFFICES``: the key is office_country's ``country_id``, reached by a join."""
     query = (
         office_query(_coverage.c.country_id)
         .join(_coverage, _coverage.c.office_id == _office.c.id)
