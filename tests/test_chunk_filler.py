@@ -20,6 +20,9 @@ from schema import build_schema
 from schema.context import Context
 from schema.execution import data_stack
 
+# The fillers themselves, whatever a test has put in their place.
+_FRESH, _FILLER_FOR = chunk.call_on_fresh_chunk, chunk.filler_for
+
 # 7 countries: cost 8 (the connection and its 7 nodes), the smallest that takes the filler.
 SEVEN_COUNTRIES = "query Seven { countries(first: 7) { nodes { alpha3 } } }"
 SIX_COUNTRIES = "query Six { countries(first: 6) { nodes { alpha3 } } }"
@@ -34,30 +37,47 @@ def executions(
     schema = build_schema()
     database = Database(engine)
     dataset = read_in_memory(database)
-    calls = 0
-    filler: Callable[..., Any] = chunk.call_on_fresh_chunk
-
-    def counted(function: Callable[..., Any], *args: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return filler(function, *args)
-
-    monkeypatch.setattr(chunk, "call_on_fresh_chunk", counted)
+    moves = moves_counted(monkeypatch)
     monkeypatch.setattr(chunk, "room", lambda: room)
 
     async def go() -> list[tuple[int | None, int, int]]:
         seen = []
         for _ in range(2):
             context = Context(db=database, dataset=dataset, request_id="chunk")
-            before = calls
+            before = moves[0]
             result = await schema.execute(query, context_value=context)
             assert result.errors is None
             assert context.plan.answered == 1
             direct_runs = schema.direct.runs if schema.direct is not None else -1
-            seen.append((context.cost_estimate, calls - before, direct_runs))
+            seen.append((context.cost_estimate, moves[0] - before, direct_runs))
         return seen
 
     return asyncio.run(go())
+
+
+def moves_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A one-item list counting the operations that move, by either filler."""
+    moves = [0]
+    fresh, filler_for = _FRESH, _FILLER_FOR
+
+    def counted_fresh(function: Callable[..., Any], *args: Any) -> Any:
+        moves[0] += 1
+        return fresh(function, *args)
+
+    def counted_for(left: int, need: int) -> Callable[..., Any]:
+        filler = filler_for(left, need)
+        if filler is chunk.call_on_fresh_chunk:  # the whole-chunk filler, counted already
+            return filler
+
+        def counted(function: Callable[..., Any], *args: Any) -> Any:
+            moves[0] += 1
+            return filler(function, *args)
+
+        return counted
+
+    monkeypatch.setattr(chunk, "call_on_fresh_chunk", counted_fresh)
+    monkeypatch.setattr(chunk, "filler_for", counted_for)
+    return moves
 
 
 @pytest.mark.parametrize(
@@ -130,19 +150,14 @@ def test_a_real_shortage_of_room_moves_and_answers_the_same(
     schema = build_schema()
     database = Database(seeded_engine)
     dataset = read_in_memory(database)
-    calls, rooms = 0, []
+    rooms: list[int | None] = []
     filler: Callable[..., Any] = chunk.call_on_fresh_chunk
-
-    def counted(function: Callable[..., Any], *args: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return filler(function, *args)
+    moves = moves_counted(monkeypatch)
 
     def read_room() -> int | None:
         rooms.append(data_stack.room())
         return rooms[-1]
 
-    monkeypatch.setattr(chunk, "call_on_fresh_chunk", counted)
     monkeypatch.setattr(chunk, "room", read_room)
 
     def answer() -> tuple[int | None, Any]:
@@ -154,7 +169,7 @@ def test_a_real_shortage_of_room_moves_and_answers_the_same(
 
     # From the start of a fresh chunk (the filler itself, uncounted): room for 10 240 bytes.
     at_start, roomy = filler(answer)
-    assert calls == 0
+    assert moves == [0]
     assert rooms[-1] is not None
     assert at_start is not None
     assert rooms[-1] >= NESTED_NEEDS
@@ -169,7 +184,7 @@ def test_a_real_shortage_of_room_moves_and_answers_the_same(
     assert filler(short)[1] == roomy
     assert rooms[-1] is not None
     assert rooms[-1] < NESTED_NEEDS
-    assert calls == 1
+    assert moves == [1]
 
 
 def _with_locals(count: int) -> Callable[[Callable[[], Any]], Any]:
@@ -184,3 +199,39 @@ def _with_locals(count: int) -> Callable[[Callable[[], Any]], Any]:
     exec(compile(source, "with_locals", "exec"), namespace)
     call: Callable[[Callable[[], Any]], Any] = namespace["call"]
     return call
+
+
+@pytest.mark.parametrize("need", [LOOKUP_NEEDS, NESTED_NEEDS, 13_312])
+def test_a_move_leaves_execution_the_room_it_needs(need: int) -> None:
+    """At every position short of ``need`` (1 KiB steps from the start of a fresh chunk), the
+    filler ``filler_for`` picks starts a new chunk and leaves at least ``need`` in it; it is a
+    small one wherever one can leave that much, never more than 512 bytes past what is left."""
+    fresh = chunk.call_on_fresh_chunk
+    small = 0
+    for short_by in range(1_024, 16_384, 1_024):
+
+        def at_position(short_by: int = short_by) -> tuple[int, int, int] | None:
+            left = data_stack.room()
+            assert left is not None
+            if left < short_by:
+                return None
+            found: tuple[int, int, int] = _with_locals((left - short_by) // 8)(moved)
+            return found
+
+        def moved() -> tuple[int, int, int]:
+            left = data_stack.room()
+            assert left is not None
+            filler = chunk.filler_for(left, need)
+            inside = filler(data_stack.room)
+            slots = -1 if filler is fresh else filler.__code__.co_nlocals
+            return left, inside, slots
+
+        found = fresh(at_position)
+        if found is None or found[0] >= need:
+            continue
+        left, inside, slots = found
+        assert inside >= need
+        if chunk.CHUNK_ROOM - left - 1_600 >= need:  # a small filler can leave enough
+            assert left < slots * 8 <= left + 1_100
+            small += 1
+    assert small > 0

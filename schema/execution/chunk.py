@@ -63,8 +63,19 @@ to the new design is only who pays: the operations that would not have fitted. U
 operation up to depth 10 runs where it is. Where ``room()`` cannot read the stack (not
 CPython 3.11 to 3.13, or the thread state does not look as expected), it answers None and
 the cost threshold below decides, as it did before.
+
+A move itself is cheaper than the whole-chunk filler where it can be (``filler_for``): a frame
+just larger than what is left (in steps of 512 bytes) cannot fit, so it starts the next chunk
+and execution follows it there; when the rest of that chunk holds what the operation needs,
+one chunk is mapped instead of two and no more than what was left is zeroed. Measured in
+isolation (a call needing 3.2 KiB, 20 000 times, near a chunk's end): 20-27 µs a move against
+36-43 µs (a call across the boundary without moving: 15-18 µs). In process, at the 11 starting
+positions where the lookup and page 2 move (padding of 960 to 1 600 locals, 5 rounds
+interleaved, the machine loaded): per position, the lookup -10.4 µs (median; range -19.0 to
++11.9), page 2 -19.1 µs (-42.4 to +24.3).
 """
 
+import functools
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -81,10 +92,10 @@ from schema.extensions.limits import operation_depth
 _FILLER_SLOTS = 1_900
 
 
-def _filler() -> Callable[..., Any]:
-    """``call(function, *args)``: ``function(*args)`` called from a frame of ``_FILLER_SLOTS``
-    local variables (never assigned: their slots only take the space)."""
-    unused = ", ".join(f"_{i}" for i in range(_FILLER_SLOTS))
+def _filler(slots: int) -> Callable[..., Any]:
+    """``call(function, *args)``: ``function(*args)`` called from a frame of ``slots`` local
+    variables (never assigned: their slots only take the space)."""
+    unused = ", ".join(f"_{i}" for i in range(slots))
     source = (
         "def call(function, *args):\n"
         "    if function is None:\n"
@@ -94,11 +105,36 @@ def _filler() -> Callable[..., Any]:
     namespace: dict[str, Any] = {}
     exec(compile(source, __name__, "exec"), namespace)
     call: Callable[..., Any] = namespace["call"]
-    assert call.__code__.co_nlocals >= _FILLER_SLOTS
+    assert call.__code__.co_nlocals >= slots
     return call
 
 
-call_on_fresh_chunk = _filler()
+call_on_fresh_chunk = _filler(_FILLER_SLOTS)
+
+# A chunk's room after its header (``previous``, ``size``, ``top``).
+CHUNK_ROOM = 16_384 - 3 * 8
+# Smaller fillers, in steps of this many slots (512 bytes), compiled when first needed.
+_STEP_SLOTS = 64
+# Bytes beyond what ``room()`` read: its own frame, and each frame's fixed part, are less.
+_MARGIN = 512
+
+
+@functools.cache
+def _small_filler(steps: int) -> Callable[..., Any]:
+    return _filler(steps * _STEP_SLOTS)
+
+
+def filler_for(left: int, need: int) -> Callable[..., Any]:
+    """The cheapest move for an operation needing ``need`` bytes where ``left`` are left: a
+    filler frame just too large for those ``left`` bytes starts the next chunk, and execution
+    follows it there, when the rest of that chunk holds ``need``; else the whole-chunk filler.
+    A move maps one chunk then, not two, and zeroes no more than ``left`` bytes of frame
+    (module docstring)."""
+    steps = (left + _MARGIN) // 8 // _STEP_SLOTS + 1
+    rest = CHUNK_ROOM - steps * _STEP_SLOTS * 8 - _MARGIN
+    if steps * _STEP_SLOTS < _FILLER_SLOTS and rest >= need:
+        return _small_filler(steps)
+    return call_on_fresh_chunk
 
 
 # Where ``room()`` cannot be read: the smallest cost estimate executed on a fresh chunk, the
@@ -153,9 +189,10 @@ class FreshChunkExecutionContext(StrawberryContext):
     def execute_operation(self, serially: bool | None = None) -> Any:
         left = room()
         if left is None:
-            moves = fills_chunk(self.context_value)
-        else:
-            moves = left < stack_needed(self.operation, self.fragments)
-        if moves:
-            return call_on_fresh_chunk(super().execute_operation, serially)
+            if fills_chunk(self.context_value):
+                return call_on_fresh_chunk(super().execute_operation, serially)
+            return super().execute_operation(serially)
+        need = stack_needed(self.operation, self.fragments)
+        if left < need:
+            return filler_for(left, need)(super().execute_operation, serially)
         return super().execute_operation(serially)
