@@ -201,6 +201,26 @@ class MemoryLists(_Records):
     def countries(
         self, where: CountryFilter, order_by: str, descending: bool, languages: Sequence[str]
     ) -> Sequence[CountryRecord]:
+        unfiltered = where.codes is None and where.office_slugs is None
+        if unfiltered and where.supported is None and not where.text:  # the order itself
+            return self._countries(where, order_by, descending, languages)
+        key = (
+            "countries",
+            order_by,
+            descending,
+            tuple(languages) if order_by in _TEXT_ORDERS else (),
+            None if where.codes is None else tuple(where.codes),
+            None if where.office_slugs is None else tuple(where.office_slugs),
+            where.supported,
+            where.text,
+        )
+        return self.orders.filtered(
+            key, lambda: self._countries(where, order_by, descending, languages)
+        )
+
+    def _countries(
+        self, where: CountryFilter, order_by: str, descending: bool, languages: Sequence[str]
+    ) -> Sequence[CountryRecord]:
         ids: set[int] | None = None
         if where.codes is not None:
             ids = union_of(self.countries_by_code, {normalise_code(code) for code in where.codes})

@@ -18,11 +18,13 @@ from strawberry.types.base import get_object_definition
 from db.text import fold
 from db.vocabulary import OfficeKind
 from resolvers import institution as institution_queries
+from resolvers.country import CountryFilter
 from resolvers.database import Database, read_transaction
+from resolvers.errors import UserInputError
 from resolvers.in_memory import read_in_memory
 from resolvers.institution import ACRONYM_FIELDS
 from resolvers.list_indexes import TERM_SEPARATOR
-from resolvers.list_orders import MAX_ORDERS, Ordered, Orders
+from resolvers.list_orders import MAX_FILTERED, MAX_ORDERS, Ordered, Orders
 from resolvers.pagination import encode_cursor
 from resolvers.regional_office import OfficeFilter
 from schema import filters
@@ -287,3 +289,41 @@ def test_every_acronym_finds_what_the_database_finds(seeded_engine: Engine) -> N
             found += bool(expected)
     assert len(acronyms) > 60
     assert found >= 4 * len(acronyms)
+
+
+NAIROBI_COUNTRIES = ["BDI", "DJI", "ERI", "ETH", "KEN", "RWA", "SOM", "SSD", "TZA", "UGA"]
+
+
+def test_filtered_lists_are_selected_once_per_filter_and_order(seeded_engine: Engine) -> None:
+    """``Orders.filtered``: the same filter and order give the kept tuple, equal to the records
+    selected afresh; another order, filter or code spelling is selected on its own; a refused
+    filter keeps nothing; an unfiltered list is the order itself, never a kept copy."""
+    lists = read_in_memory_lists(seeded_engine)
+    nairobi = CountryFilter(office_slugs=["nairobi"])
+    first = lists.countries(nairobi, "alpha3", False, ())
+    assert [c.alpha3 for c in first] == NAIROBI_COUNTRIES
+    assert first == tuple(lists._countries(nairobi, "alpha3", False, ()))
+    assert lists.countries(CountryFilter(office_slugs=["nairobi"]), "alpha3", False, ()) is first
+    descending = lists.countries(nairobi, "alpha3", True, ())
+    assert [c.alpha3 for c in descending] == NAIROBI_COUNTRIES[::-1]
+    codes = CountryFilter(codes=["KE", "tz", "EGY"], office_slugs=["nairobi"])
+    assert [c.alpha3 for c in lists.countries(codes, "alpha3", True, ())] == ["TZA", "KEN"]
+    assert len(lists.orders._filtered) == 3
+    for _ in range(2):
+        with pytest.raises(UserInputError):
+            lists.countries(CountryFilter(office_slugs=["nowhere"]), "alpha3", False, ())
+    assert len(lists.orders._filtered) == 3
+    everything = lists.countries(CountryFilter(), "alpha3", False, ())
+    assert everything is lists.orders.get(("countries", "alpha3", False, ()), list).records
+    assert len(everything) == 250
+    assert len(lists.orders._filtered) == 3
+
+
+def test_filtered_lists_stay_within_their_bound() -> None:
+    orders = Orders()
+    rows = [_Row(i) for i in range(3)]
+    for index in range(MAX_FILTERED + 5):
+        assert orders.filtered(("rows", index), lambda: rows[:2]) == tuple(rows[:2])
+    assert len(orders._filtered) == MAX_FILTERED
+    assert ("rows", 0) not in orders._filtered  # the oldest went first
+    assert ("rows", MAX_FILTERED + 4) in orders._filtered

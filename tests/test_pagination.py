@@ -1,5 +1,11 @@
 """Cursor pagination: every item once, backwards too, and the page-size limit is explicit."""
 
+import base64
+
+import pytest
+
+from resolvers.errors import UserInputError
+from resolvers.pagination import _offset, decode_cursor, encode_cursor
 from tests.conftest import Execute
 
 QUERY = """
@@ -77,3 +83,22 @@ async def test_negative_sizes_and_foreign_cursors_are_refused(execute: Execute) 
     assert cursor.errors is not None
     assert cursor.errors[0].message == "`after` is not a cursor this API issued"
     assert cursor.errors[0].extensions == {"code": "BAD_USER_INPUT", "argument": "after"}
+
+
+def test_a_decoded_cursor_is_kept_and_a_refusal_names_each_argument() -> None:
+    """The offsets of cursors decoded before are kept (``_offset``'s cache); a refused cursor
+    is refused again, naming the argument it came in each time."""
+    cursor = encode_cursor(9)
+    assert cursor == "b2Zmc2V0Ojk="
+    assert decode_cursor(cursor, "after") == 9
+    hits = _offset.cache_info().hits
+    assert decode_cursor(cursor, "before") == 9
+    assert _offset.cache_info().hits == hits + 1
+    for argument in ("after", "before", "after"):
+        with pytest.raises(UserInputError) as refused:
+            decode_cursor("bm9wZQ==", argument)  # "nope"
+        assert refused.value.argument == argument
+        assert str(refused.value) == f"`{argument}` is not a cursor this API issued"
+    negative = base64.b64encode(b"offset:-1").decode()
+    with pytest.raises(UserInputError):
+        decode_cursor(negative, "after")

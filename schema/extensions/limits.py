@@ -110,6 +110,14 @@ def _depth(selection_set: SelectionSetNode, fragment_depths: dict[str, int]) -> 
     return _deepest(*_nesting(selection_set), fragment_depths)
 
 
+def operation_depth(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> int:
+    """The depth ``MaxDepthRule`` counts for ``operation`` (``schema.execution.chunk`` sizes
+    the data stack an operation needs from it)."""
+    return _depth(operation.selection_set, fragment_depths(fragments))
+
+
 def depth_rule(max_depth: int) -> type[ValidationRule]:
     class MaxDepthRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
