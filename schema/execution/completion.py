@@ -20,7 +20,7 @@ from graphql import (
 from graphql.pyutils import Path, Undefined, is_iterable
 
 from schema.execution.chunk import FreshChunkExecutionContext
-from schema.execution.internals import FieldDetailsList
+from schema.execution.internals import FieldDetailsList, is_type_of_ignores_info
 from schema.execution.leaves import RunFields, shortcut
 from schema.execution.outcome import FallbackReason, PlanStoppedError
 from schema.execution.reuse import PlanSite
@@ -80,16 +80,18 @@ class ObjectCompletion(FreshChunkExecutionContext):
                     matches = is_type_of(value, info)
                 except Exception as error:
                     raise stop(FallbackReason.TYPE_RESOLUTION) from error
-                if is_awaitable(matches):
-                    discard(matches)
-                if not matches:
-                    raise stop(FallbackReason.TYPE_RESOLUTION)
+                if matches is not True:
+                    if is_awaitable(matches):
+                        discard(matches)
+                    if not matches:
+                        raise stop(FallbackReason.TYPE_RESOLUTION)
             if run_fields is None:
                 # planned by the request that first reaches it (the plan may be reused)
                 run_fields = site.context._subfield_runs(object_type, details)  # type: ignore[union-attr]
             return run_fields(value, path)
 
-        return complete_object, is_type_of is not None
+        # strawberry's own ``is_type_of`` reads no info: none is built for it (README, 4.)
+        return complete_object, not (is_type_of is None or is_type_of_ignores_info(is_type_of))
 
     def _abstract_completion(
         self, abstract_type: GraphQLAbstractType, details: FieldDetailsList
