@@ -8,6 +8,7 @@ import pytest
 
 from schema.enum_members import member_of
 from schema.execution.internals import is_type_of_ignores_info
+from schema.execution.resolution import LeanResolver
 from schema.institution import InstitutionKind
 from schema.link import RelationshipKind
 from tests.conftest import DEFAULT_SCHEMA
@@ -40,3 +41,13 @@ def test_member_of_is_the_enums_call(enum: type[Enum]) -> None:
         member_of(enum, "no such value")
     with pytest.raises(ValueError, match="is not a valid"):
         member_of(enum, ["unhashable"])
+
+
+def test_a_method_taking_the_object_alone_is_called_with_it_alone() -> None:
+    type_map = DEFAULT_SCHEMA._schema.type_map
+    relationship = type_map["InstitutionLinkEdge"].fields["relationship"].resolve  # type: ignore[attr-defined]
+    assert isinstance(relationship, LeanResolver)
+    assert relationship.method is relationship.function
+    inferred = type_map["Country"].fields["coverageInferred"].resolve  # type: ignore[attr-defined]
+    assert isinstance(inferred, LeanResolver)
+    assert inferred.method is None  # takes the info and an argument

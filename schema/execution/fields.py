@@ -4,21 +4,17 @@ field (``_runner``) that resolves and completes it on each object that reaches i
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from operator import attrgetter
 from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, get_nullable_type, is_leaf_type
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
+from schema.execution.binding import binder, default_read, direct_read, field_resolver_of
 from schema.execution.completion import Complete, CompletingContext, discard, stop
 from schema.execution.internals import (
-    DEFINITION_BACKREF,
     FieldDetailsList,
     GroupedFieldSet,
-    StrawberryField,
-    is_default_resolver,
     to_nodes,
 )
 from schema.execution.leaves import (
@@ -31,7 +27,7 @@ from schema.execution.leaves import (
     shortcut,
 )
 from schema.execution.outcome import FallbackReason
-from schema.execution.resolution import Bound, LeanResolver
+from schema.execution.resolution import Bound
 from schema.execution.reuse import PerRequestArguments, uses_variables
 
 
@@ -159,10 +155,14 @@ class FieldPlanning(CompletingContext):
                 field_def, field_nodes, parent_type, path
             )
 
+        with_info = needs_info or completion_needs_info
         return _runner(
             call,
+            None
+            if with_info or field_def.args or details[0].node.arguments
+            else direct_read(field_def, self.field_resolver, self.middleware_manager),
             complete,
-            info_at if needs_info or completion_needs_info else None,
+            info_at if with_info else None,
             _Key(response_name, parent_type.name),
             at_root=at_root,
             leaf=_leaf_shortcut(field_def),
@@ -191,6 +191,7 @@ class _Key:
 
 def _runner(
     call: Bound,
+    direct: Callable[[Any], Any] | None,
     complete: Complete,
     info_at: Callable[[Path], Any] | None,
     key: _Key,
@@ -203,6 +204,8 @@ def _runner(
     per field of every object a response holds) for a root field, a field whose resolver or
     completion reads the info, a leaf (no path), and any other field."""
     response_name, type_name = key.response_name, key.type_name
+    # a field without info: its resolver called with the object alone where it takes no more
+    read = direct if direct is not None else (lambda source: call(source, None))
 
     def resolve(source: Any, info: Any) -> Any:
         try:
@@ -240,7 +243,7 @@ def _runner(
 
         def run_leaf(source: Any, _parent_path: Path | None) -> Any:
             try:
-                value = call(source, None)
+                value = read(source)
             except Exception as error:
                 raise stop(FallbackReason.RESOLVER_ERROR) from error
             if value.__class__ in accepted:  # the leaf's ``Shortcut``
@@ -253,7 +256,7 @@ def _runner(
 
     def run(source: Any, parent_path: Path | None) -> Any:
         try:
-            value = call(source, None)
+            value = read(source)
         except Exception as error:
             raise stop(FallbackReason.RESOLVER_ERROR) from error
         if is_awaitable(value):
@@ -269,46 +272,3 @@ class Awaited:
 
     awaitable: Any
     complete: Callable[[Any], Any]
-
-
-def _call_resolver(
-    resolve: Callable[..., Any], arguments: dict[str, Any], source: Any, info: Any
-) -> Any:
-    return resolve(source, info, **arguments)
-
-
-def field_resolver_of(field_def: GraphQLField, field_resolver: Any, middleware_manager: Any) -> Any:
-    """The field's resolver as graphql-core calls it (wrapped by the middleware, if any)."""
-    resolve = field_def.resolve or field_resolver
-    if middleware_manager:  # as graphql-core wraps it (unchanged without middleware)
-        resolve = middleware_manager.get_field_resolver(resolve)
-    return resolve
-
-
-def default_read(field_def: GraphQLField, resolve: Any) -> str | None:
-    """The attribute read when ``resolve`` is strawberry's default resolver for the field
-    (``getattr(source, python_name)``, info unused); None for any other resolver."""
-    definition = (field_def.extensions or {}).get(DEFINITION_BACKREF)
-    if (
-        is_default_resolver(resolve)
-        and isinstance(definition, StrawberryField)
-        and definition.base_resolver is None
-        and definition.default_resolver is getattr
-    ):
-        return definition.python_name
-    return None
-
-
-def binder(
-    field_def: GraphQLField, field_resolver: Any, middleware_manager: Any
-) -> tuple[Callable[[dict[str, Any]], Bound], bool]:
-    """How to bind the field's resolver to its coerced arguments, and whether it takes the
-    info."""
-    resolve = field_resolver_of(field_def, field_resolver, middleware_manager)
-    name = default_read(field_def, resolve)
-    if name is not None:
-        read = attrgetter(name)
-        return (lambda _arguments: lambda source, _info: read(source)), False
-    if isinstance(resolve, LeanResolver):
-        return resolve.bind, resolve.takes_info
-    return partial(partial, _call_resolver, resolve), True
