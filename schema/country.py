@@ -7,9 +7,9 @@ import strawberry
 
 from db.vocabulary import SubjectType
 from resolvers.country import CountryRecord
+from resolvers.country_office import CountryOffice, country_office
 from resolvers.edges import Edges
-from resolvers.regional_office import OfficeRecord
-from resolvers.validity import office_for_country, offices_in_force
+from resolvers.validity import offices_in_force
 from schema.context import Info
 from schema.coverage_evidence import CoverageEvidence
 from schema.entity import KeyedNode
@@ -70,10 +70,8 @@ class Country(Sourced, KeyedNode):
     def short_name(self, info: Info, lang: LangArgument = None) -> str | None:
         return localized(self.record.texts, "short_name", lang, info)
 
-    def _office(self, info: Info, day: date) -> OfficeRecord | None:
-        ids = [coverage.office_id for coverage in self.record.coverage]
-        offices = info.context.loaders.office_by_id.load_many(ids)
-        return office_for_country([o for o in offices if o is not None], day)
+    def _office(self, info: Info, day: date) -> CountryOffice:
+        return country_office(info.context.loaders, self.record, day)
 
     @strawberry.field(
         description="The regional office that supports this country on the day asked for; null "
@@ -83,7 +81,7 @@ class Country(Sourced, KeyedNode):
         from schema.regional_office import RegionalOffice
 
         day = answer_day(info, as_of, self.as_of)
-        record = self._office(info, day)
+        record = self._office(info, day).office
         return RegionalOffice.from_record(record, day) if record else None
 
     @strawberry.field(
@@ -93,8 +91,7 @@ class Country(Sourced, KeyedNode):
         "False where an IOM page lists it, and where no office supports the country."
     )
     def coverage_inferred(self, info: Info, as_of: AsOf = None) -> bool:
-        record = self._office(info, answer_day(info, as_of, self.as_of))
-        return any(c.inferred for c in self.record.coverage if record and c.office_id == record.id)
+        return self._office(info, answer_day(info, as_of, self.as_of)).inferred
 
     @strawberry.field(
         metadata=bounded(Edges.evidence_by_country),

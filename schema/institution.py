@@ -11,6 +11,7 @@ from resolvers.institution import InstitutionRecord
 from resolvers.pagination import PageRequest
 from schema.context import Info
 from schema.entity import KeyedNode
+from schema.enum_members import member_of
 from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
@@ -110,7 +111,7 @@ class Institution(Sourced, KeyedNode):
     def from_record(cls, record: InstitutionRecord) -> "Institution":
         return cls(
             slug=record.slug,
-            kind=InstitutionKind(record.kind),
+            kind=member_of(InstitutionKind, record.kind),
             acronym_in_seed=record.acronym_in_seed,
             generic=record.generic,
             iom_internal=record.iom_internal,
@@ -153,7 +154,7 @@ class Institution(Sourced, KeyedNode):
         "confidence of each name, see `localizedText(field: NAME) { confidence }` or `sources`."
     )
     def confidence(self) -> Confidence | None:
-        return Confidence(self.record.confidence) if self.record.confidence else None
+        return member_of(Confidence, self.record.confidence) if self.record.confidence else None
 
     parent = strawberry.field(
         resolver=_parent, description="The body this one belongs to (e.g. MIDWA -> ECOWAS)."

@@ -8,6 +8,7 @@ import strawberry
 
 from resolvers.link import LinkRecord
 from resolvers.pagination import Page, PageRequest, encode_cursor, paginate
+from schema.enum_members import member_of
 from schema.pagination import PageInfo, page_info
 
 NodeT = TypeVar("NodeT")
@@ -83,7 +84,7 @@ class Evidence:
 
 
 def relationship_of(record: LinkRecord) -> RelationshipKind:
-    return RelationshipKind(record.relationship_kind)
+    return member_of(RelationshipKind, record.relationship_kind)
 
 
 def evidence_of(record: LinkRecord) -> Evidence:

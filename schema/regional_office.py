@@ -13,6 +13,7 @@ from resolvers.regional_office import OfficeRecord
 from schema.context import Info
 from schema.country import Country
 from schema.entity import KeyedNode
+from schema.enum_members import member_of
 from schema.extensions.field_bounds import bounded
 from schema.language import LangArgument, localized, required_text
 from schema.link import LinkConnection, RelationshipArgument, link_connection
@@ -115,7 +116,7 @@ class RegionalOffice(Sourced, KeyedNode, OfficeCoverage, OfficePeriod):
 
     @strawberry.field(description="Regional office, or the liaison office (no region).")
     def kind(self) -> OfficeKind:
-        return OfficeKind(self.record.kind)
+        return member_of(OfficeKind, self.record.kind)
 
     @strawberry.field(description="Name of the office, e.g. `Bureau régional de Nairobi`.")
     def name(self, info: Info, lang: LangArgument = None) -> str:

@@ -20,14 +20,13 @@ from graphql import (
 from graphql.pyutils import Path, Undefined, is_iterable
 
 from schema.execution.chunk import FreshChunkExecutionContext
-from schema.execution.internals import FieldDetailsList
+from schema.execution.internals import FieldDetailsList, is_type_of_ignores_info
+from schema.execution.leaves import RunFields, shortcut
 from schema.execution.outcome import FallbackReason, PlanStoppedError
 from schema.execution.reuse import PlanSite
 
 Complete = Callable[[Any, Path | None, GraphQLResolveInfo[Any] | None], Any]
 """Completes a resolved value (with its field's path and info) to its part of the response."""
-RunFields = Callable[[Any, Path | None], dict[str, Any]]
-"""Executes the fields of the document selected on an object (with the object's path)."""
 
 
 def stop(reason: FallbackReason) -> PlanStoppedError:
@@ -81,16 +80,18 @@ class ObjectCompletion(FreshChunkExecutionContext):
                     matches = is_type_of(value, info)
                 except Exception as error:
                     raise stop(FallbackReason.TYPE_RESOLUTION) from error
-                if is_awaitable(matches):
-                    discard(matches)
-                if not matches:
-                    raise stop(FallbackReason.TYPE_RESOLUTION)
+                if matches is not True:
+                    if is_awaitable(matches):
+                        discard(matches)
+                    if not matches:
+                        raise stop(FallbackReason.TYPE_RESOLUTION)
             if run_fields is None:
                 # planned by the request that first reaches it (the plan may be reused)
                 run_fields = site.context._subfield_runs(object_type, details)  # type: ignore[union-attr]
             return run_fields(value, path)
 
-        return complete_object, is_type_of is not None
+        # strawberry's own ``is_type_of`` reads no info: none is built for it (README, 4.)
+        return complete_object, not (is_type_of is None or is_type_of_ignores_info(is_type_of))
 
     def _abstract_completion(
         self, abstract_type: GraphQLAbstractType, details: FieldDetailsList
@@ -135,6 +136,8 @@ class CompletingContext(ObjectCompletion):
     ) -> tuple[Complete, bool]:
         """How to complete a value of ``return_type``, and whether that needs the info."""
         if isinstance(return_type, GraphQLNonNull):
+            if is_leaf_type(return_type.of_type):
+                return leaf_completion(return_type.of_type, nullable=False), False
             inner, needs_info = self._completion(return_type.of_type, details)
 
             def complete_non_null(value: Any, path: Path | None, info: Any) -> Any:
@@ -181,7 +184,33 @@ class CompletingContext(ObjectCompletion):
         return complete_list, needs_info
 
 
-def leaf_completion(leaf_type: GraphQLLeafType) -> Complete:
+def leaf_completion(leaf_type: GraphQLLeafType, nullable: bool = True) -> Complete:
+    """Completes values of ``leaf_type`` (non-null unless ``nullable``): by the type's
+    ``Shortcut`` where the value's class takes it (``schema.execution.leaves``), else as
+    graphql-core's ``complete_leaf_value`` (and its non-null check)."""
+    general = _general_leaf(leaf_type, nullable)
+    cut = shortcut(leaf_type, nullable)
+    if cut is None:
+        return general
+    accepted, convert = cut.accepted, cut.convert
+    if convert is None:
+
+        def complete_kept(value: Any, path: Path | None, info: Any) -> Any:
+            if value.__class__ in accepted:
+                return value
+            return general(value, path, info)
+
+        return complete_kept
+
+    def complete_converted(value: Any, path: Path | None, info: Any) -> Any:
+        if value.__class__ in accepted:
+            return convert(value)
+        return general(value, path, info)
+
+    return complete_converted
+
+
+def _general_leaf(leaf_type: GraphQLLeafType, nullable: bool) -> Complete:
     coerce = leaf_type.coerce_output_value
 
     def complete_leaf(value: Any, _path: Path | None, _info: Any) -> Any:
@@ -197,4 +226,13 @@ def leaf_completion(leaf_type: GraphQLLeafType) -> Complete:
             raise stop(FallbackReason.NOT_COERCED)
         return coerced
 
-    return complete_leaf
+    if nullable:
+        return complete_leaf
+
+    def complete_non_null_leaf(value: Any, path: Path | None, info: Any) -> Any:
+        completed = complete_leaf(value, path, info)
+        if completed is None:
+            raise stop(FallbackReason.NULL_IN_NON_NULL)
+        return completed
+
+    return complete_non_null_leaf

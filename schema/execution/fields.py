@@ -4,29 +4,31 @@ field (``_runner``) that resolves and completes it on each object that reaches i
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from operator import attrgetter
 from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, get_nullable_type, is_leaf_type
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
-from schema.execution.completion import Complete, CompletingContext, RunFields, discard, stop
+from schema.execution.binding import binder, default_read, direct_read, field_resolver_of
+from schema.execution.completion import Complete, CompletingContext, discard, stop
 from schema.execution.internals import (
-    DEFINITION_BACKREF,
     FieldDetailsList,
     GroupedFieldSet,
-    StrawberryField,
-    is_default_resolver,
     to_nodes,
 )
+from schema.execution.leaves import (
+    Entry,
+    PlainLeaf,
+    RunField,
+    RunFields,
+    Shortcut,
+    object_fields,
+    shortcut,
+)
 from schema.execution.outcome import FallbackReason
-from schema.execution.resolution import Bound, LeanResolver
+from schema.execution.resolution import Bound
 from schema.execution.reuse import PerRequestArguments, uses_variables
-
-RunField = Callable[[Any, Path | None], Any]
-"""Resolves and completes one field on a source object (with the object's path)."""
 
 
 class FieldPlanning(CompletingContext):
@@ -52,12 +54,47 @@ class FieldPlanning(CompletingContext):
             raise stop(FallbackReason.ARGUMENTS) from error
         if new_defer_usages:
             raise stop(FallbackReason.INCREMENTAL)
-        runs = self._field_runs(object_type, grouped_field_set, at_root=False)
+        entries: list[tuple[str, Entry]] = []
+        for name, field_details in grouped_field_set.items():
+            entry: Entry | None = self._plain_leaf(object_type, field_details)
+            if entry is None:
+                entry = self._run_field(object_type, name, field_details, at_root=False)
+            if entry is not None:
+                entries.append((name, entry))
+        return object_fields(entries)
 
-        def run_fields(source: Any, path: Path | None) -> dict[str, Any]:
-            return {name: run(source, path) for name, run in runs}
+    def _plain_leaf(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> PlainLeaf | str | None:
+        """A leaf strawberry's default resolver reads (no arguments) with a ``Shortcut``,
+        or the type's name for ``__typename``; None for any other field."""
+        node = details[0].node
+        field_name = node.name.value
+        if field_name == "__typename":
+            return object_type.name
+        field_def = (
+            None if field_name.startswith("__") else self.schema.get_field(object_type, field_name)
+        )
+        if field_def is None or field_def.args or node.arguments:
+            return None
+        nullable_type = get_nullable_type(field_def.type)
+        if not is_leaf_type(nullable_type):
+            return None
+        resolve = field_resolver_of(field_def, self.field_resolver, self.middleware_manager)
+        name = default_read(field_def, resolve)
+        cut = shortcut(nullable_type, nullable_type is field_def.type)
+        if name is None or cut is None:
+            return None
+        complete, _needs_info = self._completion(field_def.type, details)
+        is_awaitable = self.is_awaitable
+        self._site.fields_planned += 1
 
-        return run_fields
+        def finish(value: Any) -> Any:
+            if is_awaitable(value):
+                discard(value)
+            return complete(value, None, None)
+
+        return PlainLeaf(name, cut, finish)
 
     def _bound_call(self, field_def: GraphQLField, details: FieldDetailsList) -> tuple[Bound, bool]:
         """The field's resolver with its arguments bound, and whether it takes the info.
@@ -118,15 +155,30 @@ class FieldPlanning(CompletingContext):
                 field_def, field_nodes, parent_type, path
             )
 
+        with_info = needs_info or completion_needs_info
         return _runner(
             call,
+            None
+            if with_info or field_def.args or details[0].node.arguments
+            else direct_read(field_def, self.field_resolver, self.middleware_manager),
             complete,
-            info_at if needs_info or completion_needs_info else None,
+            info_at if with_info else None,
             _Key(response_name, parent_type.name),
             at_root=at_root,
-            leaf=is_leaf_type(get_nullable_type(field_def.type)),
+            leaf=_leaf_shortcut(field_def),
             is_awaitable=self.is_awaitable,
         )
+
+
+_NO_SHORTCUT = Shortcut(frozenset(), None)
+
+
+def _leaf_shortcut(field_def: GraphQLField) -> Shortcut | None:
+    """None for a field that is not a leaf; else its ``Shortcut`` (or one taking nothing)."""
+    nullable_type = get_nullable_type(field_def.type)
+    if not is_leaf_type(nullable_type):
+        return None
+    return shortcut(nullable_type, nullable_type is field_def.type) or _NO_SHORTCUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,18 +191,21 @@ class _Key:
 
 def _runner(
     call: Bound,
+    direct: Callable[[Any], Any] | None,
     complete: Complete,
     info_at: Callable[[Path], Any] | None,
     key: _Key,
     *,
     at_root: bool,
-    leaf: bool,
+    leaf: Shortcut | None,
     is_awaitable: Callable[[Any], bool],
 ) -> RunField:
     """One field's run, specialised (a closure per case, not a test per call: these run once
     per field of every object a response holds) for a root field, a field whose resolver or
     completion reads the info, a leaf (no path), and any other field."""
     response_name, type_name = key.response_name, key.type_name
+    # a field without info: its resolver called with the object alone where it takes no more
+    read = direct if direct is not None else (lambda source: call(source, None))
 
     def resolve(source: Any, info: Any) -> Any:
         try:
@@ -183,13 +238,16 @@ def _runner(
             return complete(value, path, info)
 
         return run_with_info
-    if leaf:
+    if leaf is not None:
+        accepted, convert = leaf.accepted, leaf.convert
 
         def run_leaf(source: Any, _parent_path: Path | None) -> Any:
             try:
-                value = call(source, None)
+                value = read(source)
             except Exception as error:
                 raise stop(FallbackReason.RESOLVER_ERROR) from error
+            if value.__class__ in accepted:  # the leaf's ``Shortcut``
+                return value if convert is None else convert(value)
             if is_awaitable(value):
                 discard(value)
             return complete(value, None, None)
@@ -198,7 +256,7 @@ def _runner(
 
     def run(source: Any, parent_path: Path | None) -> Any:
         try:
-            value = call(source, None)
+            value = read(source)
         except Exception as error:
             raise stop(FallbackReason.RESOLVER_ERROR) from error
         if is_awaitable(value):
@@ -214,32 +272,3 @@ class Awaited:
 
     awaitable: Any
     complete: Callable[[Any], Any]
-
-
-def _call_resolver(
-    resolve: Callable[..., Any], arguments: dict[str, Any], source: Any, info: Any
-) -> Any:
-    return resolve(source, info, **arguments)
-
-
-def binder(
-    field_def: GraphQLField, field_resolver: Any, middleware_manager: Any
-) -> tuple[Callable[[dict[str, Any]], Bound], bool]:
-    """How to bind the field's resolver to its coerced arguments, and whether it takes the
-    info."""
-    resolve = field_def.resolve or field_resolver
-    if middleware_manager:  # as graphql-core wraps it (unchanged without middleware)
-        resolve = middleware_manager.get_field_resolver(resolve)
-    definition = (field_def.extensions or {}).get(DEFINITION_BACKREF)
-    if (
-        is_default_resolver(resolve)
-        and isinstance(definition, StrawberryField)
-        and definition.base_resolver is None
-        and definition.default_resolver is getattr
-    ):
-        # strawberry's default resolver: ``getattr(source, python_name)``, info unused.
-        read = attrgetter(definition.python_name)
-        return (lambda _arguments: lambda source, _info: read(source)), False
-    if isinstance(resolve, LeanResolver):
-        return resolve.bind, resolve.takes_info
-    return partial(partial, _call_resolver, resolve), True

@@ -41,6 +41,7 @@ __all__ = [
     "has_enum_definition",
     "is_default_resolver",
     "is_scalar",
+    "is_type_of_ignores_info",
     "missing",
     "missing_for_direct",
     "strawberry_info",
@@ -159,6 +160,24 @@ _ATTRIBUTES = (
     "is_awaitable",
     "is_async_iterable",
 )
+
+
+# strawberry's own ``is_type_of`` (made by its converter for a type with interfaces): it
+# reads the object alone, its info parameter is ``_info`` and unused. Known by where it is
+# defined; a release that moves or renames it gets an info built, as any other.
+_STRAWBERRY_IS_TYPE_OF = (
+    "strawberry.schema.schema_converter",
+    "GraphQLCoreConverter.from_object.<locals>._get_is_type_of.<locals>.is_type_of",
+)
+
+
+def is_type_of_ignores_info(is_type_of: Any) -> bool:
+    """Whether ``is_type_of`` is strawberry's own, which never reads its info."""
+    code = getattr(is_type_of, "__code__", None)
+    return (
+        getattr(is_type_of, "__module__", None),
+        getattr(code, "co_qualname", None),
+    ) == _STRAWBERRY_IS_TYPE_OF
 
 
 def is_default_resolver(resolve: Any) -> bool:

@@ -157,8 +157,18 @@ class LeanResolver:
         if self.source_names or self.takes_info:
             return lambda source, info: self._call(source, info, dict(kwargs))
         if self.takes_self:
+            if not kwargs:
+                return lambda source, _info: function(source)
             return lambda source, _info: function(source, **kwargs)
         return lambda _source, _info: function(**kwargs)
+
+    @property
+    def method(self) -> Callable[[Any], Any] | None:
+        """The function, when a call is ``function(source)`` alone: it takes the object as
+        ``self`` and nothing else (no info, no arguments, no ``root``/``parent``)."""
+        if self.takes_self and not (self.names or self.source_names or self.takes_info):
+            return self.function
+        return None
 
 
 def lean_resolver(field: StrawberryField, converter: GraphQLCoreConverter) -> LeanResolver | None:

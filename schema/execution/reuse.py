@@ -29,7 +29,8 @@ from graphql import (
 )
 
 if TYPE_CHECKING:
-    from schema.execution.fields import FieldPlanning, RunField
+    from schema.execution.fields import FieldPlanning
+    from schema.execution.leaves import RunField
 
 Bound = Callable[[Any, Any], Any]
 _DIRECTIVES = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name})

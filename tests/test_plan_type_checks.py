@@ -1,0 +1,53 @@
+"""Two small shortcuts of the plan's object completion and of the schema's records: no info
+is built for strawberry's own ``is_type_of`` (it reads the object alone), and an enum's member
+for a stored value is the enum's own answer."""
+
+from enum import Enum
+
+import pytest
+
+from schema.enum_members import member_of
+from schema.execution.internals import is_type_of_ignores_info
+from schema.execution.resolution import LeanResolver
+from schema.institution import InstitutionKind
+from schema.link import RelationshipKind
+from tests.conftest import DEFAULT_SCHEMA
+
+
+def test_strawberrys_is_type_of_is_known_and_no_other() -> None:
+    type_map = DEFAULT_SCHEMA._schema.type_map
+    for name in ("Country", "RegionalOffice", "Institution"):
+        assert is_type_of_ignores_info(type_map[name].is_type_of)  # type: ignore[attr-defined]
+
+    def is_type_of(_value: object, _info: object) -> bool:
+        return True
+
+    assert not is_type_of_ignores_info(is_type_of)
+    assert not is_type_of_ignores_info(lambda value, info: info is not None)
+    assert not is_type_of_ignores_info(None)
+
+
+class Shade(Enum):
+    LIGHT = "light"
+    PALE = "light"  # an alias: the same member
+    DARK = "dark"
+
+
+@pytest.mark.parametrize("enum", [RelationshipKind, InstitutionKind, Shade])
+def test_member_of_is_the_enums_call(enum: type[Enum]) -> None:
+    for member in enum.__members__.values():
+        assert member_of(enum, member.value) is enum(member.value)
+    with pytest.raises(ValueError, match="is not a valid"):
+        member_of(enum, "no such value")
+    with pytest.raises(ValueError, match="is not a valid"):
+        member_of(enum, ["unhashable"])
+
+
+def test_a_method_taking_the_object_alone_is_called_with_it_alone() -> None:
+    type_map = DEFAULT_SCHEMA._schema.type_map
+    relationship = type_map["InstitutionLinkEdge"].fields["relationship"].resolve  # type: ignore[attr-defined]
+    assert isinstance(relationship, LeanResolver)
+    assert relationship.method is relationship.function
+    inferred = type_map["Country"].fields["coverageInferred"].resolve  # type: ignore[attr-defined]
+    assert isinstance(inferred, LeanResolver)
+    assert inferred.method is None  # takes the info and an argument
