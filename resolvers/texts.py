@@ -10,6 +10,7 @@ handling dominating the database path.
 import dataclasses
 import sys
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -107,6 +108,19 @@ def _first_language(by_language: dict[str, str], languages: Sequence[str]) -> st
 
 def languages_for(explicit: str | None, preferred: Iterable[str]) -> tuple[str, ...]:
     """The fallback chain for one field: the ``lang`` argument, the request's, then English."""
+    if type(preferred) is tuple and (explicit is None or type(explicit) is str):
+        return _remembered_chain(explicit, preferred)
+    return _chain(explicit, preferred)
+
+
+@lru_cache(maxsize=256)  # bounded: the request's languages come from Accept-Language
+def _remembered_chain(explicit: str | None, preferred: tuple[str, ...]) -> tuple[str, ...]:
+    """``_chain``, remembered: every text field of a response asks for the same few chains
+    (the chain is a tuple, so the same one can be handed to every caller)."""
+    return _chain(explicit, preferred)
+
+
+def _chain(explicit: str | None, preferred: Iterable[str]) -> tuple[str, ...]:
     chain = [explicit] if explicit else []
     chain.extend(language for language in preferred if language not in chain)
     if DEFAULT_LANGUAGE not in chain:

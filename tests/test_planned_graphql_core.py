@@ -47,6 +47,8 @@ type Query {
   nonNullItems: [Int!]
   nonNull: String!
   nonNullNested: Deep
+  nonNullDeep: Deep!
+  nonNullList: [Int]!
   pets: [Pet]
   animals: [Animal]
   later: String
@@ -105,6 +107,8 @@ ROOT: dict[str, Any] = {
     "nonNullItems": [1, None, 2],
     "nonNull": None,
     "nonNullNested": {"a": "x"},
+    "nonNullDeep": {"a": "x"},
+    "nonNullList": [1, None],
     "pets": [Dog("Odie", True), Cat("Garfield", False)],
     "animals": [Dog("Odie", True), Cat("Garfield", False)],
     "later": _later,
@@ -192,6 +196,17 @@ CASES = {
     "not a list": ("{ list }", {"root_value": {"list": 7}}, stopped(FallbackReason.NOT_A_LIST)),
     # test_nonnull.py: "nulls a returned object that contains a non-null field".
     "null in a non-null field": ("{ a nonNull }", {}, stopped(FallbackReason.NULL_IN_NON_NULL)),
+    "non-null object and list": ("{ nonNullDeep { a } nonNullList }", {}, ANSWERED),
+    "null in a non-null object field": (
+        "{ a nonNullDeep { a } }",
+        {"root_value": {**ROOT, "nonNullDeep": None}},
+        stopped(FallbackReason.NULL_IN_NON_NULL),
+    ),
+    "null in a non-null list field": (
+        "{ a nonNullList }",
+        {"root_value": {**ROOT, "nonNullList": None}},
+        stopped(FallbackReason.NULL_IN_NON_NULL),
+    ),
     # test_executor.py: "nulls out error subtrees".
     "a resolver raises": ("{ a fails b }", {}, stopped(FallbackReason.RESOLVER_ERROR)),
     "an error as a value": (

@@ -60,10 +60,11 @@ class ObjectCompletion(FreshChunkExecutionContext):
         raise NotImplementedError
 
     def _object_completion(
-        self, object_type: GraphQLObjectType, details: FieldDetailsList
+        self, object_type: GraphQLObjectType, details: FieldDetailsList, nullable: bool = True
     ) -> tuple[Complete, bool]:
-        """Completes objects of ``object_type``: its fields are planned when the first one
-        arrives (``collect_subfields`` is graphql-core's, memoized per operation)."""
+        """Completes objects of ``object_type`` (null allowed if ``nullable``): its fields are
+        planned when the first one arrives (``collect_subfields`` is graphql-core's, memoized
+        per operation)."""
         run_fields: RunFields | None = None
         is_type_of = object_type.is_type_of
         is_awaitable = self.is_awaitable
@@ -72,7 +73,9 @@ class ObjectCompletion(FreshChunkExecutionContext):
         def complete_object(value: Any, path: Path | None, info: Any) -> Any:
             nonlocal run_fields
             if value is None or value is Undefined:
-                return None
+                if nullable:
+                    return None
+                raise stop(FallbackReason.NULL_IN_NON_NULL)
             if isinstance(value, Exception):
                 raise stop(FallbackReason.ERROR_VALUE)
             if is_type_of is not None:
@@ -136,8 +139,14 @@ class CompletingContext(ObjectCompletion):
     ) -> tuple[Complete, bool]:
         """How to complete a value of ``return_type``, and whether that needs the info."""
         if isinstance(return_type, GraphQLNonNull):
-            if is_leaf_type(return_type.of_type):
-                return leaf_completion(return_type.of_type, nullable=False), False
+            # the non-null check made by the inner completion where it can (a call less)
+            of_type = return_type.of_type
+            if is_leaf_type(of_type):
+                return leaf_completion(of_type, nullable=False), False
+            if isinstance(of_type, GraphQLObjectType):
+                return self._object_completion(of_type, details, nullable=False)
+            if isinstance(of_type, GraphQLList):
+                return self._list_completion(of_type.of_type, details, nullable=False)
             inner, needs_info = self._completion(return_type.of_type, details)
 
             def complete_non_null(value: Any, path: Path | None, info: Any) -> Any:
@@ -156,7 +165,7 @@ class CompletingContext(ObjectCompletion):
         return self._abstract_completion(cast(GraphQLAbstractType, return_type), details), True
 
     def _list_completion(
-        self, item_type: GraphQLOutputType, details: FieldDetailsList
+        self, item_type: GraphQLOutputType, details: FieldDetailsList, nullable: bool = True
     ) -> tuple[Complete, bool]:
         complete_item, needs_info = self._completion(item_type, details)
         is_awaitable, is_async_iterable = self.is_awaitable, self.is_async_iterable
@@ -164,7 +173,9 @@ class CompletingContext(ObjectCompletion):
 
         def complete_list(value: Any, path: Path | None, info: Any) -> Any:
             if value is None or value is Undefined:
-                return None
+                if nullable:
+                    return None
+                raise stop(FallbackReason.NULL_IN_NON_NULL)
             if isinstance(value, Exception) or is_async_iterable(value) or not is_iterable(value):
                 raise stop(FallbackReason.NOT_A_LIST)
             completed: list[Any] = []
