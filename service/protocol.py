@@ -15,12 +15,16 @@ uvicorn command: ``--http service.protocol:BoundedHttpToolsProtocol``):
   ``read_timeout_seconds`` after the connection opened (or after the request's first byte on
   a kept-alive connection); a partly sent head gets a 408 first;
 - applies uvicorn's ``limit_concurrency`` to requests in progress only (beyond: a coded
-  503 ``SERVICE_UNAVAILABLE`` with ``Retry-After: 1``, where uvicorn's is plain text).
+  503 ``SERVICE_UNAVAILABLE`` with ``Retry-After: 1``, where uvicorn's is plain text);
+- writes a response's head and body in one write (``HeadWithBody``), where uvicorn makes
+  one write of each.
 
 It is a subclass, not a copy: it overrides uvicorn's parser callbacks and calls them, so it
 depends only on their names (``data_received``, ``on_message_begin``,
-``on_headers_complete``, ``on_message_complete``, ``connection_lost``) and on the attributes
-``tasks``, ``transport``, ``app``, ``loop``, ``limit_concurrency`` and ``config``.
+``on_headers_complete``, ``on_message_complete``, ``on_response_complete``,
+``connection_lost``), on the attributes ``tasks``, ``transport``, ``app``, ``loop``,
+``limit_concurrency``, ``config``, ``cycle`` and ``expect_100_continue``, and on the cycle
+writing through its ``transport`` attribute (``write``, ``close``, ``is_closing``).
 """
 
 import asyncio
@@ -61,6 +65,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
+        self.writer = HeadWithBody(self.transport)
         self._arm_read_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -86,16 +91,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self.awaiting_head = False
+        previous = self.cycle
         refusal = self._refusal()
         if refusal is None:
             super().on_headers_complete()
-            return
-        # uvicorn picks the app inside on_headers_complete: a refusal, for this request only.
-        app, self.app = self.app, error_response(refusal, JSON)
-        try:
-            super().on_headers_complete()
-        finally:
-            self.app = app
+        else:
+            # uvicorn picks the app inside on_headers_complete: a refusal, for this request.
+            app, self.app = self.app, error_response(refusal, JSON)
+            try:
+                super().on_headers_complete()
+            finally:
+                self.app = app
+        if self.cycle is not previous:  # a request cycle (not a WebSocket upgrade)
+            self.cycle.transport = self.writer  # type: ignore[assignment]
+            # A "100 Continue" is the cycle's first write: only a head is held.
+            self.writer.hold_next = not self.expect_100_continue
 
     def _refusal(self) -> HTTPError | None:
         """The answer to a request that must not reach the app: its head (which arrived in
@@ -111,6 +121,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self._cancel_read_timer()
         super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        self.writer.flush()  # a head without a body write (HEAD, a body-less 304 or 204)
+        super().on_response_complete()
 
     def _arm_read_timer(self) -> None:
         self.read_timer = self.loop.call_later(self.read_timeout_seconds, self._read_timed_out)
@@ -136,6 +150,46 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self.cycle is None or self.cycle.response_complete:
             self.transport.write(raw_response(error, self.server_state.default_headers))
         self.transport.close()
+
+
+class HeadWithBody:
+    """The transport uvicorn's request cycles write to, one per connection: the first write
+    of a cycle, its response head, is held until the next write, its body's, and both leave
+    in one ``writelines`` (one system call and one TCP segment for a short response, where
+    uvicorn made two: its two writes were about 15 % of a lookup's CPU, one 11 %). A held
+    head is written at the latest when the response completes (``on_response_complete``: a
+    response whose body is not written, as HEAD's) or the connection is closed. It
+    references no cycle: one per request would keep each cycle in a reference cycle."""
+
+    __slots__ = ("head", "hold_next", "transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        self.head: bytes | None = None
+        self.hold_next = False
+
+    def write(self, data: bytes) -> None:
+        head = self.head
+        if head is not None:
+            self.head = None
+            self.transport.writelines((head, data))
+        elif self.hold_next:
+            self.hold_next, self.head = False, data
+        else:
+            self.transport.write(data)
+
+    def flush(self) -> None:
+        head = self.head
+        if head is not None:
+            self.head = None
+            self.transport.write(head)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
 
 
 def head_too_large(max_head_bytes: int) -> HTTPError:
