@@ -59,20 +59,27 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.max_head_bytes = config.h11_max_incomplete_event_size or DEFAULT_MAX_HEAD_BYTES
         # uvicorn's own check counts connections too; ours counts requests in progress.
         self.max_active, self.limit_concurrency = self.limit_concurrency, None
-        self.read_timer: asyncio.TimerHandle | None = None
+        # One timer for the connection's deadlines (``_check_deadlines``): the request being
+        # read must have arrived by ``read_by``; an idle connection is closed at ``idle_by``.
+        self.timer: asyncio.TimerHandle | None = None
+        self.read_by: float | None = None
+        self.idle_by: float | None = None
         self.awaiting_head = True
         self.head_bytes = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
         self.writer = HeadWithBody(self.transport)
-        self._arm_read_timer()
+        self._read_from_now()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_read_timer()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        self.idle_by = None
         super().data_received(data)
         if not self.awaiting_head or self.transport.is_closing():
             return
@@ -86,8 +93,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self.awaiting_head = True
         self.head_bytes = 0
-        if self.read_timer is None:
-            self._arm_read_timer()
+        if self.read_by is None:  # else the connection's first request, timed from its start
+            self._read_from_now()
 
     def on_headers_complete(self) -> None:
         self.awaiting_head = False
@@ -119,25 +126,57 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         return None
 
     def on_message_complete(self) -> None:
-        self._cancel_read_timer()
+        self.read_by = None
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        """uvicorn's, with the keep-alive timeout as a deadline of the connection's timer
+        (``idle_by``) where uvicorn armed a timer of its own after every response."""
         self.writer.flush()  # a head without a body write (HEAD, a body-less 304 or 204)
-        super().on_response_complete()
-
-    def _arm_read_timer(self) -> None:
-        self.read_timer = self.loop.call_later(self.read_timeout_seconds, self._read_timed_out)
-
-    def _cancel_read_timer(self) -> None:
-        if self.read_timer is not None:
-            self.read_timer.cancel()
-            self.read_timer = None
-
-    def _read_timed_out(self) -> None:
-        self.read_timer = None
+        self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
+        self._unset_keepalive_if_required()  # uvicorn's timer: never armed here
+        self.flow.resume_reading()
+        if self.pipeline:  # pipelined requests start once the previous response is sent
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+        else:
+            self.idle_by = self.loop.time() + self.timeout_keep_alive
+            self._arm_timer(self.idle_by)
+
+    def _read_from_now(self) -> None:
+        self.read_by = self.loop.time() + self.read_timeout_seconds
+        self._arm_timer(self.read_by)
+
+    def _arm_timer(self, when: float) -> None:
+        """Make sure the timer fires by ``when``. A timer armed for earlier is kept, and
+        re-armed from ``_check_deadlines``: arming and cancelling one per request (a libuv
+        timer each on uvloop) cost about 3 us each, for the read timeout and the keep-alive
+        timeout alike."""
+        if self.timer is None:
+            self.timer = self.loop.call_at(when, self._check_deadlines)
+        elif self.timer.when() > when:
+            self.timer.cancel()
+            self.timer = self.loop.call_at(when, self._check_deadlines)
+
+    def _check_deadlines(self) -> None:
+        self.timer = None
+        if self.transport.is_closing():
+            return
+        now = self.loop.time()
+        if self.read_by is not None and now >= self.read_by:
+            self.read_by = None
+            self._read_timed_out()
+        elif self.idle_by is not None and now >= self.idle_by:
+            self.idle_by = None
+            self.timeout_keep_alive_handler()  # uvicorn's: closes the connection
+        else:
+            pending = [when for when in (self.read_by, self.idle_by) if when is not None]
+            if pending:
+                self._arm_timer(min(pending))
+
+    def _read_timed_out(self) -> None:
         if self.awaiting_head and self.head_bytes > 0:
             self._refuse(head_too_slow(self.read_timeout_seconds))
         else:  # nothing sent, or a body still arriving (its request sees a disconnect)

@@ -1,5 +1,7 @@
-"""``service.protocol.HeadWithBody``: a response's head leaves with its body in one write, a
-HEAD response's head when it completes, and a "100 Continue" before the app reads the body."""
+"""What ``service.protocol.BoundedHttpToolsProtocol`` does per request beyond uvicorn's:
+a response's head leaves with its body in one write (``HeadWithBody``; a HEAD response's
+head when it completes, a "100 Continue" before the app reads the body), and no timer is
+armed per request (its read and keep-alive timeouts share one timer per connection)."""
 
 import asyncio
 from typing import Any
@@ -56,11 +58,21 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def exchange(*chunks: bytes) -> list[list[bytes]]:
+def exchange(*chunks: bytes, timers: list[float] | None = None) -> list[list[bytes]]:
     """The writes made on one connection once each of ``chunks`` arrived and was answered
-    (each list holds every write until then)."""
+    (each list holds every write until then); ``timers`` receives the delay of every timer
+    the loop was asked for."""
 
     async def run() -> list[list[bytes]]:
+        loop = asyncio.get_running_loop()
+        call_at = loop.call_at
+
+        def counted_call_at(when: float, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
+            if timers is not None:
+                timers.append(when - loop.time())
+            return call_at(when, *args, **kwargs)
+
+        loop.call_at = counted_call_at  # type: ignore[method-assign, assignment]
         config = Config(app=echo, http=BoundedHttpToolsProtocol, lifespan="off")
         config.load()
         transport = RecordingTransport()
@@ -107,3 +119,12 @@ def test_100_continue_is_written_before_the_body_arrives() -> None:
     response = b"".join(writes[1:])
     assert response.startswith(b"HTTP/1.1 200 OK\r\n")
     assert response.endswith(b"\r\n\r\nhello")
+
+
+def test_requests_on_a_connection_arm_no_timer_each() -> None:
+    timers: list[float] = []
+    exchange(*[b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"] * 10, timers=timers)
+    # The read timeout from the connection's start; the keep-alive deadlines after each
+    # response, and each request's read deadline, are later: the same timer checks them.
+    assert len(timers) == 1
+    assert 4 < timers[0] <= BoundedHttpToolsProtocol.read_timeout_seconds
