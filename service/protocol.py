@@ -65,7 +65,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.read_by: float | None = None
         self.idle_by: float | None = None
         self.awaiting_head = True
-        self.head_bytes = 0
+        self.head_bytes = self.read_size = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
@@ -80,6 +80,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         self.idle_by = None
+        self.read_size = len(data)  # for ``_refusal``, called while it is parsed
         super().data_received(data)
         if not self.awaiting_head or self.transport.is_closing():
             return
@@ -117,9 +118,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def _refusal(self) -> HTTPError | None:
         """The answer to a request that must not reach the app: its head (which arrived in
         one read) is too large, or too many requests are in progress."""
-        head = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
-        if head > self.max_head_bytes:
-            return head_too_large(self.max_head_bytes)
+        # The bytes read since the request began bound its head: only a head that may be too
+        # large is measured.
+        if self.head_bytes + self.read_size > self.max_head_bytes:
+            head = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+            if head > self.max_head_bytes:
+                return head_too_large(self.max_head_bytes)
         if self.max_active is not None and len(self.tasks) >= self.max_active:
             self.logger.warning("Exceeded concurrency limit.")
             return too_busy(self.max_active)
