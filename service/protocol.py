@@ -202,7 +202,10 @@ class HeadWithBody:
     uvicorn made two: its two writes were about 15 % of a lookup's CPU, one 11 %). A held
     head is written at the latest when the response completes (``on_response_complete``: a
     response whose body is not written, as HEAD's) or the connection is closed. It
-    references no cycle: one per request would keep each cycle in a reference cycle."""
+    references no cycle: one per request would keep each cycle in a reference cycle. A
+    streaming response's head therefore leaves with its first chunk, not before it (no route
+    streams today; one that must show its head early, as server-sent events, would need its
+    cycle left on the plain transport)."""
 
     __slots__ = ("head", "hold_next", "transport")
 
