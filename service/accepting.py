@@ -1,16 +1,21 @@
 """uvicorn's server, accepting every connection that waits as soon as the loop looks; and
-uvicorn's supervisor of worker processes, each running that server."""
+uvicorn's supervisor of worker processes, each running that server on its own listening
+socket, so that the kernel spreads connections over the workers."""
 
 import asyncio
 import logging
 import os
+import socket as sockets_module
+import sys
 from socket import socket
 from typing import Any
 
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import multiprocess
 
 logger = logging.getLogger("iom_graph.server")
+_REUSE_PORT = getattr(sockets_module, "SO_REUSEPORT", None)  # Linux, BSDs, macOS
 
 
 class AcceptingServer(uvicorn.Server):
@@ -25,6 +30,13 @@ class AcceptingServer(uvicorn.Server):
     socket with uvicorn's own protocol: p99 1.7 times p50, at no cost in CPU per request
     (wrk, 32 connections, 10 s rounds interleaved with and without it, one worker).
 
+    Greedy on a socket shared by several workers, the first worker to wake took all 32 (in
+    12 of 26 runs with 2 workers, the other worker served nothing). So, handed sockets bound
+    with SO_REUSEPORT (``bind_for_workers``, as ``AcceptingWorkers``' supervisor does), each
+    worker listens on a socket of its own at that address (``own_listeners``): the kernel
+    hands each new connection to one of the listening sockets by a hash of its addresses,
+    and each worker still takes at once all that wait in its own queue.
+
     ``python server.py`` runs it, in its one process or in each worker (``AcceptingWorkers``);
     ``uvicorn server:app`` runs uvicorn's own server.
     """
@@ -32,15 +44,38 @@ class AcceptingServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
         self.listeners: list[socket] = []  # the duplicates read
+        self.own: list[socket] = []  # this worker's listening sockets (``own_listeners``)
         self._accepting: set[asyncio.Task[Any]] = set()
 
     async def startup(self, sockets: list[socket] | None = None) -> None:
+        if sockets is not None:
+            sockets = self.own_listeners(sockets)
         await super().startup(sockets)
         if self.started:
             for server in self.servers:
                 for listening in server.sockets:
                     self.accept_waiting(listening)
             logger.info("process %d accepts every waiting connection", os.getpid())
+
+    def own_listeners(self, handed: list[socket]) -> list[socket]:
+        """For each socket ``handed`` bound with SO_REUSEPORT, a new one of this process's
+        bound to the same address (uvicorn's ``startup`` listens on them); any other socket
+        handed is kept, shared with the other workers as uvicorn shares it.
+
+        uvicorn has no option for this: its supervisor hands every worker the same sockets.
+        """
+        listening = []
+        for shared in handed:
+            if _REUSE_PORT is None or not shared.getsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT):
+                listening.append(shared)
+                continue
+            own = socket(shared.family, shared.type, shared.proto)
+            own.setsockopt(sockets_module.SOL_SOCKET, sockets_module.SO_REUSEADDR, 1)
+            own.setsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT, 1)
+            own.bind(shared.getsockname())
+            self.own.append(own)
+            listening.append(own)
+        return listening
 
     def accept_waiting(self, listening: Any) -> None:
         """Reads a duplicate of ``listening``: every connection waiting is accepted."""
@@ -85,6 +120,42 @@ class AcceptingServer(uvicorn.Server):
             listener.close()
         self.listeners.clear()
         await super().shutdown(sockets)
+        for own in self.own:  # uvloop has detached them already when closing its servers
+            own.close()
+        self.own.clear()
+
+
+def bind_for_workers(config: uvicorn.Config) -> socket:
+    """The socket ``AcceptingWorkers`` hands its workers: uvicorn's ``Config.bind_socket``
+    (its message, its exit on failure), but bound with SO_REUSEPORT, so that each worker can
+    bind and listen on a socket of its own at the same address (``own_listeners``).
+
+    Written here because ``bind_socket`` sets only SO_REUSEADDR and binds at once, while
+    socket(7) wants SO_REUSEPORT on every socket of the group before its bind. A Unix socket
+    or an inherited descriptor, or a system without SO_REUSEPORT: uvicorn's own socket,
+    shared by the workers (the first to wake takes every waiting connection).
+    """
+    if config.uds is not None or config.fd is not None or _REUSE_PORT is None:
+        return config.bind_socket()
+    ipv6 = ":" in config.host
+    family = sockets_module.AF_INET6 if ipv6 else sockets_module.AF_INET
+    bound = socket(family, sockets_module.SOCK_STREAM, sockets_module.IPPROTO_TCP)
+    bound.setsockopt(sockets_module.SOL_SOCKET, sockets_module.SO_REUSEADDR, 1)
+    bound.setsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT, 1)
+    uvicorn_logger = logging.getLogger("uvicorn.error")
+    try:
+        bound.bind((config.host, config.port))
+    except OSError as error:
+        uvicorn_logger.error(error)
+        sys.exit(STARTUP_FAILURE)
+    address = "%s://[%s]:%d" if ipv6 else "%s://%s:%d"
+    scheme = "https" if config.is_ssl else "http"
+    port = bound.getsockname()[1]
+    uvicorn_logger.info(
+        f"Uvicorn running on {address} (Press CTRL+C to quit)", scheme, config.host, port
+    )
+    bound.set_inheritable(True)
+    return bound
 
 
 # uvicorn beyond its public API, all here (the same in 0.54 and 0.55): ``Multiprocess``
