@@ -19,7 +19,7 @@ from typing import Any
 import uvicorn
 
 from service import create_app, gc_tuning
-from service.accepting import AcceptingServer, AcceptingWorkers, bind_for_workers
+from service.accepting import AcceptingServer, AcceptingWorkers
 from service.observability import configure_logging, log_config
 from service.protocol import BoundedHttpToolsProtocol
 from service.settings import Settings
@@ -85,8 +85,7 @@ def main(settings: Settings) -> None:
             # The workers start on their own, each its app: say where to go once, now.
             print(ready_message(settings).replace("is ready", "is starting"), flush=True)
             config = uvicorn.Config("server:app", **options)
-            # bound with SO_REUSEPORT: each worker listens on its own socket at this address
-            AcceptingWorkers(config, sockets=[bind_for_workers(config)]).run()
+            AcceptingWorkers(config, sockets=[config.bind_socket()]).run()
     finally:
         if shared_metrics is not None:
             shutil.rmtree(shared_metrics, ignore_errors=True)

@@ -6,16 +6,15 @@ import asyncio
 import logging
 import os
 import socket as sockets_module
-import sys
 from socket import socket
 from typing import Any
 
 import uvicorn
-from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import multiprocess
 
 logger = logging.getLogger("iom_graph.server")
 _REUSE_PORT = getattr(sockets_module, "SO_REUSEPORT", None)  # Linux, BSDs, macOS
+_INTERNET = (sockets_module.AF_INET, sockets_module.AF_INET6)
 
 
 class AcceptingServer(uvicorn.Server):
@@ -30,25 +29,26 @@ class AcceptingServer(uvicorn.Server):
     socket with uvicorn's own protocol: p99 1.7 times p50, at no cost in CPU per request
     (wrk, 32 connections, 10 s rounds interleaved with and without it, one worker).
 
-    Greedy on a socket shared by several workers, the first worker to wake took all 32 (in
-    12 of 26 runs with 2 workers, the other worker served nothing). So, handed sockets bound
-    with SO_REUSEPORT (``bind_for_workers``, as ``AcceptingWorkers``' supervisor does), each
-    worker listens on a socket of its own at that address (``own_listeners``): the kernel
-    hands each new connection to one of the listening sockets by a hash of its addresses,
-    and each worker still takes at once all that wait in its own queue.
+    Greedy on one socket shared by several workers, the first to wake took 31 or 32 of 32
+    connections (24 of 42 runs with 2 workers; the other served almost nothing). So, as a worker
+    (``own_sockets``, as ``AcceptingWorkers`` runs it), it listens on a socket of its own bound
+    with SO_REUSEPORT to the address of the socket the supervisor bound (``own_listeners``):
+    the kernel hands each new connection to one of the listening sockets by a hash of its
+    addresses, and each worker still takes at once all that wait in its own queue.
 
     ``python server.py`` runs it, in its one process or in each worker (``AcceptingWorkers``);
     ``uvicorn server:app`` runs uvicorn's own server.
     """
 
-    def __init__(self, config: uvicorn.Config) -> None:
+    def __init__(self, config: uvicorn.Config, *, own_sockets: bool = False) -> None:
         super().__init__(config)
+        self.own_sockets = own_sockets
         self.listeners: list[socket] = []  # the duplicates read
         self.own: list[socket] = []  # this worker's listening sockets (``own_listeners``)
         self._accepting: set[asyncio.Task[Any]] = set()
 
     async def startup(self, sockets: list[socket] | None = None) -> None:
-        if sockets is not None:
+        if sockets is not None and self.own_sockets:
             sockets = self.own_listeners(sockets)
         await super().startup(sockets)
         if self.started:
@@ -58,21 +58,31 @@ class AcceptingServer(uvicorn.Server):
             logger.info("process %d accepts every waiting connection", os.getpid())
 
     def own_listeners(self, handed: list[socket]) -> list[socket]:
-        """For each socket ``handed`` bound with SO_REUSEPORT, a new one of this process's
-        bound to the same address (uvicorn's ``startup`` listens on them); any other socket
-        handed is kept, shared with the other workers as uvicorn shares it.
+        """For each TCP socket ``handed`` (bound by the supervisor, listened on by no one), a
+        new one of this process's bound with SO_REUSEPORT to the same address, on which
+        uvicorn's ``startup`` listens; any other socket handed is kept, shared with the other
+        workers as uvicorn shares it.
 
         uvicorn has no option for this: its supervisor hands every worker the same sockets.
+        The supervisor's socket is uvicorn's (``Config.bind_socket``: SO_REUSEADDR, never
+        listened on), which Linux lets these bind beside; once they listen, another server
+        binding the address still fails, as it would with uvicorn's own workers.
         """
         listening = []
         for shared in handed:
-            if _REUSE_PORT is None or not shared.getsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT):
+            if _REUSE_PORT is None or shared.family not in _INTERNET:
                 listening.append(shared)
                 continue
             own = socket(shared.family, shared.type, shared.proto)
-            own.setsockopt(sockets_module.SOL_SOCKET, sockets_module.SO_REUSEADDR, 1)
-            own.setsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT, 1)
-            own.bind(shared.getsockname())
+            try:
+                own.setsockopt(sockets_module.SOL_SOCKET, sockets_module.SO_REUSEADDR, 1)
+                own.setsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT, 1)
+                own.bind(shared.getsockname())
+            except OSError as error:  # a system that will not bind it there: share
+                logger.warning("listening on the supervisor's socket, shared: %s", error)
+                own.close()
+                listening.append(shared)
+                continue
             self.own.append(own)
             listening.append(own)
         return listening
@@ -125,39 +135,6 @@ class AcceptingServer(uvicorn.Server):
         self.own.clear()
 
 
-def bind_for_workers(config: uvicorn.Config) -> socket:
-    """The socket ``AcceptingWorkers`` hands its workers: uvicorn's ``Config.bind_socket``
-    (its message, its exit on failure), but bound with SO_REUSEPORT, so that each worker can
-    bind and listen on a socket of its own at the same address (``own_listeners``).
-
-    Written here because ``bind_socket`` sets only SO_REUSEADDR and binds at once, while
-    socket(7) wants SO_REUSEPORT on every socket of the group before its bind. A Unix socket
-    or an inherited descriptor, or a system without SO_REUSEPORT: uvicorn's own socket,
-    shared by the workers (the first to wake takes every waiting connection).
-    """
-    if config.uds is not None or config.fd is not None or _REUSE_PORT is None:
-        return config.bind_socket()
-    ipv6 = ":" in config.host
-    family = sockets_module.AF_INET6 if ipv6 else sockets_module.AF_INET
-    bound = socket(family, sockets_module.SOCK_STREAM, sockets_module.IPPROTO_TCP)
-    bound.setsockopt(sockets_module.SOL_SOCKET, sockets_module.SO_REUSEADDR, 1)
-    bound.setsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT, 1)
-    uvicorn_logger = logging.getLogger("uvicorn.error")
-    try:
-        bound.bind((config.host, config.port))
-    except OSError as error:
-        uvicorn_logger.error(error)
-        sys.exit(STARTUP_FAILURE)
-    address = "%s://[%s]:%d" if ipv6 else "%s://%s:%d"
-    scheme = "https" if config.is_ssl else "http"
-    port = bound.getsockname()[1]
-    uvicorn_logger.info(
-        f"Uvicorn running on {address} (Press CTRL+C to quit)", scheme, config.host, port
-    )
-    bound.set_inheritable(True)
-    return bound
-
-
 # uvicorn beyond its public API, all here (the same in 0.54 and 0.55): ``Multiprocess``
 # builds each worker as the module's ``Process(config, sockets)``, whose ``server`` property
 # makes (once, in ``_server``) the ``Server`` that the worker process runs.
@@ -183,7 +160,7 @@ class AcceptingWorker(multiprocess.Process):
     @property
     def server(self) -> uvicorn.Server:
         if self._server is None:
-            self._server = AcceptingServer(self.config)
+            self._server = AcceptingServer(self.config, own_sockets=True)
         return self._server
 
 

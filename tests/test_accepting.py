@@ -1,7 +1,7 @@
 """``service.accepting.AcceptingServer``: the connections its own reader accepts are served
 by uvicorn's protocol like any other, and shutting down stops that reader; workers handed the
-supervisor's socket (``bind_for_workers``) each listen on a socket of their own, over which the
-kernel spreads a burst of connections.
+supervisor's socket each listen on a socket of their own, over which the kernel spreads a burst
+of connections.
 
 The server runs in a thread on its own loop (uvicorn's, uvloop when installed); a second
 listening socket that uvicorn never watches is handed to the reader, so every connection to
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from service.accepting import AcceptingServer, bind_for_workers
+from service.accepting import AcceptingServer
 
 CONNECTIONS = 12
 
@@ -159,9 +159,11 @@ def test_workers_handed_the_supervisors_socket_share_a_burst() -> None:
     bound: each listens on its own socket at that address, and a burst of connections opened
     at once is spread over both (reading one shared socket, the first worker to wake took
     all of a burst)."""
-    handed = bind_for_workers(config_of(hello, workers=2))
+    handed = config_of(hello, workers=2).bind_socket()  # as the supervisor binds it
     address = handed.getsockname()
-    workers = [AcceptingServer(config_of(named(name), workers=2)) for name in ("a", "b")]
+    workers = [
+        AcceptingServer(config_of(named(name), workers=2), own_sockets=True) for name in ("a", "b")
+    ]
     answered = {"a": 0, "b": 0}
     with ExitStack() as stack:
         for worker in workers:
@@ -172,6 +174,11 @@ def test_workers_handed_the_supervisors_socket_share_a_burst() -> None:
             assert own.getsockname() == listening.getsockname() == address
             [listener] = worker.listeners  # its reader reads a duplicate of its own socket
             assert listener.getsockname() == address
+        # another server binding the address still fails, as beside uvicorn's own workers
+        intruder = socket.socket()
+        intruder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        with intruder, pytest.raises(OSError, match="Address already in use"):
+            intruder.bind(address)
         # all opened before any request is sent: the burst waits in the listening queues
         burst = [socket.create_connection(address, timeout=10) for _ in range(BURST)]
         for connection in burst:
