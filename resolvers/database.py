@@ -45,15 +45,22 @@ def instrument(engine: Engine) -> Engine:
     return engine
 
 
-@contextmanager
-def count_statements() -> Iterator[StatementCounter]:
-    """Count the statements this task (and the tasks it starts) runs inside the block."""
-    counter = StatementCounter()
-    token = _active_counter.set(counter)
-    try:
-        yield counter
-    finally:
-        _active_counter.reset(token)
+class count_statements:  # noqa: N801 (used as ``with count_statements() as counter``)
+    """Count the statements this task (and the tasks it starts) runs inside the block.
+
+    A class rather than a ``@contextmanager`` generator: every request enters one, and the
+    generator's machinery cost about 1.5 us of it (``timeit``: 2.6-3.9 us, as a class
+    1.1-1.7 us)."""
+
+    __slots__ = ("counter", "token")
+
+    def __enter__(self) -> StatementCounter:
+        counter = self.counter = StatementCounter()
+        self.token = _active_counter.set(counter)
+        return counter
+
+    def __exit__(self, *_exc_info: object) -> None:
+        _active_counter.reset(self.token)
 
 
 P = ParamSpec("P")

@@ -1,9 +1,11 @@
 """uvicorn's server, accepting every connection that waits as soon as the loop looks; and
-uvicorn's supervisor of worker processes, each running that server."""
+uvicorn's supervisor of worker processes, each running that server on its own listening
+socket, so that the kernel spreads connections over the workers."""
 
 import asyncio
 import logging
 import os
+import socket as sockets_module
 from socket import socket
 from typing import Any
 
@@ -11,6 +13,8 @@ import uvicorn
 from uvicorn.supervisors import multiprocess
 
 logger = logging.getLogger("iom_graph.server")
+_REUSE_PORT = getattr(sockets_module, "SO_REUSEPORT", None)  # Linux, BSDs, macOS
+_INTERNET = (sockets_module.AF_INET, sockets_module.AF_INET6)
 
 
 class AcceptingServer(uvicorn.Server):
@@ -25,22 +29,63 @@ class AcceptingServer(uvicorn.Server):
     socket with uvicorn's own protocol: p99 1.7 times p50, at no cost in CPU per request
     (wrk, 32 connections, 10 s rounds interleaved with and without it, one worker).
 
+    Greedy on one socket shared by several workers, the first to wake took 31 or 32 of 32
+    connections (24 of 42 runs with 2 workers; the other served almost nothing). So, as a worker
+    (``own_sockets``, as ``AcceptingWorkers`` runs it), it listens on a socket of its own bound
+    with SO_REUSEPORT to the address of the socket the supervisor bound (``own_listeners``):
+    the kernel hands each new connection to one of the listening sockets by a hash of its
+    addresses, and each worker still takes at once all that wait in its own queue.
+
     ``python server.py`` runs it, in its one process or in each worker (``AcceptingWorkers``);
     ``uvicorn server:app`` runs uvicorn's own server.
     """
 
-    def __init__(self, config: uvicorn.Config) -> None:
+    def __init__(self, config: uvicorn.Config, *, own_sockets: bool = False) -> None:
         super().__init__(config)
+        self.own_sockets = own_sockets
         self.listeners: list[socket] = []  # the duplicates read
+        self.own: list[socket] = []  # this worker's listening sockets (``own_listeners``)
         self._accepting: set[asyncio.Task[Any]] = set()
 
     async def startup(self, sockets: list[socket] | None = None) -> None:
+        if sockets is not None and self.own_sockets:
+            sockets = self.own_listeners(sockets)
         await super().startup(sockets)
         if self.started:
             for server in self.servers:
                 for listening in server.sockets:
                     self.accept_waiting(listening)
             logger.info("process %d accepts every waiting connection", os.getpid())
+
+    def own_listeners(self, handed: list[socket]) -> list[socket]:
+        """For each TCP socket ``handed`` (bound by the supervisor, listened on by no one), a
+        new one of this process's bound with SO_REUSEPORT to the same address, on which
+        uvicorn's ``startup`` listens; any other socket handed is kept, shared with the other
+        workers as uvicorn shares it.
+
+        uvicorn has no option for this: its supervisor hands every worker the same sockets.
+        The supervisor's socket is uvicorn's (``Config.bind_socket``: SO_REUSEADDR, never
+        listened on), which Linux lets these bind beside; once they listen, another server
+        binding the address still fails, as it would with uvicorn's own workers.
+        """
+        listening = []
+        for shared in handed:
+            if _REUSE_PORT is None or shared.family not in _INTERNET:
+                listening.append(shared)
+                continue
+            own = socket(shared.family, shared.type, shared.proto)
+            try:
+                own.setsockopt(sockets_module.SOL_SOCKET, sockets_module.SO_REUSEADDR, 1)
+                own.setsockopt(sockets_module.SOL_SOCKET, _REUSE_PORT, 1)
+                own.bind(shared.getsockname())
+            except OSError as error:  # a system that will not bind it there: share
+                logger.warning("listening on the supervisor's socket, shared: %s", error)
+                own.close()
+                listening.append(shared)
+                continue
+            self.own.append(own)
+            listening.append(own)
+        return listening
 
     def accept_waiting(self, listening: Any) -> None:
         """Reads a duplicate of ``listening``: every connection waiting is accepted."""
@@ -85,6 +130,9 @@ class AcceptingServer(uvicorn.Server):
             listener.close()
         self.listeners.clear()
         await super().shutdown(sockets)
+        for own in self.own:  # uvloop has detached them already when closing its servers
+            own.close()
+        self.own.clear()
 
 
 # uvicorn beyond its public API, all here (the same in 0.54 and 0.55): ``Multiprocess``
@@ -112,7 +160,7 @@ class AcceptingWorker(multiprocess.Process):
     @property
     def server(self) -> uvicorn.Server:
         if self._server is None:
-            self._server = AcceptingServer(self.config)
+            self._server = AcceptingServer(self.config, own_sockets=True)
         return self._server
 
 

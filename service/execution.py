@@ -19,8 +19,13 @@ from resolvers.in_memory import InMemoryDataset
 from schema.build import IomSchema
 from schema.context import Context
 from schema.errors import ErrorCode, coded, log_unexpected
+from service.deadlines import Deadlines
 from service.observability import RequestOutcome
 from service.request import GraphQLParams, HTTPError
+
+# The operation types a request may run: GET and HEAD only queries (made once, not per request).
+_URL_OPERATIONS = frozenset({OperationType.QUERY})
+_POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Executor:
     def __init__(self, schema: IomSchema, db: Database, limits: ExecutionLimits) -> None:
         self.schema, self.db, self.limits = schema, db, limits
         self._slots: asyncio.Semaphore | None = None
+        self.deadlines = Deadlines()
 
     @property
     def slots(self) -> asyncio.Semaphore:
@@ -58,17 +64,17 @@ class Executor:
         outcome: RequestOutcome,
     ) -> ExecutionResult:
         """The result, read from ``dataset`` alone."""
-        allowed = {OperationType.QUERY}
-        if request.method == "POST":
-            allowed.add(OperationType.MUTATION)
+        allowed = _POST_OPERATIONS if request.method == "POST" else _URL_OPERATIONS
         timeout = self.limits.timeout_seconds
         with count_statements() as counter:
             try:
-                # asyncio's own timeout, not anyio's cancel scope: the service runs on asyncio
-                # (uvloop) alone, and the scope's bookkeeping was ~3% of a lookup's CPU.
                 loop = asyncio.get_running_loop()
                 expires = loop.time() + timeout
-                async with asyncio.timeout_at(expires):
+                # One timer for every operation in progress (``service.deadlines``), where
+                # asyncio.timeout_at armed one per operation; not anyio's cancel scope: the
+                # service runs on asyncio (uvloop) alone, and its bookkeeping was ~3% of a
+                # lookup's CPU.
+                with self.deadlines.start(loop, expires):
                     async with self.slots:
                         context = context_for(db=self.db, dataset=dataset)
                         result = await self.schema.execute(

@@ -28,6 +28,7 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import Scope
 
+from service.metric_batches import Batches, has_internals
 from service.plan_metrics import PlanMetrics
 
 access_logger = logging.getLogger("iom_graph.access")
@@ -186,6 +187,8 @@ class Metrics:
         self, known_operations: Iterable[str] = (), multiprocess_dir: str | None = None
     ) -> None:
         self.registry = CollectorRegistry()
+        self.batches = Batches()  # first: what is pending is applied before any collection
+        self.registry.register(self.batches)
         self.multiprocess_dir = multiprocess_dir
         self.labels = OperationLabels(known_operations)
         self.requests = Counter(
@@ -232,11 +235,15 @@ class Metrics:
             GCCollector(registry=self.exposed)
         else:
             self.exposed = CollectorRegistry()
+            self.exposed.register(self.batches)  # this worker's own, before the files are read
             MultiProcessCollector(self.exposed, path=multiprocess_dir)  # type: ignore[no-untyped-call]
         PlatformCollector(registry=self.exposed)
+        batched = has_internals(self.statements)
+        self.batches.bind(self.statements, self.plan, self.not_cached, batched)
 
     def observe(self, outcome: RequestOutcome, duration: float) -> None:
-        """Count one GraphQL request (label children are looked up once per label pair)."""
+        """Count one GraphQL request (label children looked up once per label pair), applied
+        with the others of this event-loop iteration (``service.metric_batches``)."""
         operation = self.labels.label(outcome)
         key = (operation, outcome.outcome)
         children = self._children.get(key)
@@ -245,12 +252,7 @@ class Metrics:
                 self.requests.labels(*key),
                 self.latency.labels(operation),
             )
-        children[0].inc()
-        children[1].observe(duration)
-        self.statements.observe(outcome.statements)
-        if outcome.not_cached is not None:
-            self.not_cached.labels(outcome.not_cached).inc()
-        self.plan.observe(outcome)
+        self.batches.add(children[0], children[1], duration, outcome)
 
     def dataset_loaded(self, version: str | None) -> None:
         version = version or "none"

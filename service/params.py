@@ -137,8 +137,10 @@ async def read_params(request: Request) -> GraphQLParams:
     return body_params(await request.body())
 
 
+@memo_short(maxsize=64)
 def json_content_type(content_type: str | None) -> None:
-    """A 415 unless a POST's ``Content-Type`` is JSON in UTF-8."""
+    """A 415 unless a POST's ``Content-Type`` is JSON in UTF-8 (memoised: every POST parsed
+    the same header again; a refusal raises, so only accepted values are kept)."""
     media, *params = (piece.strip().lower() for piece in (content_type or "").split(";"))
     if media != JSON:
         raise HTTPError(

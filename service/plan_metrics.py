@@ -1,14 +1,9 @@
 """The metrics of the planned executor (``schema/execution/README.md``), part of an app's
 ``service.observability.Metrics``."""
 
-from typing import TYPE_CHECKING
-
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from schema.execution import FallbackReason, PlanState
-
-if TYPE_CHECKING:
-    from service.observability import RequestOutcome
 
 
 class PlanMetrics:
@@ -38,11 +33,10 @@ class PlanMetrics:
             multiprocess_mode="livemax",
         )
 
-    def observe(self, outcome: "RequestOutcome") -> None:
-        if outcome.planned:
-            self.plan_answers.inc()
-        if outcome.plan_fallback is not None:
-            self.plan_fallbacks.labels(outcome.plan_fallback).inc()
+    def fallback(self, reason: str) -> None:
+        """Count an operation the planned executor stopped on (its answers are counted with
+        the request's other metrics: ``service.metric_batches``)."""
+        self.plan_fallbacks.labels(reason).inc()
 
     def state(self, state: str) -> None:
         """Planned execution's state (``schema.execution.PlanState``): 1 for it, 0 others."""

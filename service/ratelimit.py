@@ -238,7 +238,9 @@ class RateLimits:
             issued = await self.keys.find(sent) if self.keys is not None else None
             if issued is None:
                 raise invalid_key(self.header_name)
-        return self.account_of(issued, request.client.host if request.client else None)
+        # The scope's (host, port), as ``request.client`` reads it (without two Address made).
+        client = request.scope.get("client")
+        return self.account_of(issued, client[0] if client else None)
 
     def account_of(self, issued: ActiveKey | None, address: str | None) -> ClientAccount:
         """The account of a client by its issued key (None: none sent), else its address."""
