@@ -19,34 +19,78 @@ uvicorn command: ``--http service.protocol:BoundedHttpToolsProtocol``):
 - writes a response's head and body in one write (``HeadWithBody``), where uvicorn makes
   one write of each.
 
-It is a subclass, not a copy: it overrides uvicorn's parser callbacks and calls them, so it
-depends only on their names (``data_received``, ``on_message_begin``,
-``on_headers_complete``, ``on_message_complete``, ``on_response_complete``,
-``connection_lost``), on the attributes ``tasks``, ``transport``, ``app``, ``loop``,
-``limit_concurrency``, ``config``, ``cycle`` and ``expect_100_continue``, and on the cycle
-writing through its ``transport`` attribute (``write``, ``close``, ``is_closing``).
+The two deadlines share one timer per connection (``service.connection_deadlines``, its base
+class); the coded refusals are the mixin ``Refusals``. It is a subclass, not a copy: it
+overrides uvicorn's parser callbacks and calls them, so it depends only on their names
+(``data_received``, ``on_message_begin``, ``on_headers_complete``, ``on_message_complete``,
+``on_response_complete``, ``connection_lost``), on the attributes ``tasks``, ``transport``,
+``app``, ``loop``, ``limit_concurrency``, ``config``, ``cycle`` and ``expect_100_continue``,
+and on the cycle writing through its ``transport`` attribute (``write``, ``close``,
+``is_closing``).
 """
 
 import asyncio
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from uvicorn.config import Config
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE
 from uvicorn.server import ServerState
 
 from schema.errors import ErrorCode
+from service.connection_deadlines import DeadlineHttpToolsProtocol
 from service.request import JSON, HTTPError
 from service.response import error_response
 
 DEFAULT_MAX_HEAD_BYTES = 16 * 1024
 
+if TYPE_CHECKING:  # what the mixin reads of the protocol it is mixed into
+    _Protocol = DeadlineHttpToolsProtocol
+else:
+    _Protocol = object
 
-class BoundedHttpToolsProtocol(HttpToolsProtocol):
+
+class Refusals(_Protocol):
+    """The coded answers of ``BoundedHttpToolsProtocol`` to a request that must not reach the
+    app (a mixin: the state it reads is the protocol's)."""
+
+    max_head_bytes: int
+    max_active: int | None
+    awaiting_head: bool
+    head_bytes: int
+    read_size: int
+
+    def _refusal(self) -> HTTPError | None:
+        """The answer to a request that must not reach the app: its head (which arrived in
+        one read) is too large, or too many requests are in progress."""
+        # The bytes read since the request began bound its head: only a head that may be too
+        # large is measured.
+        if self.head_bytes + self.read_size > self.max_head_bytes:
+            head = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+            if head > self.max_head_bytes:
+                return head_too_large(self.max_head_bytes)
+        if self.max_active is not None and len(self.tasks) >= self.max_active:
+            self.logger.warning("Exceeded concurrency limit.")
+            return too_busy(self.max_active)
+        return None
+
+    def _read_timed_out(self) -> None:
+        """A request not arrived by ``read_by``: a partly sent head gets a 408 first."""
+        if self.awaiting_head and self.head_bytes > 0:
+            self._refuse(head_too_slow(self.read_timeout_seconds))
+        else:  # nothing sent, or a body still arriving (its request sees a disconnect)
+            self.transport.close()
+
+    def _refuse(self, error: HTTPError) -> None:
+        """A coded error for a request whose head never completed, then the connection
+        closed (only closed while an earlier request's response may still be written)."""
+        self.awaiting_head = False
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.write(raw_response(error, self.server_state.default_headers))
+        self.transport.close()
+
+
+class BoundedHttpToolsProtocol(Refusals, DeadlineHttpToolsProtocol):
     """httptools with a bounded head, a read timeout, a cap on requests (not connections)."""
-
-    # Set once by the process entry point from its settings (server.py), in every worker:
-    # uvicorn builds one protocol per connection from the class alone.
-    read_timeout_seconds: ClassVar[float] = 5.0
 
     def __init__(
         self,
@@ -59,11 +103,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.max_head_bytes = config.h11_max_incomplete_event_size or DEFAULT_MAX_HEAD_BYTES
         # uvicorn's own check counts connections too; ours counts requests in progress.
         self.max_active, self.limit_concurrency = self.limit_concurrency, None
-        # One timer for the connection's deadlines (``_check_deadlines``): the request being
-        # read must have arrived by ``read_by``; an idle connection is closed at ``idle_by``.
-        self.timer: asyncio.TimerHandle | None = None
-        self.read_by: float | None = None
-        self.idle_by: float | None = None
         self.awaiting_head = True
         self.head_bytes = self.read_size = 0
 
@@ -71,12 +110,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_made(transport)  # type: ignore[arg-type]
         self.writer = HeadWithBody(self.transport)
         self._read_from_now()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         self.idle_by = None
@@ -115,24 +148,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             # A "100 Continue" is the cycle's first write: only a head is held.
             self.writer.hold_next = not self.expect_100_continue
 
-    def _refusal(self) -> HTTPError | None:
-        """The answer to a request that must not reach the app: its head (which arrived in
-        one read) is too large, or too many requests are in progress."""
-        # The bytes read since the request began bound its head: only a head that may be too
-        # large is measured.
-        if self.head_bytes + self.read_size > self.max_head_bytes:
-            head = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
-            if head > self.max_head_bytes:
-                return head_too_large(self.max_head_bytes)
-        if self.max_active is not None and len(self.tasks) >= self.max_active:
-            self.logger.warning("Exceeded concurrency limit.")
-            return too_busy(self.max_active)
-        return None
-
-    def on_message_complete(self) -> None:
-        self.read_by = None
-        super().on_message_complete()
-
     def on_response_complete(self) -> None:
         """uvicorn's, with the keep-alive timeout as a deadline of the connection's timer
         (``idle_by``) where uvicorn armed a timer of its own after every response."""
@@ -148,51 +163,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         else:
             self.idle_by = self.loop.time() + self.timeout_keep_alive
             self._arm_timer(self.idle_by)
-
-    def _read_from_now(self) -> None:
-        self.read_by = self.loop.time() + self.read_timeout_seconds
-        self._arm_timer(self.read_by)
-
-    def _arm_timer(self, when: float) -> None:
-        """Make sure the timer fires by ``when``. A timer armed for earlier is kept, and
-        re-armed from ``_check_deadlines``: arming and cancelling one per request (a libuv
-        timer each on uvloop) cost about 3 us each, for the read timeout and the keep-alive
-        timeout alike."""
-        if self.timer is None:
-            self.timer = self.loop.call_at(when, self._check_deadlines)
-        elif self.timer.when() > when:
-            self.timer.cancel()
-            self.timer = self.loop.call_at(when, self._check_deadlines)
-
-    def _check_deadlines(self) -> None:
-        self.timer = None
-        if self.transport.is_closing():
-            return
-        now = self.loop.time()
-        if self.read_by is not None and now >= self.read_by:
-            self.read_by = None
-            self._read_timed_out()
-        elif self.idle_by is not None and now >= self.idle_by:
-            self.idle_by = None
-            self.timeout_keep_alive_handler()  # uvicorn's: closes the connection
-        else:
-            pending = [when for when in (self.read_by, self.idle_by) if when is not None]
-            if pending:
-                self._arm_timer(min(pending))
-
-    def _read_timed_out(self) -> None:
-        if self.awaiting_head and self.head_bytes > 0:
-            self._refuse(head_too_slow(self.read_timeout_seconds))
-        else:  # nothing sent, or a body still arriving (its request sees a disconnect)
-            self.transport.close()
-
-    def _refuse(self, error: HTTPError) -> None:
-        """A coded error for a request whose head never completed, then the connection
-        closed (only closed while an earlier request's response may still be written)."""
-        self.awaiting_head = False
-        if self.cycle is None or self.cycle.response_complete:
-            self.transport.write(raw_response(error, self.server_state.default_headers))
-        self.transport.close()
 
 
 class HeadWithBody:
