@@ -17,45 +17,23 @@ _REUSE_PORT = getattr(sockets_module, "SO_REUSEPORT", None)  # Linux, BSDs, macO
 _INTERNET = (sockets_module.AF_INET, sockets_module.AF_INET6)
 
 
-class AcceptingServer(uvicorn.Server):
-    """uvicorn's server, accepting every waiting connection as soon as the loop looks.
-
-    Under uvloop, a busy server takes one new connection per round of the requests it is
-    serving: 32 connections opened at once against the nested query were taken over about
-    10 s (each new connection's ``connection_made`` came with the previous one's first
-    request, and ``ss -ltn`` showed 23 of them waiting in the listening socket's queue), so
-    their first requests made p99 14 times p50. A second reader on the listening socket (a
-    duplicate of its descriptor) accepts all that wait, each handed to uvloop as an accepted
-    socket with uvicorn's own protocol: p99 1.7 times p50, at no cost in CPU per request
-    (wrk, 32 connections, 10 s rounds interleaved with and without it, one worker).
-
-    Greedy on one socket shared by several workers, the first to wake took 31 or 32 of 32
-    connections (24 of 42 runs with 2 workers; the other served almost nothing). So, as a worker
-    (``own_sockets``, as ``AcceptingWorkers`` runs it), it listens on a socket of its own bound
-    with SO_REUSEPORT to the address of the socket the supervisor bound (``own_listeners``):
-    the kernel hands each new connection to one of the listening sockets by a hash of its
-    addresses, and each worker still takes at once all that wait in its own queue.
-
-    ``python server.py`` runs it, in its one process or in each worker (``AcceptingWorkers``);
-    ``uvicorn server:app`` runs uvicorn's own server.
-    """
+class OwnSocketsServer(uvicorn.Server):
+    """uvicorn's server which, as a worker (``own_sockets``, as ``AcceptingWorkers`` runs
+    it), listens on a socket of its own bound with SO_REUSEPORT to the address of the socket
+    the supervisor bound (``own_listeners``): the kernel hands each new connection to one of
+    the listening sockets by a hash of its addresses. ``AcceptingServer`` needs it: greedy on
+    one socket shared by several workers, the first to wake took 31 or 32 of 32 connections
+    (24 of 42 runs with 2 workers; the other served almost nothing)."""
 
     def __init__(self, config: uvicorn.Config, *, own_sockets: bool = False) -> None:
         super().__init__(config)
         self.own_sockets = own_sockets
-        self.listeners: list[socket] = []  # the duplicates read
         self.own: list[socket] = []  # this worker's listening sockets (``own_listeners``)
-        self._accepting: set[asyncio.Task[Any]] = set()
 
     async def startup(self, sockets: list[socket] | None = None) -> None:
         if sockets is not None and self.own_sockets:
             sockets = self.own_listeners(sockets)
         await super().startup(sockets)
-        if self.started:
-            for server in self.servers:
-                for listening in server.sockets:
-                    self.accept_waiting(listening)
-            logger.info("process %d accepts every waiting connection", os.getpid())
 
     def own_listeners(self, handed: list[socket]) -> list[socket]:
         """For each TCP socket ``handed`` (bound by the supervisor, listened on by no one), a
@@ -86,6 +64,46 @@ class AcceptingServer(uvicorn.Server):
             self.own.append(own)
             listening.append(own)
         return listening
+
+    async def shutdown(self, sockets: list[socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        for own in self.own:  # uvloop has detached them already when closing its servers
+            own.close()
+        self.own.clear()
+
+
+class AcceptingServer(OwnSocketsServer):
+    """uvicorn's server, accepting every waiting connection as soon as the loop looks.
+
+    Under uvloop, a busy server takes one new connection per round of the requests it is
+    serving: 32 connections opened at once against the nested query were taken over about
+    10 s (each new connection's ``connection_made`` came with the previous one's first
+    request, and ``ss -ltn`` showed 23 of them waiting in the listening socket's queue), so
+    their first requests made p99 14 times p50. A second reader on the listening socket (a
+    duplicate of its descriptor) accepts all that wait, each handed to uvloop as an accepted
+    socket with uvicorn's own protocol: p99 1.7 times p50, at no cost in CPU per request
+    (wrk, 32 connections, 10 s rounds interleaved with and without it, one worker).
+
+    Greedy on one socket shared by several workers, the first to wake took almost every
+    connection. So, as a worker, it listens on a socket of its own (``OwnSocketsServer``),
+    and each worker still takes at once all that wait in its own queue.
+
+    ``python server.py`` runs it, in its one process or in each worker (``AcceptingWorkers``);
+    ``uvicorn server:app`` runs uvicorn's own server.
+    """
+
+    def __init__(self, config: uvicorn.Config, *, own_sockets: bool = False) -> None:
+        super().__init__(config, own_sockets=own_sockets)
+        self.listeners: list[socket] = []  # the duplicates read
+        self._accepting: set[asyncio.Task[Any]] = set()
+
+    async def startup(self, sockets: list[socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            for server in self.servers:
+                for listening in server.sockets:
+                    self.accept_waiting(listening)
+            logger.info("process %d accepts every waiting connection", os.getpid())
 
     def accept_waiting(self, listening: Any) -> None:
         """Reads a duplicate of ``listening``: every connection waiting is accepted."""
@@ -130,9 +148,6 @@ class AcceptingServer(uvicorn.Server):
             listener.close()
         self.listeners.clear()
         await super().shutdown(sockets)
-        for own in self.own:  # uvloop has detached them already when closing its servers
-            own.close()
-        self.own.clear()
 
 
 # uvicorn beyond its public API, all here (the same in 0.54 and 0.55): ``Multiprocess``
