@@ -1,17 +1,17 @@
 """The plan of each field of the document: its definition, its arguments coerced once, its
-resolver bound to them, its completion (``schema.execution.completion``), and one closure per
-field (``_runner``) that resolves and completes it on each object that reaches it."""
+resolver bound to them (``schema.execution.reads``), its completion
+(``schema.execution.completion``), and one closure per field (``_runner``) that resolves and
+completes it on each object that reaches it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, get_nullable_type, is_leaf_type
-from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
-from schema.execution.binding import binder, default_read, direct_read, field_resolver_of
-from schema.execution.completion import Complete, CompletingContext, discard, stop
+from schema.execution.binding import direct_read
+from schema.execution.completion import Complete, discard, stop
 from schema.execution.internals import (
     FieldDetailsList,
     GroupedFieldSet,
@@ -19,7 +19,6 @@ from schema.execution.internals import (
 )
 from schema.execution.leaves import (
     Entry,
-    PlainLeaf,
     RunField,
     RunFields,
     Shortcut,
@@ -27,12 +26,13 @@ from schema.execution.leaves import (
     shortcut,
 )
 from schema.execution.outcome import FallbackReason
+from schema.execution.reads import FieldReads
 from schema.execution.resolution import Bound
-from schema.execution.reuse import PerRequestArguments, uses_variables
 
 
-class FieldPlanning(CompletingContext):
-    """The plans of the fields of the document, made when an object first reaches them."""
+class FieldPlanning(FieldReads):
+    """The plans of the fields of the document, made when an object first reaches them (how
+    each field's value is read: ``FieldReads``)."""
 
     def _field_runs(
         self, object_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet, at_root: bool
@@ -62,68 +62,6 @@ class FieldPlanning(CompletingContext):
             if entry is not None:
                 entries.append((name, entry))
         return object_fields(entries)
-
-    def _plain_leaf(
-        self, object_type: GraphQLObjectType, details: FieldDetailsList
-    ) -> PlainLeaf | str | None:
-        """A leaf strawberry's default resolver reads (no arguments) with a ``Shortcut``,
-        or the type's name for ``__typename``; None for any other field."""
-        node = details[0].node
-        field_name = node.name.value
-        if field_name == "__typename":
-            return object_type.name
-        field_def = (
-            None if field_name.startswith("__") else self.schema.get_field(object_type, field_name)
-        )
-        if field_def is None or field_def.args or node.arguments:
-            return None
-        nullable_type = get_nullable_type(field_def.type)
-        if not is_leaf_type(nullable_type):
-            return None
-        resolve = field_resolver_of(field_def, self.field_resolver, self.middleware_manager)
-        name = default_read(field_def, resolve)
-        cut = shortcut(nullable_type, nullable_type is field_def.type)
-        if name is None or cut is None:
-            return None
-        complete, _needs_info = self._completion(field_def.type, details)
-        is_awaitable = self.is_awaitable
-        self._site.fields_planned += 1
-
-        def finish(value: Any) -> Any:
-            if is_awaitable(value):
-                discard(value)
-            return complete(value, None, None)
-
-        return PlainLeaf(name, cut, finish)
-
-    def _bound_call(self, field_def: GraphQLField, details: FieldDetailsList) -> tuple[Bound, bool]:
-        """The field's resolver with its arguments bound, and whether it takes the info.
-        Arguments read from variables are coerced and bound by each request running the plan
-        (``PlanSite.arguments``); the others once, with the plan."""
-        first, node = details[0], details[0].node
-        bind, takes_info = binder(field_def, self.field_resolver, self.middleware_manager)
-        if not (field_def.args or node.arguments):
-            return bind({}), takes_info
-        fragment_variables = first.fragment_variable_values
-        hide_suggestions = self.hide_suggestions
-
-        def coerce(context: "FieldPlanning") -> dict[str, Any]:
-            try:
-                return get_argument_values(
-                    field_def, node, context.variable_values, fragment_variables, hide_suggestions
-                )
-            except Exception as error:  # graphql-core: a field error
-                raise stop(FallbackReason.ARGUMENTS) from error
-
-        site = self._site
-        if fragment_variables is not None:
-            site.reusable = False  # the request's fragment arguments, not in the plan's key
-        if fragment_variables is None and not uses_variables(node.arguments):
-            return bind(coerce(self)), takes_info
-        item = PerRequestArguments(coerce, bind)
-        site.per_request.append(item)
-        site.arguments[item] = bind(coerce(self))
-        return (lambda source, info: site.arguments[item](source, info)), takes_info
 
     def _run_field(
         self,
