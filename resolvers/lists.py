@@ -170,9 +170,24 @@ _TEXT_ORDERS = frozenset({"name", "acronym"})
 
 
 @dataclass(frozen=True, slots=True)
-class MemoryLists(_Records):
+class _Lookups(_Records):
+    """The root fields of one version that are not paged lists: the institutions of an
+    acronym (one entry of the acronym index) and the notes of some severities."""
+
+    def institutions_by_acronym(self, acronym: str) -> list[InstitutionRecord]:
+        return list(self.acronyms.get(acronym_pattern(acronym).lower(), ()))
+
+    def notes(self, severities: Sequence[str] | None) -> list[NoteRecord]:
+        notes = sorted(self.all_notes, key=lambda n: n.rank)
+        if severities is not None:
+            notes = [n for n in notes if n.severity in severities]
+        return sorted(notes, key=lambda note: SEVERITY_ORDER[note.severity])
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryLists(_Lookups):
     """The root lists of one version, filtered and ordered in memory (in the orders kept per
-    version); ``schema.pagination`` pages them."""
+    version); ``schema.pagination`` pages them. Its other root fields: ``_Lookups``."""
 
     def offices(
         self, where: OfficeFilter, order_by: str, descending: bool, languages: Sequence[str]
@@ -266,15 +281,6 @@ class MemoryLists(_Records):
             return found
 
         return self._ordered("institutions", order_by, descending, languages, sort).restricted(ids)
-
-    def institutions_by_acronym(self, acronym: str) -> list[InstitutionRecord]:
-        return list(self.acronyms.get(acronym_pattern(acronym).lower(), ()))
-
-    def notes(self, severities: Sequence[str] | None) -> list[NoteRecord]:
-        notes = sorted(self.all_notes, key=lambda n: n.rank)
-        if severities is not None:
-            notes = [n for n in notes if n.severity in severities]
-        return sorted(notes, key=lambda note: SEVERITY_ORDER[note.severity])
 
 
 NO_LISTS = MemoryLists((), (), (), (), {}, ())
