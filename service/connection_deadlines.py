@@ -5,11 +5,9 @@ end, a response sent) and decides what a missed read deadline answers (``_read_t
 """
 
 import asyncio
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-from uvicorn.server import ServerState
 
 
 class DeadlineHttpToolsProtocol(HttpToolsProtocol):
@@ -19,18 +17,12 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
     # uvicorn builds one protocol per connection from the class alone.
     read_timeout_seconds: ClassVar[float] = 5.0
 
-    def __init__(
-        self,
-        config: Config,
-        server_state: ServerState,
-        app_state: dict[str, Any],
-        _loop: asyncio.AbstractEventLoop | None = None,
-    ) -> None:
-        super().__init__(config, server_state, app_state, _loop)
-        # One timer for the connection's deadlines (``_check_deadlines``).
-        self.timer: asyncio.TimerHandle | None = None
-        self.read_by: float | None = None
-        self.idle_by: float | None = None
+    # The connection's one timer (``_check_deadlines``) and its deadlines, None for none:
+    # class-level until a connection sets its own (no ``__init__`` of its own, so building a
+    # protocol per connection costs no more than before the split).
+    timer: asyncio.TimerHandle | None = None
+    read_by: float | None = None
+    idle_by: float | None = None
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.timer is not None:
