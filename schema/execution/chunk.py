@@ -76,7 +76,6 @@ interleaved, the machine loaded): per position, the lookup -10.4 µs (median; ra
 """
 
 import functools
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -86,6 +85,7 @@ from graphql.execution.collect_fields import FragmentDetails
 from schema.execution.data_stack import room
 from schema.execution.internals import StrawberryContext
 from schema.extensions.limits import operation_depth
+from schema.identity_memo import IdentityMemo
 
 # 1 900 locals: 15.2 KiB of a 16 KiB chunk (8-byte slots), so that what remains of that chunk
 # holds no frame of the executor.
@@ -154,14 +154,7 @@ def fills_chunk(context_value: Any) -> bool:
 STACK_BASE = 3_072
 STACK_PER_LEVEL = 1_024
 
-_needs: dict[int, tuple["weakref.ref[OperationDefinitionNode]", int]] = {}
-
-
-def _forget(key: int) -> Callable[[object], None]:
-    def forget(_dead: object) -> None:
-        _needs.pop(key, None)
-
-    return forget
+_needs: IdentityMemo[OperationDefinitionNode, int] = IdentityMemo()
 
 
 def stack_needed(
@@ -170,15 +163,12 @@ def stack_needed(
     """The bytes of data stack ``operation`` may need (``STACK_BASE`` + ``STACK_PER_LEVEL``
     a level), worked out on the first request that brings this parsed operation: strawberry's
     parser cache hands the same node to every request of one document."""
-    key = id(operation)
-    entry = _needs.get(key)
-    if entry is not None and entry[0]() is operation:
-        return entry[1]
-    definitions = {name: details.definition for name, details in fragments.items()}
-    need = STACK_BASE + STACK_PER_LEVEL * operation_depth(operation, definitions)
-    # The entry goes when the operation does (before its id can be reused).
-    _needs[key] = (weakref.ref(operation, _forget(key)), need)
-    return need
+
+    def work(operation: OperationDefinitionNode) -> int:
+        definitions = {name: details.definition for name, details in fragments.items()}
+        return STACK_BASE + STACK_PER_LEVEL * operation_depth(operation, definitions)
+
+    return _needs.get(operation, work)
 
 
 class FreshChunkExecutionContext(StrawberryContext):

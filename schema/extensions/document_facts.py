@@ -10,7 +10,6 @@ leaves with its document, so this holds no more than the parser cache does. No l
 per-document data for graphql-core's AST.
 """
 
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,8 @@ from graphql import (
     OperationDefinitionNode,
     StringValueNode,
 )
+
+from schema.identity_memo import IdentityMemo
 
 
 def walk(node: Any) -> Any:
@@ -115,20 +116,9 @@ def _most_same_name(document: DocumentNode) -> tuple[int, str]:
     return most
 
 
-_facts: dict[int, tuple["weakref.ref[DocumentNode]", DocumentFacts]] = {}
-
-
-def _forget(key: int) -> Any:
-    return lambda _dead: _facts.pop(key, None)
+_facts: IdentityMemo[DocumentNode, DocumentFacts] = IdentityMemo()
 
 
 def facts_of(document: DocumentNode) -> DocumentFacts:
     """``document``'s facts, counted on the first request that brings this document."""
-    key = id(document)
-    entry = _facts.get(key)
-    if entry is not None and entry[0]() is document:
-        return entry[1]
-    facts = DocumentFacts.of(document)
-    # The entry goes when the document does (before its id can be reused).
-    _facts[key] = (weakref.ref(document, _forget(key)), facts)
-    return facts
+    return _facts.get(document, DocumentFacts.of)
