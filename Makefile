@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest services schema bench load upgrade-check clean
+.PHONY: run test lint typecheck pytest services schema bench load upgrade-check fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,6 +50,11 @@ load: $(STAMP)
 # strawberry-graphql releases, in a fresh venv (schema/execution/README.md, "Upgrades").
 upgrade-check:
 	@.ci/upgrade-check
+
+# Scheduled, not part of `test`: the property-based tests with ten times the examples, drawn
+# afresh each run (hypothesis profile `deep`, tests/generated.py).
+fuzz:
+	@.ci/fuzz
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/audit/node_modules tests/federation/node_modules

@@ -15,7 +15,7 @@ ORIGINAL_NAMES = (
     "United Nations Economic and Social Commission for Asia and the Pacific",
 )
 EDITED_NAMES = ("IOM Regional Office for Asia and the Pacific, edited", "ESCAP, edited")
-LOADS = 10
+LOADS = 6  # each a full load of the dataset: the slow part of the tests that alternate
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from schema import build_schema
 from schema.build import IomSchema
 from schema.context import Context
 from service.dataset import CurrentDataset
+from tests import generated  # noqa: F401  (the hypothesis profiles, before the plugin loads one)
 
 POSTGRES_URL = normalise_url(
     os.environ.get("IOM_GRAPH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -131,13 +132,22 @@ def _version_uncounted(engine: Engine) -> str | None:
         raw.close()
 
 
-def make_execute(engine: Engine, executable: IomSchema = DEFAULT_SCHEMA) -> Execute:
-    """In-process execution as the server does it: on the dataset in memory of the version the
-    database holds (``service.dataset.CurrentDataset``, the server's own, with the database's
-    version read directly instead of by the watcher)."""
-    database = Database(engine)
-    datasets = CurrentDataset(database, lambda: _version_uncounted(engine))
+def current_dataset(engine: Engine) -> CurrentDataset:
+    """The dataset in memory of the version ``engine`` holds, as the server keeps it
+    (``service.dataset.CurrentDataset``, with the database's version read directly instead of
+    by the watcher): each request checks the version, and a load is read anew."""
+    datasets = CurrentDataset(Database(engine), lambda: _version_uncounted(engine))
     datasets.read_now()
+    return datasets
+
+
+def make_execute(
+    engine: Engine, executable: IomSchema = DEFAULT_SCHEMA, datasets: CurrentDataset | None = None
+) -> Execute:
+    """In-process execution as the server does it: on the dataset in memory of the version the
+    database holds (``datasets``, or read from ``engine`` now)."""
+    datasets = datasets or current_dataset(engine)
+    database = datasets.database
 
     async def execute(
         query: str,
@@ -157,7 +167,14 @@ def make_execute(engine: Engine, executable: IomSchema = DEFAULT_SCHEMA) -> Exec
     return execute
 
 
+@pytest.fixture(scope="session")
+def seeded_datasets(seeded_engine: Engine) -> CurrentDataset:
+    """The seeded database's dataset in memory, read once per session and backend (the
+    database is read-only; each request still checks its version, as the server does)."""
+    return current_dataset(seeded_engine)
+
+
 @pytest.fixture
-def execute(seeded_engine: Engine) -> Execute:
+def execute(seeded_engine: Engine, seeded_datasets: CurrentDataset) -> Execute:
     """Run a GraphQL operation in-process against the seeded database."""
-    return make_execute(seeded_engine)
+    return make_execute(seeded_engine, datasets=seeded_datasets)

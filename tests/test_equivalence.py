@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from graphql import GraphQLObjectType
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis_graphql import queries
 from sqlalchemy import Engine
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -42,7 +42,7 @@ from schema.execution import PlannedExecutionContext
 from schema.execution.resolution import LeanResolver
 from tests.conftest import DEFAULT_SCHEMA
 from tests.dataset_facts import EXAMPLES
-from tests.generated import GENERATED
+from tests.generated import examples
 
 STANDARD_SCHEMA = build_schema(standard_execution=True)
 
@@ -180,7 +180,7 @@ def test_the_examples_are_all_compared() -> None:
     assert len(_examples()) == 7
 
 
-@settings(GENERATED, max_examples=300)
+@examples(150)
 @given(query=queries(sdl()))
 def test_generated_queries_are_answered_alike(both_ways: BothWays, query: str) -> None:
     both_ways.compare(query)

@@ -1,24 +1,24 @@
-"""Property-based fuzzing over our own schema (hypothesis-graphql), in-process: thousands of
-generated queries, valid and invalid; none may crash, and every error must carry a code."""
+"""Property-based fuzzing over our own schema (hypothesis-graphql), in-process: generated
+queries, valid and invalid (hundreds in the suite, thousands under ``make fuzz``: see
+``tests/generated.py``); none may crash, and every error must carry a code."""
 
 import asyncio
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, queries
 
 from schema.__main__ import sdl
 from schema.errors import ErrorCode
 from tests.conftest import Execute
-from tests.generated import GENERATED
+from tests.generated import examples
 
 # The standalone SDL: the subgraph's (``_entities``) has directives only a federation-aware
 # parser knows. _entities is covered by tests/test_federation_schema.py.
 SDL = sdl()
 CODES = {code.value for code in ErrorCode}
-FUZZ = GENERATED
 
 
 def run(execute: Execute, query: str, variables: dict[str, Any] | None = None) -> Any:
@@ -32,20 +32,20 @@ def assert_handled(result: Any) -> None:
         assert code != ErrorCode.INTERNAL_SERVER_ERROR, f"internal error: {error.message!r}"
 
 
-@FUZZ
+@examples(300)
 @given(query=queries(SDL))
 def test_generated_valid_queries(execute: Execute, query: str) -> None:
     assert_handled(run(execute, query))
 
 
-@settings(FUZZ, max_examples=500)
+@examples(200)
 @given(query=queries(SDL, mode=Mode.NEGATIVE))
 def test_generated_invalid_queries(execute: Execute, query: str) -> None:
     result = run(execute, query)
     assert_handled(result)
 
 
-@settings(FUZZ, max_examples=300)
+@examples(150)
 @given(text=st.text(min_size=1, max_size=200).filter(str.strip))  # HTTP refuses blank ones
 def test_arbitrary_text_as_a_document(execute: Execute, text: str) -> None:
     assert_handled(run(execute, text))
@@ -60,7 +60,7 @@ VARIABLE_QUERIES = [
 ]
 
 
-@settings(FUZZ, max_examples=500)
+@examples(200)
 @given(
     query=st.sampled_from(VARIABLE_QUERIES),
     value=st.recursive(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from graphql import GraphQLInputObjectType, coerce_input_value
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 from strawberry.types.arguments import convert_argument
@@ -19,7 +19,7 @@ from strawberry.types.base import get_object_definition
 from resolvers.pagination import encode_cursor
 from schema import filters
 from tests.conftest import DEFAULT_SCHEMA
-from tests.generated import GENERATED
+from tests.generated import examples
 from tests.test_equivalence import BothWays
 from tests.test_lists_from_memory import _ROOT_LISTS
 
@@ -120,7 +120,7 @@ def _operations(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return query, variables
 
 
-@settings(GENERATED, max_examples=150)
+@examples(150)
 @given(operation=_operations(), languages=st.sampled_from(_LANGUAGES))
 def test_pages_and_refusals_are_the_databases(
     both_ways: BothWays, operation: tuple[str, dict[str, Any]], languages: tuple[str, ...]
@@ -165,7 +165,7 @@ def _strawberry_built(cls: type, value: Any) -> Any:
         definition.from_input = hook
 
 
-@settings(GENERATED, max_examples=300)
+@examples(300)
 @given(data=st.data())
 def test_inputs_are_built_as_strawberry_builds_them(data: st.DataObject) -> None:
     cls = data.draw(st.sampled_from(_INPUTS))

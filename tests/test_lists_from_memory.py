@@ -7,7 +7,7 @@ statement."""
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
@@ -15,7 +15,7 @@ from resolvers.database import count_statements
 from resolvers.pagination import encode_cursor
 from tests.conftest import DEFAULT_SCHEMA, Execute
 from tests.dataset_facts import NINE, SEVEN, curated
-from tests.generated import GENERATED
+from tests.generated import examples
 from tests.test_equivalence import BothWays
 
 INSTITUTIONS = sorted(i["slug"] for i in curated()["institutions"])
@@ -116,7 +116,7 @@ def root_list_operations(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return query, variables
 
 
-@settings(GENERATED, max_examples=150)
+@examples(150)
 @given(operation=root_list_operations(), languages=st.sampled_from([(), ("fr",), ("es", "en")]))
 def test_root_lists_from_memory_are_answered_as_the_database_did(
     both_ways: BothWays, operation: tuple[str, dict[str, Any]], languages: tuple[str, ...]
