@@ -8,9 +8,11 @@ from enum import Enum
 import pytest
 import strawberry
 from graphql import GraphQLField, GraphQLObjectType, GraphQLString
+from graphql.pyutils import Path
 
 from schema.country import Country
 from schema.enum_members import member_of
+from schema.execution.completion import new_path
 from schema.execution.internals import (
     TYPE_CAST_ATTRIBUTE,
     accepted_class,
@@ -82,3 +84,11 @@ def test_an_object_cast_to_another_type_is_still_asked() -> None:
     strawberry.cast(Institution, country)
     assert TYPE_CAST_ATTRIBUTE in vars(country)
     assert is_country(country, None) is False
+
+
+def test_a_path_the_plan_makes_is_graphql_cores() -> None:
+    root = new_path(Path, (None, "countries", "Query"))
+    item = new_path(Path, (root, 3, None))
+    assert type(item) is Path
+    assert item == Path(Path(None, "countries", "Query"), 3, None)
+    assert item.as_list() == ["countries", 3]

@@ -207,10 +207,10 @@ class CompletingContext(ObjectCompletion):
 
 
 def _path_maker() -> Callable[[type[Path], tuple[Any, ...]], Path]:
-    """How a list completion makes its items' paths: graphql-core's ``Path`` is a named
-    tuple, whose generated ``__new__`` calls ``tuple.__new__``; calling that directly makes the
-    same path in one call instead of two (0.15 us instead of 0.37, for every object of a
-    list). Any other ``Path`` is called as it is."""
+    """How the plan makes a path (a list's item, a field's): graphql-core's ``Path`` is a
+    named tuple, whose generated ``__new__`` calls ``tuple.__new__``; calling that directly
+    makes the same path in one call instead of two (0.15 us instead of 0.37, for every object
+    of a list). Any other ``Path`` is called as it is."""
     if issubclass(Path, tuple) and getattr(Path, "_fields", None) == ("prev", "key", "typename"):
         return tuple.__new__
     return lambda cls, values: cls(*values)
