@@ -11,6 +11,8 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, get_object
 from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 
 from resolvers import country as country_queries
+from resolvers import institution as institution_queries
+from resolvers import regional_office as office_queries
 from resolvers.arguments import MAX_FILTER_TEXT_LENGTH, MAX_SLUG_LENGTH, check_length
 from resolvers.errors import UserInputError
 from schema.institution import InstitutionKind
@@ -188,6 +190,47 @@ class InstitutionFilter:
         default=None,
         description="Name or acronym contains this text (any language, accents ignored). "
         + TEXT_NOTE,
+    )
+
+
+# What a list reads when a request gives no filter or no order: made once, not per request
+# (the resolvers' criteria are frozen; nothing assigns to an order input once built).
+ALL_OFFICES = office_queries.OfficeFilter()
+ALL_COUNTRIES = country_queries.CountryFilter()
+ALL_INSTITUTIONS = institution_queries.InstitutionFilter()
+DEFAULT_OFFICE_ORDER = RegionalOfficeOrder()
+DEFAULT_COUNTRY_ORDER = CountryOrder()
+DEFAULT_INSTITUTION_ORDER = InstitutionOrder()
+
+
+def office_filter(where: RegionalOfficeFilter) -> office_queries.OfficeFilter:
+    """The criteria ``where`` gives, each checked and normalised."""
+    return office_queries.OfficeFilter(
+        slugs=slug_list(where.slugs, "filter.slugs"),
+        confidence=enum_values(where.confidence),  # type: ignore[arg-type]
+        host_country_codes=code_list(where.host_country_codes, "filter.hostCountryCodes"),
+        text=filter_text(where.text, "filter.text"),
+    )
+
+
+def country_filter(where: CountryFilter) -> country_queries.CountryFilter:
+    """The criteria ``where`` gives, each checked and normalised."""
+    return country_queries.CountryFilter(
+        codes=code_list(where.codes, "filter.codes"),
+        office_slugs=slug_list(where.offices, "filter.offices"),
+        supported=where.supported,
+        text=filter_text(where.text, "filter.text"),
+    )
+
+
+def institution_filter(where: InstitutionFilter) -> institution_queries.InstitutionFilter:
+    """The criteria ``where`` gives, each checked and normalised."""
+    return institution_queries.InstitutionFilter(
+        slugs=slug_list(where.slugs, "filter.slugs"),
+        kinds=enum_values(where.kinds),  # type: ignore[arg-type]
+        office_slugs=slug_list(where.offices, "filter.offices"),
+        relationship_kinds=enum_values(where.relationships),  # type: ignore[arg-type]
+        text=filter_text(where.text, "filter.text"),
     )
 
 

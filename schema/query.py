@@ -6,9 +6,6 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import country as country_queries
-from resolvers import institution as institution_queries
-from resolvers import regional_office as office_queries
 from resolvers.arguments import (
     MAX_ACRONYM_LENGTH,
     check_length,
@@ -24,6 +21,12 @@ from schema.dataset import DatasetQueries
 from schema.dataset_history import DatasetHistoryQueries
 from schema.extensions.field_bounds import bounded
 from schema.filters import (
+    ALL_COUNTRIES,
+    ALL_INSTITUTIONS,
+    ALL_OFFICES,
+    DEFAULT_COUNTRY_ORDER,
+    DEFAULT_INSTITUTION_ORDER,
+    DEFAULT_OFFICE_ORDER,
     SLUG_NOTE,
     CountryFilter,
     CountryOrder,
@@ -32,10 +35,9 @@ from schema.filters import (
     OrderDirection,
     RegionalOfficeFilter,
     RegionalOfficeOrder,
-    code_list,
-    enum_values,
-    filter_text,
-    slug_list,
+    country_filter,
+    institution_filter,
+    office_filter,
     slug_value,
 )
 from schema.institution import Institution
@@ -95,15 +97,9 @@ class RegionalOfficeQueries:
         last: Last = None,
         before: Before = None,
     ) -> Connection[RegionalOffice] | None:
-        where = filter or RegionalOfficeFilter()
-        order = order_by or RegionalOfficeOrder()
+        order = order_by or DEFAULT_OFFICE_ORDER
         records = info.context.dataset.lists.offices(
-            office_queries.OfficeFilter(
-                slugs=slug_list(where.slugs, "filter.slugs"),
-                confidence=enum_values(where.confidence),  # type: ignore[arg-type]
-                host_country_codes=code_list(where.host_country_codes, "filter.hostCountryCodes"),
-                text=filter_text(where.text, "filter.text"),
-            ),
+            ALL_OFFICES if filter is None else office_filter(filter),
             str(order.field.value),
             order.direction is OrderDirection.DESC,
             info.context.languages,
@@ -150,15 +146,9 @@ class CountryQueries:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Country] | None:
-        where = filter or CountryFilter()
-        order = order_by or CountryOrder()
+        order = order_by or DEFAULT_COUNTRY_ORDER
         records = info.context.dataset.lists.countries(
-            country_queries.CountryFilter(
-                codes=code_list(where.codes, "filter.codes"),
-                office_slugs=slug_list(where.offices, "filter.offices"),
-                supported=where.supported,
-                text=filter_text(where.text, "filter.text"),
-            ),
+            ALL_COUNTRIES if filter is None else country_filter(filter),
             str(order.field.value),
             order.direction is OrderDirection.DESC,
             info.context.languages,
@@ -225,16 +215,9 @@ class InstitutionQueries:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Institution] | None:
-        where = filter or InstitutionFilter()
-        order = order_by or InstitutionOrder()
+        order = order_by or DEFAULT_INSTITUTION_ORDER
         records = info.context.dataset.lists.institutions(
-            institution_queries.InstitutionFilter(
-                slugs=slug_list(where.slugs, "filter.slugs"),
-                kinds=enum_values(where.kinds),  # type: ignore[arg-type]
-                office_slugs=slug_list(where.offices, "filter.offices"),
-                relationship_kinds=enum_values(where.relationships),  # type: ignore[arg-type]
-                text=filter_text(where.text, "filter.text"),
-            ),
+            ALL_INSTITUTIONS if filter is None else institution_filter(filter),
             str(order.field.value),
             order.direction is OrderDirection.DESC,
             info.context.languages,

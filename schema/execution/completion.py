@@ -20,7 +20,12 @@ from graphql import (
 from graphql.pyutils import Path, Undefined, is_iterable
 
 from schema.execution.chunk import FreshChunkExecutionContext
-from schema.execution.internals import FieldDetailsList, is_type_of_ignores_info
+from schema.execution.internals import (
+    TYPE_CAST_ATTRIBUTE,
+    FieldDetailsList,
+    accepted_class,
+    is_type_of_ignores_info,
+)
 from schema.execution.leaves import RunFields, shortcut
 from schema.execution.outcome import FallbackReason, PlanStoppedError
 from schema.execution.reuse import PlanSite
@@ -67,6 +72,10 @@ class ObjectCompletion(FreshChunkExecutionContext):
         per operation)."""
         run_fields: RunFields | None = None
         is_type_of = object_type.is_type_of
+        # strawberry's own test, known to accept an uncast instance of the type's own class:
+        # not called for those (one per object of a list; README, 4.)
+        accepted = accepted_class(object_type)
+        cast = TYPE_CAST_ATTRIBUTE
         is_awaitable = self.is_awaitable
         site = self._site
 
@@ -78,7 +87,9 @@ class ObjectCompletion(FreshChunkExecutionContext):
                 raise stop(FallbackReason.NULL_IN_NON_NULL)
             if isinstance(value, Exception):
                 raise stop(FallbackReason.ERROR_VALUE)
-            if is_type_of is not None:
+            if is_type_of is not None and not (
+                type(value) is accepted and cast not in value.__dict__
+            ):
                 try:
                     matches = is_type_of(value, info)
                 except Exception as error:
@@ -184,7 +195,7 @@ class CompletingContext(ObjectCompletion):
                 for index, item in enumerate(value):
                     if is_awaitable(item):
                         discard(item)
-                    item_path = Path(path, index, None) if item_paths else None
+                    item_path = new_path(Path, (path, index, None)) if item_paths else None
                     append(complete_item(item, item_path, info))
             except PlanStoppedError:
                 raise
@@ -193,6 +204,19 @@ class CompletingContext(ObjectCompletion):
             return completed
 
         return complete_list, needs_info
+
+
+def _path_maker() -> Callable[[type[Path], tuple[Any, ...]], Path]:
+    """How the plan makes a path (a list's item, a field's): graphql-core's ``Path`` is a
+    named tuple, whose generated ``__new__`` calls ``tuple.__new__``; calling that directly
+    makes the same path in one call instead of two (0.15 us instead of 0.37, for every object
+    of a list). Any other ``Path`` is called as it is."""
+    if issubclass(Path, tuple) and getattr(Path, "_fields", None) == ("prev", "key", "typename"):
+        return tuple.__new__
+    return lambda cls, values: cls(*values)
+
+
+new_path = _path_maker()
 
 
 def leaf_completion(leaf_type: GraphQLLeafType, nullable: bool = True) -> Complete:

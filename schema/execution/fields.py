@@ -11,7 +11,7 @@ from graphql import GraphQLField, GraphQLObjectType, get_nullable_type, is_leaf_
 from graphql.pyutils import Path
 
 from schema.execution.binding import direct_read
-from schema.execution.completion import Complete, discard, stop
+from schema.execution.completion import Complete, discard, new_path, stop
 from schema.execution.internals import (
     FieldDetailsList,
     GroupedFieldSet,
@@ -154,7 +154,7 @@ def _runner(
     if at_root:
 
         def run_root(source: Any, parent_path: Path | None) -> Any:
-            path = Path(parent_path, response_name, type_name)
+            path = new_path(Path, (parent_path, response_name, type_name))
             info = info_at(path) if info_at is not None else None
             value = resolve(source, info)
             if is_awaitable(value):
@@ -165,7 +165,7 @@ def _runner(
     if info_at is not None:
 
         def run_with_info(source: Any, parent_path: Path | None) -> Any:
-            path = Path(parent_path, response_name, type_name)
+            path = new_path(Path, (parent_path, response_name, type_name))
             info = info_at(path)
             try:
                 value = call(source, info)
@@ -199,7 +199,7 @@ def _runner(
             raise stop(FallbackReason.RESOLVER_ERROR) from error
         if is_awaitable(value):
             discard(value)
-        return complete(value, Path(parent_path, response_name, type_name), None)
+        return complete(value, new_path(Path, (parent_path, response_name, type_name)), None)
 
     return run
 

@@ -28,6 +28,7 @@ from graphql import Executor
 __all__ = [
     "DEFAULT_ALLOWED_OPERATION_TYPES",
     "DEFINITION_BACKREF",
+    "TYPE_CAST_ATTRIBUTE",
     "FieldDetailsList",
     "GraphQLCoreConverter",
     "GroupedFieldSet",
@@ -37,6 +38,7 @@ __all__ = [
     "StrawberryField",
     "StrawberryMaybe",
     "StrawberryOptional",
+    "accepted_class",
     "field_exception_handlers",
     "has_enum_definition",
     "is_default_resolver",
@@ -178,6 +180,31 @@ def is_type_of_ignores_info(is_type_of: Any) -> bool:
         getattr(is_type_of, "__module__", None),
         getattr(code, "co_qualname", None),
     ) == _STRAWBERRY_IS_TYPE_OF
+
+
+# The attribute ``strawberry.cast`` sets on an object. Missing, ``accepted_class`` finds
+# nothing (no fast check), which changes no answer: it does not turn the plan off.
+TYPE_CAST_ATTRIBUTE: str | None = _find("strawberry.types.cast.TYPE_CAST_ATTRIBUTE", [])
+
+
+def accepted_class(object_type: Any) -> type | None:
+    """The class whose every instance strawberry's own ``is_type_of`` of ``object_type``
+    accepts unless ``strawberry.cast`` marked it (the attribute ``TYPE_CAST_ATTRIBUTE`` in
+    its ``__dict__``): the type's own class, looked up plainly (no ``__getattr__``, no
+    ``__getattribute__`` of its own, nor that attribute on the class). Such an instance is
+    not cast, passes the ``isinstance`` that ends strawberry's test, and so is its type's.
+    None where anything else holds."""
+    is_type_of = getattr(object_type, "is_type_of", None)
+    if TYPE_CAST_ATTRIBUTE is None or not is_type_of_ignores_info(is_type_of):
+        return None
+    definition = (getattr(object_type, "extensions", None) or {}).get(DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    if not (isinstance(origin, type) and origin.__dictoffset__):
+        return None
+    if hasattr(origin, "__getattr__") or hasattr(origin, TYPE_CAST_ATTRIBUTE):
+        return None
+    plain = getattr(origin, "__getattribute__", None) is object.__getattribute__
+    return origin if plain else None
 
 
 def is_default_resolver(resolve: Any) -> bool:
