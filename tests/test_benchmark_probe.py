@@ -4,12 +4,16 @@ from small literal answers in its own shape and compared leaf by leaf, and where
 and reported. No server: `python -m benchmark --only probe` checks both real servers' answers."""
 
 import asyncio
+from collections.abc import Sequence
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmark import interleaved, interleaved_report, probe_shapes, report, shapes
+from benchmark import interleaved, interleaved_report, probe_shapes, report, runner, shapes
 from benchmark.__main__ import parse_options
+from benchmark.measure import LoadSettings
 from benchmark.peer_queries import AnswersDifferError, Tree, compare, leaves
 from benchmark.probe_shapes import PROBE_SHAPES
 from benchmark.results import Interleaved, RunResults
@@ -226,3 +230,25 @@ def test_the_probes_have_a_table_and_targets_of_their_own() -> None:
     assert (target.measured, target.passed) == ("0.80 × (0.70–0.90)", True)
     assert sum(name.startswith(probe_shapes.PREFIX) for name in found) == 1  # the one run
     assert "### Probe shapes against PostGraphile" in report.render(results)
+
+
+@pytest.mark.parametrize(
+    ("only", "expected"), [("probe", PROBE_SHAPES), ("postgraphile", shapes.SHAPES)]
+)
+def test_only_probe_runs_the_probe_shapes_and_only_postgraphile_the_tuned_ones(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, only: str, expected: tuple[Shape, ...]
+) -> None:
+    compared: list[Sequence[Shape]] = []
+
+    def against_postgraphile(*args: Any, shapes: Sequence[Shape]) -> list[Interleaved]:
+        compared.append(shapes)
+        return []
+
+    monkeypatch.setattr(runner, "against_postgraphile", against_postgraphile)
+    monkeypatch.setattr(runner.postgres, "fresh_database", lambda url: nullcontext("db-url"))
+    monkeypatch.setattr(runner, "load_database", lambda url: None)
+    options = runner.Options(3, 1.0, "maintenance-url", only=only)
+    results = RunResults("machine", "settings")
+    runner.run_postgres(options, tmp_path, LoadSettings(3, 1.0), results)
+    assert compared == [expected]
+    assert results.peer_check == "equal to iom-graph's leaf by leaf on every shape"
