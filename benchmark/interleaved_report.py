@@ -79,7 +79,9 @@ def interleaved_sections(results: RunResults) -> list[str]:
         interleaved_table(results, il.BOUNDED, il.PLAIN),
         "### Probe shapes against PostGraphile (`--only probe`; benchmark/probe_shapes.py)",
         'Questions the tuned shapes above do not ask (issue 26: "an independent rerun with '
-        'query shapes you have not seen"), each checked equal leaf by leaf first. Per process:',
+        'query shapes you have not seen"), each checked equal leaf by leaf first. Not compared, '
+        "as above: a text filter, and countries' names (page 3 is by alpha-2, not by name). "
+        "Per process:",
         interleaved_table(results, il.IOM_GRAPH_1, il.POSTGRAPHILE, PROBES),
         f"The default deployment ({DEFAULT_WORKERS} workers, one per core):",
         interleaved_table(results, many, il.POSTGRAPHILE, PROBES),
