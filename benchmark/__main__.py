@@ -14,6 +14,7 @@ from benchmark.runner import (
     ONLY_COLD_START,
     ONLY_MEMORY,
     ONLY_POSTGRAPHILE,
+    ONLY_PROBE,
     Options,
     run_benchmark,
 )
@@ -48,19 +49,21 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL servers")
     parser.add_argument(
         "--only",
-        choices=[ONLY_POSTGRAPHILE, ONLY_BOUNDS, ONLY_MEMORY, ONLY_COLD_START],
+        choices=[ONLY_POSTGRAPHILE, ONLY_PROBE, ONLY_BOUNDS, ONLY_MEMORY, ONLY_COLD_START],
         help="postgraphile: only the interleaved comparison with PostGraphile (iom-graph on "
-        "PostgreSQL, 1 worker and one per core, on every shape both answer); bounds: only the "
-        "interleaved comparisons on SQLite (cached and 304 against the ceiling, uncached "
-        "against the reference, the bounded protocol against plain httptools); memory: only "
+        "PostgreSQL, 1 worker and one per core, on every shape both answer); probe: the same on "
+        "the probe shapes instead (benchmark/probe_shapes.py: questions the tuned shapes do not "
+        "ask), in a table of their own; bounds: only the interleaved comparisons on SQLite "
+        "(cached and 304 against the ceiling, uncached against the reference, the bounded "
+        "protocol against plain httptools); memory: only "
         "the peak RSS of one iom-graph worker on the dataset and on ten times the data, after "
         "its scenarios' load (SQLite, then PostgreSQL unless --no-postgres), and where the "
         "memory goes at ten times the data (stages, tracemalloc's top); cold-start: only the "
         "cold starts",
     )
     args = parser.parse_args(argv)
-    if args.only == ONLY_POSTGRAPHILE and args.no_postgres:
-        parser.error("--only postgraphile needs PostgreSQL: drop --no-postgres")
+    if args.only in (ONLY_POSTGRAPHILE, ONLY_PROBE) and args.no_postgres:
+        parser.error(f"--only {args.only} needs PostgreSQL: drop --no-postgres")
     rounds, duration = (
         (QUICK_ROUNDS, QUICK_DURATION) if args.quick else (args.rounds, args.duration)
     )
@@ -79,7 +82,7 @@ def check_prerequisites(options: Options) -> str | None:
             postgres.server_version(options.postgres_url)
         except psycopg.Error as error:
             return f"PostgreSQL is unreachable ({error}); start it or pass --no-postgres"
-        return peer.missing_tool() if options.only in (None, ONLY_POSTGRAPHILE) else None
+        return peer.missing_tool() if options.with_peer else None
     return None
 
 

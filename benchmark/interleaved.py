@@ -6,7 +6,8 @@ and each round loads each in turn (A, B, C, then C, B, A in the next round), so 
 is taken within one round; a ratio is the median of the per-round ratios, with their range,
 never a ratio of figures taken minutes apart.
 
-Two comparisons (``python -m benchmark`` runs both; ``--only postgraphile`` only the first):
+Two comparisons (``python -m benchmark`` runs both; ``--only postgraphile`` only the first, and
+``--only probe`` the first on ``benchmark.probe_shapes`` instead):
 
 - iom-graph against PostGraphile on one fresh PostgreSQL database, on every shape of
   ``benchmark.shapes`` (answers checked equal leaf by leaf first): per process (one uvicorn
@@ -16,7 +17,7 @@ Two comparisons (``python -m benchmark`` runs both; ``--only postgraphile`` only
   ceiling (precomputed bytes), the uncached full traversal against the in-memory reference.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -167,13 +168,19 @@ def all_running(
 
 
 def against_postgraphile(
-    database_url: str, plan: LoadPlan, workers: int, workdir: Path, only: str | None = None
+    database_url: str,
+    plan: LoadPlan,
+    workers: int,
+    workdir: Path,
+    only: str | None = None,
+    shapes: Sequence[Shape] = SHAPES,
 ) -> list[Interleaved]:
-    """Every shape on iom-graph (1 worker and ``workers``) and PostGraphile, interleaved; the
-    database is loaded already. AnswersDifferError if any answer differs."""
+    """Every shape of ``shapes`` (the tuned ones unless told; only those whose name holds
+    ``only``, if given) on iom-graph (1 worker and ``workers``) and PostGraphile, interleaved;
+    the database is loaded already. AnswersDifferError if any answer differs."""
     specs = postgraphile_specs(database_url, workers)
     probes = {label: LOOKUP_PEER_POST if label == POSTGRAPHILE else LOOKUP_POST for label in specs}
-    shapes = [shape for shape in SHAPES if not only or only in shape.name]
+    chosen = [shape for shape in shapes if not only or only in shape.name]
     with all_running(specs, probes, workdir) as servers:
         return [
             interleave(
@@ -183,7 +190,7 @@ def against_postgraphile(
                 replace(plan, connections=shape.connections or plan.connections),
                 workdir,
             )
-            for shape in shapes
+            for shape in chosen
         ]
 
 

@@ -87,26 +87,26 @@ class AnswersDifferError(AssertionError):
     """The two servers' answers disagree on at least one leaf."""
 
 
-def _only(nodes: list[Any], what: str) -> Any:
+def only(nodes: list[Any], what: str) -> Any:
     if len(nodes) != 1:
         raise AnswersDifferError(f"expected one {what}, PostGraphile answered {len(nodes)}")
     return nodes[0]
 
 
 def _enum_leaf(key: str, value: Any) -> Any:
-    return value.upper() if key in ENUM_LEAVES and isinstance(value, str) else _upper_enums(value)
+    return value.upper() if key in ENUM_LEAVES and isinstance(value, str) else upper_enums(value)
 
 
-def _upper_enums(value: Any) -> Any:
+def upper_enums(value: Any) -> Any:
     """Enum slugs (``regional_office``) as iom-graph's enum values (``REGIONAL_OFFICE``)."""
     if isinstance(value, dict):
         return {key: _enum_leaf(key, item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_upper_enums(item) for item in value]
+        return [upper_enums(item) for item in value]
     return value
 
 
-def _by_alpha3(countries: list[Tree]) -> list[Tree]:
+def by_alpha3(countries: list[Tree]) -> list[Tree]:
     return sorted(countries, key=lambda country: str(country["alpha3"]))
 
 
@@ -124,16 +124,16 @@ def _postgraphile_office(office: Tree) -> Tree:
     return {
         **office,
         "coverage": None if coverage["confidence"] is None else coverage,
-        "countries": {"nodes": _by_alpha3(countries)},
+        "countries": {"nodes": by_alpha3(countries)},
     }
 
 
 def postgraphile_tree(data: Mapping[str, Any]) -> Tree:
     """PostGraphile's ``data`` of ``NESTED_POSTGRAPHILE`` in the shape of iom-graph's."""
-    organisation = dict(_only(data["organisation"]["nodes"], "organisation"))
+    organisation = dict(only(data["organisation"]["nodes"], "organisation"))
     offices = organisation["regionalOffices"]["nodes"]
     organisation["regionalOffices"] = {"nodes": [_postgraphile_office(dict(o)) for o in offices]}
-    tree: Tree = _upper_enums({"organisation": organisation})
+    tree: Tree = upper_enums({"organisation": organisation})
     return tree
 
 
@@ -141,18 +141,28 @@ def iom_graph_tree(data: Mapping[str, Any]) -> Tree:
     """iom-graph's ``data`` of ``NESTED_IOM_GRAPH``, its countries sorted by ``alpha3``."""
     organisation = dict(data["organisation"])
     offices = [
-        {**office, "countries": {"nodes": _by_alpha3(office["countries"]["nodes"])}}
+        {**office, "countries": {"nodes": by_alpha3(office["countries"]["nodes"])}}
         for office in organisation["regionalOffices"]["nodes"]
     ]
     return {"organisation": {**organisation, "regionalOffices": {"nodes": offices}}}
 
 
 def lookup_tree(data: Mapping[str, Any]) -> Tree:
-    """Either server's point lookup as ``{"office": {...}}``."""
+    """Either server's office by slug as ``{"office": {...}}``, enum slugs in upper case."""
     if "regionalOffice" in data:
         return {"office": data["regionalOffice"]}
-    office = dict(_only(data["allRegionalOffices"]["nodes"], "office"))
-    return {"office": {**office, "hostCountry": office.pop("hostCountry")}}
+    tree: Tree = upper_enums({"office": only(data["allRegionalOffices"]["nodes"], "office")})
+    return tree
+
+
+def in_force(office: Mapping[str, Any]) -> bool:
+    """PostGraphile's side of "in force today": a regional office with no end date."""
+    return office["kind"] == "regional_office" and office["validUntil"] is None
+
+
+def without(node: Mapping[str, Any], *keys: str) -> Tree:
+    """``node`` less ``keys``: the fields a query asked only to find or to walk on."""
+    return {key: value for key, value in node.items() if key not in keys}
 
 
 def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

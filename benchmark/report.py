@@ -5,12 +5,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmark import interleaved as il
+from benchmark.interleaved_report import interleaved_sections
 from benchmark.markdown import figure, number, table
 from benchmark.memory_report import memory_profile_sections
-from benchmark.results import Figure, RunResults, ScenarioResult
+from benchmark.probe_shapes import PROBE_SHAPES
+from benchmark.results import RunResults, ScenarioResult
 from benchmark.runner import DEFAULT_WORKERS
 from benchmark.scenarios import CONCURRENCY, IOM_GRAPH_SERVERS
-from benchmark.shapes import NOT_COMPARED, SHAPES
+from benchmark.shapes import SHAPES
 from benchmark.wrk import WrkResult
 
 WARNING = "⚠"
@@ -150,12 +152,18 @@ def targets(results: RunResults) -> list[Target]:
         ratio_target(results, shape.name, il.IOM_GRAPH_1, il.POSTGRAPHILE, shape.target)
         for shape in SHAPES
     ]
+    probes = [  # only when run (--only probe): a default run's report would be all n/a
+        ratio_target(results, shape.name, il.IOM_GRAPH_1, il.POSTGRAPHILE, shape.target)
+        for shape in PROBE_SHAPES
+        if results.comparison(shape.name)
+    ]
     deployed = [
         ratio_target(results, s.name, many, il.POSTGRAPHILE, DEFAULT_DEPLOYMENT_VS_POSTGRAPHILE)
         for s in SHAPES
     ]
     return [
         *per_shape,
+        *probes,
         tail_target(results, nested),
         ratio_target(results, il.CACHED_REPEAT, il.CACHED, il.CEILING, CACHED_VS_CEILING),
         ratio_target(results, il.REVALIDATION, il.CACHED, il.CEILING, REVALIDATED_VS_CEILING),
@@ -166,63 +174,6 @@ def targets(results: RunResults) -> list[Target]:
         ratio_target(results, nested, many, il.IOM_GRAPH_1, WORKERS_VS_ONE),
         cold_start_target(results),
         memory_target(results),
-    ]
-
-
-def interleaved_rows(results: RunResults, ours: str, theirs: str) -> list[list[str]]:
-    """One row per comparison holding both servers: medians, the ratio and its range."""
-    rows = []
-    for found in results.interleaved:
-        if ours not in found.results or theirs not in found.results:
-            continue
-        mine, other = found.results[ours], found.results[theirs]
-        ratios = found.ratios(ours, theirs)
-        rows.append(
-            [
-                found.name,
-                figure(Figure.of([r.requests_per_second for r in mine])),
-                figure(Figure.of([r.requests_per_second for r in other])),
-                f"**{found.ratio(ours, theirs):.2f}**",
-                f"{min(ratios):.2f}–{max(ratios):.2f}",
-                f"{number(statistics.median(r.p50_ms for r in mine))} / "
-                f"{number(statistics.median(r.p99_ms for r in mine))}",
-                f"{number(statistics.median(r.p50_ms for r in other))} / "
-                f"{number(statistics.median(r.p99_ms for r in other))}",
-            ]
-        )
-    return rows
-
-
-def interleaved_table(results: RunResults, ours: str, theirs: str) -> str:
-    rows = interleaved_rows(results, ours, theirs)
-    if not rows:
-        return "Not run."
-    header = [
-        "question",
-        f"{ours} req/s",
-        f"{theirs} req/s",
-        "ratio (median of rounds)",
-        "per-round range",
-        "p50 / p99 ms, first",
-        "p50 / p99 ms, second",
-    ]
-    return table(header, rows)
-
-
-def interleaved_sections(results: RunResults) -> list[str]:
-    many = il.iom_graph_n(DEFAULT_WORKERS)
-    return [
-        f"### Ratios from interleaved rounds (A, B / B, A; at {CONCURRENCY} connections)",
-        f"Against PostGraphile, per process. Not compared: {NOT_COMPARED}.",
-        interleaved_table(results, il.IOM_GRAPH_1, il.POSTGRAPHILE),
-        f"Against PostGraphile, the default deployment ({DEFAULT_WORKERS} workers, one per core):",
-        interleaved_table(results, many, il.POSTGRAPHILE),
-        "Against the ceiling (precomputed bytes) and the in-memory reference, on SQLite:",
-        interleaved_table(results, il.CACHED, il.CEILING),
-        interleaved_table(results, il.UNCACHED, il.REFERENCE),
-        "The cost of the bounded protocol (issue 22.5: head size, read timeout, requests in "
-        "progress), against uvicorn's plain httptools:",
-        interleaved_table(results, il.BOUNDED, il.PLAIN),
     ]
 
 

@@ -15,6 +15,7 @@ from benchmark.interleaved import LoadPlan, against_bounds, against_postgraphile
 from benchmark.log import note
 from benchmark.measure import LoadSettings, cold_starts, measure_server
 from benchmark.peer_queries import AnswersDifferError
+from benchmark.probe_shapes import PROBE_SHAPES
 from benchmark.results import RunResults
 from benchmark.scenarios import (
     CONCURRENCY,
@@ -30,12 +31,14 @@ from benchmark.servers import (
     iom_graph,
     running,
 )
+from benchmark.shapes import SHAPES
 from benchmark.synthetic import multiply_dataset
 from db.engine import build_engine
 from db.migrate import upgrade
 
 LOAD_TIMEOUT = 120.0  # seconds for ``python -m db load`` on a fresh database
 ONLY_POSTGRAPHILE = "postgraphile"
+ONLY_PROBE = "probe"  # the comparison with PostGraphile on the probe shapes instead
 ONLY_BOUNDS = "bounds"
 ONLY_MEMORY = "memory"
 ONLY_COLD_START = "cold-start"
@@ -49,11 +52,16 @@ class Options:
     duration: float
     postgres_url: str | None  # the maintenance database; None skips PostgreSQL
     cold_starts: int = 3
-    only: str | None = None  # "postgraphile": only the PostgreSQL servers' peer scenarios
+    only: str | None = None  # "postgraphile", "probe": only the comparison with PostGraphile
 
     @property
     def peer_only(self) -> bool:
-        return self.only == ONLY_POSTGRAPHILE
+        return self.only in (ONLY_POSTGRAPHILE, ONLY_PROBE)
+
+    @property
+    def with_peer(self) -> bool:
+        """PostGraphile runs: in the default run, ``--only postgraphile`` and ``--only probe``."""
+        return self.only is None or self.peer_only
 
     @property
     def plan(self) -> LoadPlan:
@@ -193,8 +201,9 @@ def run_postgres(
             for server in variants_on(Database.POSTGRES):
                 run_iom_graph(server, database_url, workdir, settings, results)
         try:
+            shapes = PROBE_SHAPES if options.only == ONLY_PROBE else SHAPES
             results.interleaved += against_postgraphile(
-                database_url, options.plan, DEFAULT_WORKERS, workdir
+                database_url, options.plan, DEFAULT_WORKERS, workdir, shapes=shapes
             )
             results.peer_check = "equal to iom-graph's leaf by leaf on every shape"
         except AnswersDifferError as error:
@@ -209,7 +218,7 @@ def run_benchmark(options: Options) -> RunResults:
     started = time.monotonic()
     settings = LoadSettings(options.rounds, options.duration)
     results = RunResults(describe_machine(), describe_settings(options))
-    if options.postgres_url and options.only in (None, ONLY_POSTGRAPHILE):
+    if options.postgres_url and options.with_peer:
         peer.ensure_installed()
     with tempfile.TemporaryDirectory(prefix="iom-graph-bench-") as tmp:
         workdir = Path(tmp)
@@ -228,7 +237,7 @@ def run_benchmark(options: Options) -> RunResults:
             results.interleaved += bounds
             tenfold_url = f"sqlite:///{workdir / 'bench-10x.sqlite3'}"
             run_multiplied(Database.SQLITE, tenfold_url, workdir, settings, results)
-        if options.postgres_url and options.only in (None, ONLY_POSTGRAPHILE):
+        if options.postgres_url and options.with_peer:
             run_postgres(options, workdir, settings, results)
     results.seconds = time.monotonic() - started
     return results

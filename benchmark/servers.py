@@ -91,11 +91,21 @@ def iom_graph(server: Server, database_url: str) -> ServerSpec:
     return ServerSpec(server, "server:app", env, variant.workers, postgres_url=postgres_url)
 
 
+PORTS_ENV = "IOM_GRAPH_BENCH_PORTS"  # e.g. "18300-18399": a shared machine's share of ports
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A port free on ``HOST``: the first of ``IOM_GRAPH_BENCH_PORTS`` if set, else any."""
+    low, _, high = os.environ.get(PORTS_ENV, "0-0").partition("-")
+    for candidate in range(int(low), int(high or low) + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((HOST, candidate))
+            except OSError:
+                continue
+            port: int = probe.getsockname()[1]
+            return port
+    raise RuntimeError(f"no free port in {PORTS_ENV}={low}-{high}")
 
 
 def server_command(spec: ServerSpec, port: int) -> list[str]:

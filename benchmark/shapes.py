@@ -23,10 +23,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from benchmark import node_shape, peer_queries
+from benchmark import node_shape, peer_queries, reverse_walk
 from benchmark.client import ask
 from benchmark.peer_queries import COUNTRY_FIELDS as COUNTRY
-from benchmark.peer_queries import Tree
+from benchmark.peer_queries import Tree, in_force, without
 from benchmark.scenarios import HttpRequest, graphql_post
 
 Normalise = Callable[[Mapping[str, Any]], Tree]
@@ -65,11 +65,6 @@ def _built(query: Query, base_url: str) -> str:
     return query if isinstance(query, str) else query(base_url)
 
 
-def _in_force(office: Mapping[str, Any]) -> bool:
-    """PostGraphile's side of "in force today": a regional office with no end date."""
-    return office["kind"] == "regional_office" and office["validUntil"] is None
-
-
 # Country by code, with the office supporting it today.
 COUNTRY_IOM = (
     f'query CountryByCode {{ country(code: "{LOOKUP_CODE}") {{ {COUNTRY} '
@@ -82,71 +77,20 @@ COUNTRY_PEER = (
 )
 
 
-def _country_peer(data: Mapping[str, Any]) -> Tree:
-    country = dict(peer_queries._only(data["allCountries"]["nodes"], "country"))
+def country_peer(data: Mapping[str, Any]) -> Tree:
+    """A country by code, with the office in force among those PostGraphile lists for it."""
+    country = dict(peer_queries.only(data["allCountries"]["nodes"], "country"))
     offices = [row["office"] for row in country.pop("offices")["nodes"]]
-    current = [{"slug": o["slug"], "rank": o["rank"]} for o in offices if _in_force(o)]
-    return {"country": {**country, "regionalOffice": peer_queries._only(current, "office")}}
+    current = [without(o, "kind", "validUntil") for o in offices if in_force(o)]
+    office = peer_queries.only(current, "office")
+    tree: Tree = peer_queries.upper_enums({"country": {**country, "regionalOffice": office}})
+    return tree
 
 
 # Reverse walk: a country, the office supporting it, that office's institutions, and every
-# office each institution works with (in force or not on both sides: links carry no dates).
-REVERSE_IOM = (
-    f'query ReverseWalk {{ country(code: "{REVERSE_CODE}") {{ alpha3 regionalOffice {{ slug '
-    "institutions(first: 100) { edges { relationship node { slug "
-    "regionalOffices(first: 100) { edges { relationship node { slug } } } } } } } } }"
-)
-REVERSE_PEER = (
-    f'query ReverseWalk {{ allCountries(condition: {{ alpha2: "{REVERSE_CODE}" }}) {{ nodes {{ '
-    "alpha3 offices: officeCountriesByCountryId { nodes { office: regionalOfficeByOfficeId { "
-    "slug kind validUntil links: officeInstitutionLinksByOfficeId(orderBy: RANK_ASC) { nodes { "
-    "relationshipKind institution: institutionByInstitutionId { slug "
-    "links: officeInstitutionLinksByInstitutionId { nodes { relationshipKind "
-    "office: regionalOfficeByOfficeId { slug } } } } } } } } } } } }"
-)
-
-
-def _slugs_of_links(links: list[Mapping[str, Any]], key: str) -> list[Tree]:
-    edges = [
-        {"relationship": link["relationshipKind"].upper(), "slug": link[key]["slug"]}
-        for link in links
-    ]
-    return sorted(edges, key=lambda edge: (edge["slug"], edge["relationship"]))
-
-
-def _reverse_iom(data: Mapping[str, Any]) -> Tree:
-    country = data["country"]
-    office = country["regionalOffice"]
-    institutions = [
-        {
-            "relationship": edge["relationship"],
-            "slug": edge["node"]["slug"],
-            "offices": sorted(
-                (
-                    {"relationship": e["relationship"], "slug": e["node"]["slug"]}
-                    for e in edge["node"]["regionalOffices"]["edges"]
-                ),
-                key=lambda e: (e["slug"], e["relationship"]),
-            ),
-        }
-        for edge in office["institutions"]["edges"]
-    ]
-    return {"alpha3": country["alpha3"], "office": office["slug"], "institutions": institutions}
-
-
-def _reverse_peer(data: Mapping[str, Any]) -> Tree:
-    country = peer_queries._only(data["allCountries"]["nodes"], "country")
-    offices = [row["office"] for row in country["offices"]["nodes"]]
-    office = peer_queries._only([o for o in offices if _in_force(o)], "office")
-    institutions = [
-        {
-            "relationship": link["relationshipKind"].upper(),
-            "slug": link["institution"]["slug"],
-            "offices": _slugs_of_links(link["institution"]["links"]["nodes"], "office"),
-        }
-        for link in office["links"]["nodes"]
-    ]
-    return {"alpha3": country["alpha3"], "office": office["slug"], "institutions": institutions}
+# office each institution works with.
+REVERSE_IOM = reverse_walk.iom_graph_query(REVERSE_CODE, "slug", "slug")
+REVERSE_PEER = reverse_walk.postgraphile_query(REVERSE_CODE, "slug", "slug")
 
 
 # Page 2 of the countries ordered by alpha-3, descending (iom-graph by cursor, PostGraphile
@@ -155,22 +99,41 @@ PAGE_PEER = (
     f"query CountriesPage {{ allCountries(orderBy: ALPHA3_DESC, first: {PAGE_SIZE}, "
     f"offset: {PAGE_SIZE}) {{ nodes {{ {COUNTRY} }} }} }}"
 )
-_PAGE_ORDER = "orderBy: { field: ALPHA3, direction: DESC }"
 
 
-def _page_iom(base_url: str) -> str:
-    """Page 2's query, after the cursor the running server gave page 1's last country."""
-    first = f"{{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}) {{ pageInfo {{ endCursor }} }} }}"
-    cursor = ask(base_url, first)["countries"]["pageInfo"]["endCursor"]
-    return (
-        f'query CountriesPage {{ countries({_PAGE_ORDER}, first: {PAGE_SIZE}, after: "{cursor}")'
-        f" {{ nodes {{ {COUNTRY} }} }} }}"
-    )
+def cursor_page(
+    root: str, arguments: str, size: int, page: int, fields: str, name: str
+) -> Callable[[str], str]:
+    """Page ``page`` (from 2) of ``root(arguments)``, ``size`` a page, as iom-graph is asked for
+    it: after the cursor the running server gave the last item of the pages before it."""
+
+    def build(base_url: str) -> str:
+        before = (
+            f"{{ {root}({arguments}, first: {size * (page - 1)}) {{ pageInfo {{ endCursor }} }} }}"
+        )
+        cursor = ask(base_url, before)[root]["pageInfo"]["endCursor"]
+        return (
+            f'query {name} {{ {root}({arguments}, first: {size}, after: "{cursor}") '
+            f"{{ nodes {{ {fields} }} }} }}"
+        )
+
+    return build
 
 
-def _page(data: Mapping[str, Any]) -> Tree:
-    key = "countries" if "countries" in data else "allCountries"
-    return {"nodes": list(data[key]["nodes"])}
+def page_nodes(data: Mapping[str, Any]) -> Tree:
+    """The nodes of the answer's one root field (a page or a filtered list)."""
+    (found,) = data.values()
+    return {"nodes": list(found["nodes"])}
+
+
+PAGE_IOM = cursor_page(
+    "countries",
+    "orderBy: { field: ALPHA3, direction: DESC }",
+    PAGE_SIZE,
+    2,
+    COUNTRY,
+    "CountriesPage",
+)
 
 
 # The countries one office supports, filtered on the office, sorted by alpha-3.
@@ -185,12 +148,8 @@ FILTER_PEER = (
 )
 
 
-def _filter_iom(data: Mapping[str, Any]) -> Tree:
-    return {"nodes": list(data["countries"]["nodes"])}
-
-
 def _filter_peer(data: Mapping[str, Any]) -> Tree:
-    office = peer_queries._only(data["allRegionalOffices"]["nodes"], "office")
+    office = peer_queries.only(data["allRegionalOffices"]["nodes"], "office")
     rows = office["officeCountriesByOfficeId"]["nodes"]
     return {"nodes": sorted((r["countryByCountryId"] for r in rows), key=lambda c: c["alpha3"])}
 
@@ -213,8 +172,9 @@ ALIASES_PEER = (
 )
 
 
-def _aliases_peer(data: Mapping[str, Any]) -> Tree:
-    return {alias: peer_queries._only(found["nodes"], alias) for alias, found in data.items()}
+def aliased_nodes(data: Mapping[str, Any]) -> Tree:
+    """PostGraphile's aliased lookups, each alias's one node."""
+    return {alias: peer_queries.only(found["nodes"], alias) for alias, found in data.items()}
 
 
 SHAPES: tuple[Shape, ...] = (
@@ -238,19 +198,19 @@ SHAPES: tuple[Shape, ...] = (
         COUNTRY_IOM,
         COUNTRY_PEER,
         dict,
-        _country_peer,
+        country_peer,
         LOOKUP_TARGET,
     ),
     Shape(
         "reverse walk: country, office, institutions, their offices",
         REVERSE_IOM,
         REVERSE_PEER,
-        _reverse_iom,
-        _reverse_peer,
+        reverse_walk.iom_graph_tree,
+        reverse_walk.postgraphile_tree,
     ),
-    Shape("page 2 of an ordered list", _page_iom, PAGE_PEER, _page, _page),
-    Shape("list filtered by office, ordered", FILTER_IOM, FILTER_PEER, _filter_iom, _filter_peer),
-    Shape("25 aliased lookups", ALIASES_IOM, ALIASES_PEER, dict, _aliases_peer, LOOKUP_TARGET),
+    Shape("page 2 of an ordered list", PAGE_IOM, PAGE_PEER, page_nodes, page_nodes),
+    Shape("list filtered by office, ordered", FILTER_IOM, FILTER_PEER, page_nodes, _filter_peer),
+    Shape("25 aliased lookups", ALIASES_IOM, ALIASES_PEER, dict, aliased_nodes, LOOKUP_TARGET),
     Shape(
         f"{node_shape.NODE_COUNT} nodes by ID",
         node_shape.iom_graph_query,

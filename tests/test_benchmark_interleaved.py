@@ -105,7 +105,7 @@ def test_the_country_shape_keeps_only_the_office_in_force() -> None:
     ]
     data = {"allCountries": {"nodes": [{**kenya, "offices": {"nodes": [
         {"office": office} for office in offices]}}]}}  # fmt: skip
-    assert shapes._country_peer(data) == {
+    assert shapes.country_peer(data) == {
         "country": {**kenya, "regionalOffice": {"slug": "nairobi", "rank": 6}}
     }
 
