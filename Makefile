@@ -34,8 +34,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
+# Two processes (pytest-xdist), a test file's tests in one of them (their module fixtures are
+# built once); each process has a Redis database of its own (tests/shared_redis.py).
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses 2 --dist loadfile
 
 schema: $(STAMP)
 	$(BIN)/python -m schema

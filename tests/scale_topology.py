@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 
 from tests.live_server import REPO_ROOT, free_port, start_server
 from tests.nginx_proxy import run_nginx
+from tests.shared_redis import shared_redis_url
 
 SCALE_CONF = REPO_ROOT / "deploy" / "nginx-scale.conf"
 REPLICAS = 3
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = shared_redis_url()
 ACCESS_FIELDS = ("server", "method", "status", "cache", "upstream_status", "upstream")
 
 # The tests' main configuration: foreground, one process, everything under {root}, and one

@@ -11,8 +11,9 @@ from starlette.testclient import TestClient
 
 from tests.app_client import issue_key, serve_in_process
 from tests.rate_clock import EPOCH, Clock, controlled_clock
+from tests.shared_redis import shared_redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = shared_redis_url()
 LIMITED = {
     "max_body_bytes": 2000,
     "max_cost": 40,

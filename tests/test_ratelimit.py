@@ -27,8 +27,9 @@ from service.redis_guard import BreakerState, RedisGuard, connect
 from tests.conftest import DEFAULT_SCHEMA as SCHEMA
 from tests.conftest import answer_date
 from tests.rate_clock import Clock, controlled_clock
+from tests.shared_redis import shared_redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = shared_redis_url()
 
 
 @pytest.fixture

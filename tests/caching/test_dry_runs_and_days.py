@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 import service.responder
 from tests.app_client import serve_in_process
 from tests.caching.conftest import HASH, QUERY, outcomes
+from tests.shared_redis import shared_redis_url
 
 
 def test_days_are_cached_apart(server: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,8 +91,8 @@ def test_a_dry_run_on_one_replica_does_not_poison_the_shared_redis_cache(
 ) -> None:
     query = QUERY + f" # dry run {tmp_path.name}"  # unique to this run: Redis keeps entries
     with (
-        serve_in_process(database_url, redis_url="redis://127.0.0.1:6379/0") as first,
-        serve_in_process(database_url, redis_url="redis://127.0.0.1:6379/0") as second,
+        serve_in_process(database_url, redis_url=shared_redis_url()) as first,
+        serve_in_process(database_url, redis_url=shared_redis_url()) as second,
     ):
         dry = first.post("/graphql", json={"query": query, "extensions": DRY_RUN})
         assert dry.json() == DRY_ANSWER

@@ -14,6 +14,7 @@ from db.dataset import DEFAULT_DATASET_PATH, read_dataset
 from tests.app_client import serve_in_process
 from tests.caching.conftest import HASH, QUERY, ROOT, outcomes
 from tests.dataset_facts import Dataset, entry, write_variant
+from tests.shared_redis import shared_redis_url
 
 
 def test_a_repeated_query_is_answered_from_the_cache(server: TestClient) -> None:
@@ -138,7 +139,7 @@ def test_automatic_persisted_queries(server: TestClient) -> None:
 def test_replicas_share_persisted_queries_and_responses_through_redis(
     database_url: str, tmp_path: Path
 ) -> None:
-    shared = "redis://127.0.0.1:6379/0"
+    shared = shared_redis_url()
     query = QUERY.replace("cairo", "dakar") + f" # {tmp_path.name}"  # unique to this run
     persisted = {
         "persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}
