@@ -36,31 +36,38 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[list[str | int]]:
     return paths
 
 
-def test_text_and_edge_fields_build_no_resolve_info(
-    seeded_engine: Engine, built: list[list[str | int]]
-) -> None:
-    result, plan = run(seeded_engine, PAGE)
-    assert result.errors is None
-    assert plan == PlanRecord(answered=1, fallback=None)
-    assert result.data == {
-        "countries": {
-            "nodes": [
-                {"alpha3": "ZWE", "name": "Zimbabwe", **NO_SHORT_NAME},
-                {"alpha3": "ZMB", "name": "Zambia", **NO_SHORT_NAME},
-            ]
-        }
+PAGE_DATA = {
+    "countries": {
+        "nodes": [
+            {"alpha3": "ZWE", "name": "Zimbabwe", **NO_SHORT_NAME},
+            {"alpha3": "ZMB", "name": "Zambia", **NO_SHORT_NAME},
+        ]
     }
-    assert built == []
+}
 
 
-def test_a_resolver_reading_its_path_gets_the_real_info(
-    seeded_engine: Engine, built: list[list[str | int]]
+@pytest.mark.parametrize(
+    ("query", "data", "infos_built"),
+    [
+        # text and edge fields read only the context: no info is built
+        (PAGE, PAGE_DATA, []),
+        # a resolver reading its path gets the real info, at that path
+        (ENTITIES, {"found": [{"alpha3": "KEN", "name": "Kenya"}]}, [["found"]]),
+    ],
+    ids=["text-and-edge-fields", "entities-path"],
+)
+def test_an_info_is_built_only_for_a_resolver_reading_past_the_context(
+    seeded_engine: Engine,
+    built: list[list[str | int]],
+    query: str,
+    data: dict[str, Any],
+    infos_built: list[list[str]],
 ) -> None:
-    result, plan = run(seeded_engine, ENTITIES)
+    result, plan = run(seeded_engine, query)
     assert result.errors is None
     assert plan == PlanRecord(answered=1, fallback=None)
-    assert result.data == {"found": [{"alpha3": "KEN", "name": "Kenya"}]}
-    assert built == [["found"]]
+    assert result.data == data
+    assert built == infos_built
 
 
 class _Execution:

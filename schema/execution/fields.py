@@ -89,24 +89,27 @@ class FieldPlanning(FieldReads):
         site.fields_planned += 1
         field_nodes = to_nodes(details)
 
-        def build_info(execution: FieldPlanning, path: Path) -> Any:
+        def build_info(execution: Any, path: Path) -> Any:
             return execution.build_resolve_info(field_def, field_nodes, parent_type, path)
 
-        def info_at(path: Path) -> Any:
-            return build_info(site.context, path)  # type: ignore[arg-type]
+        if completion_needs_info:  # its checks (``is_type_of``) read the info: built at once
 
-        def deferred_info_at(path: Path) -> Any:
-            return DeferredInfo(site.context, build_info, path)
+            def info_at(path: Path) -> Any:
+                return build_info(site.context, path)
+
+        else:  # only the resolver reads it, most often only ``info.context``
+
+            def info_at(path: Path) -> Any:
+                return DeferredInfo(site.context, build_info, path)
 
         with_info = needs_info or completion_needs_info
-        # The completion's checks (``is_type_of``) read the info: built at once for them.
         return _runner(
             call,
             None
             if with_info or field_def.args or details[0].node.arguments
             else direct_read(field_def, self.field_resolver, self.middleware_manager),
             complete,
-            (info_at if completion_needs_info else deferred_info_at) if with_info else None,
+            info_at if with_info else None,
             _Key(response_name, parent_type.name),
             at_root=at_root,
             leaf=_leaf_shortcut(field_def),
